@@ -1,0 +1,23 @@
+/**
+ * Protocol and runtime constants shared by the core, the registry and every plugin.
+ *
+ * Values that must match Python RNS byte for byte say so; changing them breaks interop.
+ */
+
+/** Hardware MTU of a stream interface, as Python's BackboneInterface declares it (1 MiB). */
+export const HW_MTU = 1_048_576;
+
+/**
+ * Python RNS drops any frame whose length is `<= HEADER_MINSIZE` (2 header bytes + one 16-byte
+ * hash + context byte = 19), so the smallest frame that can carry a packet is 20 bytes.
+ */
+export const HEADER_MINSIZE = 19;
+
+/** Default TCP port of a Backbone interface, server and client alike. */
+export const DEFAULT_BACKBONE_PORT = 4242;
+
+/** Ids handed to configured interfaces start here, in config order. */
+export const FIRST_CONFIGURED_INTERFACE_ID = 1;
+
+/** Ids handed to dynamic (per-peer) interfaces start here. */
+export const FIRST_DYNAMIC_INTERFACE_ID = 10_000;

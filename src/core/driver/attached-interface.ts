@@ -1,0 +1,33 @@
+import { InterfaceId } from '../interface-id';
+import { InterfaceInfo } from '../interface-info';
+import { PeerStateHandle } from '../peer-state';
+import { RuntimeConfigHandle } from '../runtime-config';
+import { Writer } from '../writer';
+
+/**
+ * A started configured interface handed to the driver (by the registry's launcher). The driver
+ * only sees this shape, never the plugin that produced it.
+ */
+export interface AttachedInterface {
+  /** The configured id. */
+  readonly id: InterfaceId;
+  /** The config section name. */
+  readonly name: string;
+  /** The plugin type name. */
+  readonly typeName: string;
+  /**
+   * `single`: one interface, registered now as offline with `info` and `writer`.
+   * `listener`: spawns dynamic interfaces through events; nothing registered now.
+   */
+  readonly kind: 'single' | 'listener';
+  /** For `single`: its info. */
+  readonly info?: InterfaceInfo;
+  /** For `single`: its writer. */
+  readonly writer?: Writer;
+  /** Closes the interface's sockets; resolves when they are closed. */
+  stop(): Promise<void>;
+  /** Live settings, served under `<prefix>.<name>.<setting>`. */
+  readonly runtimeConfig?: RuntimeConfigHandle;
+  /** Per-IP peer state of a listener. */
+  readonly peerState?: PeerStateHandle;
+}

@@ -1,0 +1,148 @@
+import {
+  RuntimeConfigApplyMode,
+  RuntimeConfigHandle,
+  RuntimeConfigResult,
+  RuntimeConfigValue,
+  RuntimeSetting,
+  runtimeConfigError,
+} from './runtime-config';
+
+/**
+ * How a setting's value is typed and validated, with rns-net's rules:
+ * - `seconds`: an integer or float >= 0 (0 usually means off); read back as a float.
+ * - `count`: an integer >= 0 (a float is an `invalid_type`).
+ * - `boolean`: true or false.
+ * - `string`: any string.
+ */
+export type RuntimeSettingKind = 'seconds' | 'count' | 'boolean' | 'string';
+
+/** Declares one setting of a {@link RuntimeSettings} table. */
+export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
+  /** The setting's name, for example `idle_timeout_secs`. */
+  readonly name: string;
+  readonly kind: RuntimeSettingKind;
+  readonly applyMode: RuntimeConfigApplyMode;
+  readonly description: string;
+  /** Reads the live value. */
+  read(): V;
+  /** Applies a validated value. May throw to report `apply_failed`. */
+  write(value: V): void;
+  /** Extra validation after the type check; returns a message for `invalid_value`. */
+  validate?(value: V): string | undefined;
+}
+
+/** A spec of any value type (the table is heterogeneous). */
+export type AnyRuntimeSettingSpec =
+  | RuntimeSettingSpec<number>
+  | RuntimeSettingSpec<boolean>
+  | RuntimeSettingSpec<string>;
+
+/**
+ * A {@link RuntimeConfigHandle} built from a table of setting specs. It records each setting's
+ * startup value when constructed, type-checks and validates values with rns-net's messages, and
+ * reads each value back after applying it.
+ */
+export class RuntimeSettings implements RuntimeConfigHandle {
+  private readonly specs = new Map<string, AnyRuntimeSettingSpec>();
+  private readonly startup = new Map<string, RuntimeConfigValue>();
+
+  /**
+   * @param keyPrefix - the key family, for example `backbone`.
+   * @param interfaceName - the interface's config section name.
+   * @param specs - the settings, in listing order. Their current values become the startup values.
+   */
+  constructor(
+    readonly keyPrefix: string,
+    readonly interfaceName: string,
+    specs: readonly AnyRuntimeSettingSpec[],
+  ) {
+    for (const spec of specs) {
+      this.specs.set(spec.name, spec);
+      this.startup.set(spec.name, spec.read());
+    }
+  }
+
+  list(): readonly RuntimeSetting[] {
+    return [...this.specs.values()].map((spec) => this.describe(spec));
+  }
+
+  get(setting: string): RuntimeSetting | undefined {
+    const spec = this.specs.get(setting);
+    return spec === undefined ? undefined : this.describe(spec);
+  }
+
+  set(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting> {
+    const spec = this.specs.get(setting);
+    if (spec === undefined) return this.unknown(setting);
+    return this.apply(spec, value);
+  }
+
+  reset(setting: string): RuntimeConfigResult<RuntimeSetting> {
+    const spec = this.specs.get(setting);
+    if (spec === undefined) return this.unknown(setting);
+    return this.apply(spec, this.startup.get(setting) ?? null);
+  }
+
+  private key(setting: string): string {
+    return `${this.keyPrefix}.${this.interfaceName}.${setting}`;
+  }
+
+  private unknown(setting: string): RuntimeConfigResult<RuntimeSetting> {
+    return runtimeConfigError('unknown_key', `unknown runtime-config key '${this.key(setting)}'`);
+  }
+
+  private describe(spec: AnyRuntimeSettingSpec): RuntimeSetting {
+    return {
+      setting: spec.name,
+      value: spec.read(),
+      startup: this.startup.get(spec.name) ?? null,
+      applyMode: spec.applyMode,
+      description: spec.description,
+    };
+  }
+
+  private apply(spec: AnyRuntimeSettingSpec, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting> {
+    const key = this.key(spec.name);
+    try {
+      switch (spec.kind) {
+        case 'seconds':
+        case 'count': {
+          if (typeof value !== 'number' || !Number.isFinite(value)) {
+            return runtimeConfigError(
+              'invalid_type',
+              spec.kind === 'count' ? `${key} expects an integer` : `${key} expects a numeric value`,
+            );
+          }
+          if (spec.kind === 'count' && !Number.isInteger(value)) {
+            return runtimeConfigError('invalid_type', `${key} expects an integer`);
+          }
+          if (value < 0) return runtimeConfigError('invalid_value', `${key} must be >= 0`);
+          const numeric = spec as RuntimeSettingSpec<number>;
+          const problem = numeric.validate?.(value);
+          if (problem !== undefined) return runtimeConfigError('invalid_value', `${key} ${problem}`);
+          numeric.write(value);
+          break;
+        }
+        case 'boolean': {
+          if (typeof value !== 'boolean') return runtimeConfigError('invalid_type', `${key} expects a boolean`);
+          const flag = spec as RuntimeSettingSpec<boolean>;
+          const problem = flag.validate?.(value);
+          if (problem !== undefined) return runtimeConfigError('invalid_value', `${key} ${problem}`);
+          flag.write(value);
+          break;
+        }
+        case 'string': {
+          if (typeof value !== 'string') return runtimeConfigError('invalid_type', `${key} expects a string`);
+          const text = spec as RuntimeSettingSpec<string>;
+          const problem = text.validate?.(value);
+          if (problem !== undefined) return runtimeConfigError('invalid_value', `${key} ${problem}`);
+          text.write(value);
+          break;
+        }
+      }
+    } catch (err) {
+      return runtimeConfigError('apply_failed', `failed to apply ${key}: ${(err as Error).message}`);
+    }
+    return { ok: true, value: this.describe(spec) };
+  }
+}

@@ -1,0 +1,61 @@
+import { InterfaceId } from '../../core/interface-id';
+
+/**
+ * Settings of a Backbone server that an operator can change while it runs (runtime config).
+ * Durations in milliseconds; `0` means off. The server reads them live.
+ */
+export interface BackboneServerRuntime {
+  /** Cap on simultaneous inbound connections (all IPs); 0 = no cap. Applies to new connections. */
+  maxConnections: number;
+  /** Disconnect peers that sent nothing for this long after connecting; 0 = off. */
+  idleTimeoutMs: number;
+  /** Disconnect peers whose send buffer stays undrained this long; 0 = off (the 512 KiB cap still applies). */
+  writeStallTimeoutMs: number;
+  /** Cap on every blacklist duration; 0 = no cap. */
+  maxPenaltyDurationMs: number;
+}
+
+/** A parsed Backbone server section. */
+export interface BackboneServerConfig {
+  readonly mode: 'server';
+  /** The section name. */
+  readonly name: string;
+  /** The configured interface id. */
+  readonly id: InterfaceId;
+  /** Address to bind (from `listen_ip`/`listen_on`, or resolved from `device`). */
+  readonly listenIp: string;
+  /** Port to bind (`listen_port`/`port`, default 4242). */
+  readonly listenPort: number;
+  /** Startup values of the live settings. */
+  readonly startup: Readonly<BackboneServerRuntime>;
+}
+
+/** Settings of a Backbone client an operator can change while it runs; applied on the next attempt. */
+export interface BackboneClientRuntime {
+  /** Base delay between reconnect attempts (doubled per attempt, capped at 2^6). */
+  reconnectWaitMs: number;
+  /** Give up after this many reconnect attempts; 0 = unlimited. */
+  maxReconnectTries: number;
+  /** Abort a connect attempt after this long; 0 = the OS default. */
+  connectTimeoutMs: number;
+}
+
+/** A parsed Backbone client section. */
+export interface BackboneClientConfig {
+  readonly mode: 'client';
+  /** The section name. */
+  readonly name: string;
+  /** The configured interface id. */
+  readonly id: InterfaceId;
+  /** Remote host (`target_host`/`remote`). */
+  readonly targetHost: string;
+  /** Remote port (`target_port`/`port`, default 4242). */
+  readonly targetPort: number;
+  /** The remote transport identity (hex), if configured; informational. */
+  readonly transportIdentity: string | null;
+  /** Startup values of the live settings. */
+  readonly startup: Readonly<BackboneClientRuntime>;
+}
+
+/** A parsed BackboneInterface section: server unless `remote`/`target_host` is present. */
+export type BackboneConfig = BackboneServerConfig | BackboneClientConfig;
