@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
 import { DEDUP_EXEMPT_CONTEXTS, PacketContext, Relay } from '../../../../src/node/relay';
-import { FakeRelayHost, ManualClock, RecordingWriter, makeEntry } from './fake-relay-host';
+import { FakeRelayHost, ManualClock, makeEntry } from './fake-relay-host';
 
 const DATA = 0x00;
 const ANNOUNCE = 0x01;
