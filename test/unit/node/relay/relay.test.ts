@@ -286,10 +286,6 @@ class RelayNetwork {
   }
 }
 
-function totalReceived(peers: TestEntry[]): number {
-  return peers.reduce((sum, p) => sum + p.writer.sent.length, 0);
-}
-
 describe('Relay loops', () => {
   it('two relays on one link: each peer gets the packet exactly once', () => {
     const net = new RelayNetwork(2);
