@@ -9,6 +9,13 @@ import { hashedBodyOffset } from './packet-hash';
 const SCRATCH_LIMIT = 65_536;
 
 /**
+ * Hash inputs up to this length reuse a cached view of the scratch buffer (one per length, so
+ * at most this many small objects), saving a Buffer view allocation per packet at the sizes
+ * Reticulum mostly uses (500-byte MTU; the cap keeps a peer cycling lengths from growing it far).
+ */
+const CACHED_VIEW_LIMIT = 2048;
+
+/**
  * Turns packets into 64-bit dedup keys, held in {@link PacketKeyHasher.high} and
  * {@link PacketKeyHasher.low} after each call.
  *
@@ -29,6 +36,7 @@ export class PacketKeyHasher {
   /** Low 32 bits (as a signed int) of the key computed by the last call. */
   low = 0;
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_LIMIT);
+  private readonly views: Array<Buffer | undefined> = new Array<Buffer | undefined>(CACHED_VIEW_LIMIT + 1);
 
   /**
    * Keys `packet` by its Reticulum packet hash (the first 64 bits of it): the bytes Python hashes,
@@ -44,7 +52,12 @@ export class PacketKeyHasher {
       const scratch = this.scratch;
       scratch[0] = packet[0] & HASHED_FLAGS_MASK;
       if (bodyLength > 0) scratch.set(packet.subarray(offset), 1);
-      digest = oneShotHash('sha256', scratch.subarray(0, hashedLength), 'binary');
+      let view = hashedLength <= CACHED_VIEW_LIMIT ? this.views[hashedLength] : undefined;
+      if (view === undefined) {
+        view = scratch.subarray(0, hashedLength);
+        if (hashedLength <= CACHED_VIEW_LIMIT) this.views[hashedLength] = view;
+      }
+      digest = oneShotHash('sha256', view, 'binary');
     } else {
       digest = createHash('sha256')
         .update(Uint8Array.of(packet[0] & HASHED_FLAGS_MASK))
