@@ -2,7 +2,9 @@
  * Which packets the relay lets repeat, following Python RNS `Transport.packet_filter`
  * (RNS/Transport.py), and where a relay has to differ from it.
  *
- * Python's filter, in order, for a packet that is not addressed to another transport instance:
+ * Python's filter first drops a non-announce HEADER_2 packet whose transport id is not its own
+ * (it is for another transport node). A relay has no transport identity and is the medium those
+ * nodes share, so it relays such packets. Then, in order:
  * 1. context KEEPALIVE, RESOURCE_REQ, RESOURCE_PRF, RESOURCE, CACHE_REQUEST or CHANNEL: accepted
  *    without looking at the hash list. These legitimately repeat byte for byte (an idle link's
  *    keepalives are identical; resource parts, part requests and proofs are re-sent unchanged on
