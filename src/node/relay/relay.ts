@@ -24,9 +24,8 @@ export const DEFAULT_DEDUP_TTL_MS = 30_000;
 /**
  * Default dedup cap, the size of Python's `Transport.hashlist_maxsize` (1,000,000). At most
  * about 26 MiB of flat typed arrays (13 bytes a slot, two generations of 2^20 slots), allocated
- * as traffic grows. At 110 k frames/s (1 M
- * deliveries/s to 9 peers) a generation fills in under 5 s, so the effective window is then
- * 5..10 s: still far above any loop's round trip.
+ * as traffic grows. At 110 k frames/s (1 M deliveries/s to 9 peers) a generation fills in under
+ * 5 s, so the effective window is then 5..10 s: still far above any loop's round trip.
  */
 export const DEFAULT_DEDUP_MAX_ENTRIES = 1_048_576;
 
