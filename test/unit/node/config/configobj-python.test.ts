@@ -33,7 +33,12 @@ for text in json.load(sys.stdin):
     except Exception as e:
         results.append({"error": type(e).__name__ + ": " + str(e)})
 example = rnsd.__example_rns_config__
-print(json.dumps({"results": results, "example": example, "exampleTree": shape(ConfigObj(example.split("\\n"), interpolation=False))}))
+parsed = ConfigObj(example.split("\\n"), interpolation=False)
+def starts(c):
+    # Python RNS's rule in Reticulum._synthesize_interface.
+    return ("interface_enabled" in c and c.as_bool("interface_enabled")) or ("enabled" in c and c.as_bool("enabled"))
+started = [name for name in parsed["interfaces"] if starts(parsed["interfaces"][name])]
+print(json.dumps({"results": results, "example": example, "exampleTree": shape(parsed), "exampleStarted": started}))
 `;
 
 type PythonResult = { tree: Shape } | { error: string };
@@ -49,6 +54,7 @@ interface PythonRun {
   results: PythonResult[];
   example: string;
   exampleTree: Shape;
+  exampleStarted: string[];
 }
 
 function runPython(texts: string[]): PythonRun {
@@ -140,13 +146,16 @@ describe('ConfigObj parser against Python RNS ConfigObj', function () {
 
   it("reads Python RNS's example config (rnsd --exampleconfig) as Python does", () => {
     expect(ours(python.example)).to.deep.equal({ tree: python.exampleTree });
-    // And interprets it: whatever errors it has name a file, section and key.
+    // And starts exactly the interfaces Python would; any errors name a file, section and key.
     const config = parseNodeConfig(python.example, 'example');
     for (const err of config.errors) {
       expect(err.file).to.equal('example');
       expect(err.key).to.be.a('string');
     }
-    expect(config.interfaces.length).to.be.greaterThan(0);
+    expect(config.interfaces.filter((i) => i.enabled).map((i) => i.name)).to.deep.equal(
+      python.exampleStarted,
+    );
+    expect(python.exampleStarted.length).to.be.greaterThan(0);
   });
 
   it('Python reads what the writer writes, giving the same tree', () => {
