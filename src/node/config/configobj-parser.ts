@@ -27,14 +27,13 @@ export interface ConfigSection {
   readonly sections: ReadonlyMap<string, ConfigSection>;
 }
 
-/** A section while it is being built; `parent` lets a shallower marker climb back up. */
+/** A section while it is being built (mutable maps). */
 interface OpenSection {
   readonly name: string;
   readonly line: number;
   readonly depth: number;
   readonly values: Map<string, ConfigEntry>;
   readonly sections: Map<string, OpenSection>;
-  readonly parent: OpenSection | undefined;
 }
 
 /** Where the parser is, for error messages. */
@@ -78,7 +77,10 @@ const TRIPLE_QUOTES = ["'''", '"""'];
  */
 export function parseConfigObj(text: string, file?: string): ConfigSection {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const root: OpenSection = newSection('', 0, 0, undefined);
+  const root: OpenSection = newSection('', 0, 0);
+  // stack[d] is the open section of depth d; the last one is the current section. (A stack
+  // rather than parent links keeps the returned tree free of cycles.)
+  const stack: OpenSection[] = [root];
   let current = root;
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index];
@@ -86,7 +88,7 @@ export function parseConfigObj(text: string, file?: string): ConfigSection {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const lineNo = index + 1;
     if (trimmed.startsWith('[')) {
-      current = openSection(trimmed, current, { file, line: lineNo, section: current.name || undefined });
+      current = openSection(trimmed, stack, { file, line: lineNo, section: current.name || undefined });
       continue;
     }
     const place: Place = { file, line: lineNo, section: current.name || undefined };
@@ -109,16 +111,17 @@ export function parseConfigObj(text: string, file?: string): ConfigSection {
   return root;
 }
 
-function newSection(name: string, line: number, depth: number, parent: OpenSection | undefined): OpenSection {
-  return { name, line, depth, values: new Map(), sections: new Map(), parent };
+function newSection(name: string, line: number, depth: number): OpenSection {
+  return { name, line, depth, values: new Map(), sections: new Map() };
 }
 
 function fail(detail: string, place: Place): ConfigError {
   return new ConfigError(detail, place);
 }
 
-/** Parses a `[...]` line and returns the new current section. */
-function openSection(line: string, current: OpenSection, place: Place): OpenSection {
+/** Parses a `[...]` line, updates the stack of open sections and returns the new current one. */
+function openSection(line: string, stack: OpenSection[], place: Place): OpenSection {
+  const current = stack[stack.length - 1];
   let pos = 0;
   let open = 0;
   // `[ [name] ]` is valid ConfigObj: whitespace may separate the brackets.
@@ -158,12 +161,13 @@ function openSection(line: string, current: OpenSection, place: Place): OpenSect
     const parent = current.depth === 0 ? 'the top level' : `[${current.name}] (depth ${current.depth})`;
     throw fail(`section too nested: depth ${open} cannot follow ${parent}; add one level at a time`, where);
   }
-  let parent = current;
-  while (parent.depth > open - 1) parent = parent.parent as OpenSection;
+  const parent = stack[open - 1];
   const clash = parent.sections.get(name)?.line ?? parent.values.get(name)?.line;
   if (clash !== undefined) throw fail(`duplicate section name (first defined at line ${clash})`, where);
-  const section = newSection(name, place.line, open, parent);
+  const section = newSection(name, place.line, open);
   parent.sections.set(name, section);
+  stack.length = open;
+  stack.push(section);
   return section;
 }
 
