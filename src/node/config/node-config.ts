@@ -12,6 +12,9 @@ export const MAX_LOG_LEVEL = 8;
 /** Keys of an interface section the node consumes itself; everything else goes to the plugin. */
 const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'interface_mode']);
 
+/** The top-level sections the node reads. */
+const KNOWN_SECTIONS = ['reticulum', 'logging', 'interfaces'];
+
 const MODE_SPELLINGS = 'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming or boundary';
 
 /** One `[[subsection]]` of `[interfaces]`, checked and ready for the registry. */
@@ -107,8 +110,14 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
       case 'interfaces':
         readInterfaces(section, file, notices, errors, interfaces);
         break;
-      default:
-        notices.push(`${file}:${section.line}: section [${section.name}] is not used by rns-net; ignored`);
+      default: {
+        // Python RNS matches section names case-sensitively too; point at the likely typo.
+        const known = KNOWN_SECTIONS.find((k) => k === section.name.toLowerCase());
+        const hint = known !== undefined ? ` (names are case-sensitive: did you mean [${known}]?)` : '';
+        notices.push(
+          `${file}:${section.line}: section [${section.name}] is not used by rns-net; ignored${hint}`,
+        );
+      }
     }
   }
   if (!tree.sections.has('interfaces'))

@@ -276,6 +276,7 @@ describe('parseNodeConfig', () => {
     expect(notes).to.contain(`${FILE}:2: section [hooks] is not used by rns-net; ignored`);
     expect(notes).to.contain(`${FILE}:5: section [interface] is not used`);
     expect(notes).to.contain('no [interfaces] section');
+    expect(load(['[Interfaces]']).notices.join('\n')).to.contain('did you mean [interfaces]?');
   });
 
   it('keeps a key named __proto__ as a plain key', () => {
