@@ -212,7 +212,7 @@ function readInterfaces(
   }
   for (const sub of section.sections.values()) {
     const parsed = readInterface(sub, file, notices);
-    if (parsed instanceof Array) errors.push(...parsed);
+    if (Array.isArray(parsed)) errors.push(...parsed);
     else out.push(parsed);
   }
 }
