@@ -1,0 +1,185 @@
+/**
+ * Starts the hub under test as a child process, so its CPU time and memory are its own: either
+ * the real node (`node dist/src/cli/main.js run --config <tmpdir>` with a generated config: one
+ * BackboneInterface server on 127.0.0.1:<free port>, low log level) or the baseline relay.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/** Which hub to run. */
+export type HubKind = 'node' | 'baseline';
+
+/** A running hub child process. */
+export interface HubProcess {
+  /** What runs. */
+  kind: HubKind;
+  /** Its process id (for /proc). */
+  pid: number;
+  /** Its BackboneInterface port on 127.0.0.1. */
+  port: number;
+  /** Its config directory (node only). */
+  configDir: string | null;
+  /** The last lines it wrote to stderr/stdout (for error messages). */
+  output(): string;
+  /** Stops it (SIGTERM, then SIGKILL after a grace period) and removes its temp dir. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startHub}. */
+export interface StartHubOptions {
+  /** Extra node flags for the child, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/p']`. */
+  nodeFlags?: string[];
+  /** Extra lines for the interface section of the node's config. */
+  extraInterfaceConfig?: string[];
+  /** Node log level 0..8 (default 2: warnings). */
+  logLevel?: number;
+  /** Milliseconds to wait for the port to accept connections (default 15 s). */
+  readyTimeoutMs?: number;
+}
+
+/** The repository root: the nearest ancestor of this file holding package.json. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('bench: repository root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The node's compiled CLI entry point. */
+export function nodeCliPath(): string {
+  return path.join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+}
+
+/** True when the compiled node CLI exists (the node can be benchmarked). */
+export function nodeAvailable(): boolean {
+  return existsSync(nodeCliPath());
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Node flags that let a child run a TypeScript file when this code itself runs from source. */
+function tsFlags(file: string): string[] {
+  return file.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+}
+
+/** Writes the node config for a benchmark run. */
+export function writeNodeConfig(dir: string, port: number, logLevel: number, extra: string[]): void {
+  const lines = [
+    '# Written by the rns-net socket benchmark.',
+    '[reticulum]',
+    '',
+    '[logging]',
+    `  loglevel = ${logLevel}`,
+    '',
+    '[interfaces]',
+    '  [[Bench Backbone]]',
+    '    type = BackboneInterface',
+    '    enabled = yes',
+    '    listen_ip = 127.0.0.1',
+    `    listen_port = ${port}`,
+    ...extra.map((line) => `    ${line}`),
+    '',
+  ];
+  writeFileSync(path.join(dir, 'config'), lines.join('\n'));
+}
+
+function tryConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Starts a hub child process and waits (bounded) until its port accepts connections. */
+export async function startHub(kind: HubKind, options: StartHubOptions = {}): Promise<HubProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const nodeFlags = options.nodeFlags ?? [];
+  let child: ChildProcess;
+  let port: number;
+  let configDir: string | null = null;
+  if (kind === 'node') {
+    if (!nodeAvailable()) throw new Error(`bench: ${nodeCliPath()} is missing (run npm run build)`);
+    configDir = mkdtempSync(path.join(tmpdir(), 'rns-net-bench-'));
+    port = await freePort();
+    writeNodeConfig(configDir, port, options.logLevel ?? 2, options.extraInterfaceConfig ?? []);
+    child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } else {
+    const file = path.join(__dirname, `baseline-hub${path.extname(__filename)}`);
+    port = await freePort();
+    child = spawn(process.execPath, [...nodeFlags, ...tsFlags(file), file, '--port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot(),
+    });
+  }
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exitedPromise.then(() => {
+    exited = true;
+  });
+
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exitedPromise;
+      clearTimeout(killTimer);
+    }
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`bench: the ${kind} hub exited during start-up:\n${tail}`);
+    }
+    if (await tryConnect(port)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `bench: the ${kind} hub did not listen on ${port} within ${readyTimeoutMs} ms:\n${tail}`,
+      );
+    }
+    await delay(50);
+  }
+  return {
+    kind,
+    pid: child.pid as number,
+    port,
+    configDir,
+    output: () => tail,
+    stop,
+  };
+}
