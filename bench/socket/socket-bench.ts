@@ -4,7 +4,8 @@
  * the official figures, see docs/performance.md). The hub runs as a child process so its CPU
  * and RSS are read separately from /proc.
  *
- * Modes (each bounded in time and frame count):
+ * Modes (each bounded in time and frame count; conns runs first, on a fresh hub, so its RSS
+ * figure is not blurred by the heap the traffic modes leave behind):
  * - `relay`: 1 sender -> 9 receivers, saturating; deliveries/s.
  * - `ingest`: 4 peers all sending, saturating (the hub relays each frame to the other 3, which
  *   read and discard); frames/s taken in, until the hub's CPU goes idle.
@@ -24,7 +25,7 @@ import { ConnectionSpec, ReceiveMode } from './worker-protocol';
 export type SocketMode = 'relay' | 'ingest' | 'latency' | 'all-to-all' | 'conns';
 
 /** All modes, in the order they run. */
-export const SOCKET_MODES: readonly SocketMode[] = ['relay', 'ingest', 'latency', 'all-to-all', 'conns'];
+export const SOCKET_MODES: readonly SocketMode[] = ['conns', 'relay', 'ingest', 'latency', 'all-to-all'];
 
 /** Options of {@link runSocketBench}. */
 export interface SocketBenchOptions {
