@@ -18,9 +18,9 @@ interface ResolvedKey {
  * Serves the runtime-config handles of every attached interface under the keys
  * `<keyPrefix>.<interfaceName>.<setting>`, with rns-net's error codes and messages.
  *
- * Keys are matched against each handle's `<keyPrefix>.<interfaceName>.` prefix rather than split
- * on dots, so interface names that contain dots work; when several prefixes match (names `a` and
- * `a.b`), the longest wins.
+ * Key prefixes and setting names contain no dots; interface names may (`backbone.eu.west.x` is
+ * setting `x` of interface `eu.west`), so a key is split at its first and last dot and the
+ * handle found by exact prefix and name.
  */
 export class RuntimeConfigService {
   private readonly handles = new Map<string, RuntimeConfigHandle>();
@@ -29,9 +29,14 @@ export class RuntimeConfigService {
    * Adds a handle. Two handles with the same prefix and interface name would serve the same
    * keys, so the second is refused.
    *
-   * @throws {@link RnsError} `RNS_ERR_DUPLICATE_INTERFACE` on a duplicate.
+   * @throws {@link RnsError} `RNS_ERR_DUPLICATE_INTERFACE` on a duplicate, `RNS_ERR_PLUGIN` for
+   *   an empty or dotted key prefix.
    */
   add(handle: RuntimeConfigHandle): void {
+    if (handle.keyPrefix.length === 0 || handle.keyPrefix.includes('.')) {
+      // A dotted prefix could never be split back out of a key.
+      throw new RnsError('RNS_ERR_PLUGIN', `invalid runtime-config key prefix '${handle.keyPrefix}'`);
+    }
     const id = `${handle.keyPrefix}.${handle.interfaceName}`;
     if (this.has(handle.keyPrefix, handle.interfaceName)) {
       throw new RnsError(
@@ -102,15 +107,12 @@ export class RuntimeConfigService {
 
   /** The error for a key no handle serves: `not_found` under a known prefix, else `unknown_key`. */
   private missing(key: string): RuntimeConfigResult<RuntimeConfigEntry> {
-    const dot = key.indexOf('.');
-    if (dot > 0) {
-      const prefix = key.slice(0, dot);
-      const rest = key.slice(dot + 1);
-      const lastDot = rest.lastIndexOf('.');
-      if (lastDot > 0 && lastDot < rest.length - 1 && this.hasPrefix(prefix)) {
-        const name = rest.slice(0, lastDot);
-        return runtimeConfigError('not_found', `${prefix.replace(/_/g, ' ')} interface '${name}' not found`);
-      }
+    const parts = splitKey(key);
+    if (parts !== undefined && this.hasPrefix(parts.prefix)) {
+      return runtimeConfigError(
+        'not_found',
+        `${parts.prefix.replace(/_/g, ' ')} interface '${parts.name}' not found`,
+      );
     }
     return unknownKey(key);
   }
@@ -121,17 +123,22 @@ export class RuntimeConfigService {
   }
 
   private resolve(key: string): ResolvedKey | undefined {
-    let best: ResolvedKey | undefined;
-    let bestLength = -1;
-    for (const handle of this.handles.values()) {
-      const prefix = `${handle.keyPrefix}.${handle.interfaceName}.`;
-      if (key.length > prefix.length && key.startsWith(prefix) && prefix.length > bestLength) {
-        best = { handle, setting: key.slice(prefix.length) };
-        bestLength = prefix.length;
-      }
-    }
-    return best;
+    const parts = splitKey(key);
+    if (parts === undefined) return undefined;
+    const handle = this.handles.get(`${parts.prefix}.${parts.name}`);
+    return handle === undefined ? undefined : { handle, setting: parts.setting };
   }
+}
+
+/**
+ * Splits `<prefix>.<name>.<setting>`: the prefix ends at the first dot and the setting starts
+ * after the last (neither contains dots), so the interface name may contain dots.
+ */
+function splitKey(key: string): { prefix: string; name: string; setting: string } | undefined {
+  const first = key.indexOf('.');
+  const last = key.lastIndexOf('.');
+  if (first <= 0 || last <= first + 1 || last === key.length - 1) return undefined;
+  return { prefix: key.slice(0, first), name: key.slice(first + 1, last), setting: key.slice(last + 1) };
 }
 
 function toEntry(handle: RuntimeConfigHandle, setting: RuntimeSetting): RuntimeConfigEntry {
