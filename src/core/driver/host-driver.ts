@@ -138,11 +138,12 @@ export class HostDriver {
       throw new RnsError('RNS_ERR_DRIVER_STOPPED', `cannot attach '${iface.name}': the driver is stopping`);
     }
     this.checkAttachable(iface);
+    // Handles first: they are the only step left that can still refuse (a malformed prefix).
+    if (iface.runtimeConfig !== undefined) this.runtimeConfig.add(iface.runtimeConfig);
+    if (iface.peerState !== undefined) this.peerState.add(iface.peerState);
     this.attached.set(iface.id, iface);
     this.attachedNames.add(iface.name);
     this.ownerTypes.set(iface.id, iface.typeName);
-    if (iface.runtimeConfig !== undefined) this.runtimeConfig.add(iface.runtimeConfig);
-    if (iface.peerState !== undefined) this.peerState.add(iface.peerState);
     if (iface.kind === 'single' && iface.info !== undefined && iface.writer !== undefined) {
       this.table.set(iface.id, {
         id: iface.id,
