@@ -55,7 +55,7 @@ class ScriptedFactory implements InterfaceFactory<{ name: string; port: number }
         applyMode: 'immediate',
         description: 'v',
         read: () => v,
-        write: (n) => void (v = n),
+        write: (n: number) => void (v = n),
       },
     ]);
   }
