@@ -28,8 +28,15 @@ export interface ConnectAttempt {
 
 /** The connect attempt took longer than its timeout. */
 export class ConnectTimeoutError extends RnsError {
+  /** The host the attempt was for. */
+  readonly host: string;
+  /** The port the attempt was for. */
+  readonly port: number;
+
   constructor(host: string, port: number, timeoutMs: number) {
-    super('RNS_ERR_CONNECT_TIMEOUT', `connect to ${host}:${port} timed out after ${timeoutMs / 1000}s`);
+    super('RNS_ERR_CONNECT_TIMEOUT', `connect timed out after ${timeoutMs / 1000}s`);
+    this.host = host;
+    this.port = port;
     this.name = 'ConnectTimeoutError';
   }
 }
@@ -67,13 +74,7 @@ export function connectWithTimeout(
   clock: Clock,
   onOutcome: (outcome: ConnectOutcome) => void,
 ): ConnectAttempt {
-  const socket = net.connect({
-    host: target.host,
-    port: target.port,
-    noDelay: true,
-    keepAlive: true,
-    keepAliveInitialDelay: CLIENT_KEEPALIVE_INITIAL_DELAY_MS,
-  });
+  const socket = net.connect({ host: target.host, port: target.port });
   let finished = false;
   let handedOver = false;
   let timer: Timer | undefined;
@@ -92,7 +93,13 @@ export function connectWithTimeout(
       socket.on('error', ignoreError);
       socket.destroy();
     }
-    if (outcome?.ok === true) handedOver = true;
+    if (outcome?.ok === true) {
+      handedOver = true;
+      // Set on the connected socket (not as connect options) so the calls are explicit and
+      // visible: small frames leave at once, and a dead idle peer is noticed after ~15 s.
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, CLIENT_KEEPALIVE_INITIAL_DELAY_MS);
+    }
     if (outcome !== null) onOutcome(outcome);
   }
 
