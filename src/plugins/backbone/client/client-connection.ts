@@ -93,7 +93,7 @@ export class ClientConnection {
     if (!this.open || this.batch.length === 0) return;
     const out = Buffer.allocUnsafe(this.batchBytes);
     let offset = 0;
-    for (const packet of this.batch) offset = frameInto(packet, out, offset);
+    for (const packet of this.batch) offset += frameInto(packet, out, offset);
     this.batch = [];
     this.batchBytes = 0;
     this.socket.write(out);
