@@ -57,7 +57,11 @@ function lineFrom(child: ChildProcess, prefix: string, timeoutMs: number): Promi
     );
     const onData = (chunk: Buffer): void => {
       buffered += chunk.toString();
-      const line = buffered.split('\n').find((l) => l.startsWith(prefix));
+      // Only complete lines: a line may arrive split across chunks.
+      const line = buffered
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.startsWith(prefix));
       if (line !== undefined) finish(undefined, line);
     };
     const onExit = (): void => finish(new Error(`Python exited before '${prefix}'`));
