@@ -137,6 +137,7 @@ class BackboneClient {
   }
 
   private onConnectOutcome(outcome: ConnectOutcome): void {
+    // stop() cancels the attempt, so no outcome arrives after it; checked anyway for safety.
     if (this.state === 'stopped') {
       if (outcome.ok) outcome.socket.destroy();
       return;

@@ -57,11 +57,6 @@ export class ClientConnection {
     socket.on('close', this.onClose);
   }
 
-  /** Whether the socket is still usable. */
-  get isOpen(): boolean {
-    return this.open;
-  }
-
   /** Closes the socket without reporting `onClosed`; resolves once it is closed. Idempotent. */
   close(): Promise<void> {
     if (this.closing === undefined) {
