@@ -8,12 +8,14 @@
  */
 import { expect } from 'chai';
 
+import { FrameRelay } from './frame-relay';
 import {
   EventedProcess,
   Hub,
   HubKind,
   InteropEvent,
   PeerInterfaceKind,
+  ProcessExit,
   PythonRns,
   ServerPeer,
   findPythonRns,
@@ -65,76 +67,83 @@ describe('Python RNS interop', function () {
   for (const kind of hubKindsToTest()) {
     describe(`through a ${kind} hub`, function () {
       let hub: Hub | undefined;
+      const runs = new Map<Scenario, ScenarioRun>();
 
       before(async function () {
         if (!rns) this.skip();
         hub = await startHub(kind, rns);
+        // Both scenarios share the hub and run at the same time: most of a run is waiting
+        // (path, keepalive interval), so this halves the suite's time on a 2-core machine.
+        const started = await Promise.all(SCENARIOS.map((scenario) => runScenario(rns!, hub!, scenario)));
+        SCENARIOS.forEach((scenario, index) => runs.set(scenario, started[index]!));
       });
 
       after(async function () {
+        for (const run of runs.values()) {
+          await run.client.stop();
+          await run.server.process.stop();
+        }
         await hub?.stop();
       });
 
       for (const scenario of SCENARIOS) {
-        describeScenario(
-          kind,
-          scenario,
-          () => rns,
-          () => hub,
-        );
+        describeScenario(kind, scenario, () => runs.get(scenario));
       }
+
+      if (kind === 'frame-relay') describeWireFacts(() => hub?.relay);
     });
   }
 });
 
-function describeScenario(
-  kind: HubKind,
-  scenario: Scenario,
-  getRns: () => PythonRns | undefined,
-  getHub: () => Hub | undefined,
-): void {
+/** One scenario's processes after the client has finished (or hit CLIENT_RUN_MS). */
+interface ScenarioRun {
+  server: ServerPeer;
+  client: EventedProcess;
+  clientExit: ProcessExit | undefined;
+}
+
+async function runScenario(rns: PythonRns, hub: Hub, scenario: Scenario): Promise<ScenarioRun> {
+  const server = await startServerPeer(rns, { interface: scenario.server, port: hub.port });
+  const client = startClientPeer(rns, {
+    interface: scenario.client,
+    port: hub.port,
+    destinationHash: server.destinationHash,
+    resourceSize: RESOURCE_SIZE,
+    keepalives: KEEPALIVES,
+  });
+  // The client runs every step by itself; each test below checks one step's events, so a
+  // failure names the step that broke instead of failing the whole scenario at once.
+  let timer: NodeJS.Timeout | undefined;
+  const clientExit = await Promise.race([
+    client.exited,
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), CLIENT_RUN_MS))),
+  ]);
+  clearTimeout(timer);
+  return { server, client, clientExit };
+}
+
+function describeScenario(kind: HubKind, scenario: Scenario, getRun: () => ScenarioRun | undefined): void {
   describe(`${scenario.server} server peer <-> ${scenario.client} client peer (${kind} hub)`, function () {
-    let server: ServerPeer | undefined;
-    let client: EventedProcess | undefined;
-    let clientExit: { code: number | null } | undefined;
+    let server: EventedProcess;
+    let client: EventedProcess;
 
-    before(async function () {
-      const rns = getRns();
-      const hub = getHub();
-      if (!rns || !hub) this.skip();
-      server = await startServerPeer(rns, { interface: scenario.server, port: hub.port });
-      client = startClientPeer(rns, {
-        interface: scenario.client,
-        port: hub.port,
-        destinationHash: server.destinationHash,
-        resourceSize: RESOURCE_SIZE,
-        keepalives: KEEPALIVES,
-      });
-      // The client runs every step by itself; each test below checks one step's events, so a
-      // failure names the step that broke instead of failing the whole scenario at once.
-      await Promise.race([
-        client.exited,
-        new Promise((resolve) => setTimeout(resolve, CLIENT_RUN_MS).unref()),
-      ]);
-      clientExit = await Promise.race([client.exited, Promise.resolve(undefined)]);
-    });
-
-    after(async function () {
-      await client?.stop();
-      await server?.process.stop();
+    before(function () {
+      const run = getRun();
+      if (!run) this.skip();
+      server = run.server.process;
+      client = run.client;
     });
 
     /** The client's event for a step, or a failure carrying the client's error report. */
     function clientStep(name: string): InteropEvent {
-      const c = client as EventedProcess;
-      const event = c.find(name);
-      if (!event) throw c.failure(`step '${name}' not reached`);
+      const event = client.find(name);
+      if (!event) throw client.failure(`step '${name}' not reached`);
       return event;
     }
 
     it('carries a live announce from one peer to the other', async function () {
       const announced = clientStep('announced');
-      const seen = await server!.process.waitFor(
+      const seen = await server.waitFor(
         'announce',
         TRAILING_EVENT_MS,
         (event) => event.hash === announced.hash,
@@ -144,13 +153,13 @@ function describeScenario(
 
     it('answers a path request', function () {
       const pathEvent = clientStep('path');
-      expect(pathEvent.hash).to.equal(server!.destinationHash);
+      expect(pathEvent.hash).to.equal(getRun()!.server.destinationHash);
       expect(field<number>(pathEvent, 'requests')).to.be.at.least(1);
     });
 
     it('delivers a single packet and returns its proof', async function () {
       const proven = clientStep('packet_proven');
-      const received = await server!.process.waitFor(
+      const received = await server.waitFor(
         'packet',
         TRAILING_EVENT_MS,
         (event) => event.data === proven.data,
@@ -160,7 +169,7 @@ function describeScenario(
 
     it(`establishes a link (link MTU ${scenario.linkMtu} on both ends)`, async function () {
       const established = clientStep('link_established');
-      const serverSide = await server!.process.waitFor(
+      const serverSide = await server.waitFor(
         'link_established',
         TRAILING_EVENT_MS,
         (event) => event.link_id === established.link_id,
@@ -172,14 +181,14 @@ function describeScenario(
     it('answers a request on the link', async function () {
       const response = clientStep('response');
       expect(field<number>(response, 'size')).to.equal(64);
-      const request = await server!.process.waitFor('request', TRAILING_EVENT_MS);
+      const request = await server.waitFor('request', TRAILING_EVENT_MS);
       expect(field<string>(request, 'path')).to.equal('/echo');
     });
 
     it(`exchanges ${KEEPALIVES} identical link keepalives`, async function () {
-      const last = client!.all('keepalive');
-      if (last.length < KEEPALIVES) throw client!.failure(`only ${last.length} keepalives answered`);
-      const replies = await server!.process.waitFor(
+      const answered = client.all('keepalive');
+      if (answered.length < KEEPALIVES) throw client.failure(`only ${answered.length} keepalives answered`);
+      const replies = await server.waitFor(
         'keepalive_reply',
         TRAILING_EVENT_MS,
         (event) => Number(event.count) >= KEEPALIVES,
@@ -189,7 +198,7 @@ function describeScenario(
 
     it(`transfers a ${RESOURCE_SIZE / 1024 / 1024} MiB resource intact`, async function () {
       const sent = clientStep('resource_sent');
-      const concluded = await server!.process.waitFor('resource_concluded', TRAILING_EVENT_MS);
+      const concluded = await server.waitFor('resource_concluded', TRAILING_EVENT_MS);
       expect(field<boolean>(concluded, 'ok')).to.equal(true);
       expect(field<number>(concluded, 'size')).to.equal(RESOURCE_SIZE);
       expect(field<number>(sent, 'size')).to.equal(RESOURCE_SIZE);
@@ -199,7 +208,64 @@ function describeScenario(
     it('client finishes its script successfully', function () {
       const summary = clientStep('summary');
       expect(summary.ok).to.equal(true);
-      expect(clientExit?.code, 'client exit code').to.equal(0);
+      expect(getRun()!.clientExit?.code, 'client exit code').to.equal(0);
+    });
+  });
+}
+
+/** Packet types (header byte 0, bits 1..0). */
+const ANNOUNCE = 0x01;
+/** Context bytes seen on the wire. */
+const CONTEXT_RESOURCE = 0x01;
+const CONTEXT_KEEPALIVE = 0xfa;
+
+/**
+ * What the Python peers put on the wire, as the frame relay saw it. These are the facts the
+ * rns-net relay is built on; if a Reticulum release changes them, these tests say which.
+ */
+function describeWireFacts(getRelay: () => FrameRelay | undefined): void {
+  describe('wire facts seen by the frame relay', function () {
+    let relay: FrameRelay;
+
+    before(function () {
+      const found = getRelay();
+      if (!found) this.skip();
+      relay = found;
+    });
+
+    it('peers send no handshake: the first frame on each connection is a Reticulum packet', function () {
+      expect(relay.connections).to.have.length(2 * SCENARIOS.length);
+      for (const connection of relay.connections) {
+        const first = relay.frames.find((frame) => frame.from === connection.id);
+        expect(first, `first frame of connection ${connection.id}`).to.not.equal(undefined);
+        // A packet has at least the 19-byte minimum header and hops 0 when sent by its origin.
+        expect(first!.size).to.be.greaterThan(19);
+        expect(first!.hops).to.equal(0);
+        expect(first!.ifac).to.equal(false);
+      }
+    });
+
+    it('every frame leaves its origin with hops 0 and HEADER_1 (no transport between peers)', function () {
+      expect(relay.frames.every((frame) => frame.hops === 0 && frame.headerType === 0)).to.equal(true);
+    });
+
+    it('each peer announces exactly once unprompted (announces are not re-sent)', function () {
+      const announces = relay.frames.filter((frame) => frame.packetType === ANNOUNCE && frame.context === 0);
+      expect(announces).to.have.length(2 * SCENARIOS.length);
+    });
+
+    it('resource parts use link MTU discovery: frames far above 500 bytes, never above the link MTU', function () {
+      const parts = relay.frames.filter((frame) => frame.context === CONTEXT_RESOURCE);
+      const largest = Math.max(...parts.map((frame) => frame.size));
+      expect(largest).to.be.greaterThan(500);
+      expect(largest).to.be.at.most(Math.max(...SCENARIOS.map((scenario) => scenario.linkMtu)));
+    });
+
+    it('keepalive frames repeat byte for byte (a relay must not dedup them)', function () {
+      const keepalives = relay.frames.filter((frame) => frame.context === CONTEXT_KEEPALIVE);
+      const distinct = new Set(keepalives.map((frame) => frame.digest));
+      expect(keepalives.length).to.be.at.least(2 * KEEPALIVES * SCENARIOS.length);
+      expect(distinct.size).to.be.lessThan(keepalives.length);
     });
   });
 }

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { FrameRelay } from './frame-relay';
+
 /** A Python interpreter that can `import RNS`, and the environment that makes it so. */
 export interface PythonRns {
   /** The interpreter to run (`python3` unless `RNS_PYTHON` names another). */
@@ -438,8 +440,12 @@ export function startClientPeer(rns: PythonRns, options: ClientPeerOptions): Eve
   return spawnPythonScript(rns, `client(${options.interface})`, 'rns_peer.py', args);
 }
 
-/** Which node sits in the middle: a Python transport node, or this project's `rns-net run`. */
-export type HubKind = 'python' | 'rns-net';
+/**
+ * Which node sits in the middle: a Python transport node, this project's `rns-net run`, or the
+ * in-process test relay (frame-relay.ts: the shared-medium semantics in their simplest form,
+ * recording every frame).
+ */
+export type HubKind = 'python' | 'rns-net' | 'frame-relay';
 
 /** A running hub: a BackboneInterface server on 127.0.0.1:`port` that relays between peers. */
 export interface Hub {
@@ -447,8 +453,10 @@ export interface Hub {
   kind: HubKind;
   /** Its listening port on 127.0.0.1. */
   port: number;
-  /** The hub process (its events: `ready`, `peer_connected`... for the Python hub). */
-  process: EventedProcess;
+  /** The hub process, for the hubs that run as one (`ready`, `peer_connected`... for Python). */
+  process?: EventedProcess;
+  /** The in-process relay with its frame log, for the `frame-relay` hub. */
+  relay?: FrameRelay;
   /** Stops the process and removes its temporary files. */
   stop(): Promise<void>;
 }
@@ -459,11 +467,12 @@ export function rnsNetCliAvailable(): boolean {
 }
 
 /**
- * The hub kinds to run the interop suite against: `python` always, and `rns-net` once the
- * node's CLI is built. `RNS_INTEROP_HUBS` (comma list, e.g. `rns-net`) narrows the set.
+ * The hub kinds to run the interop suite against: `python` and `frame-relay` always, and
+ * `rns-net` once the node's CLI is built. `RNS_INTEROP_HUBS` (comma list, e.g. `rns-net`)
+ * narrows the set.
  */
 export function hubKindsToTest(): HubKind[] {
-  const kinds: HubKind[] = ['python'];
+  const kinds: HubKind[] = ['python', 'frame-relay'];
   if (rnsNetCliAvailable()) kinds.push('rns-net');
   const wanted = process.env.RNS_INTEROP_HUBS;
   if (!wanted) return kinds;
@@ -475,10 +484,19 @@ export function hubKindsToTest(): HubKind[] {
  * Starts a hub and resolves once it accepts connections. `python`: rns_hub.py (transport
  * enabled, one BackboneInterface server, as a Python backbone runs). `rns-net`: the built node,
  * `node dist/src/cli/main.js run --config <tmpdir>`, with a config whose only interface is a
- * BackboneInterface server on 127.0.0.1:<free port>.
+ * BackboneInterface server on 127.0.0.1:<free port>. `frame-relay`: the in-process test relay.
  */
 export async function startHub(kind: HubKind, rns: PythonRns, readyTimeoutMs = 15_000): Promise<Hub> {
-  return kind === 'python' ? startPythonHub(rns, readyTimeoutMs) : startRnsNetHub(readyTimeoutMs);
+  switch (kind) {
+    case 'python':
+      return startPythonHub(rns, readyTimeoutMs);
+    case 'rns-net':
+      return startRnsNetHub(readyTimeoutMs);
+    case 'frame-relay': {
+      const relay = await FrameRelay.start();
+      return { kind, port: relay.port, relay, stop: () => relay.stop() };
+    }
+  }
 }
 
 async function startPythonHub(rns: PythonRns, readyTimeoutMs: number): Promise<Hub> {
