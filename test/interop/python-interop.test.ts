@@ -8,7 +8,9 @@
  */
 import { expect } from 'chai';
 
-import { FrameRelay } from './frame-relay';
+import * as net from 'node:net';
+
+import { FrameRelay, HdlcDecoder, hdlcEncode } from './frame-relay';
 import {
   EventedProcess,
   Hub,
@@ -20,6 +22,7 @@ import {
   ServerPeer,
   findPythonRns,
   hubKindsToTest,
+  startBackboneServerPeer,
   startClientPeer,
   startHub,
   startServerPeer,
@@ -269,3 +272,71 @@ function describeWireFacts(getRelay: () => FrameRelay | undefined): void {
     });
   });
 }
+
+describe('Python RNS BackboneInterface server peer', function () {
+  this.timeout(30_000);
+  let rns: PythonRns | undefined;
+  const peers: ServerPeer[] = [];
+  const sockets: net.Socket[] = [];
+
+  before(async function () {
+    rns = await findPythonRns();
+    if (!rns) this.skip();
+  });
+
+  afterEach(async function () {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    for (const peer of peers.splice(0)) await peer.process.stop();
+  });
+
+  /** Connects to a peer and collects the packets it sends, decoded from HDLC. */
+  function connect(port: number): Promise<{ socket: net.Socket; packets: Buffer[]; decoder: HdlcDecoder }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      sockets.push(socket);
+      const packets: Buffer[] = [];
+      const decoder = new HdlcDecoder();
+      socket.on('data', (chunk: Buffer) => packets.push(...decoder.push(chunk)));
+      socket.once('error', reject);
+      socket.once('connect', () => resolve({ socket, packets, decoder }));
+    });
+  }
+
+  it('accepts a plain TCP client and sends it its announces, HDLC-framed', async function () {
+    const peer = await startBackboneServerPeer(rns!, { extraArgs: ['--announce-interval', '0.3'] });
+    peers.push(peer);
+    const { socket } = await connect(peer.port);
+    await peer.process.waitFor('peer_connected', 5_000);
+    const announce = await new Promise<Buffer>((resolve) => {
+      const decoder = new HdlcDecoder();
+      socket.on('data', (chunk: Buffer) => {
+        for (const packet of decoder.push(chunk)) {
+          if ((packet[0]! & 0x03) === 0x01) resolve(packet);
+        }
+      });
+    });
+    // HEADER_1 announce: flags, hops, 16-byte destination hash, context, then the public keys.
+    expect(announce[1]).to.equal(0);
+    expect(announce.subarray(2, 18).toString('hex')).to.equal(peer.destinationHash);
+  });
+
+  it('two Python Backbone servers accept announces our client relays between them', async function () {
+    const args = { extraArgs: ['--announce-interval', '0.5'] };
+    const [a, b] = await Promise.all([
+      startBackboneServerPeer(rns!, args),
+      startBackboneServerPeer(rns!, args),
+    ]);
+    peers.push(a!, b!);
+    const [toA, toB] = await Promise.all([connect(a!.port), connect(b!.port)]);
+    // Relay every frame in both directions, as the rns-net node will between its interfaces.
+    toA.socket.on('data', () => toA.packets.splice(0).forEach((p) => toB.socket.write(hdlcEncode(p))));
+    toB.socket.on('data', () => toB.packets.splice(0).forEach((p) => toA.socket.write(hdlcEncode(p))));
+    const [seenByA, seenByB] = await Promise.all([
+      a!.process.waitFor('announce', 10_000, (event) => event.hash === b!.destinationHash),
+      b!.process.waitFor('announce', 10_000, (event) => event.hash === a!.destinationHash),
+    ]);
+    // The relay did not touch the hops byte; Python counts the hop on receipt.
+    expect(seenByA.hops).to.equal(1);
+    expect(seenByB.hops).to.equal(1);
+  });
+});
