@@ -43,7 +43,7 @@ interface Scenario {
   /**
    * The link MTU both ends settle on. The initiator signals its interface's HW_MTU (TCP client
    * 8192, Backbone client 16384) and the receiving side clamps it to its own interface's HW_MTU,
-   * so a Backbone/TCP pair always ends at 8192.
+   * so a Backbone/TCP pair ends at 8192 either way round and a Backbone pair at 16384.
    */
   linkMtu: number;
 }
@@ -51,6 +51,8 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { server: 'backbone', client: 'tcp', linkMtu: 8192 },
   { server: 'tcp', client: 'backbone', linkMtu: 8192 },
+  // Backbone on both ends: 16 KiB link packets, which a relay must pass whole.
+  { server: 'backbone', client: 'backbone', linkMtu: 16384 },
 ];
 
 function field<T>(event: InteropEvent | undefined, key: string): T {
@@ -257,11 +259,13 @@ function describeWireFacts(getRelay: () => FrameRelay | undefined): void {
       expect(announces).to.have.length(2 * SCENARIOS.length);
     });
 
-    it('resource parts use link MTU discovery: frames far above 500 bytes, never above the link MTU', function () {
+    it('resource parts fill the discovered link MTU: 16 KiB frames between Backbone clients', function () {
       const parts = relay.frames.filter((frame) => frame.context === CONTEXT_RESOURCE);
       const largest = Math.max(...parts.map((frame) => frame.size));
-      expect(largest).to.be.greaterThan(500);
-      expect(largest).to.be.at.most(Math.max(...SCENARIOS.map((scenario) => scenario.linkMtu)));
+      const largestMtu = Math.max(...SCENARIOS.map((scenario) => scenario.linkMtu));
+      // A part carries link MTU - HEADER_MAXSIZE (35) - IFAC_MIN_SIZE (1) bytes of data behind
+      // a 19-byte HEADER_1 header, so a full part is 17 bytes under the link MTU.
+      expect(largest).to.equal(largestMtu - 17);
     });
 
     it('keepalive frames repeat byte for byte (a relay must not dedup them)', function () {
@@ -269,6 +273,9 @@ function describeWireFacts(getRelay: () => FrameRelay | undefined): void {
       const distinct = new Set(keepalives.map((frame) => frame.digest));
       expect(keepalives.length).to.be.at.least(2 * KEEPALIVES * SCENARIOS.length);
       expect(distinct.size).to.be.lessThan(keepalives.length);
+      // 2 flag/hops bytes + 16-byte link id + context + one data byte: just above the 19-byte
+      // minimum Python enforces, so a relay's size floor must let 20-byte frames through.
+      expect(keepalives.every((frame) => frame.size === 20)).to.equal(true);
     });
   });
 }
