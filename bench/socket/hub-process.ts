@@ -36,6 +36,8 @@ export interface StartHubOptions {
   extraInterfaceConfig?: string[];
   /** Node log level 0..8 (default 2: warnings). */
   logLevel?: number;
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
   /** Milliseconds to wait for the port to accept connections (default 15 s). */
   readyTimeoutMs?: number;
 }
@@ -128,12 +130,14 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
     writeNodeConfig(configDir, port, options.logLevel ?? 2, options.extraInterfaceConfig ?? []);
     child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
     });
   } else {
     const file = path.join(__dirname, `baseline-hub${path.extname(__filename)}`);
     port = await freePort();
-    child = spawn(process.execPath, [...nodeFlags, ...tsFlags(file), file, '--port', String(port)], {
+    child = spawn(process.execPath, [...tsFlags(file), ...nodeFlags, file, '--port', String(port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
       cwd: repoRoot(),
     });
   }

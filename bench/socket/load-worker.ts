@@ -267,12 +267,14 @@ function report(): void {
   let rxFrames = 0;
   let rxBytes = 0;
   let closedByHub = 0;
+  let txFrames = 0;
   for (const conn of connections) {
+    txFrames += conn.sender?.framesSent ?? 0;
     rxFrames += conn.flags >>> 1;
     rxBytes += conn.rxBytes;
     if (conn.closed) closedByHub++;
   }
-  post({ ev: 'report', rxFrames, rxBytes, lastRxUs, histogram, unsampled, closedByHub });
+  post({ ev: 'report', txFrames, rxFrames, rxBytes, lastRxUs, histogram, unsampled, closedByHub });
 }
 
 let warmPoll: NodeJS.Timeout | null = null;

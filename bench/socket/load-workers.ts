@@ -89,3 +89,22 @@ export class LoadWorker {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Warm-up: every sender sends a frame each 50 ms until `receiving` receiving connections (over
+ * all workers) have seen one, so the hub has brought every peer up; then counters are reset
+ * (twice, around a pause that lets trailing warm-up frames arrive).
+ */
+export async function warmUp(workers: LoadWorker[], receiving: number, timeoutMs = 10_000): Promise<void> {
+  if (receiving > 0) {
+    for (const w of workers) w.send({ cmd: 'warm' });
+    const end = Date.now() + timeoutMs;
+    while (workers.reduce((n, w) => n + w.warmedReceiving, 0) < receiving) {
+      if (Date.now() > end) throw new Error('warm-up: the hub did not relay to every peer');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  for (const w of workers) w.send({ cmd: 'reset' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const w of workers) w.send({ cmd: 'reset' });
+}

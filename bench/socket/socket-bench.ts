@@ -17,7 +17,7 @@
 import * as net from 'node:net';
 import { HubKind, HubProcess, StartHubOptions, startHub } from './hub-process';
 import { histogramCount, mergeHistogram, newHistogram, percentile } from './latency-histogram';
-import { LoadWorker } from './load-workers';
+import { LoadWorker, warmUp } from './load-workers';
 import { countSocketFds, isAlive, readCpuSeconds, readRssKb } from './proc-stats';
 import { ConnectionSpec, ReceiveMode } from './worker-protocol';
 
@@ -147,18 +147,7 @@ async function runTraffic(hub: HubProcess, plan: TrafficPlan): Promise<TrafficOu
       const c = await w.next('connected', 15_000);
       if (c.failed > 0) throw new Error(`${c.failed} connections to the hub failed`);
     }
-    if (receiving > 0) {
-      // Warm-up: frames until every receiver has seen one, so the hub has every peer up.
-      for (const w of workers) w.send({ cmd: 'warm' });
-      const end = Date.now() + 10_000;
-      while (workers.reduce((n, w) => n + w.warmedReceiving, 0) < receiving) {
-        if (Date.now() > end) throw new Error('warm-up: the hub did not relay to every peer');
-        await delay(25);
-      }
-    }
-    for (const w of workers) w.send({ cmd: 'reset' });
-    await delay(300);
-    for (const w of workers) w.send({ cmd: 'reset' });
+    await warmUp(workers, receiving);
 
     const rssBefore = readRssKb(hub.pid);
     let rssPeak = rssBefore;

@@ -36,6 +36,8 @@ export type WorkerCommand =
 
 /** Receive-side counters of a worker. */
 export interface WorkerReport {
+  /** Frames written so far by this worker's senders (the current or last send command). */
+  txFrames: number;
   /** Frames counted on receiving connections (flags / 2). */
   rxFrames: number;
   /** Bytes received on all connections. */

@@ -1,0 +1,55 @@
+/**
+ * Preload module for the soak: `node -r dist/bench/soak/event-loop-probe.js dist/src/cli/main.js
+ * run ...` measures the hub's own event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms
+ * resolution, minus that resolution) and appends one JSON line per interval to the file named by the environment
+ * variable RNS_BENCH_LOOP_PROBE_FILE: `{ t, p50Ms, p99Ms, maxMs, meanMs, rssKb, heapUsedKb }`.
+ * The histogram is reset after each line, so every line covers one interval. It needs no change
+ * to the node and does nothing when the variable is unset.
+ */
+import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** One line of the probe file. */
+export interface LoopProbeSample {
+  /** Unix time in milliseconds. */
+  t: number;
+  /** Event-loop delay percentiles and mean over the interval, in milliseconds. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Resident set size and V8 heap in use at the end of the interval, in kB. */
+  rssKb: number;
+  heapUsedKb: number;
+}
+
+const file = process.env.RNS_BENCH_LOOP_PROBE_FILE;
+if (file) {
+  const intervalMs = Number(process.env.RNS_BENCH_LOOP_PROBE_INTERVAL_MS ?? 1000);
+  const resolutionMs = 10;
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  histogram.enable();
+  // The histogram records the time between its timer's runs, so an idle loop reads about the
+  // resolution; subtract it to report the delay itself.
+  const delayMs = (ns: number): number => Math.max(0, ns / 1e6 - resolutionMs);
+  const timer = setInterval(() => {
+    const memory = process.memoryUsage();
+    const sample: LoopProbeSample = {
+      t: Date.now(),
+      p50Ms: delayMs(histogram.percentile(50)),
+      p99Ms: delayMs(histogram.percentile(99)),
+      maxMs: delayMs(histogram.max),
+      meanMs: delayMs(histogram.mean),
+      rssKb: Math.round(memory.rss / 1024),
+      heapUsedKb: Math.round(memory.heapUsed / 1024),
+    };
+    histogram.reset();
+    try {
+      appendFileSync(file, `${JSON.stringify(sample)}\n`);
+    } catch {
+      // The soak may have removed its temp dir already; the probe must never hurt the node.
+    }
+  }, intervalMs);
+  // The probe must not keep the node alive after it shuts down.
+  timer.unref();
+}
