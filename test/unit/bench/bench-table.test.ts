@@ -26,7 +26,7 @@ describe('bench table', () => {
     ]);
     const lines = text.split('\n');
     expect(lines).to.have.length(4);
-    expect(lines[2]).to.match(/^a\s+1,234,567  ops\/s  >= 1,000  met/);
-    expect(lines[3]).to.match(/^longer name\s+2\.5  MB\s+<= 2\s+MISSED/);
+    expect(lines[2]).to.match(/^a\s+1,234,567 {2}ops\/s {2}>= 1,000 {2}met/);
+    expect(lines[3]).to.match(/^longer name\s+2\.5 {2}MB\s+<= 2\s+MISSED/);
   });
 });
