@@ -8,7 +8,11 @@ import {
   BackboneServerConfig,
   BackboneServerRuntime,
 } from './backbone-config';
-import { DEFAULT_CONNECT_TIMEOUT_SECS, DEFAULT_LISTEN_IP, DEFAULT_RECONNECT_WAIT_SECS } from './backbone-constants';
+import {
+  DEFAULT_CONNECT_TIMEOUT_SECS,
+  DEFAULT_LISTEN_IP,
+  DEFAULT_RECONNECT_WAIT_SECS,
+} from './backbone-constants';
 import { NetworkInterfaceTable, resolveDeviceAddress } from './network-device-address';
 import { secondsToMs } from './seconds-to-ms';
 
@@ -134,5 +138,13 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
     maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
   };
-  return { mode: 'client', name, id, targetHost, targetPort, transportIdentity, startup: Object.freeze(startup) };
+  return {
+    mode: 'client',
+    name,
+    id,
+    targetHost,
+    targetPort,
+    transportIdentity,
+    startup: Object.freeze(startup),
+  };
 }

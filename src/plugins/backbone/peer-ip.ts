@@ -16,7 +16,13 @@ export function normalizePeerIp(address: string): string {
 export function ipSortKey(ip: string): string {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
   if (v4 !== null) {
-    return '4' + v4.slice(1, 5).map((octet) => Number(octet).toString(16).padStart(2, '0')).join('');
+    return (
+      '4' +
+      v4
+        .slice(1, 5)
+        .map((octet) => Number(octet).toString(16).padStart(2, '0'))
+        .join('')
+    );
   }
   const [address = '', scope = ''] = ip.split('%');
   if (/^[0-9a-f:]+$/i.test(address) && address.includes(':')) {

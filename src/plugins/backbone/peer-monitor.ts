@@ -115,7 +115,8 @@ export class BackbonePeerMonitor {
         ip,
         connectedCount: record.connectedCount,
         rejectCount: record.rejectCount,
-        blacklistedRemainingSecs: record.blacklistedUntil === null ? null : (record.blacklistedUntil - now) / 1000,
+        blacklistedRemainingSecs:
+          record.blacklistedUntil === null ? null : (record.blacklistedUntil - now) / 1000,
         blacklistReason: record.blacklistReason,
         penaltyLevel: 0,
         windowCounts: {},

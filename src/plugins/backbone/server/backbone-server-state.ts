@@ -54,7 +54,10 @@ export class BackboneServerState {
       throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
     }
     if (!Number.isFinite(durationSecs) || durationSecs < 0) {
-      throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `blacklist duration must be >= 0 seconds, got ${durationSecs}`);
+      throw new RnsError(
+        'RNS_ERR_INVALID_ARGUMENT',
+        `blacklist duration must be >= 0 seconds, got ${durationSecs}`,
+      );
     }
     const capMs = this.runtime.maxPenaltyDurationMs;
     const appliedSecs = capMs > 0 && durationSecs * 1000 > capMs ? capMs / 1000 : durationSecs;
