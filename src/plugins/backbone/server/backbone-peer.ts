@@ -78,6 +78,11 @@ export class BackbonePeer implements Writer {
     this.armIdleTimer();
   }
 
+  /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
+  get pendingBytes(): number {
+    return this.batchBytes + this.socket.writableLength;
+  }
+
   /** Whether the socket has closed. */
   get closed(): boolean {
     return this.socketClosed;
@@ -86,7 +91,7 @@ export class BackbonePeer implements Writer {
   send(packet: Uint8Array): WriteOutcome {
     if (this.closeReason !== null) return 'offline';
     const length = framedLength(packet);
-    const pending = this.batchBytes + this.socket.writableLength;
+    const pending = this.pendingBytes;
     if (pending > 0 && pending + length > MAX_PENDING_BYTES) {
       this.host.logger.warn('backbone peer send buffer overflow, disconnecting for write stall', {
         peer: this.id,
