@@ -6,6 +6,14 @@
 /** Per-peer send budget: batched bytes plus bytes queued in the socket (rns-net's MAX_PENDING_BYTES). */
 export const MAX_PENDING_BYTES = 512 * 1024;
 
+/**
+ * A peer's batch is written out at once when it reaches this size, without waiting for the end
+ * of the turn: the pending budget is meant to measure what the socket could not take, not what
+ * one turn produced (a relay can read megabytes from a fast sender in one turn), and 64 KiB
+ * writes already amortise the per-write cost.
+ */
+export const EARLY_FLUSH_BYTES = 64 * 1024;
+
 /** TCP keepalive initial delay; Node 20 fixes the probe interval (1 s) and count (10). */
 export const KEEPALIVE_INITIAL_DELAY_MS = 5_000;
 

@@ -5,7 +5,7 @@ import { InterfaceId } from '../../../core/interface-id';
 import { Logger } from '../../../core/logger';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { BackboneServerRuntime } from '../backbone-config';
-import { KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
+import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
 import { FlushQueue } from './flush-queue';
 
 /** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
@@ -103,16 +103,22 @@ export class BackbonePeer implements Writer {
     }
     this.batch.push(packet);
     this.batchBytes += length;
-    if (!this.flushQueued) {
+    if (this.batchBytes >= EARLY_FLUSH_BYTES) {
+      this.writeBatch();
+    } else if (!this.flushQueued) {
       this.flushQueued = true;
       this.host.flushQueue.enqueue(this);
     }
     return 'accepted';
   }
 
-  /** Writes the batch out in one socket write (called by the flush queue). */
+  /** Writes the batch out in one socket write (called by the flush queue at the end of the turn). */
   flush(): void {
     this.flushQueued = false;
+    this.writeBatch();
+  }
+
+  private writeBatch(): void {
     const batch = this.batch;
     if (batch.length === 0 || this.closeReason !== null) return;
     let out: Buffer;

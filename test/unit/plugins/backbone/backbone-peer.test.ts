@@ -98,6 +98,19 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     expect(socket.writes[0]).to.deep.equal(Buffer.concat(packets.map((p) => frame(p))));
   });
 
+  it('writes a batch at once when it reaches 64 KiB, so one busy turn cannot exhaust the budget', async () => {
+    const p = Buffer.alloc(1000, 1); // framed: 1002 bytes
+    for (let i = 0; i < 65; i++) expect(peer.send(p)).to.equal('accepted');
+    expect(socket.writes).to.have.length(0);
+    expect(peer.send(p)).to.equal('accepted'); // 66 x 1002 >= 65536
+    expect(socket.writes).to.have.length(1);
+    expect(socket.writes[0]?.length).to.equal(66 * 1002);
+    expect(peer.send(p)).to.equal('accepted');
+    await turn();
+    expect(socket.writes).to.have.length(2);
+    expect(socket.writes[1]).to.deep.equal(frame(p));
+  });
+
   it('decodes received bytes into frames', () => {
     const payload = Buffer.alloc(32, 9);
     const framed = frame(payload);
