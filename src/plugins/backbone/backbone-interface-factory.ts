@@ -13,6 +13,8 @@ import { BackboneConfig, BackboneServerConfig } from './backbone-config';
 import { parseBackboneConfig } from './backbone-config-parser';
 import { BACKBONE_TYPE_NAME } from './backbone-constants';
 import { BackboneStateRegistry } from './backbone-state-registry';
+import { startBackboneClient } from './client/backbone-client';
+import { createClientRuntimeHandle } from './client/client-runtime-handle';
 import { startBackboneServer } from './server/backbone-server';
 import { createServerPeerStateHandle } from './server/server-peer-state-handle';
 import { createServerRuntimeHandle } from './server/server-runtime-handle';
@@ -42,20 +44,23 @@ export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig
       this.runtimeConfigHandle(config);
       return startBackboneServer(config, this.states.server(config), ctx);
     }
-    // TODO(backbone-client): call startBackboneClient(config, this.states.client(config), ctx) once
-    // src/plugins/backbone/client/backbone-client.ts lands on main.
-    throw new Error(`[${config.name}] BackboneInterface client mode is not available yet in this build`);
+    this.runtimeConfigHandle(config);
+    if (config.unknownKeys !== undefined && config.unknownKeys.length > 0) {
+      ctx.logger.warn('unknown config keys ignored', {
+        interface: config.name,
+        keys: config.unknownKeys.join(', '),
+      });
+    }
+    return startBackboneClient(config, this.states.client(config), ctx);
   }
 
   runtimeConfigHandle(config: BackboneConfig): RuntimeConfigHandle | undefined {
     let handle = this.runtimeHandles.get(config);
     if (handle === undefined) {
-      if (config.mode === 'server') {
-        handle = createServerRuntimeHandle(this.states.server(config));
-      } else {
-        // TODO(backbone-client): createClientRuntimeHandle(config, this.states.client(config)).
-        return undefined;
-      }
+      handle =
+        config.mode === 'server'
+          ? createServerRuntimeHandle(this.states.server(config))
+          : createClientRuntimeHandle(config, this.states.client(config));
       this.runtimeHandles.set(config, handle);
     }
     return handle;

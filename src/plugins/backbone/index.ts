@@ -31,4 +31,6 @@ export { startBackboneServer } from './server/backbone-server';
 export type { StartedBackboneServer } from './server/backbone-server';
 export { createServerRuntimeHandle, BACKBONE_SERVER_KEY_PREFIX } from './server/server-runtime-handle';
 export { createServerPeerStateHandle } from './server/server-peer-state-handle';
+export { startBackboneClient } from './client/backbone-client';
+export { createClientRuntimeHandle, BACKBONE_CLIENT_KEY_PREFIX } from './client/client-runtime-handle';
 export { BACKBONE_TYPE_NAME, MAX_PENDING_BYTES } from './backbone-constants';

@@ -74,9 +74,46 @@ describe('BackboneInterfaceFactory', () => {
     }
   });
 
-  it('has no peer-state handle for a client section', () => {
+  it('client mode: a backbone_client runtime handle shared with the client, no peer-state handle', async () => {
     const factory = new BackboneInterfaceFactory();
-    const config = factory.parseConfig('Uplink', 2, { remote: '127.0.0.1' });
+    const config = factory.parseConfig('Uplink', 2, { remote: '127.0.0.1', port: '9', reconnect_wait: '30' });
     expect(factory.peerStateHandle(config)).to.equal(undefined);
+    const handle = factory.runtimeConfigHandle(config);
+    expect(handle?.keyPrefix).to.equal('backbone_client');
+    expect(factory.runtimeConfigHandle(config)).to.equal(handle);
+    expect(handle?.get('reconnect_wait_secs')).to.include({ value: 30, startup: 30 });
+    const started = await factory.start(config, context());
+    try {
+      expect(started.kind).to.equal('single');
+      expect(started.kind === 'single' && started.id).to.equal(2);
+    } finally {
+      await started.stop();
+    }
+  });
+
+  it('a server and a client talk through the factory', async () => {
+    const factory = new BackboneInterfaceFactory();
+    const serverSink = new RecordingEventSink();
+    const serverConfig = { ...factory.parseConfig('Hub', 1, { listen_ip: '127.0.0.1' }), listenPort: 0 };
+    const server = await factory.start(serverConfig, context(serverSink));
+    const port = (server as unknown as { port: number }).port;
+    const clientSink = new RecordingEventSink();
+    const clientConfig = factory.parseConfig('Uplink', 2, {
+      target_host: '127.0.0.1',
+      target_port: String(port),
+    });
+    const client = await factory.start(clientConfig, context(clientSink));
+    try {
+      const clientUp = await clientSink.waitFor('InterfaceUp', (e) => e.id === 2);
+      const peerUp = await serverSink.waitFor('InterfaceUp');
+      const payload = Buffer.alloc(40, 0x11);
+      expect(clientUp.writer?.send(payload)).to.equal('accepted');
+      expect(Buffer.from((await serverSink.waitFor('Frame')).data)).to.deep.equal(payload);
+      expect(peerUp.writer?.send(Buffer.alloc(40, 0x22))).to.equal('accepted');
+      expect((await clientSink.waitFor('Frame')).data[0]).to.equal(0x22);
+    } finally {
+      await client.stop();
+      await server.stop();
+    }
   });
 });
