@@ -132,7 +132,14 @@ export class BackbonePeer implements Writer {
     batch.length = 0;
     this.batchBytes = 0;
     if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.host.clock.now();
-    this.socket.write(out, this.onWritten);
+    try {
+      this.socket.write(out, this.onWritten);
+    } catch (err) {
+      // Node reports write failures through 'error'; this only guards the never-throw contract.
+      this.host.logger.debug('backbone peer write failed', { peer: this.id, error: (err as Error).message });
+      this.disconnect('remote');
+      return;
+    }
     if (this.socket.writableLength > 0) this.armStallTimer();
   }
 
