@@ -1,18 +1,14 @@
-import { DependencyContainer, Lifecycle } from 'tsyringe';
-import { INTERFACE_FACTORY } from '../../registry/tokens';
+import { DependencyContainer } from 'tsyringe';
+import { registerInterfaceFactory } from '../../registry/register-plugin';
 import { BackboneInterfaceFactory } from './backbone-interface-factory';
 
 /**
- * Registers the `BackboneInterface` factory in `container` under {@link INTERFACE_FACTORY}, as a
- * singleton of that container (its per-section live state lives in the factory instance).
+ * Registers the `BackboneInterface` factory in `container` under the interface-factory token, as
+ * a singleton of that container (its per-section live state lives in the factory instance).
  * Called explicitly by the composition root; importing this module registers nothing.
  */
 export function registerBackbonePlugin(container: DependencyContainer): void {
-  container.register(
-    INTERFACE_FACTORY,
-    { useClass: BackboneInterfaceFactory },
-    { lifecycle: Lifecycle.ContainerScoped },
-  );
+  registerInterfaceFactory(container, BackboneInterfaceFactory);
 }
 
 export { BackboneInterfaceFactory } from './backbone-interface-factory';
