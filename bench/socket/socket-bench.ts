@@ -350,7 +350,7 @@ export async function runSocketBench(options: SocketBenchOptions): Promise<Socke
           name: `socket relay 1->9 [${label}]`,
           value: o.delivered / o.rxSecs,
           unit: 'deliveries/s',
-          detail: `sent ${fmt(o.sent / o.sendSecs)} f/s, loss ${fmt(lossPct(o), 2)} %, hub cpu ${fmt(o.hubCpuPct)} %, rss peak ${fmt(o.hubRssPeakKb / 1024, 1)} MB${closedNote(o)}`,
+          detail: `sent ${fmt(o.sent / o.sendSecs)} f/s, ${fmt(o.delivered)}/${fmt(o.expected)} delivered, hub cpu ${fmt(o.hubCpuPct)} %, rss peak ${fmt(o.hubRssPeakKb / 1024, 1)} MB${closedNote(o)}`,
         });
       } else if (mode === 'ingest') {
         const o = await runTraffic(hub, {

@@ -16,7 +16,11 @@ describe('socket bench (against the baseline hub)', function () {
     const byName = new Map(results.map((r) => [r.name, r]));
     const relay = byName.get('socket relay 1->9 [baseline]');
     expect(relay?.value).to.be.greaterThan(1000);
-    expect(relay?.detail).to.contain('loss 0 %');
+    // Every frame reaches all 9 receivers: delivered equals expected exactly.
+    const counts = /([\d,]+)\/([\d,]+) delivered/.exec(relay?.detail ?? '');
+    expect(counts, relay?.detail).to.not.equal(null);
+    expect(counts?.[1]).to.equal(counts?.[2]);
+    expect(counts?.[2]).to.not.equal('0');
     const p50 = byName.get('socket latency p50 at 2,000 f/s ->9 [baseline]');
     const p99 = byName.get('socket latency p99 at 2,000 f/s ->9 [baseline]');
     expect(p50?.value).to.be.within(1, 100_000);
