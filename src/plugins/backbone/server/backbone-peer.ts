@@ -1,11 +1,12 @@
 import { Socket } from 'node:net';
 import { Clock, Timer } from '../../../core/clock';
-import { frame, frameInto, framedLength, HdlcDecoder } from '../../../core/hdlc';
+import { HdlcDecoder } from '../../../core/hdlc';
 import { InterfaceId } from '../../../core/interface-id';
 import { Logger } from '../../../core/logger';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { BackboneServerRuntime } from '../backbone-config';
 import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
+import { BatchFramer } from './batch-framer';
 import { FlushQueue } from './flush-queue';
 
 /** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
@@ -19,6 +20,8 @@ export interface BackbonePeerHost {
   readonly logger: Logger;
   /** Where peers queue their flushes (one per server). */
   readonly flushQueue: FlushQueue<BackbonePeer>;
+  /** Frames batches, shared by the server's peers so a fan-out is framed once (optional). */
+  readonly batchFramer?: BatchFramer;
   /** One deframed packet arrived from `peer`. */
   frameReceived(peer: BackbonePeer, data: Buffer): void;
   /** `peer`'s socket closed (called exactly once). */
@@ -32,7 +35,8 @@ export interface BackbonePeerHost {
  *
  * Send: never blocks, never throws. Packets are kept (not copied: emitted packets are immutable)
  * in a per-peer batch and framed into one buffer that leaves in a single `socket.write` when the
- * server's {@link FlushQueue} runs at the end of the turn. The pending budget (batch plus bytes
+ * server's {@link FlushQueue} runs at the end of the turn (the server's {@link BatchFramer}
+ * frames a batch that several peers share, as in a relay fan-out, only once). The pending budget (batch plus bytes
  * queued in the socket) is {@link MAX_PENDING_BYTES}: a packet that would overflow it disconnects
  * the peer for a write stall and is refused with `buffer_full` (a packet into an empty budget is
  * always taken, so a frame up to the hardware MTU still gets through). While the socket holds
@@ -50,6 +54,7 @@ export class BackbonePeer implements Writer {
   closeReason: PeerCloseReason | null = null;
 
   private readonly decoder = new HdlcDecoder();
+  private readonly framer: BatchFramer;
   private batch: Uint8Array[] = [];
   private batchBytes = 0;
   private flushQueued = false;
@@ -70,6 +75,7 @@ export class BackbonePeer implements Writer {
     private readonly host: BackbonePeerHost,
   ) {
     this.connectedAt = host.clock.now();
+    this.framer = host.batchFramer ?? new BatchFramer();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
     socket.on('data', this.onData);
@@ -90,7 +96,7 @@ export class BackbonePeer implements Writer {
 
   send(packet: Uint8Array): WriteOutcome {
     if (this.closeReason !== null) return 'offline';
-    const length = framedLength(packet);
+    const length = this.framer.framedLength(packet);
     const pending = this.pendingBytes;
     if (pending > 0 && pending + length > MAX_PENDING_BYTES) {
       this.host.logger.warn('backbone peer send buffer overflow, disconnecting for write stall', {
@@ -121,15 +127,10 @@ export class BackbonePeer implements Writer {
   private writeBatch(): void {
     const batch = this.batch;
     if (batch.length === 0 || this.closeReason !== null) return;
-    let out: Buffer;
-    if (batch.length === 1) {
-      out = frame(batch[0] as Uint8Array);
-    } else {
-      out = Buffer.allocUnsafe(this.batchBytes);
-      let offset = 0;
-      for (let i = 0; i < batch.length; i++) offset += frameInto(batch[i] as Uint8Array, out, offset);
-    }
-    batch.length = 0;
+    // The framer may share the result with other peers and keeps `batch` to compare: hand the
+    // array over and start a new one rather than clearing it.
+    const out = this.framer.frameBatch(batch, this.batchBytes);
+    this.batch = [];
     this.batchBytes = 0;
     if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.host.clock.now();
     try {

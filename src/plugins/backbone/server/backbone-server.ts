@@ -8,6 +8,7 @@ import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config'
 import { BACKBONE_BITRATE, BACKBONE_INFO_MTU, BACKBONE_TYPE_NAME } from '../backbone-constants';
 import { normalizePeerIp } from '../peer-ip';
 import { BackbonePeer, BackbonePeerHost } from './backbone-peer';
+import { BatchFramer } from './batch-framer';
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
 
@@ -54,6 +55,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly flushQueue = new FlushQueue<BackbonePeer>();
+  readonly batchFramer = new BatchFramer();
 
   private readonly server: Server;
   private readonly peers = new Map<number, BackbonePeer>();
