@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { frame } from '../../../src/core/hdlc';
-import { BatchFramer } from '../../../src/plugins/backbone/server/batch-framer';
+import { frame } from '../../../../src/core/hdlc';
+import { BatchFramer } from '../../../../src/plugins/backbone/server/batch-framer';
 
 function framedSum(packets: Uint8Array[]): number {
   return packets.reduce((n, p) => n + frame(p).length, 0);
