@@ -27,6 +27,14 @@ export class PinoLogger implements Logger {
     this.pino.error(fields ?? {}, message);
   }
 
+  /**
+   * Changes the level (Python loglevel 0..8). Child loggers created before keep their level, so
+   * the node applies the config's level before it creates any.
+   */
+  setLoglevel(loglevel: number): void {
+    this.pino.level = pinoLevelForLoglevel(loglevel);
+  }
+
   child(fields: LogFields): Logger {
     return new PinoLogger(this.pino.child(fields));
   }
