@@ -1,0 +1,61 @@
+/**
+ * The behaviour-defence settings of a Backbone server. Durations in milliseconds; a threshold or
+ * window of 0 turns its detector off. The server reads them live, so an operator can tighten a
+ * node under attack without a restart.
+ */
+export interface BackboneAbuseSettings {
+  /** Level-1 blacklist duration; doubles per level. 0 turns every behaviour detector off. */
+  blacklistDurationMs: number;
+  /** Cap on every blacklist duration; 0 = no cap. */
+  maxPenaltyDurationMs: number;
+  /** Idle timeouts within the window that trigger a penalty. */
+  idleTimeoutThreshold: number;
+  idleTimeoutWindowMs: number;
+  /** Write stalls within the window that trigger a penalty. */
+  writeStallThreshold: number;
+  writeStallWindowMs: number;
+  /** Silent flaps (closed by the peer without sending data, young) within the window that trigger a penalty. */
+  flapThreshold: number;
+  flapWindowMs: number;
+  /** A connection counts as a silent flap only if it lasted at most this long. */
+  flapMaxConnectionAgeMs: number;
+  /** Connection attempts within the window that trigger a penalty (checked at admission). */
+  connectRateThreshold: number;
+  connectRateWindowMs: number;
+  /** Quiet time (no connection, no blacklist) after which the penalty level drops by one; 0 = never. */
+  penaltyDecayIntervalMs: number;
+  /** Python's fast-flap blocking (`block_fast_flapping`). */
+  blockFastFlapping: boolean;
+  /** A connection shorter than this counts as a fast flap (`fast_flapping_threshold`). */
+  fastFlappingThresholdMs: number;
+  /** Fast flaps tolerated before blocking (`fast_flapping_grace`); blocked from flap grace+1 on. */
+  fastFlappingGrace: number;
+  /** How long a fast-flapping IP is blocked (`fast_flapping_block_time`). */
+  fastFlappingBlockTimeMs: number;
+  /** Addresses and CIDR ranges never penalised automatically (`penalty_exempt`). */
+  penaltyExempt: readonly string[];
+  /** Cap on tracked IPs; the oldest idle entries are evicted first. */
+  maxTrackedIps: number;
+}
+
+/** Python RNS's fast-flap defaults and every other detector off; loopback exempt. */
+export const DEFAULT_ABUSE_SETTINGS: Readonly<BackboneAbuseSettings> = Object.freeze({
+  blacklistDurationMs: 0,
+  maxPenaltyDurationMs: 0,
+  idleTimeoutThreshold: 0,
+  idleTimeoutWindowMs: 0,
+  writeStallThreshold: 0,
+  writeStallWindowMs: 0,
+  flapThreshold: 0,
+  flapWindowMs: 0,
+  flapMaxConnectionAgeMs: 10_000,
+  connectRateThreshold: 0,
+  connectRateWindowMs: 0,
+  penaltyDecayIntervalMs: 0,
+  blockFastFlapping: true,
+  fastFlappingThresholdMs: 20_000,
+  fastFlappingGrace: 5,
+  fastFlappingBlockTimeMs: 12 * 60 * 60 * 1000,
+  penaltyExempt: Object.freeze(['127.0.0.0/8', '::1']),
+  maxTrackedIps: 100_000,
+});

@@ -1,0 +1,290 @@
+import { Clock } from '../../../core/clock';
+import { AddressExemptions } from './address-exemptions';
+import { BackboneAbuseSettings } from './abuse-settings';
+import { EventWindow } from './event-window';
+import { Penalty, PenaltyReason, capDurationMs, penaltyDurationMs } from './penalty';
+
+/** How a connection ended, as far as behaviour detection cares. */
+export type DisconnectCause = 'remote_closed' | 'idle_timeout' | 'write_stall' | 'local';
+
+/** What the server reports when a connection ends. */
+export interface DisconnectRecord {
+  readonly connectedForMs: number;
+  readonly hadReceivedData: boolean;
+  readonly cause: DisconnectCause;
+}
+
+/** An IP's behaviour as peer state shows it. */
+export interface BehaviourSnapshot {
+  readonly penaltyLevel: number;
+  readonly windowCounts: Readonly<Record<string, number>>;
+}
+
+/** What the tracker needs to know from the server about an IP. */
+export interface BehaviourTrackerOptions {
+  readonly clock: Clock;
+  /** The live settings; read on every call. */
+  readonly settings: BackboneAbuseSettings;
+  /** True when the IP has no live connection and no blacklist: it may decay or be evicted. */
+  readonly isQuiet: (ip: string) => boolean;
+}
+
+/** Per-IP record. */
+interface IpBehaviour {
+  level: number;
+  /** Quiet time for decay counts from here (end of last connection or blacklist). */
+  decayAnchor: number;
+  readonly idleTimeouts: EventWindow;
+  readonly writeStalls: EventWindow;
+  readonly silentFlaps: EventWindow;
+  readonly connects: EventWindow;
+  /** Python-style fast-flap counter and the time of the last fast flap. */
+  fastFlaps: number;
+  lastFastFlap: number;
+}
+
+/**
+ * The behaviour-based defence of a Backbone server: per-IP sliding windows of idle timeouts,
+ * write stalls, silent flaps and connection attempts; a detector fires when its count within
+ * its window reaches its threshold, raising the IP's penalty level and deciding a blacklist of
+ * `blacklist_duration x 2^(level-1)` (capped). Python's fast-flap blocking runs beside them.
+ *
+ * The tracker only decides: the server applies a returned {@link Penalty} (blacklist, disconnect
+ * live connections, event, log). Exempt addresses are never tracked. Memory is bounded: windows
+ * keep at most `threshold` times, empty records are pruned by {@link sweep}, and the table is
+ * capped at `maxTrackedIps` with the least recently active quiet entries evicted first.
+ */
+export class BehaviourTracker {
+  /** Insertion order doubles as recency order: an IP is re-inserted whenever it is active. */
+  private readonly ips = new Map<string, IpBehaviour>();
+  private exemptions: AddressExemptions;
+  private exemptionSource: readonly string[];
+
+  constructor(private readonly options: BehaviourTrackerOptions) {
+    this.exemptionSource = options.settings.penaltyExempt;
+    this.exemptions = new AddressExemptions(this.exemptionSource);
+  }
+
+  /** Tracked IPs. */
+  get size(): number {
+    return this.ips.size;
+  }
+
+  /** Whether automatic penalties skip this IP (`penalty_exempt`). */
+  isExempt(ip: string): boolean {
+    const source = this.options.settings.penaltyExempt;
+    if (source !== this.exemptionSource) {
+      // The list was replaced at runtime (it is validated where it is set).
+      this.exemptions = new AddressExemptions(source);
+      this.exemptionSource = source;
+    }
+    return this.exemptions.covers(ip);
+  }
+
+  /**
+   * Records a connection attempt at admission (after the blacklist check, before
+   * max_connections). A returned penalty means: refuse this connection and blacklist the IP.
+   */
+  recordConnectAttempt(ip: string): Penalty | undefined {
+    if (this.isExempt(ip)) return undefined;
+    const s = this.options.settings;
+    if (!this.detectorOn(s.connectRateThreshold, s.connectRateWindowMs)) return undefined;
+    const now = this.options.clock.now();
+    const state = this.touch(ip, now);
+    const count = state.connects.record(now, s.connectRateWindowMs, s.connectRateThreshold);
+    return count >= s.connectRateThreshold
+      ? this.penalise(ip, state, now, 'connection rate exceeded')
+      : undefined;
+  }
+
+  /** Records the end of a connection; may decide a penalty. */
+  recordDisconnect(ip: string, record: DisconnectRecord): Penalty | undefined {
+    if (this.isExempt(ip) || record.cause === 'local') return undefined;
+    const s = this.options.settings;
+    const now = this.options.clock.now();
+    const tracked = this.ips.get(ip);
+    const state = tracked ?? this.touchIfRelevant(ip, record, now);
+    if (state === undefined) return undefined;
+    if (tracked !== undefined) this.touch(ip, now);
+    state.decayAnchor = Math.max(state.decayAnchor, now);
+
+    if (record.cause === 'idle_timeout' && this.detectorOn(s.idleTimeoutThreshold, s.idleTimeoutWindowMs)) {
+      const count = state.idleTimeouts.record(now, s.idleTimeoutWindowMs, s.idleTimeoutThreshold);
+      if (count >= s.idleTimeoutThreshold) return this.penalise(ip, state, now, 'repeated idle timeouts');
+    }
+    if (record.cause === 'write_stall' && this.detectorOn(s.writeStallThreshold, s.writeStallWindowMs)) {
+      const count = state.writeStalls.record(now, s.writeStallWindowMs, s.writeStallThreshold);
+      if (count >= s.writeStallThreshold) return this.penalise(ip, state, now, 'repeated write stalls');
+    }
+    if (this.isSilentFlap(record) && this.detectorOn(s.flapThreshold, s.flapWindowMs)) {
+      const count = state.silentFlaps.record(now, s.flapWindowMs, s.flapThreshold);
+      if (count >= s.flapThreshold) return this.penalise(ip, state, now, 'rapid silent reconnect churn');
+    }
+    if (this.isFastFlap(record)) {
+      // Python: an entry expires when its last flap is older than the block time.
+      if (state.fastFlaps > 0 && now - state.lastFastFlap > s.fastFlappingBlockTimeMs) state.fastFlaps = 0;
+      state.fastFlaps += 1;
+      state.lastFastFlap = now;
+      if (state.fastFlaps > s.fastFlappingGrace) return this.penalise(ip, state, now, 'fast flapping');
+    }
+    return undefined;
+  }
+
+  /** The IP's penalty level and window counts, or undefined when it is not tracked. */
+  snapshot(ip: string): BehaviourSnapshot | undefined {
+    const state = this.ips.get(ip);
+    if (state === undefined) return undefined;
+    const now = this.options.clock.now();
+    this.decay(ip, state, now);
+    this.pruneWindows(state, now);
+    return {
+      penaltyLevel: state.level,
+      windowCounts: {
+        idle_timeouts: state.idleTimeouts.count,
+        write_stalls: state.writeStalls.count,
+        silent_flaps: state.silentFlaps.count,
+        connects: state.connects.count,
+        fast_flaps: state.fastFlaps,
+      },
+    };
+  }
+
+  /** Every tracked IP. */
+  trackedIps(): string[] {
+    return [...this.ips.keys()];
+  }
+
+  /** Forgets an IP (an operator cleared it). Returns whether it was tracked. */
+  forget(ip: string): boolean {
+    return this.ips.delete(ip);
+  }
+
+  /**
+   * Applies decay and drops records that hold nothing. The server calls it periodically; cost is
+   * linear in tracked IPs.
+   */
+  sweep(): void {
+    const now = this.options.clock.now();
+    const s = this.options.settings;
+    for (const [ip, state] of this.ips) {
+      this.decay(ip, state, now);
+      this.pruneWindows(state, now);
+      if (state.fastFlaps > 0 && now - state.lastFastFlap > s.fastFlappingBlockTimeMs) state.fastFlaps = 0;
+      const empty =
+        state.level === 0 &&
+        state.fastFlaps === 0 &&
+        state.idleTimeouts.count === 0 &&
+        state.writeStalls.count === 0 &&
+        state.silentFlaps.count === 0 &&
+        state.connects.count === 0;
+      if (empty && this.options.isQuiet(ip)) this.ips.delete(ip);
+    }
+  }
+
+  private detectorOn(threshold: number, windowMs: number): boolean {
+    return threshold > 0 && windowMs > 0 && this.options.settings.blacklistDurationMs > 0;
+  }
+
+  private isSilentFlap(record: DisconnectRecord): boolean {
+    return (
+      record.cause === 'remote_closed' &&
+      !record.hadReceivedData &&
+      record.connectedForMs <= this.options.settings.flapMaxConnectionAgeMs
+    );
+  }
+
+  /** Python counts any teardown of a spawned peer younger than the threshold; we count peer closes. */
+  private isFastFlap(record: DisconnectRecord): boolean {
+    const s = this.options.settings;
+    return (
+      s.blockFastFlapping &&
+      record.cause === 'remote_closed' &&
+      record.connectedForMs < s.fastFlappingThresholdMs
+    );
+  }
+
+  /** Creates a record for a disconnect only if some detector would count it. */
+  private touchIfRelevant(ip: string, record: DisconnectRecord, now: number): IpBehaviour | undefined {
+    const s = this.options.settings;
+    const relevant =
+      (record.cause === 'idle_timeout' && this.detectorOn(s.idleTimeoutThreshold, s.idleTimeoutWindowMs)) ||
+      (record.cause === 'write_stall' && this.detectorOn(s.writeStallThreshold, s.writeStallWindowMs)) ||
+      (this.isSilentFlap(record) && this.detectorOn(s.flapThreshold, s.flapWindowMs)) ||
+      this.isFastFlap(record);
+    return relevant ? this.touch(ip, now) : undefined;
+  }
+
+  /** Gets or creates the IP's record and marks it most recently active. */
+  private touch(ip: string, now: number): IpBehaviour {
+    let state = this.ips.get(ip);
+    if (state !== undefined) {
+      this.ips.delete(ip);
+      this.decay(ip, state, now);
+    } else {
+      this.makeRoom();
+      state = {
+        level: 0,
+        decayAnchor: now,
+        idleTimeouts: new EventWindow(),
+        writeStalls: new EventWindow(),
+        silentFlaps: new EventWindow(),
+        connects: new EventWindow(),
+        fastFlaps: 0,
+        lastFastFlap: 0,
+      };
+    }
+    this.ips.set(ip, state);
+    return state;
+  }
+
+  /** Keeps the table under its cap: evict the oldest quiet IP, or the oldest of all if none is quiet. */
+  private makeRoom(): void {
+    const cap = Math.max(1, this.options.settings.maxTrackedIps);
+    while (this.ips.size >= cap) {
+      let victim: string | undefined;
+      for (const ip of this.ips.keys()) {
+        if (this.options.isQuiet(ip)) {
+          victim = ip;
+          break;
+        }
+      }
+      victim ??= this.ips.keys().next().value as string;
+      this.ips.delete(victim);
+    }
+  }
+
+  private penalise(ip: string, state: IpBehaviour, now: number, reason: PenaltyReason): Penalty {
+    const s = this.options.settings;
+    state.level += 1;
+    const durationMs =
+      reason === 'fast flapping'
+        ? capDurationMs(s.fastFlappingBlockTimeMs, s.maxPenaltyDurationMs)
+        : penaltyDurationMs(s.blacklistDurationMs, state.level, s.maxPenaltyDurationMs);
+    state.decayAnchor = now + durationMs;
+    state.idleTimeouts.clear();
+    state.writeStalls.clear();
+    state.silentFlaps.clear();
+    state.connects.clear();
+    state.fastFlaps = 0;
+    return { ip, level: state.level, durationMs, reason };
+  }
+
+  /** Drops one level per full decay interval of quiet time since the anchor. */
+  private decay(ip: string, state: IpBehaviour, now: number): void {
+    const interval = this.options.settings.penaltyDecayIntervalMs;
+    if (state.level === 0 || interval <= 0 || now <= state.decayAnchor) return;
+    if (!this.options.isQuiet(ip)) return;
+    const levels = Math.floor((now - state.decayAnchor) / interval);
+    if (levels <= 0) return;
+    state.level = Math.max(0, state.level - levels);
+    state.decayAnchor += levels * interval;
+  }
+
+  private pruneWindows(state: IpBehaviour, now: number): void {
+    const s = this.options.settings;
+    state.idleTimeouts.prune(now, s.idleTimeoutWindowMs);
+    state.writeStalls.prune(now, s.writeStallWindowMs);
+    state.silentFlaps.prune(now, s.flapWindowMs);
+    state.connects.prune(now, s.connectRateWindowMs);
+  }
+}

@@ -1,0 +1,31 @@
+/** Why a peer IP was penalised; these words appear in logs, events and peer state. */
+export type PenaltyReason =
+  | 'repeated idle timeouts'
+  | 'repeated write stalls'
+  | 'rapid silent reconnect churn'
+  | 'connection rate exceeded'
+  | 'fast flapping';
+
+/** A penalty decided by the {@link BehaviourTracker}; the server applies it. */
+export interface Penalty {
+  readonly ip: string;
+  /** The IP's penalty level after this penalty. */
+  readonly level: number;
+  /** Blacklist duration, already capped by `max_penalty_duration`. */
+  readonly durationMs: number;
+  readonly reason: PenaltyReason;
+}
+
+/**
+ * Blacklist duration for a penalty level: `base x 2^(level-1)`, capped by `capMs` when it is
+ * set. The exponent is bounded so a long-lived attacker cannot overflow it.
+ */
+export function penaltyDurationMs(baseMs: number, level: number, capMs: number): number {
+  const scaled = baseMs * 2 ** Math.min(Math.max(level - 1, 0), 30);
+  return capMs > 0 ? Math.min(scaled, capMs) : scaled;
+}
+
+/** Caps a fixed duration by `capMs` when it is set. */
+export function capDurationMs(durationMs: number, capMs: number): number {
+  return capMs > 0 ? Math.min(durationMs, capMs) : durationMs;
+}
