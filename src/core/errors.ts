@@ -57,7 +57,8 @@ export class ConfigError extends RnsError {
     where: { section?: string; key?: string; file?: string; line?: number },
   ): string {
     const parts: string[] = [];
-    if (where.file !== undefined) parts.push(where.line !== undefined ? `${where.file}:${where.line}` : where.file);
+    if (where.file !== undefined)
+      parts.push(where.line !== undefined ? `${where.file}:${where.line}` : where.file);
     if (where.section !== undefined) parts.push(`[${where.section}]`);
     if (where.key !== undefined) parts.push(`'${where.key}'`);
     return parts.length > 0 ? `${parts.join(' ')}: ${detail}` : detail;

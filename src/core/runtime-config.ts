@@ -11,16 +11,12 @@ export type RuntimeConfigValue = number | boolean | string | null;
 export type RuntimeConfigSource = 'startup' | 'runtime_override';
 
 /** When a change takes effect. */
-export type RuntimeConfigApplyMode = 'immediate' | 'new_connections_only' | 'next_reconnect' | 'restart_required';
+export type RuntimeConfigApplyMode =
+  'immediate' | 'new_connections_only' | 'next_reconnect' | 'restart_required';
 
 /** Stable error codes of runtime-config operations. */
 export type RuntimeConfigErrorCode =
-  | 'unknown_key'
-  | 'invalid_type'
-  | 'invalid_value'
-  | 'unsupported'
-  | 'not_found'
-  | 'apply_failed';
+  'unknown_key' | 'invalid_type' | 'invalid_value' | 'unsupported' | 'not_found' | 'apply_failed';
 
 /** A failed runtime-config operation: a code to branch on and a message for people. */
 export interface RuntimeConfigError {
@@ -56,8 +52,7 @@ export interface RuntimeConfigEntry {
 
 /** Outcome of a set or reset: the entry as read back, or an error. */
 export type RuntimeConfigResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: RuntimeConfigError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RuntimeConfigError };
 
 /**
  * The live settings of one interface. Plugins implement it (usually with

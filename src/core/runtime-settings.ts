@@ -33,9 +33,7 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
 
 /** A spec of any value type (the table is heterogeneous). */
 export type AnyRuntimeSettingSpec =
-  | RuntimeSettingSpec<number>
-  | RuntimeSettingSpec<boolean>
-  | RuntimeSettingSpec<string>;
+  RuntimeSettingSpec<number> | RuntimeSettingSpec<boolean> | RuntimeSettingSpec<string>;
 
 /**
  * A {@link RuntimeConfigHandle} built from a table of setting specs. It records each setting's
@@ -124,7 +122,8 @@ export class RuntimeSettings implements RuntimeConfigHandle {
           break;
         }
         case 'boolean': {
-          if (typeof value !== 'boolean') return runtimeConfigError('invalid_type', `${key} expects a boolean`);
+          if (typeof value !== 'boolean')
+            return runtimeConfigError('invalid_type', `${key} expects a boolean`);
           const flag = spec as RuntimeSettingSpec<boolean>;
           const problem = flag.validate?.(value);
           if (problem !== undefined) return runtimeConfigError('invalid_value', `${key} ${problem}`);

@@ -77,8 +77,10 @@ export class ConfigParamReader {
     if (bounds.integer === true && !Number.isInteger(value)) {
       throw this.error(key, `expected an integer, got '${raw}'`);
     }
-    if (bounds.min !== undefined && value < bounds.min) throw this.error(key, `must be >= ${bounds.min}, got '${raw}'`);
-    if (bounds.max !== undefined && value > bounds.max) throw this.error(key, `must be <= ${bounds.max}, got '${raw}'`);
+    if (bounds.min !== undefined && value < bounds.min)
+      throw this.error(key, `must be >= ${bounds.min}, got '${raw}'`);
+    if (bounds.max !== undefined && value > bounds.max)
+      throw this.error(key, `must be <= ${bounds.max}, got '${raw}'`);
     return value;
   }
 

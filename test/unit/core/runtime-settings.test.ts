@@ -72,15 +72,27 @@ describe('RuntimeSettings', () => {
       expect(result.ok).to.equal(false);
       if (!result.ok) expect(result.error).to.deep.equal({ code, message });
     };
-    expectError(settings.set('idle_timeout_secs', -1), 'invalid_value', 'backbone.Public.idle_timeout_secs must be >= 0');
+    expectError(
+      settings.set('idle_timeout_secs', -1),
+      'invalid_value',
+      'backbone.Public.idle_timeout_secs must be >= 0',
+    );
     expectError(
       settings.set('idle_timeout_secs', 'x'),
       'invalid_type',
       'backbone.Public.idle_timeout_secs expects a numeric value',
     );
-    expectError(settings.set('max_connections', 1.5), 'invalid_type', 'backbone.Public.max_connections expects an integer');
+    expectError(
+      settings.set('max_connections', 1.5),
+      'invalid_type',
+      'backbone.Public.max_connections expects an integer',
+    );
     expectError(settings.set('enabled', 1), 'invalid_type', 'backbone.Public.enabled expects a boolean');
-    expectError(settings.set('label', 'long'), 'invalid_value', 'backbone.Public.label must be at most 3 characters');
+    expectError(
+      settings.set('label', 'long'),
+      'invalid_value',
+      'backbone.Public.label must be at most 3 characters',
+    );
     expectError(settings.set('nope', 1), 'unknown_key', "unknown runtime-config key 'backbone.Public.nope'");
     expect(live).to.deep.equal({ idle: 15, max: 8, on: true, label: 'x' });
   });

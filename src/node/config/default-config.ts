@@ -1,0 +1,87 @@
+/**
+ * The config file the node writes into an empty config directory, so that a fresh install
+ * runs: one BackboneInterface server on 127.0.0.1:4242. It is Reticulum's own format, so Python
+ * RNS can read it too, and its comments explain each key and how to expose the server.
+ */
+export const DEFAULT_CONFIG_TEXT = `# This is the rns-net config file, written because the config directory had none.
+#
+# It uses Reticulum's own format (the same as Python RNS's ~/.reticulum/config),
+# so a config written for Python RNS can be used here as it is:
+#   [section] and [[subsection]] headers, "key = value" lines, "#" comments,
+#   booleans yes/no, true/false, on/off, 1/0, and comma-separated lists.
+
+
+[reticulum]
+
+# rns-net is a relay: every packet it receives on one interface is sent,
+# unmodified, to every other interface, as if they shared one medium. It keeps
+# no transport tables and runs no shared instance, so Python's [reticulum]
+# options have no effect here. They are accepted (and reported as ignored) so
+# that a Python RNS config works unchanged, for example:
+#
+# enable_transport = False
+# share_instance = Yes
+# instance_name = default
+
+
+[logging]
+
+# Valid log levels are 0 through 8, as in Python RNS:
+#   0: critical only    3: notices            6: debug
+#   1: errors           4: info (default)     7: path logging
+#   2: warnings         5: verbose            8: extreme logging
+
+loglevel = 4
+
+
+[interfaces]
+
+  # Each [[subsection]] below is one interface. As in Python RNS, an interface
+  # starts only when it says "enabled = yes" (or "interface_enabled = yes"); a
+  # section with neither is skipped.
+  #
+  # Every interface also accepts "mode" (or "interface_mode"): full (default),
+  # gateway, access_point, pointtopoint, roaming or boundary.
+
+  [[Default Backbone]]
+    # A BackboneInterface without "remote" (or "target_host") is a server:
+    # Python RNS nodes connect to it with a BackboneInterface or a
+    # TCPClientInterface pointing at this address and port.
+    type = BackboneInterface
+    enabled = yes
+
+    # Where to listen. 127.0.0.1 accepts connections from this machine only.
+    # To accept peers from the network, change the listen_ip line to:
+    #   listen_ip = 0.0.0.0
+    listen_ip = 127.0.0.1
+    listen_port = 4242
+
+    # Optional limits. Each can also be changed while the node runs, for example:
+    #   rns-net config set "backbone.Default Backbone.idle_timeout_secs" 30
+    #
+    # Most simultaneous inbound connections (all addresses together);
+    # 0 or absent = no cap.
+    # max_connections = 256
+    #
+    # Disconnect a peer that sends nothing within this many seconds of
+    # connecting; 0 or absent = never.
+    # idle_timeout = 30
+    #
+    # Disconnect a peer that does not take the data sent to it for this many
+    # seconds; 0 or absent = only when its 512 KiB send buffer overflows.
+    # write_stall_timeout = 30
+    #
+    # Longest blacklist, in seconds, any penalty or operator request can set;
+    # 0 or absent = no cap.
+    # max_penalty_duration = 3600
+
+  # A client: connect out to another Backbone (or TCP server) interface and
+  # relay between it and the others. Uncomment it and put the real host in
+  # "remote" (192.0.2.10 is a documentation address).
+  #
+  # [[Upstream Backbone]]
+  #   type = BackboneInterface
+  #   enabled = yes
+  #   remote = 192.0.2.10
+  #   target_port = 4242
+`;
