@@ -56,6 +56,9 @@ export function buildProgram(deps: CliDeps): Command {
   const program = new Command('rns-net')
     .description('A Reticulum backbone node: relays packets between its interfaces.')
     .exitOverride()
+    // A command's options are read only before its subcommand: `peers` and `peers blacklist`
+    // both take --config, and each must see its own.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
       writeErr: (text) => io.err(text.replace(/\n$/, '')),

@@ -104,6 +104,18 @@ describe('rns-net program (in-process, fake node)', () => {
     expect(runs[1]).to.deep.equal({ configDir: dir });
   });
 
+  it("gives a subcommand's --config to the subcommand, wherever it is placed", async () => {
+    const other = path.join(dir, 'other');
+    expect(await cli('peers', 'blacklist', 'Public', '192.0.2.9', '--for', '5', '--config', other)).to.equal(
+      1,
+    );
+    expect(await cli('peers', 'clear', '--config', other, 'Public', '192.0.2.9')).to.equal(1);
+    expect(await cli('config', 'get', 'k', '--config', other)).to.equal(1);
+    expect(err).to.have.length(3);
+    for (const line of err) expect(line).to.include(`no rns-net node is running for ${other}`);
+    expect(target.calls).to.deep.equal([]);
+  });
+
   it('says clearly when no node runs for the directory', async () => {
     const other = path.join(dir, 'other');
     expect(await cli('status', '--config', other)).to.equal(1);
