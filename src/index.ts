@@ -1,0 +1,49 @@
+/**
+ * rns-net: the package root. Re-exports the public API of the core (contracts, driver), the
+ * registry (plugin contract, DI registry, launcher) and the bundled plugins.
+ */
+
+// tsyringe refuses to load without the Reflect metadata polyfill; load it first so importing
+// the package is enough.
+import 'reflect-metadata';
+
+// core: contracts and mechanisms
+export * from './core/clock';
+export * from './core/constants';
+export * from './core/errors';
+export * from './core/event-sink';
+export * from './core/events';
+export * from './core/ingress-control';
+export * from './core/interface-id';
+export * from './core/interface-info';
+export * from './core/interface-mode';
+export * from './core/ip-address';
+export * from './core/logger';
+export * from './core/peer-state';
+export * from './core/runtime-config';
+export * from './core/runtime-settings';
+export * from './core/writer';
+
+// core: the host driver
+export * from './core/driver/attached-interface';
+export * from './core/driver/attached-summary';
+export * from './core/driver/host-callbacks';
+export * from './core/driver/host-driver';
+export * from './core/driver/interface-entry';
+export * from './core/driver/interface-stats';
+export * from './core/driver/packet-handler';
+
+// registry
+export * from './registry/config-params';
+export * from './registry/dynamic-id-allocator';
+export * from './registry/interface-factory';
+export * from './registry/interface-launcher';
+export * from './registry/interface-registry';
+export * from './registry/register-plugin';
+export * from './registry/registry-error';
+export * from './registry/tokens';
+
+// plugins
+export * from './plugins/memory/memory-config';
+export * from './plugins/memory/memory-interface-factory';
+export * from './plugins/memory/register-memory-plugin';

@@ -1,0 +1,51 @@
+import { RuntimeConfigHandle } from '../../../core/runtime-config';
+import { RuntimeSettings } from '../../../core/runtime-settings';
+import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
+
+/** The key family of Backbone client settings: `backbone_client.<interface>.<setting>`. */
+export const BACKBONE_CLIENT_KEY_PREFIX = 'backbone_client';
+
+/**
+ * The runtime-config handle of a Backbone client: `connect_timeout_secs`, `reconnect_wait_secs`
+ * and `max_reconnect_tries`, with rns-net's descriptions, types and value rules. It writes into
+ * the same live `runtime` object the client reads at every attempt, so a change applies on the
+ * next reconnect (apply mode `next_reconnect`); a connection that is up is left alone.
+ *
+ * The startup values (for `reset`) are the values `runtime` holds when the handle is created, so
+ * create the handle before anything changes them (the factory does so at start).
+ *
+ * @param config - the parsed client section (its name keys the settings).
+ * @param runtime - the live settings shared with the running client.
+ */
+export function createClientRuntimeHandle(
+  config: BackboneClientConfig,
+  runtime: BackboneClientRuntime,
+): RuntimeConfigHandle {
+  return new RuntimeSettings(BACKBONE_CLIENT_KEY_PREFIX, config.name, [
+    {
+      name: 'connect_timeout_secs',
+      kind: 'seconds',
+      applyMode: 'next_reconnect',
+      description: 'Backbone client connect timeout in seconds; applies on the next reconnect.',
+      read: () => runtime.connectTimeoutMs / 1000,
+      write: (seconds: number) => void (runtime.connectTimeoutMs = seconds * 1000),
+    },
+    {
+      name: 'reconnect_wait_secs',
+      kind: 'seconds',
+      applyMode: 'next_reconnect',
+      description: 'Delay between backbone client reconnect attempts in seconds.',
+      read: () => runtime.reconnectWaitMs / 1000,
+      write: (seconds: number) => void (runtime.reconnectWaitMs = seconds * 1000),
+    },
+    {
+      // 0 means unlimited here and in the runtime object alike (rns-net maps 0 to None).
+      name: 'max_reconnect_tries',
+      kind: 'count',
+      applyMode: 'next_reconnect',
+      description: 'Maximum backbone client reconnect attempts; 0 disables the cap.',
+      read: () => runtime.maxReconnectTries,
+      write: (tries: number) => void (runtime.maxReconnectTries = tries),
+    },
+  ]);
+}

@@ -1,0 +1,112 @@
+import { Clock } from '../core/clock';
+import { AttachedInterface } from '../core/driver/attached-interface';
+import { HostDriver } from '../core/driver/host-driver';
+import { ConfigError } from '../core/errors';
+import { DEFAULT_INGRESS_CONTROL, IngressControlConfig } from '../core/ingress-control';
+import { InterfaceId } from '../core/interface-id';
+import { InterfaceMode } from '../core/interface-mode';
+import { Logger } from '../core/logger';
+import { ConfigParams } from './config-params';
+import { DynamicIdAllocator, StartContext, StartedInterface } from './interface-factory';
+import { InterfaceRegistry } from './interface-registry';
+import { RegistryError } from './registry-error';
+
+/** One enabled interface section, as the node hands it to {@link launchInterface}. */
+export interface InterfaceSection {
+  /** The section (interface) name. */
+  readonly name: string;
+  /** The configured id (1, 2, ... in config order). */
+  readonly id: InterfaceId;
+  /** The section's `type`. */
+  readonly typeName: string;
+  /** The section's mode (`mode`/`interface_mode`, parsed). */
+  readonly mode: InterfaceMode;
+  /** The section's keys minus those the node consumed. */
+  readonly params: ConfigParams;
+  /** Ingress control settings; Python RNS's defaults when absent. */
+  readonly ingressControl?: IngressControlConfig;
+}
+
+/** What {@link launchInterface} needs. */
+export interface LaunchArgs {
+  readonly registry: InterfaceRegistry;
+  readonly driver: HostDriver;
+  readonly section: InterfaceSection;
+  readonly dynamicIds: DynamicIdAllocator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * Starts one configured interface and attaches it to the driver: resolves the factory by type
+ * name, parses the params, starts it with a context whose sink is `driver.sinkFor(id)`, collects
+ * its runtime-config and peer-state handles and attaches the result.
+ *
+ * @returns the attached record (its `stop()` stops the interface).
+ * @throws {@link ConfigError} naming the section (and key) for an unknown type or a bad value;
+ *   whatever `start` rejects with (for example a port in use); a driver error when the
+ *   interface cannot be attached (the started interface is stopped again first).
+ */
+export async function launchInterface(args: LaunchArgs): Promise<AttachedInterface> {
+  const { registry, driver, section, dynamicIds, clock, logger } = args;
+  const factory = registry.require(section.typeName, section.name);
+  let config: unknown;
+  try {
+    config = factory.parseConfig(section.name, section.id, section.params);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    // A plugin that throws something else still gets its section named.
+    throw new ConfigError(
+      `invalid config: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        section: section.name,
+      },
+      { cause: err },
+    );
+  }
+  const ctx: StartContext = {
+    events: driver.sinkFor(section.id, factory.typeName),
+    dynamicIds,
+    mode: section.mode,
+    ingressControl: section.ingressControl ?? DEFAULT_INGRESS_CONTROL,
+    clock,
+    logger: logger.child({ interface: section.name }),
+  };
+  const started = await factory.start(config, ctx);
+  try {
+    if (started.kind === 'single' && started.id !== section.id) {
+      throw new RegistryError(
+        `interface '${section.name}' (${factory.typeName}) started with id ${started.id}, expected ${section.id}`,
+      );
+    }
+    const attached = toAttached(section, factory.typeName, started, {
+      runtimeConfig: factory.runtimeConfigHandle?.(config),
+      peerState: factory.peerStateHandle?.(config),
+    });
+    driver.attach(attached);
+    return attached;
+  } catch (err) {
+    // Never leave a started interface behind that nothing can stop.
+    await started.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+function toAttached(
+  section: InterfaceSection,
+  typeName: string,
+  started: StartedInterface,
+  handles: Pick<AttachedInterface, 'runtimeConfig' | 'peerState'>,
+): AttachedInterface {
+  const common = {
+    id: section.id,
+    name: section.name,
+    typeName,
+    stop: () => started.stop(),
+    ...(handles.runtimeConfig !== undefined ? { runtimeConfig: handles.runtimeConfig } : {}),
+    ...(handles.peerState !== undefined ? { peerState: handles.peerState } : {}),
+  };
+  return started.kind === 'single'
+    ? { ...common, kind: 'single', info: started.info, writer: started.writer }
+    : { ...common, kind: 'listener' };
+}

@@ -1,0 +1,80 @@
+import { Server, Socket, connect } from 'node:net';
+import { HdlcDecoder, frame } from '../../src/core/hdlc';
+import { CompliancePeer } from './interface-plugin.suite';
+
+/**
+ * A {@link CompliancePeer} over a TCP socket that speaks HDLC, as a Python RNS Backbone or TCP
+ * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote. For the
+ * compliance fixtures of stream plugins (a server's dialling peer, a client's accepting server).
+ */
+export function hdlcSocketPeer(socket: Socket): CompliancePeer {
+  const decoder = new HdlcDecoder();
+  const packets: Uint8Array[] = [];
+  let waiter: ((packet: Uint8Array) => void) | undefined;
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('data', (chunk: Buffer) =>
+    decoder.push(chunk, (data) => {
+      // The decoder may reuse its buffer; keep a copy.
+      const packet = Uint8Array.from(data);
+      if (waiter !== undefined) {
+        const deliver = waiter;
+        waiter = undefined;
+        deliver(packet);
+      } else {
+        packets.push(packet);
+      }
+    }),
+  );
+  socket.on('error', () => undefined);
+  return {
+    send: (packet) =>
+      new Promise<void>((resolve, reject) =>
+        socket.write(frame(packet), (err) => (err ? reject(err) : resolve())),
+      ),
+    nextPacket: (timeoutMs) => {
+      const queued = packets.shift();
+      if (queued !== undefined) return Promise.resolve(queued);
+      return new Promise<Uint8Array>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          reject(new Error(`no packet from the interface within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiter = (packet) => {
+          clearTimeout(timer);
+          resolve(packet);
+        };
+      });
+    },
+    close: async () => {
+      socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Dials `host:port` and resolves with an HDLC peer once connected. */
+export function dialHdlcPeer(host: string, port: number): Promise<CompliancePeer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(hdlcSocketPeer(socket));
+    });
+  });
+}
+
+/** Resolves with an HDLC peer for the next connection `server` accepts, or rejects after `timeoutMs`. */
+export function acceptHdlcPeer(server: Server, timeoutMs: number): Promise<CompliancePeer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      server.off('connection', onConnection);
+      reject(new Error(`no connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onConnection = (socket: Socket) => {
+      clearTimeout(timer);
+      resolve(hdlcSocketPeer(socket));
+    };
+    server.once('connection', onConnection);
+  });
+}

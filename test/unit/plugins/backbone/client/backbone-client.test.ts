@@ -1,0 +1,396 @@
+import { expect } from 'chai';
+import * as net from 'node:net';
+import * as sinon from 'sinon';
+import { frame } from '../../../../../src/core/hdlc';
+import { InterfaceMode } from '../../../../../src/core/interface-mode';
+import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
+import { BackboneClientRuntime } from '../../../../../src/plugins/backbone/backbone-config';
+import { startBackboneClient } from '../../../../../src/plugins/backbone/client/backbone-client';
+import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import { StartedSingleInterface } from '../../../../../src/registry/interface-factory';
+import {
+  LoopbackServer,
+  RecordingClock,
+  RecordingEventSink,
+  RecordingLogger,
+  clientConfig,
+  clientRuntime,
+  nextTurn,
+  packet,
+  readBytes,
+  refusedPort,
+  startContext,
+} from './client-fixtures';
+
+describe('Backbone client (fake clock, loopback sockets)', () => {
+  let server: LoopbackServer;
+  let events: RecordingEventSink;
+  let clock: RecordingClock;
+  let logger: RecordingLogger;
+  let started: StartedSingleInterface | undefined;
+
+  beforeEach(async () => {
+    server = new LoopbackServer();
+    events = new RecordingEventSink();
+    clock = new RecordingClock();
+    logger = new RecordingLogger();
+    started = undefined;
+  });
+
+  afterEach(async () => {
+    sinon.restore();
+    await started?.stop();
+    await server.close();
+  });
+
+  /** Starts a client to `port`; `random` pins the jitter (0.5 = no jitter). */
+  async function start(
+    port: number,
+    overrides: Partial<BackboneClientRuntime> = {},
+    random = (): number => 0.5,
+  ): Promise<{ client: StartedSingleInterface; runtime: BackboneClientRuntime }> {
+    const config = clientConfig(port);
+    const runtime = clientRuntime(config, overrides);
+    const client = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
+      random,
+    });
+    started = client;
+    return { client, runtime };
+  }
+
+  /** The pending reconnect timer (any timer that is not the 2 s connect timeout). */
+  function reconnectTimer(ms?: number) {
+    return clock.nextPending((t) => (ms === undefined ? t !== 2000 : t === ms));
+  }
+
+  describe('startup', () => {
+    it('resolves at once with an offline single interface and the info of rns-net', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      // Nothing is connected yet when start() resolves: connecting runs in the background.
+      expect(events.events).to.deep.equal([]);
+      expect(client.kind).to.equal('single');
+      expect(client.id).to.equal(9000);
+      expect(client.info).to.include({
+        id: 9000,
+        name: 'Backbone Client',
+        mode: InterfaceMode.Gateway,
+        bitrate: 1_000_000_000,
+        mtu: 65535,
+        started: clock.nowMs / 1000,
+        outCapable: true,
+        inCapable: true,
+        wantsTunnel: false,
+      });
+      expect(client.info.ingressControl).to.equal(DEFAULT_INGRESS_CONTROL);
+      expect(client.writer.send(packet(24))).to.equal('offline');
+    });
+
+    it('connects and sends InterfaceUp(id, writer) (rns-net test 18)', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const remote = await server.nextConnection();
+      const up = await events.next('InterfaceUp');
+      expect(up.id).to.equal(9000);
+      expect(up.info).to.equal(undefined);
+      expect(up.writer).to.not.equal(undefined);
+      expect(remote.remoteAddress).to.equal('127.0.0.1');
+      expect(logger.messages('info')).to.include(`backbone client connected to 127.0.0.1:${server.port}`);
+      // The connect timeout was armed on the clock and cancelled once connected.
+      expect(clock.timers.map((t) => [t.ms, t.cancelled])).to.deep.equal([[2000, true]]);
+      expect(client.writer.send(packet(24))).to.equal('accepted');
+    });
+
+    it('sets TCP_NODELAY and keepalive with a 5 s initial delay', async () => {
+      await server.listen();
+      const noDelay = sinon.spy(net.Socket.prototype, 'setNoDelay');
+      const keepAlive = sinon.spy(net.Socket.prototype, 'setKeepAlive');
+      await start(server.port);
+      await events.next('InterfaceUp');
+      expect(noDelay.calledWith(true)).to.be.true;
+      expect(keepAlive.calledWith(true, 5000)).to.be.true;
+    });
+  });
+
+  describe('frames', () => {
+    it('turns a received HDLC frame into Frame(id, payload) (rns-net test 19)', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      await events.next('InterfaceUp');
+      const payload = packet(32);
+      remote.write(frame(payload));
+      const received = await events.next('Frame');
+      expect(received.id).to.equal(9000);
+      expect(Buffer.from(received.data).equals(payload)).to.be.true;
+    });
+
+    it('reassembles a frame split across two writes', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      await events.next('InterfaceUp');
+      const payload = packet(64, 0x70); // contains 0x7d and 0x7e, so escapes are split too
+      const framed = frame(payload);
+      remote.write(framed.subarray(0, 20));
+      await nextTurn();
+      remote.write(framed.subarray(20));
+      const received = await events.next('Frame');
+      expect(Buffer.from(received.data).equals(payload)).to.be.true;
+    });
+
+    it('sends exactly frame(payload) to the server (rns-net test 20)', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      const up = await events.next('InterfaceUp');
+      const payload = packet(24);
+      const expected = frame(payload);
+      const reading = readBytes(remote, expected.length);
+      expect(up.writer?.send(payload)).to.equal('accepted');
+      expect((await reading).equals(expected)).to.be.true;
+    });
+
+    it('batches the packets of one tick into one socket write', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      const up = await events.next('InterfaceUp');
+      const packets = [packet(30, 1), packet(40, 2), packet(50, 3)];
+      const expected = Buffer.concat(packets.map((p) => frame(p)));
+      const reading = readBytes(remote, expected.length);
+      const write = sinon.spy(net.Socket.prototype, 'write');
+      for (const p of packets) expect(up.writer?.send(p)).to.equal('accepted');
+      expect(write.callCount).to.equal(0);
+      expect((await reading).equals(expected)).to.be.true;
+      expect(write.callCount).to.equal(1);
+    });
+
+    it('refuses with buffer_full once 512 KiB are pending, and accepts one large packet when empty', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      remote.pause(); // the remote stops reading: the kernel buffers fill, then ours
+      const up = await events.next('InterfaceUp');
+      const writer = up.writer!;
+      expect(writer.send(packet(600 * 1024))).to.equal('accepted');
+      expect(writer.send(packet(1024))).to.equal('buffer_full');
+      let outcome = 'accepted';
+      for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
+        await nextTurn();
+        outcome = writer.send(packet(64 * 1024, i));
+      }
+      expect(outcome).to.equal('buffer_full');
+    });
+  });
+
+  describe('disconnect and reconnect', () => {
+    it('sends InterfaceDown, reconnects after the backoff and sends InterfaceUp with a new writer (rns-net test 21)', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const first = await server.nextConnection();
+      const up1 = await events.next('InterfaceUp');
+      first.destroy();
+      const down = await events.next('InterfaceDown');
+      expect(down.id).to.equal(9000);
+      expect(logger.messages('warn')).to.include('connection closed');
+      // Offline at once, with the old writer and the registration writer alike.
+      expect(up1.writer?.send(packet(24))).to.equal('offline');
+      expect(client.writer.send(packet(24))).to.equal('offline');
+
+      const timer = await reconnectTimer(100);
+      clock.fire(timer);
+      expect(logger.messages('info')).to.include('reconnect attempt 1 (backoff 0.1s) ...');
+      const second = await server.nextConnection();
+      const up2 = await events.next('InterfaceUp');
+      expect(up2.id).to.equal(9000);
+      expect(up2.writer).to.not.equal(up1.writer);
+      expect(logger.messages('info')).to.include('reconnected after 1 attempt(s)');
+      expect(events.types()).to.deep.equal(['InterfaceUp', 'InterfaceDown', 'InterfaceUp']);
+
+      const payload = packet(24);
+      const reading = readBytes(second, frame(payload).length);
+      expect(up2.writer?.send(payload)).to.equal('accepted');
+      expect((await reading).equals(frame(payload))).to.be.true;
+      expect(up1.writer?.send(payload)).to.equal('offline');
+    });
+
+    it('decodes a new connection with a fresh decoder (no leftover of a cut frame)', async () => {
+      await server.listen();
+      await start(server.port);
+      const first = await server.nextConnection();
+      await events.next('InterfaceUp');
+      // An unterminated frame of 40 bytes, then the connection drops.
+      first.end(Buffer.concat([Buffer.from([0x7e]), packet(40, 9)]));
+      await events.next('InterfaceDown');
+      clock.fire(await reconnectTimer());
+      const second = await server.nextConnection();
+      await events.next('InterfaceUp');
+      const payload = packet(32, 5);
+      second.write(frame(payload));
+      const received = await events.next('Frame');
+      expect(Buffer.from(received.data).equals(payload)).to.be.true;
+      await nextTurn();
+      expect(events.types().filter((t) => t === 'Frame')).to.have.length(1);
+    });
+
+    it('retries a failed first connect in the background, without InterfaceDown', async () => {
+      const port = await refusedPort();
+      const { client } = await start(port);
+      await logger.waitFor('failed');
+      expect(logger.messages('warn')[0]).to.match(
+        new RegExp(
+          `^connect to 127\\.0\\.0\\.1:${port} failed: .*ECONNREFUSED.*; retrying in the background$`,
+        ),
+      );
+      expect(client.writer.send(packet(24))).to.equal('offline');
+      const timer = await reconnectTimer(100);
+      await server.listen(port);
+      clock.fire(timer);
+      await server.nextConnection();
+      const up = await events.next('InterfaceUp');
+      expect(up.id).to.equal(9000);
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+      expect(logger.messages('info')).to.include('reconnected after 1 attempt(s)');
+    });
+
+    it('backs off x2 per failed attempt, capped at 2^6, jittered by the injected random', async () => {
+      const port = await refusedPort();
+      const draws = [0, 0.999, 0.5];
+      let n = 0;
+      await start(port, { reconnectWaitMs: 1000 }, () => draws[n++ % draws.length]);
+      const delays: number[] = [];
+      for (let attempt = 0; attempt < 9; attempt++) {
+        const timer = await reconnectTimer();
+        delays.push(timer.ms);
+        clock.fire(timer);
+      }
+      const factors = [0.75, 1.2495, 1];
+      const expected = [1, 2, 4, 8, 16, 32, 64, 64, 64].map((m, i) => 1000 * m * factors[i % 3]);
+      expect(delays.length).to.equal(expected.length);
+      delays.forEach((d, i) => expect(d).to.be.closeTo(expected[i], 1e-6));
+      expect(events.events).to.deep.equal([]);
+    });
+
+    it('gives up after max_reconnect_tries failed attempts, logs an error and stays offline', async () => {
+      await server.listen();
+      const { client } = await start(server.port, { maxReconnectTries: 2 });
+      await events.next('InterfaceUp');
+      await server.close(); // the remote goes away for good
+      await events.next('InterfaceDown');
+      clock.fire(await reconnectTimer(100));
+      await logger.waitFor('reconnect failed');
+      clock.fire(await reconnectTimer(200));
+      await logger.waitFor('giving up');
+      expect(logger.messages('error')).to.deep.equal(['reconnection failed after 2 attempt(s), giving up']);
+      expect(logger.messages('warn').filter((m) => m.startsWith('reconnect failed'))).to.have.length(2);
+      expect(clock.pending()).to.deep.equal([]);
+      // InterfaceDown was sent once, when the connection ended; giving up sends nothing more.
+      expect(events.types()).to.deep.equal(['InterfaceUp', 'InterfaceDown']);
+      expect(client.writer.send(packet(24))).to.equal('offline');
+    });
+
+    it('applies a live max_reconnect_tries lowered during a wait when the wait ends', async () => {
+      const port = await refusedPort();
+      const { runtime } = await start(port);
+      const timer = await reconnectTimer();
+      clock.fire(timer);
+      await logger.waitFor('reconnect failed');
+      const second = await reconnectTimer();
+      runtime.maxReconnectTries = 1;
+      clock.fire(second);
+      expect(logger.messages('error')).to.deep.equal(['reconnection failed after 1 attempt(s), giving up']);
+      expect(clock.pending()).to.deep.equal([]);
+    });
+
+    it('aborts a connect attempt when the connect timeout fires, then retries', async () => {
+      await server.listen();
+      await start(server.port, { connectTimeoutMs: 3000 });
+      // The attempt is still in flight: no I/O has been processed since start() began it.
+      const timeout = await clock.nextPending((ms) => ms === 3000);
+      clock.fire(timeout);
+      expect(logger.messages('warn')).to.deep.equal([
+        `connect to 127.0.0.1:${server.port} failed: connect timed out after 3s; retrying in the background`,
+      ]);
+      const retry = await reconnectTimer(100);
+      await nextTurn();
+      expect(events.events).to.deep.equal([]);
+      clock.fire(retry);
+      await events.next('InterfaceUp');
+    });
+
+    it('applies live runtime changes on the next attempt (handle -> runtime -> client)', async () => {
+      const port = await refusedPort();
+      const config = clientConfig(port);
+      const runtime = clientRuntime(config);
+      const handle = createClientRuntimeHandle(config, runtime);
+      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
+        random: () => 0.5,
+      });
+      const first = await clock.nextPending((ms) => ms === 100);
+      expect(handle.set('reconnect_wait_secs', 0.4).ok).to.be.true;
+      expect(handle.set('connect_timeout_secs', 7).ok).to.be.true;
+      // The wait already scheduled keeps its delay; the next attempt uses the new timeout.
+      expect(first.ms).to.equal(100);
+      clock.fire(first);
+      expect(clock.pending().map((t) => t.ms)).to.deep.equal([7000]);
+      await logger.waitFor('reconnect failed');
+      // Attempt 1 failed: the next wait is 0.4 s x 2^1.
+      expect((await clock.nextPending((ms) => ms !== 7000)).ms).to.equal(800);
+    });
+  });
+
+  describe('stop', () => {
+    it('cancels a pending reconnect, closes nothing twice and sends no event afterwards', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const remote = await server.nextConnection();
+      await events.next('InterfaceUp');
+      remote.destroy();
+      await events.next('InterfaceDown');
+      const timer = await reconnectTimer();
+      await client.stop();
+      expect(timer.cancelled).to.be.true;
+      expect(clock.pending()).to.deep.equal([]);
+      await client.stop(); // idempotent
+      expect(events.types()).to.deep.equal(['InterfaceUp', 'InterfaceDown']);
+    });
+
+    it('closes the live connection without InterfaceDown and resolves once it is closed', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const remote = await server.nextConnection();
+      const up = await events.next('InterfaceUp');
+      const remoteClosed = new Promise<void>((resolve) => remote.once('close', () => resolve()));
+      await client.stop();
+      await remoteClosed;
+      await nextTurn();
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+      expect(up.writer?.send(packet(24))).to.equal('offline');
+      expect(clock.pending()).to.deep.equal([]);
+    });
+
+    it('abandons a connect attempt in flight', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      await client.stop();
+      await nextTurn();
+      expect(events.events).to.deep.equal([]);
+      expect(clock.pending()).to.deep.equal([]);
+    });
+
+    it('stops by itself when the driver is gone (send returns false)', async () => {
+      await server.listen();
+      await start(server.port);
+      const remote = await server.nextConnection();
+      await events.next('InterfaceUp');
+      events.closed = true;
+      const remoteEnded = new Promise<void>((resolve) => remote.once('close', () => resolve()));
+      remote.write(frame(packet(32)));
+      await remoteEnded;
+      await nextTurn();
+      expect(clock.pending()).to.deep.equal([]);
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+    });
+  });
+});

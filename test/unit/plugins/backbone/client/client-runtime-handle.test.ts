@@ -1,0 +1,96 @@
+import { expect } from 'chai';
+import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import { clientConfig, clientRuntime } from './client-fixtures';
+
+describe('createClientRuntimeHandle', () => {
+  function make() {
+    const config = clientConfig(4242);
+    const runtime = clientRuntime(config, {
+      connectTimeoutMs: 5000,
+      reconnectWaitMs: 5000,
+      maxReconnectTries: 0,
+    });
+    return { runtime, handle: createClientRuntimeHandle(config, runtime) };
+  }
+
+  it("lists rns-net's three keys with their exact descriptions, applied on the next reconnect", () => {
+    const { handle } = make();
+    expect(handle.keyPrefix).to.equal('backbone_client');
+    expect(handle.interfaceName).to.equal('Backbone Client');
+    expect(handle.list()).to.deep.equal([
+      {
+        setting: 'connect_timeout_secs',
+        value: 5,
+        startup: 5,
+        applyMode: 'next_reconnect',
+        description: 'Backbone client connect timeout in seconds; applies on the next reconnect.',
+      },
+      {
+        setting: 'reconnect_wait_secs',
+        value: 5,
+        startup: 5,
+        applyMode: 'next_reconnect',
+        description: 'Delay between backbone client reconnect attempts in seconds.',
+      },
+      {
+        setting: 'max_reconnect_tries',
+        value: 0,
+        startup: 0,
+        applyMode: 'next_reconnect',
+        description: 'Maximum backbone client reconnect attempts; 0 disables the cap.',
+      },
+    ]);
+  });
+
+  it('writes seconds into the live runtime in milliseconds and reads them back', () => {
+    const { handle, runtime } = make();
+    const set = handle.set('connect_timeout_secs', 2.5);
+    expect(set.ok && set.value.value).to.equal(2.5);
+    expect(runtime.connectTimeoutMs).to.equal(2500);
+    expect(handle.set('reconnect_wait_secs', 0).ok).to.be.true;
+    expect(runtime.reconnectWaitMs).to.equal(0);
+    expect(handle.set('max_reconnect_tries', 3).ok).to.be.true;
+    expect(runtime.maxReconnectTries).to.equal(3);
+    expect(handle.get('max_reconnect_tries')?.value).to.equal(3);
+  });
+
+  it('resets each setting to its startup value (the driver test: connect 2.5, tries 0, reset -> 5.0)', () => {
+    const { handle, runtime } = make();
+    handle.set('connect_timeout_secs', 2.5);
+    handle.set('max_reconnect_tries', 7);
+    const reset = handle.reset('connect_timeout_secs');
+    expect(reset.ok && reset.value.value).to.equal(5);
+    expect(runtime.connectTimeoutMs).to.equal(5000);
+    expect(runtime.maxReconnectTries).to.equal(7);
+    handle.reset('max_reconnect_tries');
+    expect(runtime.maxReconnectTries).to.equal(0);
+  });
+
+  it("rejects bad values with rns-net's codes and messages, leaving the runtime unchanged", () => {
+    const { handle, runtime } = make();
+    expect(handle.set('max_reconnect_tries', 1.5)).to.deep.equal({
+      ok: false,
+      error: {
+        code: 'invalid_type',
+        message: 'backbone_client.Backbone Client.max_reconnect_tries expects an integer',
+      },
+    });
+    expect(handle.set('reconnect_wait_secs', -1)).to.deep.equal({
+      ok: false,
+      error: {
+        code: 'invalid_value',
+        message: 'backbone_client.Backbone Client.reconnect_wait_secs must be >= 0',
+      },
+    });
+    expect(handle.set('connect_timeout_secs', 'soon')).to.deep.equal({
+      ok: false,
+      error: {
+        code: 'invalid_type',
+        message: 'backbone_client.Backbone Client.connect_timeout_secs expects a numeric value',
+      },
+    });
+    const unknown = handle.set('idle_timeout_secs', 1);
+    expect(!unknown.ok && unknown.error.code).to.equal('unknown_key');
+    expect(runtime).to.deep.equal({ connectTimeoutMs: 5000, reconnectWaitMs: 5000, maxReconnectTries: 0 });
+  });
+});
