@@ -28,6 +28,8 @@ export interface BackboneServerConfig {
   readonly listenPort: number;
   /** Startup values of the live settings. */
   readonly startup: Readonly<BackboneServerRuntime>;
+  /** Keys of the section the plugin does not know, warned about at start. */
+  readonly unknownKeys?: readonly string[];
 }
 
 /** Settings of a Backbone client an operator can change while it runs; applied on the next attempt. */
@@ -55,6 +57,8 @@ export interface BackboneClientConfig {
   readonly transportIdentity: string | null;
   /** Startup values of the live settings. */
   readonly startup: Readonly<BackboneClientRuntime>;
+  /** Keys of the section the plugin does not know, warned about at start. */
+  readonly unknownKeys?: readonly string[];
 }
 
 /** A parsed BackboneInterface section: server unless `remote`/`target_host` is present. */

@@ -1,0 +1,36 @@
+/**
+ * Fixed values of the Backbone interface that are not config keys. They follow rns-net 0.5.5
+ * (`interface/backbone.rs`) unless a comment says otherwise.
+ */
+
+/** Per-peer send budget: batched bytes plus bytes queued in the socket (rns-net's MAX_PENDING_BYTES). */
+export const MAX_PENDING_BYTES = 512 * 1024;
+
+/**
+ * A peer's batch is written out at once when it reaches this size, without waiting for the end
+ * of the turn: the pending budget is meant to measure what the socket could not take, not what
+ * one turn produced (a relay can read megabytes from a fast sender in one turn), and 64 KiB
+ * writes already amortise the per-write cost.
+ */
+export const EARLY_FLUSH_BYTES = 64 * 1024;
+
+/** TCP keepalive initial delay; Node 20 fixes the probe interval (1 s) and count (10). */
+export const KEEPALIVE_INITIAL_DELAY_MS = 5_000;
+
+/** Link speed reported for every Backbone interface (rns-net and Python both guess 1 Gbps). */
+export const BACKBONE_BITRATE = 1_000_000_000;
+
+/** MTU reported in the InterfaceInfo of Backbone interfaces, as rns-net reports it. */
+export const BACKBONE_INFO_MTU = 65_535;
+
+/** The registry type name of the plugin, as config sections spell it. */
+export const BACKBONE_TYPE_NAME = 'BackboneInterface';
+
+/** Default listen address of a server section without `listen_ip`/`device` (rns-net's default). */
+export const DEFAULT_LISTEN_IP = '0.0.0.0';
+
+/** Default base reconnect delay of a client (`reconnect_wait`), in seconds. */
+export const DEFAULT_RECONNECT_WAIT_SECS = 5;
+
+/** Default connect timeout of a client (`connect_timeout`), in seconds. */
+export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;

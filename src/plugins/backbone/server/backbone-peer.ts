@@ -1,0 +1,249 @@
+import { Socket } from 'node:net';
+import { Clock, Timer } from '../../../core/clock';
+import { frame, frameInto, framedLength, HdlcDecoder } from '../../../core/hdlc';
+import { InterfaceId } from '../../../core/interface-id';
+import { Logger } from '../../../core/logger';
+import { WriteOutcome, Writer } from '../../../core/writer';
+import { BackboneServerRuntime } from '../backbone-config';
+import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
+import { FlushQueue } from './flush-queue';
+
+/** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
+export type PeerCloseReason = 'remote' | 'idle_timeout' | 'write_stall' | 'blacklisted' | 'stopped';
+
+/** What a peer needs from the server that accepted it. */
+export interface BackbonePeerHost {
+  /** The live settings (read on every decision, so runtime changes apply at once). */
+  readonly runtime: Readonly<BackboneServerRuntime>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Where peers queue their flushes (one per server). */
+  readonly flushQueue: FlushQueue<BackbonePeer>;
+  /** One deframed packet arrived from `peer`. */
+  frameReceived(peer: BackbonePeer, data: Buffer): void;
+  /** `peer`'s socket closed (called exactly once). */
+  peerClosed(peer: BackbonePeer): void;
+}
+
+/**
+ * One admitted connection of a Backbone server, and its {@link Writer}.
+ *
+ * Receive: one HDLC decoder per peer; any received byte exempts the peer from the idle timeout.
+ *
+ * Send: never blocks, never throws. Packets are kept (not copied: emitted packets are immutable)
+ * in a per-peer batch and framed into one buffer that leaves in a single `socket.write` when the
+ * server's {@link FlushQueue} runs at the end of the turn. The pending budget (batch plus bytes
+ * queued in the socket) is {@link MAX_PENDING_BYTES}: a packet that would overflow it disconnects
+ * the peer for a write stall and is refused with `buffer_full` (a packet into an empty budget is
+ * always taken, so a frame up to the hardware MTU still gets through). While the socket holds
+ * unwritten bytes, a stall timer runs: each completed socket write counts as progress, and a peer
+ * that makes none for `write_stall_timeout` is disconnected for a write stall.
+ *
+ * Timers come from the injected clock, never `socket.setTimeout` (our own writes would reset it).
+ */
+export class BackbonePeer implements Writer {
+  /** When the connection was admitted (clock ms). */
+  readonly connectedAt: number;
+  /** Whether the peer has sent any byte. */
+  hadReceivedData = false;
+  /** Set once the connection is being closed, with the reason. */
+  closeReason: PeerCloseReason | null = null;
+
+  private readonly decoder = new HdlcDecoder();
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private flushQueued = false;
+  private idleTimer: Timer | null = null;
+  private stallTimer: Timer | null = null;
+  /** Clock ms of the last write progress while the socket had unwritten bytes. */
+  private lastWriteProgressAt = 0;
+  private socketClosed = false;
+
+  constructor(
+    /** The peer's dynamic interface id. */
+    readonly id: InterfaceId,
+    /** The peer's normalised IP. */
+    readonly ip: string,
+    /** The peer's TCP port. */
+    readonly port: number,
+    private readonly socket: Socket,
+    private readonly host: BackbonePeerHost,
+  ) {
+    this.connectedAt = host.clock.now();
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.once('close', this.onClose);
+    this.armIdleTimer();
+  }
+
+  /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
+  get pendingBytes(): number {
+    return this.batchBytes + this.socket.writableLength;
+  }
+
+  /** Whether the socket has closed. */
+  get closed(): boolean {
+    return this.socketClosed;
+  }
+
+  send(packet: Uint8Array): WriteOutcome {
+    if (this.closeReason !== null) return 'offline';
+    const length = framedLength(packet);
+    const pending = this.pendingBytes;
+    if (pending > 0 && pending + length > MAX_PENDING_BYTES) {
+      this.host.logger.warn('backbone peer send buffer overflow, disconnecting for write stall', {
+        peer: this.id,
+        ip: this.ip,
+        pendingBytes: pending,
+      });
+      this.disconnect('write_stall');
+      return 'buffer_full';
+    }
+    this.batch.push(packet);
+    this.batchBytes += length;
+    if (this.batchBytes >= EARLY_FLUSH_BYTES) {
+      this.writeBatch();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      this.host.flushQueue.enqueue(this);
+    }
+    return 'accepted';
+  }
+
+  /** Writes the batch out in one socket write (called by the flush queue at the end of the turn). */
+  flush(): void {
+    this.flushQueued = false;
+    this.writeBatch();
+  }
+
+  private writeBatch(): void {
+    const batch = this.batch;
+    if (batch.length === 0 || this.closeReason !== null) return;
+    let out: Buffer;
+    if (batch.length === 1) {
+      out = frame(batch[0] as Uint8Array);
+    } else {
+      out = Buffer.allocUnsafe(this.batchBytes);
+      let offset = 0;
+      for (let i = 0; i < batch.length; i++) offset += frameInto(batch[i] as Uint8Array, out, offset);
+    }
+    batch.length = 0;
+    this.batchBytes = 0;
+    if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.host.clock.now();
+    try {
+      this.socket.write(out, this.onWritten);
+    } catch (err) {
+      // Node reports write failures through 'error'; this only guards the never-throw contract.
+      this.host.logger.debug('backbone peer write failed', { peer: this.id, error: (err as Error).message });
+      this.disconnect('remote');
+      return;
+    }
+    if (this.socket.writableLength > 0) this.armStallTimer();
+  }
+
+  /** Closes the connection for `reason` (the first reason wins); events follow on 'close'. */
+  disconnect(reason: PeerCloseReason): void {
+    if (this.closeReason !== null) return;
+    this.closeReason = reason;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.cancelTimers();
+    this.socket.destroy();
+  }
+
+  /** Re-arms the idle and stall timers after a runtime setting changed. */
+  runtimeChanged(): void {
+    if (this.closeReason !== null) return;
+    this.armIdleTimer();
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
+    this.armStallTimer();
+  }
+
+  private armIdleTimer(): void {
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    const idleMs = this.host.runtime.idleTimeoutMs;
+    if (this.hadReceivedData || idleMs <= 0 || this.closeReason !== null) return;
+    const remaining = this.connectedAt + idleMs - this.host.clock.now();
+    this.idleTimer = this.host.clock.setTimeout(this.onIdleTimeout, Math.max(0, remaining));
+  }
+
+  private armStallTimer(): void {
+    if (this.stallTimer !== null || this.closeReason !== null) return;
+    const stallMs = this.host.runtime.writeStallTimeoutMs;
+    if (stallMs <= 0 || this.socket.writableLength === 0) return;
+    const remaining = this.lastWriteProgressAt + stallMs - this.host.clock.now();
+    this.stallTimer = this.host.clock.setTimeout(this.onStallCheck, Math.max(0, remaining));
+  }
+
+  private cancelTimers(): void {
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (!this.hadReceivedData) {
+      this.hadReceivedData = true;
+      this.idleTimer?.cancel();
+      this.idleTimer = null;
+    }
+    if (this.closeReason !== null) return;
+    this.decoder.push(chunk, this.onFrame);
+  };
+
+  private readonly onFrame = (data: Buffer): void => {
+    if (this.closeReason === null) this.host.frameReceived(this, data);
+  };
+
+  private readonly onWritten = (): void => {
+    this.lastWriteProgressAt = this.host.clock.now();
+    if (this.socket.writableLength === 0) {
+      this.stallTimer?.cancel();
+      this.stallTimer = null;
+    }
+  };
+
+  private readonly onIdleTimeout = (): void => {
+    this.idleTimer = null;
+    if (this.hadReceivedData || this.closeReason !== null) return;
+    this.host.logger.info('backbone peer disconnected due to idle timeout', { peer: this.id, ip: this.ip });
+    this.disconnect('idle_timeout');
+  };
+
+  private readonly onStallCheck = (): void => {
+    this.stallTimer = null;
+    if (this.closeReason !== null || this.socket.writableLength === 0) return;
+    const stallMs = this.host.runtime.writeStallTimeoutMs;
+    if (stallMs <= 0) return;
+    if (this.host.clock.now() - this.lastWriteProgressAt >= stallMs) {
+      this.host.logger.warn('backbone peer disconnected due to write stall timeout', {
+        peer: this.id,
+        ip: this.ip,
+        timeoutMs: stallMs,
+        pendingBytes: this.socket.writableLength,
+      });
+      this.disconnect('write_stall');
+    } else {
+      this.armStallTimer();
+    }
+  };
+
+  private readonly onError = (err: Error): void => {
+    // 'close' always follows; the error only explains it.
+    this.host.logger.debug('backbone peer socket error', { peer: this.id, ip: this.ip, error: err.message });
+  };
+
+  private readonly onClose = (): void => {
+    this.socketClosed = true;
+    if (this.closeReason === null) this.closeReason = 'remote';
+    this.cancelTimers();
+    this.batch = [];
+    this.batchBytes = 0;
+    this.host.peerClosed(this);
+  };
+}

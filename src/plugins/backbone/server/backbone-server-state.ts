@@ -1,0 +1,68 @@
+import { RnsError } from '../../../core/errors';
+import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
+import { BackbonePeerMonitor } from '../peer-monitor';
+import { isIP } from 'node:net';
+
+/** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
+export interface BackboneServerLiveControl {
+  /** A runtime setting changed: re-arm the idle and stall timers of connected peers. */
+  runtimeChanged(): void;
+  /** Disconnects every live connection from `ip`; returns how many there were. */
+  disconnectIp(ip: string, reason: string): number;
+}
+
+/**
+ * The live state of one Backbone server section, shared by the runtime-config handle, the
+ * peer-state handle and the running server (rns-net shares `Arc<Mutex<..>>`s the same way). It
+ * exists before the server starts, so operators can inspect and tune it at any time, and
+ * outlives a stop/start.
+ */
+export class BackboneServerState {
+  /** The live settings (initialised from the config's startup values); the server reads them live. */
+  readonly runtime: BackboneServerRuntime;
+  /** Per-IP admission state. */
+  readonly monitor = new BackbonePeerMonitor();
+  private live: BackboneServerLiveControl | null = null;
+
+  constructor(readonly config: BackboneServerConfig) {
+    this.runtime = { ...config.startup };
+  }
+
+  /** Called by a starting server. */
+  attach(control: BackboneServerLiveControl): void {
+    this.live = control;
+  }
+
+  /** Called by a stopping server; a stale control is ignored. */
+  detach(control: BackboneServerLiveControl): void {
+    if (this.live === control) this.live = null;
+  }
+
+  /** Tells the running server (if any) that a runtime setting changed. */
+  notifyRuntimeChanged(): void {
+    this.live?.runtimeChanged();
+  }
+
+  /**
+   * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration`, and disconnects its live
+   * connections. Returns the duration applied, in seconds.
+   *
+   * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP or a negative duration.
+   */
+  blacklist(ip: string, durationSecs: number, reason: string): number {
+    if (isIP(ip.split('%')[0] ?? '') === 0) {
+      throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
+    }
+    if (!Number.isFinite(durationSecs) || durationSecs < 0) {
+      throw new RnsError(
+        'RNS_ERR_INVALID_ARGUMENT',
+        `blacklist duration must be >= 0 seconds, got ${durationSecs}`,
+      );
+    }
+    const capMs = this.runtime.maxPenaltyDurationMs;
+    const appliedSecs = capMs > 0 && durationSecs * 1000 > capMs ? capMs / 1000 : durationSecs;
+    this.monitor.blacklist(ip, appliedSecs * 1000, reason);
+    this.live?.disconnectIp(ip, reason);
+    return appliedSecs;
+  }
+}

@@ -1,0 +1,244 @@
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { Clock } from '../../../core/clock';
+import { InterfaceEvent } from '../../../core/events';
+import { makeInterfaceInfo } from '../../../core/interface-info';
+import { Logger } from '../../../core/logger';
+import { StartContext, StartedListener } from '../../../registry/interface-factory';
+import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
+import { BACKBONE_BITRATE, BACKBONE_INFO_MTU, BACKBONE_TYPE_NAME } from '../backbone-constants';
+import { normalizePeerIp } from '../peer-ip';
+import { BackbonePeer, BackbonePeerHost } from './backbone-peer';
+import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
+import { FlushQueue } from './flush-queue';
+
+/**
+ * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
+ * into a dynamic interface (`BackbonePeerConnected`, then `InterfaceUp(id, writer, info)`).
+ * Resolves once listening; rejects when the address cannot be bound.
+ *
+ * @param config - the parsed server section.
+ * @param state - the section's live state (runtime settings, peer monitor), shared with the handles.
+ * @param ctx - the start context from the registry.
+ */
+export async function startBackboneServer(
+  config: BackboneServerConfig,
+  state: BackboneServerState,
+  ctx: StartContext,
+): Promise<StartedBackboneServer> {
+  const server = new BackboneServer(config, state, ctx);
+  await server.listen();
+  const bound = server.boundAddress();
+  return { kind: 'listener', host: bound.address, port: bound.port, stop: () => server.stop() };
+}
+
+/** A started Backbone server: a listener plus the address it bound (the port, when 0 was asked). */
+export interface StartedBackboneServer extends StartedListener {
+  /** The bound address. */
+  readonly host: string;
+  /** The bound port. */
+  readonly port: number;
+}
+
+/** Swallows errors of refused sockets, which are destroyed at once. */
+function ignoreError(): void {}
+
+/**
+ * The listener and its peers. Admission is one ordered gate run before anything is allocated for
+ * a connection: blacklisted IP -> refused (reject counted); `max_connections` reached -> refused;
+ * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
+ * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
+ * the cause, then InterfaceDown exactly once.
+ */
+class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
+  readonly runtime: Readonly<BackboneServerRuntime>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly flushQueue = new FlushQueue<BackbonePeer>();
+
+  private readonly server: Server;
+  private readonly peers = new Map<number, BackbonePeer>();
+  private stopping: Promise<void> | null = null;
+  private allPeersClosed: (() => void) | null = null;
+
+  constructor(
+    private readonly config: BackboneServerConfig,
+    private readonly state: BackboneServerState,
+    private readonly ctx: StartContext,
+  ) {
+    this.runtime = state.runtime;
+    this.clock = ctx.clock;
+    this.logger = ctx.logger;
+    state.monitor.useClock(ctx.clock);
+    this.server = createServer({ noDelay: true }, this.onConnection);
+  }
+
+  listen(): Promise<void> {
+    const { listenIp, listenPort, name, unknownKeys } = this.config;
+    if (unknownKeys !== undefined && unknownKeys.length > 0) {
+      this.logger.warn('unknown config keys ignored', { interface: name, keys: unknownKeys.join(', ') });
+    }
+    return new Promise((resolve, reject) => {
+      const onListenError = (err: Error): void => reject(err);
+      this.server.once('error', onListenError);
+      this.server.listen({ host: listenIp, port: listenPort }, () => {
+        this.server.off('error', onListenError);
+        this.server.on('error', this.onServerError);
+        this.state.attach(this);
+        this.logger.info('backbone server listening', { interface: name, address: this.address() });
+        resolve();
+      });
+    });
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping !== null) return this.stopping;
+    this.state.detach(this);
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const peersClosed = new Promise<void>((resolve) => {
+      if (this.peers.size === 0) resolve();
+      else this.allPeersClosed = resolve;
+    });
+    for (const peer of this.peers.values()) peer.disconnect('stopped');
+    this.stopping = Promise.all([serverClosed, peersClosed]).then(() => {
+      this.logger.info('backbone server stopped', { interface: this.config.name });
+    });
+    return this.stopping;
+  }
+
+  runtimeChanged(): void {
+    for (const peer of this.peers.values()) peer.runtimeChanged();
+  }
+
+  disconnectIp(ip: string, reason: string): number {
+    const key = normalizePeerIp(ip);
+    let count = 0;
+    for (const peer of this.peers.values()) {
+      if (peer.ip !== key || peer.closeReason !== null) continue;
+      this.logger.info('disconnecting blacklisted backbone peer', { peer: peer.id, ip: key, reason });
+      peer.disconnect('blacklisted');
+      count++;
+    }
+    return count;
+  }
+
+  frameReceived(peer: BackbonePeer, data: Buffer): void {
+    this.emit({ type: 'Frame', id: peer.id, data });
+  }
+
+  peerClosed(peer: BackbonePeer): void {
+    if (!this.peers.delete(peer.id)) return;
+    this.state.monitor.recordDisconnected(peer.ip);
+    const connectedForMs = this.clock.now() - peer.connectedAt;
+    const fields = {
+      serverInterfaceId: this.config.id,
+      peerInterfaceId: peer.id,
+      peerIp: peer.ip,
+      peerPort: peer.port,
+    };
+    this.logger.debug('backbone peer disconnected', { peer: peer.id, ip: peer.ip, reason: peer.closeReason });
+    this.emit({
+      type: 'BackbonePeerDisconnected',
+      ...fields,
+      connectedForMs,
+      hadReceivedData: peer.hadReceivedData,
+    });
+    if (peer.closeReason === 'idle_timeout')
+      this.emit({ type: 'BackbonePeerIdleTimeout', ...fields, connectedForMs });
+    if (peer.closeReason === 'write_stall')
+      this.emit({ type: 'BackbonePeerWriteStall', ...fields, connectedForMs });
+    this.emit({ type: 'InterfaceDown', id: peer.id });
+    if (this.peers.size === 0 && this.allPeersClosed !== null) {
+      this.allPeersClosed();
+      this.allPeersClosed = null;
+    }
+  }
+
+  /** Sends an event; once the driver is gone, closes everything (as rns-net's thread exits). */
+  private emit(event: InterfaceEvent): boolean {
+    if (this.ctx.events.send(event)) return true;
+    if (this.stopping === null) {
+      this.logger.info('event sink closed, stopping backbone server', { interface: this.config.name });
+      void this.stop();
+    }
+    return false;
+  }
+
+  private readonly onConnection = (socket: Socket): void => {
+    const address = socket.remoteAddress;
+    const port = socket.remotePort ?? 0;
+    if (this.stopping !== null || address === undefined) {
+      socket.on('error', ignoreError);
+      socket.destroy();
+      return;
+    }
+    const ip = normalizePeerIp(address);
+    const monitor = this.state.monitor;
+    if (monitor.isBlacklisted(ip)) {
+      monitor.recordReject(ip);
+      socket.on('error', ignoreError);
+      socket.destroy();
+      this.logger.debug('rejecting blacklisted backbone peer', {
+        ip,
+        port,
+        reason: monitor.blacklistReason(ip) ?? 'blacklisted',
+      });
+      return;
+    }
+    const max = this.runtime.maxConnections;
+    if (max > 0 && this.peers.size >= max) {
+      socket.on('error', ignoreError);
+      socket.destroy();
+      this.logger.warn('backbone max connections reached, rejecting peer', { ip, port, maxConnections: max });
+      return;
+    }
+    this.admit(socket, ip, port);
+  };
+
+  private admit(socket: Socket, ip: string, port: number): void {
+    const id = this.ctx.dynamicIds.next();
+    const peer = new BackbonePeer(id, ip, port, socket, this);
+    this.peers.set(id, peer);
+    this.state.monitor.recordConnected(ip);
+    this.logger.info('backbone peer connected', { ip, port, peer: id });
+    const info = makeInterfaceInfo({
+      id,
+      name: `${BACKBONE_TYPE_NAME}/${id}`,
+      mode: this.ctx.mode,
+      ingressControl: this.ctx.ingressControl,
+      bitrate: BACKBONE_BITRATE,
+      mtu: BACKBONE_INFO_MTU,
+      inCapable: true,
+      outCapable: true,
+    });
+    if (
+      !this.emit({
+        type: 'BackbonePeerConnected',
+        serverInterfaceId: this.config.id,
+        peerInterfaceId: id,
+        peerIp: ip,
+        peerPort: port,
+      })
+    ) {
+      return;
+    }
+    this.emit({ type: 'InterfaceUp', id, writer: peer, info });
+  }
+
+  private readonly onServerError = (err: Error): void => {
+    this.logger.error('backbone listener error', { interface: this.config.name, error: err.message });
+  };
+
+  /** The address the listener bound. */
+  boundAddress(): AddressInfo {
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') {
+      return { address: this.config.listenIp, port: this.config.listenPort, family: '' };
+    }
+    return address;
+  }
+
+  private address(): string {
+    const { address, port } = this.boundAddress();
+    return `${address}:${port}`;
+  }
+}

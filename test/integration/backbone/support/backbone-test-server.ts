@@ -1,0 +1,135 @@
+import { connect, Socket } from 'node:net';
+import { Clock, systemClock } from '../../../../src/core/clock';
+import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
+import { InterfaceMode } from '../../../../src/core/interface-mode';
+import { silentLogger } from '../../../../src/core/logger';
+import {
+  BackboneServerConfig,
+  BackboneServerRuntime,
+} from '../../../../src/plugins/backbone/backbone-config';
+import { BackboneServerState } from '../../../../src/plugins/backbone/server/backbone-server-state';
+import {
+  startBackboneServer,
+  StartedBackboneServer,
+} from '../../../../src/plugins/backbone/server/backbone-server';
+import { DynamicIdAllocator, StartContext } from '../../../../src/registry/interface-factory';
+import { RecordingEventSink } from './recording-event-sink';
+
+/** A started server with its fake driver, for one test. */
+export interface TestServer {
+  readonly sink: RecordingEventSink;
+  readonly state: BackboneServerState;
+  readonly config: BackboneServerConfig;
+  readonly started: StartedBackboneServer;
+  readonly port: number;
+  /** Opens a loopback client connection (resolves once connected). */
+  connectClient(): Promise<Socket>;
+  /** Stops the server and destroys every client opened through {@link connectClient}. */
+  close(): Promise<void>;
+}
+
+/** Hands out ids from `first` upwards. */
+export function idAllocator(first: number): DynamicIdAllocator {
+  let next = first;
+  return { next: () => next++ };
+}
+
+/** Starts a server on 127.0.0.1, port 0, with the given runtime settings. */
+export async function startTestServer(
+  runtime: Partial<BackboneServerRuntime> = {},
+  options: { firstId?: number; clock?: Clock; id?: number } = {},
+): Promise<TestServer> {
+  const config: BackboneServerConfig = {
+    mode: 'server',
+    name: 'test-backbone',
+    id: options.id ?? 80,
+    listenIp: '127.0.0.1',
+    listenPort: 0,
+    startup: {
+      maxConnections: 0,
+      idleTimeoutMs: 0,
+      writeStallTimeoutMs: 0,
+      maxPenaltyDurationMs: 0,
+      ...runtime,
+    },
+  };
+  const sink = new RecordingEventSink();
+  const state = new BackboneServerState(config);
+  const ctx: StartContext = {
+    events: sink,
+    dynamicIds: idAllocator(options.firstId ?? 10_000),
+    mode: InterfaceMode.Full,
+    ingressControl: DEFAULT_INGRESS_CONTROL,
+    clock: options.clock ?? systemClock,
+    logger: silentLogger,
+  };
+  const started = await startBackboneServer(config, state, ctx);
+  const clients: Socket[] = [];
+  return {
+    sink,
+    state,
+    config,
+    started,
+    port: started.port,
+    connectClient: () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: started.port }, () => resolve(socket));
+        socket.once('error', reject);
+        clients.push(socket);
+      }),
+    close: async () => {
+      for (const c of clients) c.destroy();
+      await started.stop();
+    },
+  };
+}
+
+/** Resolves once `socket` has closed. */
+export function closed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.closed) resolve();
+    else socket.once('close', () => resolve());
+  });
+}
+
+/** Captured at load so waits stay bounded in real time while tests install sinon fake timers. */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** Collects bytes a client socket receives. */
+export function collect(socket: Socket): {
+  bytes: () => Buffer;
+  waitForLength: (n: number, timeoutMs?: number) => Promise<Buffer>;
+} {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const waiters: Array<() => void> = [];
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    total += chunk.length;
+    for (const w of waiters.splice(0)) w();
+  });
+  const bytes = (): Buffer => Buffer.concat(chunks);
+  return {
+    bytes,
+    waitForLength: (n, timeoutMs = 3000) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const timer = realSetTimeout(
+          () => reject(new Error(`timed out waiting for ${n} bytes, got ${total}`)),
+          timeoutMs,
+        );
+        const check = (): void => {
+          if (total >= n) {
+            realClearTimeout(timer);
+            resolve(bytes());
+          } else waiters.push(check);
+        };
+        check();
+      }),
+  };
+}
+
+/** A packet of `length` bytes filled with `fill` (long enough to pass the 19-byte minimum). */
+export function packet(length: number, fill: number): Buffer {
+  return Buffer.alloc(length, fill);
+}

@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
+import sinon from 'sinon';
+import { systemClock } from '../../../../src/core/clock';
+import { frame } from '../../../../src/core/hdlc';
+import { silentLogger } from '../../../../src/core/logger';
+import { BackboneServerRuntime } from '../../../../src/plugins/backbone/backbone-config';
+import { MAX_PENDING_BYTES } from '../../../../src/plugins/backbone/backbone-constants';
+import { BackbonePeer, BackbonePeerHost } from '../../../../src/plugins/backbone/server/backbone-peer';
+import { FlushQueue } from '../../../../src/plugins/backbone/server/flush-queue';
+
+/**
+ * A socket stand-in whose kernel never takes anything: every write stays queued until the test
+ * calls {@link complete}, which plays the kernel accepting the oldest write.
+ */
+class FakeSocket extends EventEmitter {
+  writableLength = 0;
+  destroyed = false;
+  readonly writes: Buffer[] = [];
+  private readonly callbacks: Array<{ length: number; cb: () => void }> = [];
+  noDelay = false;
+  keepAlive: [boolean, number] | null = null;
+
+  setNoDelay(v: boolean): void {
+    this.noDelay = v;
+  }
+  setKeepAlive(on: boolean, delay: number): void {
+    this.keepAlive = [on, delay];
+  }
+  write(data: Buffer, cb: () => void): boolean {
+    this.writes.push(data);
+    this.writableLength += data.length;
+    this.callbacks.push({ length: data.length, cb });
+    return false;
+  }
+  /** The oldest write reached the kernel. */
+  complete(): void {
+    const next = this.callbacks.shift();
+    if (next === undefined) return;
+    this.writableLength -= next.length;
+    next.cb();
+  }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    process.nextTick(() => this.emit('close', false));
+  }
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('BackbonePeer (fake socket, fake timers)', () => {
+  let clock: sinon.SinonFakeTimers;
+  let socket: FakeSocket;
+  let runtime: BackboneServerRuntime;
+  let frames: Buffer[];
+  let closedPeers: BackbonePeer[];
+  let peer: BackbonePeer;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({
+      now: 1_000,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    socket = new FakeSocket();
+    runtime = { maxConnections: 0, idleTimeoutMs: 0, writeStallTimeoutMs: 0, maxPenaltyDurationMs: 0 };
+    frames = [];
+    closedPeers = [];
+    const host: BackbonePeerHost = {
+      runtime,
+      clock: systemClock,
+      logger: silentLogger,
+      flushQueue: new FlushQueue<BackbonePeer>(),
+      frameReceived: (_p, data) => void frames.push(Buffer.from(data)),
+      peerClosed: (p) => void closedPeers.push(p),
+    };
+    peer = new BackbonePeer(10_000, '10.0.0.1', 5555, socket as unknown as Socket, host);
+  });
+  afterEach(() => clock.restore());
+
+  it('sets TCP_NODELAY and a 5 s keepalive', () => {
+    expect(socket.noDelay).to.equal(true);
+    expect(socket.keepAlive).to.deep.equal([true, 5000]);
+  });
+
+  it('frames every packet of a turn into a single write', async () => {
+    const packets = [
+      Buffer.alloc(30, 1),
+      Buffer.from([0x7e, 0x7d, ...Buffer.alloc(28, 2)]),
+      Buffer.alloc(40, 3),
+    ];
+    for (const p of packets) expect(peer.send(p)).to.equal('accepted');
+    expect(socket.writes).to.have.length(0);
+    expect(peer.pendingBytes).to.equal(Buffer.concat(packets.map((p) => frame(p))).length);
+    await turn();
+    expect(socket.writes).to.have.length(1);
+    expect(socket.writes[0]).to.deep.equal(Buffer.concat(packets.map((p) => frame(p))));
+  });
+
+  it('writes a batch at once when it reaches 64 KiB, so one busy turn cannot exhaust the budget', async () => {
+    const p = Buffer.alloc(1000, 1); // framed: 1002 bytes
+    for (let i = 0; i < 65; i++) expect(peer.send(p)).to.equal('accepted');
+    expect(socket.writes).to.have.length(0);
+    expect(peer.send(p)).to.equal('accepted'); // 66 x 1002 >= 65536
+    expect(socket.writes).to.have.length(1);
+    expect(socket.writes[0]?.length).to.equal(66 * 1002);
+    expect(peer.send(p)).to.equal('accepted');
+    await turn();
+    expect(socket.writes).to.have.length(2);
+    expect(socket.writes[1]).to.deep.equal(frame(p));
+  });
+
+  it('decodes received bytes into frames', () => {
+    const payload = Buffer.alloc(32, 9);
+    const framed = frame(payload);
+    socket.emit('data', framed.subarray(0, 5));
+    socket.emit('data', framed.subarray(5));
+    expect(frames).to.deep.equal([payload]);
+    expect(peer.hadReceivedData).to.equal(true);
+  });
+
+  it('disconnects for a write stall when no write completes within the timeout', async () => {
+    runtime.writeStallTimeoutMs = 50;
+    peer.send(Buffer.alloc(100, 1));
+    await turn();
+    clock.tick(49);
+    expect(socket.destroyed).to.equal(false);
+    clock.tick(1);
+    expect(socket.destroyed).to.equal(true);
+    expect(peer.closeReason).to.equal('write_stall');
+    expect(peer.send(Buffer.alloc(30))).to.equal('offline');
+    await turn();
+    expect(closedPeers).to.deep.equal([peer]);
+  });
+
+  it('counts each completed write as progress, and a drained socket stops the stall timer', async () => {
+    runtime.writeStallTimeoutMs = 50;
+    peer.send(Buffer.alloc(100, 1));
+    await turn();
+    peer.send(Buffer.alloc(100, 2));
+    await turn();
+    clock.tick(40);
+    socket.complete(); // progress at t+40, one write still queued
+    clock.tick(49);
+    expect(socket.destroyed).to.equal(false);
+    socket.complete(); // drained
+    clock.tick(1000);
+    expect(socket.destroyed).to.equal(false);
+    peer.send(Buffer.alloc(100, 3));
+    await turn();
+    clock.tick(50);
+    expect(peer.closeReason).to.equal('write_stall');
+  });
+
+  it('refuses with buffer_full and disconnects when the pending budget would overflow', async () => {
+    const big = Buffer.alloc(MAX_PENDING_BYTES - 2, 0x55); // framed: exactly the budget
+    expect(peer.send(big)).to.equal('accepted');
+    await turn();
+    expect(peer.pendingBytes).to.equal(MAX_PENDING_BYTES);
+    expect(peer.send(Buffer.alloc(20, 1))).to.equal('buffer_full');
+    expect(peer.closeReason).to.equal('write_stall');
+    expect(socket.destroyed).to.equal(true);
+  });
+
+  it('accepts a packet larger than the budget into an empty buffer (frames up to the HW MTU pass)', async () => {
+    expect(peer.send(Buffer.alloc(1024 * 1024, 1))).to.equal('accepted');
+    await turn();
+    expect(socket.writes).to.have.length(1);
+  });
+
+  it('idle timer: fires for a silent peer, never after a byte, re-arms on a runtime change', () => {
+    runtime.idleTimeoutMs = 100;
+    peer.runtimeChanged();
+    clock.tick(60);
+    runtime.idleTimeoutMs = 80; // 20 ms left
+    peer.runtimeChanged();
+    clock.tick(19);
+    expect(socket.destroyed).to.equal(false);
+    clock.tick(1);
+    expect(peer.closeReason).to.equal('idle_timeout');
+  });
+
+  it('idle timer: a received byte exempts the peer for good', () => {
+    runtime.idleTimeoutMs = 100;
+    peer.runtimeChanged();
+    socket.emit('data', Buffer.from([0x7e]));
+    clock.tick(1000);
+    runtime.idleTimeoutMs = 10;
+    peer.runtimeChanged();
+    clock.tick(1000);
+    expect(socket.destroyed).to.equal(false);
+  });
+
+  it('a remote close is reported once with reason remote; the writer then refuses', async () => {
+    socket.emit('error', new Error('ECONNRESET'));
+    socket.emit('close', true);
+    expect(closedPeers).to.deep.equal([peer]);
+    expect(peer.closeReason).to.equal('remote');
+    expect(peer.closed).to.equal(true);
+    expect(peer.send(Buffer.alloc(30))).to.equal('offline');
+  });
+});
