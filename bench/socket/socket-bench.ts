@@ -279,7 +279,15 @@ async function openConnections(
 }
 
 async function runConns(hub: HubProcess, count: number, label: string): Promise<SocketBenchResult[]> {
-  const fds0 = countSocketFds(hub.pid);
+  // Start from a settled socket count: connections of earlier steps (the readiness probe, a
+  // previous mode) may still be closing in the hub.
+  let fds0 = countSocketFds(hub.pid);
+  for (let i = 0; i < 40; i++) {
+    await delay(50);
+    const now = countSocketFds(hub.pid);
+    if (now === fds0) break;
+    fds0 = now;
+  }
   const rss0 = readRssKb(hub.pid);
   const t0 = performance.now();
   const opening = openConnections(hub.port, count, 256, 20_000);
