@@ -3,11 +3,12 @@
  * CPU, event-loop delay, delivery and latency over time. Not part of `npm test`.
  *
  * Run: `npm run build && node dist/bench/soak.js [--duration 600] [--rate 5000] [--peers 10]
- *   [--senders 2] [--idle 200] [--interval 10] [--hub node|baseline] [--json]`
+ *   [--senders 2] [--idle 20] [--interval 10] [--hub node|baseline] [--json]`
  *
  * Load: `--peers` connections of which `--senders` send at `--rate` frames/s in total (500-byte
  * unique packets), every peer receiving what the others send (so deliveries/s = rate x
- * (peers - 1)), plus `--idle` connections that never send. The node's event-loop delay comes
+ * (peers - 1)), plus `--idle` connections that never send (they receive every frame too, and
+ * discard it). The node's event-loop delay comes
  * from a preloaded probe (bench/soak/event-loop-probe.ts, perf_hooks.monitorEventLoopDelay)
  * that needs no change to the node; RSS and CPU come from /proc. Each line covers one interval.
  * The summary gives RSS growth over the second half of the run (a leak shows as a steady slope),
@@ -72,7 +73,7 @@ function parseArgs(argv: string[]): SoakOptions {
     rate: value('--rate', 5000),
     peers: value('--peers', 10),
     senders: value('--senders', 2),
-    idle: value('--idle', 200),
+    idle: value('--idle', 20),
     intervalS: value('--interval', 10),
     hub,
     json: argv.includes('--json'),
@@ -124,6 +125,9 @@ function openIdle(port: number, count: number): Promise<net.Socket[]> {
       () =>
         new Promise<net.Socket>((resolve, reject) => {
           const socket = net.connect({ host: '127.0.0.1', port });
+          // They read and discard: a peer that never reads would overflow its 512 KiB budget at
+          // the node and be disconnected, which is a different test.
+          socket.resume();
           socket.once('connect', () => resolve(socket));
           socket.once('error', reject);
         }),
