@@ -31,6 +31,7 @@ describe('BehaviourTracker', () => {
   let clock: sinon.SinonFakeTimers;
   let settings: BackboneAbuseSettings;
   let busy: Set<string>;
+  let capMs: number;
   let tracker: BehaviourTracker;
 
   beforeEach(() => {
@@ -54,7 +55,13 @@ describe('BehaviourTracker', () => {
       connectRateWindowMs: 10 * SEC,
     };
     busy = new Set();
-    tracker = new BehaviourTracker({ clock: systemClock, settings, isQuiet: (ip) => !busy.has(ip) });
+    capMs = 0;
+    tracker = new BehaviourTracker({
+      clock: systemClock,
+      settings,
+      maxPenaltyDurationMs: () => capMs,
+      isQuiet: (ip) => !busy.has(ip),
+    });
   });
 
   afterEach(() => clock.restore());
@@ -121,7 +128,7 @@ describe('BehaviourTracker', () => {
 
   it('caps every duration at max_penalty_duration', () => {
     settings.blacklistDurationMs = 20 * SEC;
-    settings.maxPenaltyDurationMs = 100 * SEC;
+    capMs = 100 * SEC;
     const durations: number[] = [];
     for (let i = 0; i < 4; i++) {
       tracker.recordDisconnect(IP, stall);
