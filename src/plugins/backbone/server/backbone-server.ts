@@ -103,10 +103,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   }
 
   listen(): Promise<void> {
-    const { listenIp, listenPort, name, unknownKeys } = this.config;
-    if (unknownKeys !== undefined && unknownKeys.length > 0) {
-      this.logger.warn('unknown config keys ignored', { interface: name, keys: unknownKeys.join(', ') });
-    }
+    const { listenIp, listenPort } = this.config;
     return new Promise((resolve, reject) => {
       const onListenError = (err: Error): void => reject(err);
       this.server.once('error', onListenError);
@@ -115,7 +112,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
         this.server.on('error', this.onServerError);
         this.state.attach(this);
         this.sweepTimer = this.clock.setInterval(this.sweep, BEHAVIOUR_SWEEP_INTERVAL_MS);
-        this.logger.info('backbone server listening', { interface: name, address: this.address() });
+        this.logger.info('backbone server listening', { address: this.address() });
         resolve();
       });
     });
@@ -133,7 +130,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     });
     for (const peer of this.peers.values()) peer.disconnect('stopped');
     this.stopping = Promise.all([serverClosed, peersClosed]).then(() => {
-      this.logger.info('backbone server stopped', { interface: this.config.name });
+      this.logger.info('backbone server stopped');
     });
     return this.stopping;
   }
@@ -203,7 +200,6 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.state.monitor.blacklist(ip, durationMs, reason);
     const durationSecs = durationMs / 1000;
     this.logger.warn(`penalizing peer ${ip} for ${durationSecs}s (level ${level}) due to ${reason}`, {
-      interface: this.config.name,
       ip,
       level,
       durationSecs,
@@ -230,7 +226,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   private emit(event: InterfaceEvent): boolean {
     if (this.ctx.events.send(event)) return true;
     if (this.stopping === null) {
-      this.logger.info('event sink closed, stopping backbone server', { interface: this.config.name });
+      this.logger.info('event sink closed, stopping backbone server');
       void this.stop();
     }
     return false;
@@ -307,7 +303,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   }
 
   private readonly onServerError = (err: Error): void => {
-    this.logger.error('backbone listener error', { interface: this.config.name, error: err.message });
+    this.logger.error('backbone listener error', { error: err.message });
   };
 
   /** The address the listener bound. */
