@@ -6,11 +6,12 @@ import { parseBackboneConfig } from '../../../../../src/plugins/backbone/backbon
 import { BackboneServerState } from '../../../../../src/plugins/backbone/server/backbone-server-state';
 import { createServerRuntimeHandle } from '../../../../../src/plugins/backbone/server/server-runtime-handle';
 
-const DOC = join(__dirname, '../../../../../docs/operating-a-public-backbone.md');
+const DOC = join(__dirname, '../../../../../README.md');
 
-describe('docs/operating-a-public-backbone.md', () => {
+describe('README: Operating a public backbone', () => {
   it('recommends a config that parses, with every abuse key known and the documented values', () => {
-    const text = readFileSync(DOC, 'utf8');
+    const readme = readFileSync(DOC, 'utf8');
+    const text = readme.slice(readme.indexOf('## Operating a public backbone'));
     const snippet = /```ini\n([\s\S]*?)```/.exec(text)?.[1];
     expect(snippet, 'an ini block').to.be.a('string');
     const node = parseNodeConfig(snippet ?? '', DOC);
