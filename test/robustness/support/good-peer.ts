@@ -89,10 +89,10 @@ export class GoodPeer {
     });
   }
 
-  /** Connects to `port` on 127.0.0.1. */
-  static connect(port: number, sender: number): Promise<GoodPeer> {
+  /** Connects to `port` on `host` (loopback). */
+  static connect(port: number, sender: number, host = '127.0.0.1'): Promise<GoodPeer> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+      const socket = connect({ host, port, noDelay: true });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
