@@ -47,3 +47,10 @@ export * from './registry/tokens';
 export * from './plugins/memory/memory-config';
 export * from './plugins/memory/memory-interface-factory';
 export * from './plugins/memory/register-memory-plugin';
+export * from './plugins/backbone/index';
+
+// HDLC framing, byte-for-byte compatible with Python RNS
+export * from './core/hdlc/index';
+
+// the node's relay (default packet handler)
+export * from './node/relay/index';

@@ -1,0 +1,41 @@
+import { NodeStatus } from '../../node/node-status';
+import { renderTable } from './text-table';
+import { formatDuration, formatTraffic } from './units';
+
+/**
+ * `rns-net status` for people: a header line, the interface table (traffic as
+ * `packets / bytes`; drops = offline and full-buffer losses, duplicates counted apart), then the
+ * relay counters.
+ */
+export function renderStatus(status: NodeStatus): string {
+  const header = `rns-net node for ${status.configDir} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}`;
+  const interfaces = renderTable(
+    [
+      { header: 'interface' },
+      { header: 'type' },
+      { header: 'mode' },
+      { header: 'online' },
+      { header: 'peers', align: 'right' },
+      { header: 'rx', align: 'right' },
+      { header: 'tx', align: 'right' },
+      { header: 'dups', align: 'right' },
+      { header: 'drops', align: 'right' },
+    ],
+    status.interfaces.map((i) => [
+      i.name,
+      i.type,
+      i.mode,
+      i.online ? 'yes' : 'no',
+      String(i.peers),
+      formatTraffic(i.rxPackets, i.rxBytes),
+      formatTraffic(i.txPackets, i.txBytes),
+      String(i.rxDuplicates),
+      String(i.drops),
+    ]),
+  );
+  const relay = renderTable(
+    [{ header: 'relay counter' }, { header: 'value', align: 'right' }],
+    Object.entries(status.relay).map(([name, value]) => [name, String(value)]),
+  );
+  return `${header}\n\n${interfaces}\n\n${relay}`;
+}

@@ -1,0 +1,26 @@
+/** How a column's cells are aligned. */
+export type ColumnAlign = 'left' | 'right';
+
+/** One column of a {@link renderTable}. */
+export interface TableColumn {
+  /** The header, printed in capitals. */
+  readonly header: string;
+  /** Numbers read best right-aligned; everything else left. Default left. */
+  readonly align?: ColumnAlign;
+}
+
+/**
+ * Renders rows as an aligned plain-text table: a header line, then one line per row, columns
+ * separated by two spaces, trailing spaces trimmed. Plain text (no box drawing, no colour) so
+ * it survives any terminal, pager and copy-paste.
+ */
+export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
+  const headers = columns.map((c) => c.header.toUpperCase());
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => (columns[i]?.align === 'right' ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}

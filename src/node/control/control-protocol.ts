@@ -1,0 +1,98 @@
+import { PeerStateEntry } from '../../core/peer-state';
+import { RuntimeConfigEntry, RuntimeConfigErrorCode, RuntimeConfigValue } from '../../core/runtime-config';
+import { NodeStatus } from '../node-status';
+
+/**
+ * The control protocol: newline-delimited JSON over the node's Unix socket. A client writes one
+ * request per line and reads one response per line, in order:
+ *
+ * - request: `{ "id": 1, "method": "config.get", "params": { "key": "..." } }`
+ * - success: `{ "id": 1, "ok": true, "result": ... }`
+ * - failure: `{ "id": 1, "ok": false, "error": { "code": "unknown_key", "message": "..." } }`
+ *
+ * The `id` is echoed so a client may pipeline; it is `null` when the request could not be read.
+ */
+
+/** Largest request line the node reads (64 KiB); a longer line is answered with `request_too_large`. */
+export const MAX_CONTROL_REQUEST_BYTES = 64 * 1024;
+
+/** A request id: echoed verbatim in the response. */
+export type ControlRequestId = string | number | null;
+
+/** The params and result of every method. */
+export interface ControlMethods {
+  /** Uptime, interfaces and relay counters. */
+  status: { params: Record<string, never>; result: NodeStatus };
+  /** Per-IP peer state of every listener, or of one. */
+  'peers.list': { params: { interface?: string }; result: readonly PeerStateEntry[] };
+  /** Blacklists an IP on a listener (and disconnects it); the result is the duration applied. */
+  'peers.blacklist': {
+    params: { interface: string; ip: string; durationSecs: number; reason?: string };
+    result: { durationSecs: number };
+  };
+  /** Forgets an IP's state on a listener (lifting its blacklist). */
+  'peers.clear': { params: { interface: string; ip: string }; result: { cleared: true } };
+  /** Every runtime-config setting. */
+  'config.list': { params: Record<string, never>; result: readonly RuntimeConfigEntry[] };
+  /** One runtime-config setting. */
+  'config.get': { params: { key: string }; result: RuntimeConfigEntry };
+  /** Changes a runtime-config setting; the result is the setting read back. */
+  'config.set': { params: { key: string; value: RuntimeConfigValue }; result: RuntimeConfigEntry };
+  /** Restores a setting's startup value; the result is the setting read back. */
+  'config.reset': { params: { key: string }; result: RuntimeConfigEntry };
+}
+
+/** A method name. */
+export type ControlMethod = keyof ControlMethods;
+
+/** Every method name, in the order `rns-net --help` lists them. */
+export const CONTROL_METHODS: readonly ControlMethod[] = [
+  'status',
+  'peers.list',
+  'peers.blacklist',
+  'peers.clear',
+  'config.list',
+  'config.get',
+  'config.set',
+  'config.reset',
+];
+
+/** Whether `name` is a {@link ControlMethod}. */
+export function isControlMethod(name: string): name is ControlMethod {
+  return (CONTROL_METHODS as readonly string[]).includes(name);
+}
+
+/**
+ * Error codes: the runtime-config codes (`unknown_key`, `invalid_type`, `invalid_value`,
+ * `unsupported`, `not_found`, `apply_failed`) plus the protocol's own.
+ */
+export type ControlErrorCode =
+  | RuntimeConfigErrorCode
+  /** The line is not a JSON object with a string `method`. */
+  | 'invalid_request'
+  /** No such method. */
+  | 'unknown_method'
+  /** The request line exceeded {@link MAX_CONTROL_REQUEST_BYTES}; the node closes the connection. */
+  | 'request_too_large'
+  /** The node failed while serving the request (a bug; it is logged). */
+  | 'internal_error';
+
+/** A failed request's error. */
+export interface ControlError {
+  readonly code: ControlErrorCode;
+  readonly message: string;
+}
+
+/** The outcome of serving one request (before the id is attached). */
+export type ControlOutcome =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ControlError };
+
+/** One response line. */
+export type ControlResponse = { readonly id: ControlRequestId } & ControlOutcome;
+
+/** One request line. */
+export interface ControlRequest {
+  readonly id: ControlRequestId;
+  readonly method: string;
+  readonly params?: unknown;
+}

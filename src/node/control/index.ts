@@ -1,0 +1,14 @@
+export { BoundedLineSplitter } from './bounded-line-splitter';
+export { ControlClient, DEFAULT_CONTROL_TIMEOUT_MS } from './control-client';
+export { DEFAULT_BLACKLIST_REASON, dispatchControlRequest } from './control-dispatcher';
+export {
+  ControlConnectionError,
+  ControlRequestError,
+  NoNodeRunningError,
+  NodeAlreadyRunningError,
+} from './control-errors';
+export * from './control-protocol';
+export { ControlServer, ControlServerOptions } from './control-server';
+export { CONTROL_SOCKET_NAME, controlSocketPath } from './control-socket-path';
+export { ControlTarget } from './control-target';
+export { ControlSocketState, probeControlSocket } from './probe-control-socket';

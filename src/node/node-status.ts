@@ -1,0 +1,53 @@
+import { InterfaceId } from '../core/interface-id';
+
+/** One configured interface as `status` reports it. */
+export interface InterfaceStatus {
+  /** The configured id (1, 2, ... in config order). */
+  readonly id: InterfaceId;
+  /** The config section name. */
+  readonly name: string;
+  /** The plugin type name, for example `BackboneInterface`. */
+  readonly type: string;
+  /** The interface mode's config spelling, for example `full`. */
+  readonly mode: string;
+  /** `single` (a client, one connection) or `listener` (a server spawning a peer per connection). */
+  readonly kind: 'single' | 'listener';
+  /** A single interface: connected. A listener: listening. */
+  readonly online: boolean;
+  /** Connected peers: a listener's dynamic interfaces; 1 or 0 for a single interface. */
+  readonly peers: number;
+  /** Frames received. For a listener: summed over its peers, including peers that left. */
+  readonly rxPackets: number;
+  /** Bytes of the frames received. */
+  readonly rxBytes: number;
+  /** Packets a writer accepted. */
+  readonly txPackets: number;
+  /** Bytes of those packets. */
+  readonly txBytes: number;
+  /** Frames that arrived while the interface was offline. */
+  readonly rxDroppedOffline: number;
+  /** Frames the relay dropped as duplicates. */
+  readonly rxDuplicates: number;
+  /** Packets refused because the writer was offline. */
+  readonly txRefusedOffline: number;
+  /** Packets refused because a peer's send buffer was full. */
+  readonly txRefusedFull: number;
+  /** Frames lost for any reason other than deduplication (offline in or out, full buffers). */
+  readonly drops: number;
+}
+
+/** What `rns-net status` shows: the node's uptime, its interfaces and the relay's counters. */
+export interface NodeStatus {
+  /** The config directory the node runs from. */
+  readonly configDir: string;
+  /** The node's process id. */
+  readonly pid: number;
+  /** When the node started, ISO 8601. */
+  readonly startedAt: string;
+  /** Seconds since start. */
+  readonly uptimeSecs: number;
+  /** Configured interfaces that started, in config order. */
+  readonly interfaces: readonly InterfaceStatus[];
+  /** The relay's counters by name (received, deliveries, duplicatesDropped, ...). */
+  readonly relay: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,379 @@
+import path from 'node:path';
+import { DependencyContainer, container as rootContainer } from 'tsyringe';
+import { Clock, systemClock } from '../core/clock';
+import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
+import { HostDriver } from '../core/driver/host-driver';
+import { InterfaceEntry } from '../core/driver/interface-entry';
+import { emptyInterfaceStats } from '../core/driver/interface-stats';
+import { ConfigError } from '../core/errors';
+import { BackbonePeerEvent } from '../core/events';
+import { interfaceModeName } from '../core/interface-mode';
+import { Logger, silentLogger } from '../core/logger';
+import { PeerStateEntry } from '../core/peer-state';
+import {
+  RuntimeConfigEntry,
+  RuntimeConfigResult,
+  RuntimeConfigValue,
+  runtimeConfigError,
+} from '../core/runtime-config';
+import { registerBackbonePlugin } from '../plugins/backbone';
+import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
+import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
+import { launchInterface } from '../registry/interface-launcher';
+import { InterfaceRegistry } from '../registry/interface-registry';
+import { loadNodeConfig } from './config/config-loader';
+import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { ControlServer } from './control/control-server';
+import { controlSocketPath } from './control/control-socket-path';
+import { ControlTarget } from './control/control-target';
+import { DeferredControlTarget } from './deferred-control-target';
+import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
+import { NoInterfacesStartedError } from './node-errors';
+import { InterfaceStatus, NodeStatus } from './node-status';
+import { Relay, RelayOptions } from './relay';
+
+/**
+ * Registers the plugins a node ships with: `BackboneInterface`, and `MemoryInterface` (in-process
+ * pipes, for embedding and tests; a config file can name it but it connects nothing outside).
+ */
+export function registerDefaultPlugins(container: DependencyContainer): void {
+  registerBackbonePlugin(container);
+  registerMemoryPlugin(container);
+}
+
+/** Options of {@link RnsNode.start}. */
+export interface RnsNodeOptions {
+  /** The config directory: `DIR/config` is read (the default is written there when missing). */
+  readonly configDir: string;
+  /** Where the node logs. Default: nothing is logged. */
+  readonly logger?: Logger;
+  /** Time and timers. Default: the system clock. */
+  readonly clock?: Clock;
+  /** The container whose child the node registers its plugins in. Default: tsyringe's root. */
+  readonly container?: DependencyContainer;
+  /**
+   * Registers the interface plugins in the node's (child) container. Default:
+   * {@link registerDefaultPlugins}. Tests pass their own to use fakes.
+   */
+  readonly plugins?: (container: DependencyContainer) => void;
+  /** Write the embedded default config when `DIR/config` is missing (default true). */
+  readonly createDefaultConfig?: boolean;
+  /**
+   * Called once the config is read, before anything is logged or started: the CLI applies
+   * `[logging] loglevel` here unless `--loglevel` overrides it.
+   */
+  readonly onConfigLoaded?: (config: NodeConfig) => void;
+  /** Dedup settings of the relay. */
+  readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
+}
+
+/** A configured interface that started, with what status needs from its section. */
+interface StartedSection {
+  readonly id: number;
+  readonly section: InterfaceSection;
+}
+
+/**
+ * The composition root: config file -> plugin registry -> driver -> relay, plus the control
+ * endpoint. One instance per running node.
+ *
+ * Startup ({@link start}): read `DIR/config` (writing the default when missing), take the
+ * control socket (refusing when another node runs for DIR), then launch every enabled interface
+ * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
+ * with its file, line, section and key, and skipped. If none started, everything is undone and
+ * {@link NoInterfacesStartedError} is thrown.
+ */
+export class RnsNode implements ControlTarget {
+  private readonly startedAtMs: number;
+  private readonly departed = new DepartedPeerTraffic();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    /** The absolute config directory. */
+    readonly configDir: string,
+    /** The config as read at startup. */
+    readonly config: NodeConfig,
+    /** The interface table and operator services. */
+    readonly driver: HostDriver,
+    /** The packet handler forwarding frames between interfaces. */
+    readonly relay: Relay,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly started: readonly StartedSection[],
+    /** Problems met at startup (config errors and interfaces that failed), already logged. */
+    readonly startupProblems: readonly Error[],
+    private control: ControlServer | undefined,
+  ) {
+    this.startedAtMs = clock.now();
+    driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
+    driver.on('interfaceUp', (entry) => this.onInterfaceUp(entry));
+    driver.on('peerEvent', (event) => this.onPeerEvent(event));
+  }
+
+  /** Reads the config, starts the interfaces and the control endpoint. */
+  static async start(options: RnsNodeOptions): Promise<RnsNode> {
+    const configDir = path.resolve(options.configDir);
+    const logger = options.logger ?? silentLogger;
+    const clock = options.clock ?? systemClock;
+    const { config, created } = await loadNodeConfig(configDir, {
+      createDefault: options.createDefaultConfig ?? true,
+    });
+    options.onConfigLoaded?.(config);
+    if (created) logger.info('wrote the default config', { file: config.file });
+    logger.info('config loaded', { file: config.file, interfaces: config.interfaces.length });
+    for (const notice of config.notices) logger.info(notice);
+    const problems: Error[] = [];
+    for (const error of config.errors) {
+      logger.error(error.message);
+      problems.push(error);
+    }
+
+    // The control socket is also the lock: take it before binding any interface port, so a
+    // second node for DIR is refused with a clear message rather than "address in use".
+    const target = new DeferredControlTarget();
+    const control = await ControlServer.open({
+      socketPath: controlSocketPath(configDir),
+      configDir,
+      target,
+      logger: logger.child({ component: 'control' }),
+    });
+    const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
+    try {
+      const container = (options.container ?? rootContainer).createChildContainer();
+      (options.plugins ?? registerDefaultPlugins)(container);
+      const registry = container.resolve(InterfaceRegistry);
+      const relay = new Relay(driver, { clock, ...options.relay });
+      driver.setPacketHandler(relay);
+      const enabled = config.interfaces.filter((s) => s.enabled);
+      const started = await RnsNode.launchAll(
+        enabled,
+        { registry, driver, clock, logger, file: config.file },
+        problems,
+      );
+      if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      const node = new RnsNode(configDir, config, driver, relay, clock, logger, started, problems, control);
+      target.bind(node);
+      logger.info('node running', {
+        configDir,
+        interfaces: started.length,
+        failed: enabled.length - started.length,
+        control: control.socketPath,
+      });
+      return node;
+    } catch (err) {
+      await driver.stop();
+      await control.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Launches the enabled sections in config order with ids 1, 2, ...; a section that fails is
+   * logged (file, line, section, key), added to `problems` and skipped.
+   */
+  private static async launchAll(
+    sections: readonly InterfaceSection[],
+    deps: { registry: InterfaceRegistry; driver: HostDriver; clock: Clock; logger: Logger; file: string },
+    problems: Error[],
+  ): Promise<StartedSection[]> {
+    const { registry, driver, clock, logger, file } = deps;
+    const started: StartedSection[] = [];
+    const dynamicIds = new SequentialIdAllocator();
+    let nextId = FIRST_CONFIGURED_INTERFACE_ID;
+    for (const section of sections) {
+      const id = nextId++;
+      try {
+        await launchInterface({
+          registry,
+          driver,
+          section: {
+            name: section.name,
+            id,
+            typeName: section.typeName,
+            mode: section.mode,
+            params: section.params,
+          },
+          dynamicIds,
+          clock,
+          logger,
+        });
+        started.push({ id, section });
+        logger.info('interface started', {
+          interface: section.name,
+          type: section.typeName,
+          mode: interfaceModeName(section.mode),
+          id,
+        });
+      } catch (err) {
+        const problem =
+          err instanceof ConfigError
+            ? locateInterfaceError(file, section, err)
+            : new ConfigError(`failed to start: ${err instanceof Error ? err.message : String(err)}`, {
+                file,
+                line: section.line,
+                section: section.name,
+              });
+        logger.error(problem.message, { interface: section.name, type: section.typeName });
+        problems.push(problem);
+      }
+    }
+    return started;
+  }
+
+  /** The control socket path, while the node runs. */
+  get controlSocketPath(): string | undefined {
+    return this.control?.socketPath;
+  }
+
+  /** Uptime, interfaces (with traffic summed over a listener's peers) and relay counters. */
+  status(): NodeStatus {
+    const entries = this.driver.interfaces();
+    const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
+    const interfaces: InterfaceStatus[] = [];
+    for (const { id, section } of this.started) {
+      const summary = summaries.get(id);
+      if (summary === undefined) continue;
+      const traffic = emptyInterfaceStats();
+      if (summary.kind === 'single') {
+        const entry = this.driver.entry(id);
+        if (entry !== undefined) addInterfaceStats(traffic, entry.stats);
+      } else {
+        addInterfaceStats(traffic, this.departed.of(id));
+        for (const entry of entries) if (entry.parentId === id) addInterfaceStats(traffic, entry.stats);
+      }
+      interfaces.push({
+        id,
+        name: summary.name,
+        type: summary.typeName,
+        mode: interfaceModeName(section.mode),
+        kind: summary.kind,
+        online: summary.online,
+        peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
+        ...traffic,
+        drops: traffic.rxDroppedOffline + traffic.txRefusedOffline + traffic.txRefusedFull,
+      });
+    }
+    const now = this.clock.now();
+    return {
+      configDir: this.configDir,
+      pid: process.pid,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
+      interfaces,
+      relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
+    };
+  }
+
+  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
+    if (interfaceName !== undefined && !this.started.some((s) => s.section.name === interfaceName)) {
+      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+    }
+    return { ok: true, value: this.driver.listPeers(interfaceName) };
+  }
+
+  blacklistPeer(
+    interfaceName: string,
+    ip: string,
+    durationSecs: number,
+    reason: string,
+  ): RuntimeConfigResult<number> {
+    const result = this.driver.blacklistPeer(interfaceName, ip, durationSecs, reason);
+    if (result.ok)
+      this.logger.warn('peer blacklisted by operator', {
+        interface: interfaceName,
+        ip,
+        secs: result.value,
+        reason,
+      });
+    return result;
+  }
+
+  clearPeer(interfaceName: string, ip: string): RuntimeConfigResult<boolean> {
+    const result = this.driver.clearPeer(interfaceName, ip);
+    if (result.ok && result.value)
+      this.logger.info('peer state cleared by operator', { interface: interfaceName, ip });
+    return result;
+  }
+
+  listRuntimeConfig(): readonly RuntimeConfigEntry[] {
+    return this.driver.listRuntimeConfig();
+  }
+
+  getRuntimeConfig(key: string): RuntimeConfigEntry | undefined {
+    return this.driver.getRuntimeConfig(key);
+  }
+
+  setRuntimeConfig(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    const result = this.driver.setRuntimeConfig(key, value);
+    if (result.ok) this.logger.info('runtime config changed', { key, value: JSON.stringify(value) });
+    return result;
+  }
+
+  resetRuntimeConfig(key: string): RuntimeConfigResult<RuntimeConfigEntry> {
+    const result = this.driver.resetRuntimeConfig(key);
+    if (result.ok)
+      this.logger.info('runtime config reset', { key, value: JSON.stringify(result.value.value) });
+    return result;
+  }
+
+  /**
+   * Stops the node: closes the control endpoint (removing its socket), then every interface.
+   * Idempotent; resolves when all are closed.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info('node stopping');
+      const control = this.control;
+      this.control = undefined;
+      await Promise.allSettled([control?.close(), this.driver.stop()]);
+      this.logger.info('node stopped');
+    })();
+    return this.stopping;
+  }
+
+  private onInterfaceUp(entry: InterfaceEntry): void {
+    if (!entry.dynamic) this.logger.info('interface online', { interface: entry.info.name });
+  }
+
+  private onInterfaceDown(entry: InterfaceEntry): void {
+    if (entry.dynamic) {
+      if (entry.parentId !== null) this.departed.add(entry.parentId, entry.stats);
+    } else {
+      this.logger.info('interface offline', { interface: entry.info.name });
+    }
+  }
+
+  private onPeerEvent(event: BackbonePeerEvent): void {
+    switch (event.type) {
+      case 'BackbonePeerConnected':
+        this.logger.debug('peer connected', {
+          ip: event.peerIp,
+          port: event.peerPort,
+          id: event.peerInterfaceId,
+        });
+        break;
+      case 'BackbonePeerDisconnected':
+        this.logger.debug('peer disconnected', {
+          ip: event.peerIp,
+          port: event.peerPort,
+          id: event.peerInterfaceId,
+          connectedForMs: event.connectedForMs,
+        });
+        break;
+      case 'BackbonePeerIdleTimeout':
+        this.logger.info('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+        break;
+      case 'BackbonePeerWriteStall':
+        this.logger.warn('peer write stall', { ip: event.peerIp, port: event.peerPort });
+        break;
+      case 'BackbonePeerPenalty':
+        this.logger.warn('peer penalised', {
+          ip: event.peerIp,
+          level: event.penaltyLevel,
+          blacklistForMs: event.blacklistForMs,
+          reason: event.reason,
+        });
+        break;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { Server, createServer } from 'node:net';
+import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
+import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
+import { acceptHdlcPeer } from './hdlc-socket-peer';
+import { ComplianceFixture, interfacePluginCompliance } from './interface-plugin.suite';
+
+/** A loopback server for the client under test to dial; it lives exactly one test. */
+function listen(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const servers = new WeakMap<ComplianceFixture<BackboneConfig>, Server>();
+
+interfacePluginCompliance<BackboneConfig>(
+  'BackboneInterface (client mode)',
+  async () => {
+    const server = await listen();
+    const { port } = server.address() as { port: number };
+    const fixture: ComplianceFixture<BackboneConfig> = {
+      factory: new BackboneInterfaceFactory(),
+      sectionName: 'Backbone Uplink',
+      id: 2,
+      params: { target_host: '127.0.0.1', target_port: String(port), reconnect_wait: '0.05' },
+      badParam: { key: 'target_port', value: 'abc' },
+      connectPeer: () => acceptHdlcPeer(server, 2000),
+    };
+    servers.set(fixture, server);
+    return fixture;
+  },
+  async (fixture) => {
+    const server = servers.get(fixture);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  },
+);

@@ -1,0 +1,170 @@
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+
+/** Newest modification time of any .ts file under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (name.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The built CLI entry point. CI builds before testing; locally a missing or stale build is
+ * rebuilt once (as `npm run build` does), because a built CLI starts in ~0.1 s where ts-node
+ * needs seconds per process.
+ */
+export function builtCli(): string {
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(path.join(ROOT, 'src'))) {
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+  }
+  return CLI;
+}
+
+/** What a finished CLI command printed and its exit code. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `rns-net ...args` to completion. HOME points at `home` so nothing touches the real one. */
+export function rnsNet(home: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [builtCli(), ...args],
+      { env: { ...process.env, HOME: home }, timeout: 15000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A `rns-net run` child process and its JSON log lines. */
+export class NodeProcess {
+  readonly logs: Record<string, unknown>[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private buffer = '';
+  private readonly waiters: (() => void)[] = [];
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (text: string) => {
+      this.buffer += text;
+      let nl;
+      while ((nl = this.buffer.indexOf('\n')) !== -1) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        try {
+          this.logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          this.logs.push({ msg: line, unparsed: true });
+        }
+      }
+      this.wake();
+    });
+    child.stderr?.on('data', (text: string) => {
+      this.stderr += text;
+    });
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        this.wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  /** Spawns `rns-net run --config dir --log-format json ...extra`. */
+  static spawn(home: string, dir: string, ...extra: string[]): NodeProcess {
+    const child = spawn(
+      process.execPath,
+      [builtCli(), 'run', '--config', dir, '--log-format', 'json', ...extra],
+      {
+        env: { ...process.env, HOME: home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return new NodeProcess(child);
+  }
+
+  /** Resolves with the first log record matching, or rejects when the process exits first or after `ms`. */
+  async waitForLog(
+    match: (r: Record<string, unknown>) => boolean,
+    ms = 10000,
+  ): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.logs.find(match);
+      if (found !== undefined) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(
+          `node exited (${this.child.exitCode}) before the expected log line; stderr: ${this.stderr}`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching log line within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits until the node says it is running. */
+  running(): Promise<Record<string, unknown>> {
+    return this.waitForLog((r) => r.msg === 'node running');
+  }
+
+  /** Kills the process if it still runs (test cleanup). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A config with one BackboneInterface server per given name and port on 127.0.0.1. */
+export function backboneServerConfig(
+  servers: readonly { name: string; port: number }[],
+  loglevel = 5,
+): string {
+  const sections = servers.map(
+    (s) =>
+      `  [[${s.name}]]\n    type = BackboneInterface\n    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${s.port}\n`,
+  );
+  return `[logging]\n  loglevel = ${loglevel}\n\n[interfaces]\n${sections.join('')}`;
+}

@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { silentLogger } from '../../../../src/core/logger';
+import { dispatchControlRequest } from '../../../../src/node/control/control-dispatcher';
+import { ControlOutcome } from '../../../../src/node/control/control-protocol';
+import { FakeControlTarget } from './fake-control-target';
+
+describe('dispatchControlRequest', () => {
+  let target: FakeControlTarget;
+  const run = (method: string, params?: unknown): ControlOutcome =>
+    dispatchControlRequest(target, method, params, silentLogger);
+  const errorCode = (outcome: ControlOutcome): string | undefined =>
+    outcome.ok ? undefined : outcome.error.code;
+
+  beforeEach(() => {
+    target = new FakeControlTarget();
+  });
+
+  it('serves status with or without an empty params object', () => {
+    expect(run('status')).to.deep.include({ ok: true });
+    expect(run('status', {})).to.deep.include({ ok: true });
+    expect(target.calls).to.deep.equal(['status', 'status']);
+  });
+
+  it('refuses an unknown method', () => {
+    const outcome = run('shutdown');
+    expect(errorCode(outcome)).to.equal('unknown_method');
+  });
+
+  it('refuses params that are not an object, and unknown params', () => {
+    expect(errorCode(run('status', [1]))).to.equal('invalid_type');
+    expect(errorCode(run('status', 'x'))).to.equal('invalid_type');
+    expect(errorCode(run('config.get', { key: 'a', extra: 1 }))).to.equal('invalid_value');
+  });
+
+  it('lists peers of every listener or of one, and passes not_found on', () => {
+    const all = run('peers.list');
+    expect(all.ok && (all.result as unknown[]).length).to.equal(1);
+    expect(target.calls).to.deep.equal(['listPeers *']);
+    expect(run('peers.list', { interface: 'Public' }).ok).to.equal(true);
+    expect(errorCode(run('peers.list', { interface: 'Nope' }))).to.equal('not_found');
+    expect(errorCode(run('peers.list', { interface: 7 }))).to.equal('invalid_type');
+  });
+
+  it('blacklists with a default reason and reports the applied duration', () => {
+    const outcome = run('peers.blacklist', { interface: 'Public', ip: '192.0.2.9', durationSecs: 7200 });
+    expect(outcome).to.deep.equal({ ok: true, result: { durationSecs: 3600 } });
+    expect(target.calls).to.deep.equal(['blacklist Public 192.0.2.9 7200 operator blacklist']);
+    run('peers.blacklist', { interface: 'Public', ip: '::1', durationSecs: 5, reason: 'spam' });
+    expect(target.calls[1]).to.equal('blacklist Public ::1 5 spam');
+  });
+
+  it('validates blacklist params', () => {
+    const base = { interface: 'Public', ip: '192.0.2.9', durationSecs: 10 };
+    expect(errorCode(run('peers.blacklist', { ...base, ip: 'not-an-ip' }))).to.equal('invalid_value');
+    expect(errorCode(run('peers.blacklist', { ...base, durationSecs: '10' }))).to.equal('invalid_type');
+    expect(errorCode(run('peers.blacklist', { ...base, durationSecs: 0 }))).to.equal('invalid_value');
+    expect(errorCode(run('peers.blacklist', { ...base, durationSecs: -1 }))).to.equal('invalid_value');
+    expect(errorCode(run('peers.blacklist', { interface: 'Public', ip: '192.0.2.9' }))).to.equal(
+      'invalid_value',
+    );
+    expect(errorCode(run('peers.blacklist', { ...base, interface: '' }))).to.equal('invalid_value');
+    expect(errorCode(run('peers.blacklist', { ...base, interface: 'Other' }))).to.equal('not_found');
+    expect(target.calls).to.have.length(1);
+  });
+
+  it('clears a known IP and reports not_found for an unknown one', () => {
+    expect(run('peers.clear', { interface: 'Public', ip: '192.0.2.7' })).to.deep.equal({
+      ok: true,
+      result: { cleared: true },
+    });
+    expect(errorCode(run('peers.clear', { interface: 'Public', ip: '192.0.2.8' }))).to.equal('not_found');
+    expect(errorCode(run('peers.clear', { interface: 'Public' }))).to.equal('invalid_value');
+  });
+
+  it('gets, sets and resets runtime config, passing the target error codes on', () => {
+    const key = 'backbone.Public.idle_timeout_secs';
+    expect(run('config.list')).to.deep.include({ ok: true });
+    const set = run('config.set', { key, value: 5 });
+    expect(set.ok && (set.result as { value: number }).value).to.equal(5);
+    const got = run('config.get', { key });
+    expect(got.ok && (got.result as { source: string }).source).to.equal('runtime_override');
+    const reset = run('config.reset', { key });
+    expect(reset.ok && (reset.result as { value: number }).value).to.equal(60);
+    expect(errorCode(run('config.get', { key: 'nope' }))).to.equal('unknown_key');
+    expect(errorCode(run('config.set', { key, value: 'x' }))).to.equal('invalid_type');
+    expect(errorCode(run('config.set', { key, value: -1 }))).to.equal('invalid_value');
+    expect(errorCode(run('config.reset', { key: 'nope' }))).to.equal('unknown_key');
+  });
+
+  it('requires a scalar value for config.set', () => {
+    const key = 'backbone.Public.idle_timeout_secs';
+    expect(errorCode(run('config.set', { key, value: { a: 1 } }))).to.equal('invalid_type');
+    expect(errorCode(run('config.set', { key, value: [1] }))).to.equal('invalid_type');
+    expect(errorCode(run('config.set', { key }))).to.equal('invalid_value');
+    expect(errorCode(run('config.set', { value: 1 }))).to.equal('invalid_value');
+  });
+
+  it('turns a throwing target into internal_error', () => {
+    const outcome = run('config.set', { key: 'explode', value: 1 });
+    expect(outcome).to.deep.equal({
+      ok: false,
+      error: { code: 'internal_error', message: 'config.set failed: boom' },
+    });
+  });
+});

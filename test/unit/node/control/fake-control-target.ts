@@ -1,0 +1,102 @@
+import { PeerStateEntry } from '../../../../src/core/peer-state';
+import {
+  RuntimeConfigEntry,
+  RuntimeConfigResult,
+  RuntimeConfigValue,
+  runtimeConfigError,
+} from '../../../../src/core/runtime-config';
+import { ControlTarget } from '../../../../src/node/control/control-target';
+import { NodeStatus } from '../../../../src/node/node-status';
+
+/** A control target with one listener `Public`, one setting and recorded calls. */
+export class FakeControlTarget implements ControlTarget {
+  readonly calls: string[] = [];
+  idleTimeout: RuntimeConfigValue = 60;
+  peers: PeerStateEntry[] = [
+    {
+      interfaceName: 'Public',
+      ip: '192.0.2.7',
+      connectedCount: 1,
+      rejectCount: 0,
+      blacklistedRemainingSecs: null,
+      blacklistReason: null,
+      penaltyLevel: 0,
+      windowCounts: {},
+    },
+  ];
+
+  status(): NodeStatus {
+    this.calls.push('status');
+    return {
+      configDir: '/tmp/x',
+      pid: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      uptimeSecs: 5,
+      interfaces: [],
+      relay: { received: 3 },
+    };
+  }
+
+  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
+    this.calls.push(`listPeers ${interfaceName ?? '*'}`);
+    if (interfaceName !== undefined && interfaceName !== 'Public')
+      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+    return { ok: true, value: this.peers };
+  }
+
+  blacklistPeer(
+    interfaceName: string,
+    ip: string,
+    durationSecs: number,
+    reason: string,
+  ): RuntimeConfigResult<number> {
+    this.calls.push(`blacklist ${interfaceName} ${ip} ${durationSecs} ${reason}`);
+    if (interfaceName !== 'Public')
+      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+    return { ok: true, value: Math.min(durationSecs, 3600) };
+  }
+
+  clearPeer(interfaceName: string, ip: string): RuntimeConfigResult<boolean> {
+    this.calls.push(`clear ${interfaceName} ${ip}`);
+    if (interfaceName !== 'Public')
+      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+    return { ok: true, value: this.peers.some((p) => p.ip === ip) };
+  }
+
+  listRuntimeConfig(): readonly RuntimeConfigEntry[] {
+    return [this.entry()];
+  }
+
+  getRuntimeConfig(key: string): RuntimeConfigEntry | undefined {
+    return key === 'backbone.Public.idle_timeout_secs' ? this.entry() : undefined;
+  }
+
+  setRuntimeConfig(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    if (key === 'explode') throw new Error('boom');
+    if (key !== 'backbone.Public.idle_timeout_secs')
+      return runtimeConfigError('unknown_key', `unknown runtime-config key '${key}'`);
+    if (typeof value !== 'number')
+      return runtimeConfigError('invalid_type', `${key} expects a numeric value`);
+    if (value < 0) return runtimeConfigError('invalid_value', `${key} must be >= 0`);
+    this.idleTimeout = value;
+    return { ok: true, value: this.entry() };
+  }
+
+  resetRuntimeConfig(key: string): RuntimeConfigResult<RuntimeConfigEntry> {
+    if (key !== 'backbone.Public.idle_timeout_secs')
+      return runtimeConfigError('unknown_key', `unknown runtime-config key '${key}'`);
+    this.idleTimeout = 60;
+    return { ok: true, value: this.entry() };
+  }
+
+  private entry(): RuntimeConfigEntry {
+    return {
+      key: 'backbone.Public.idle_timeout_secs',
+      value: this.idleTimeout,
+      default: 60,
+      source: this.idleTimeout === 60 ? 'startup' : 'runtime_override',
+      applyMode: 'immediate',
+      description: 'Disconnect silent inbound peers after this many seconds; 0 disables the timeout.',
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DependencyContainer } from 'tsyringe';
+import { InterfaceId } from '../../../src/core/interface-id';
+import { ConfigParams } from '../../../src/registry/config-params';
+import { InterfaceFactory, StartContext, StartedInterface } from '../../../src/registry/interface-factory';
+import { registerInterfaceFactory } from '../../../src/registry/register-plugin';
+import { NodeAlreadyRunningError } from '../../../src/node/control/control-errors';
+import { NoInterfacesStartedError } from '../../../src/node/node-errors';
+import { RnsNode } from '../../../src/node/rns-node';
+
+/** A stand-in `BackboneInterface` that binds nothing and records what it was started with. */
+class RecordingBackbone implements InterfaceFactory<{ name: string; id: InterfaceId; params: ConfigParams }> {
+  readonly typeName = 'BackboneInterface';
+  readonly started: { name: string; id: InterfaceId; params: ConfigParams; mode: number }[] = [];
+  stopped = 0;
+
+  parseConfig(
+    name: string,
+    id: InterfaceId,
+    params: ConfigParams,
+  ): { name: string; id: InterfaceId; params: ConfigParams } {
+    return { name, id, params };
+  }
+
+  async start(
+    config: { name: string; id: InterfaceId; params: ConfigParams },
+    ctx: StartContext,
+  ): Promise<StartedInterface> {
+    if (config.params.fail === 'yes') throw new Error('cannot bind');
+    this.started.push({ ...config, mode: ctx.mode });
+    return {
+      kind: 'listener',
+      stop: async () => {
+        this.stopped++;
+      },
+    };
+  }
+}
+
+describe('RnsNode composition (in-process, stand-in plugin)', () => {
+  let dir: string;
+  let fake: RecordingBackbone;
+  const nodes: RnsNode[] = [];
+  const plugins = (container: DependencyContainer): void => registerInterfaceFactory(container, fake);
+  const start = async (): Promise<RnsNode> => {
+    const node = await RnsNode.start({ configDir: dir, plugins });
+    nodes.push(node);
+    return node;
+  };
+  const writeConfig = (text: string): Promise<void> => fs.writeFile(path.join(dir, 'config'), text);
+  const section = (name: string, extra = ''): string =>
+    `  [[${name}]]\n    type = BackboneInterface\n    enabled = yes\n${extra}`;
+
+  beforeEach(async () => {
+    dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-node-')), 'cfg');
+    fake = new RecordingBackbone();
+  });
+
+  afterEach(async () => {
+    for (const node of nodes.splice(0)) await node.stop();
+    await fs.rm(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('writes the default config into an empty directory and starts on it', async () => {
+    const node = await start();
+    const text = await fs.readFile(path.join(dir, 'config'), 'utf8');
+    expect(text).to.include('listen_port = 4242');
+    expect(fake.started).to.have.length(1);
+    expect(fake.started[0]).to.deep.include({ name: 'Default Backbone', id: 1 });
+    expect(fake.started[0].params).to.include({ listen_ip: '127.0.0.1', listen_port: '4242' });
+    expect(node.status().interfaces.map((i) => [i.name, i.type, i.kind, i.online])).to.deep.equal([
+      ['Default Backbone', 'BackboneInterface', 'listener', true],
+    ]);
+    expect((await fs.lstat(path.join(dir, 'control.sock'))).mode & 0o777).to.equal(0o600);
+  });
+
+  it('numbers enabled sections from 1 in config order, skipping disabled ones', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(
+      `[interfaces]\n${section('A')}  [[Off]]\n    type = BackboneInterface\n    enabled = no\n${section('B', '    mode = gateway\n')}`,
+    );
+    const node = await start();
+    expect(fake.started.map((s) => [s.name, s.id])).to.deep.equal([
+      ['A', 1],
+      ['B', 2],
+    ]);
+    expect(node.status().interfaces.map((i) => [i.name, i.id, i.mode])).to.deep.equal([
+      ['A', 1, 'full'],
+      ['B', 2, 'gateway'],
+    ]);
+  });
+
+  it('reports a section that fails to start with file and line, and starts the others', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(`[interfaces]\n${section('Bad', '    fail = yes\n')}${section('Good')}`);
+    const node = await start();
+    expect(fake.started.map((s) => s.name)).to.deep.equal(['Good']);
+    expect(node.startupProblems.map((p) => p.message)).to.deep.equal([
+      `${path.join(dir, 'config')}:2 [Bad]: failed to start: cannot bind`,
+    ]);
+  });
+
+  it('refuses to run with no interface started, and leaves no socket behind', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(`[interfaces]\n${section('Bad', '    fail = yes\n')}`);
+    const err = await start().then(
+      () => expect.fail('started'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(NoInterfacesStartedError);
+    await fs.access(path.join(dir, 'control.sock')).then(
+      () => expect.fail('socket left behind'),
+      () => undefined,
+    );
+    await writeConfig(`[interfaces]\n  [[Off]]\n    type = BackboneInterface\n`);
+    const none = await start().then(
+      () => expect.fail('started'),
+      (e: Error) => e,
+    );
+    expect(none.message).to.match(/no interface is enabled/);
+  });
+
+  it('refuses a second node for the same directory; stop() closes interfaces and the socket', async () => {
+    const first = await start();
+    const err = await start().then(
+      () => expect.fail('started twice'),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(NodeAlreadyRunningError);
+    expect(fake.started).to.have.length(1);
+    await first.stop();
+    await first.stop();
+    expect(fake.stopped).to.equal(1);
+    await fs.access(path.join(dir, 'control.sock')).then(
+      () => expect.fail('socket left behind'),
+      () => undefined,
+    );
+  });
+
+  it('answers peers.list for unknown interfaces with not_found', async () => {
+    const node = await start();
+    expect(node.listPeers('Nope')).to.deep.equal({
+      ok: false,
+      error: { code: 'not_found', message: "interface 'Nope' not found" },
+    });
+    expect(node.listPeers()).to.deep.equal({ ok: true, value: [] });
+  });
+});
