@@ -360,14 +360,16 @@ export class RnsNode implements ControlTarget {
           connectedForMs: event.connectedForMs,
         });
         break;
+      // The plugin that emits the next three already logs them as info/warn lines; the node
+      // only adds its view at debug level so each happens once in an operator's log.
       case 'BackbonePeerIdleTimeout':
-        this.logger.info('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+        this.logger.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerWriteStall':
-        this.logger.warn('peer write stall', { ip: event.peerIp, port: event.peerPort });
+        this.logger.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerPenalty':
-        this.logger.warn('peer penalised', {
+        this.logger.debug('peer penalised', {
           ip: event.peerIp,
           level: event.penaltyLevel,
           blacklistForMs: event.blacklistForMs,

@@ -162,6 +162,13 @@ export class HdlcDecoder {
         this.appendPartial(chunk, pos);
         return;
       }
+      if (flag - pos <= HEADER_MINSIZE) {
+        // Unescaping never lengthens a frame, so this one is short whatever it holds: drop it
+        // without a view or an unescape copy (a flood of tiny frames then costs no allocation).
+        this.stats.droppedShort++;
+        pos = flag + 1;
+        continue;
+      }
       if (nextEsc < pos) {
         nextEsc = chunk.indexOf(HDLC_ESC, pos);
         if (nextEsc === -1) nextEsc = length;

@@ -1,4 +1,5 @@
 import { DEFAULT_BACKBONE_PORT } from '../../core/constants';
+import { parseAbuseSettings } from './abuse/parse-abuse-settings';
 import { InterfaceId } from '../../core/interface-id';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
 import {
@@ -107,7 +108,8 @@ function parseServer(
   for (const { key, field } of SERVER_DURATION_KEYS) {
     startup[field] = secondsToMs(reader.seconds(key) ?? 0);
   }
-  return { mode: 'server', name, id, listenIp, listenPort, startup: Object.freeze(startup) };
+  const abuse = Object.freeze(parseAbuseSettings(reader));
+  return { mode: 'server', name, id, listenIp, listenPort, startup: Object.freeze(startup), abuse };
 }
 
 /** `device` (a network interface name) wins, then `listen_on`, then `listen_ip`, then 0.0.0.0. */

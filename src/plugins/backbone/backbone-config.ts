@@ -1,4 +1,5 @@
 import { InterfaceId } from '../../core/interface-id';
+import { BackboneAbuseSettings } from './abuse/abuse-settings';
 
 /**
  * Settings of a Backbone server that an operator can change while it runs (runtime config).
@@ -28,6 +29,11 @@ export interface BackboneServerConfig {
   readonly listenPort: number;
   /** Startup values of the live settings. */
   readonly startup: Readonly<BackboneServerRuntime>;
+  /**
+   * Startup values of the live abuse-defence settings (penalties, fast-flap blocking,
+   * exemptions); `DEFAULT_ABUSE_SETTINGS` when absent. The parser always sets it.
+   */
+  readonly abuse?: Readonly<BackboneAbuseSettings>;
   /** Keys of the section the plugin does not know, warned about at start. */
   readonly unknownKeys?: readonly string[];
 }

@@ -34,3 +34,10 @@ export const DEFAULT_RECONNECT_WAIT_SECS = 5;
 
 /** Default connect timeout of a client (`connect_timeout`), in seconds. */
 export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;
+
+/**
+ * How often a server sweeps its behaviour tracker (penalty decay, emptied entries, table cap) and
+ * its peer monitor (expired blacklists, old reject history). Decay is also applied lazily on every
+ * event, so this only bounds how stale the listing and the tables can get.
+ */
+export const BEHAVIOUR_SWEEP_INTERVAL_MS = 10_000;

@@ -39,18 +39,12 @@ export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig
   }
 
   async start(config: BackboneConfig, ctx: StartContext): Promise<StartedInterface> {
-    if (config.mode === 'server') {
-      // The handles record their startup values when first built: build them before anything runs.
-      this.runtimeConfigHandle(config);
-      return startBackboneServer(config, this.states.server(config), ctx);
-    }
+    // The handles record their startup values when first built: build them before anything runs.
     this.runtimeConfigHandle(config);
     if (config.unknownKeys !== undefined && config.unknownKeys.length > 0) {
-      ctx.logger.warn('unknown config keys ignored', {
-        interface: config.name,
-        keys: config.unknownKeys.join(', '),
-      });
+      ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
     }
+    if (config.mode === 'server') return startBackboneServer(config, this.states.server(config), ctx);
     return startBackboneClient(config, this.states.client(config), ctx);
   }
 

@@ -22,6 +22,12 @@ export type {
   BackboneClientRuntime,
 } from './backbone-config';
 export { BackbonePeerMonitor } from './peer-monitor';
+export type { BackboneAbuseSettings } from './abuse/abuse-settings';
+export { DEFAULT_ABUSE_SETTINGS } from './abuse/abuse-settings';
+export { BehaviourTracker } from './abuse/behaviour-tracker';
+export type { BehaviourSnapshot, DisconnectCause, DisconnectRecord } from './abuse/behaviour-tracker';
+export type { Penalty, PenaltyReason } from './abuse/penalty';
+export { parseAbuseSettings } from './abuse/parse-abuse-settings';
 export { BackboneServerState } from './server/backbone-server-state';
 export { startBackboneServer } from './server/backbone-server';
 export type { StartedBackboneServer } from './server/backbone-server';

@@ -2,8 +2,27 @@ import { Clock, systemClock } from '../../core/clock';
 import { PeerStateEntry } from '../../core/peer-state';
 import { compareIps, normalizePeerIp } from './peer-ip';
 
+/**
+ * How long the reject count of an IP with no connection and no blacklist is kept before a
+ * {@link BackbonePeerMonitor.sweep} drops it: long enough for an operator to see what happened,
+ * short enough that an attack from many addresses cannot grow the table without bound.
+ */
+export const REJECT_HISTORY_RETENTION_MS = 60 * 60 * 1000;
+
+/** An IP's behaviour as the peer-state listing shows it (the behaviour tracker provides it). */
+export interface PeerBehaviourSource {
+  /** IPs with behaviour state (listed even when the monitor has no record of them). */
+  trackedIps(): string[];
+  /** Penalty level and window counts of `ip`, or undefined when it has none. */
+  snapshot(
+    ip: string,
+  ): { readonly penaltyLevel: number; readonly windowCounts: Readonly<Record<string, number>> } | undefined;
+}
+
 /** What the monitor keeps per IP. */
 interface PeerRecord {
+  /** Clock ms of the last connection, rejection or blacklist (for pruning reject history). */
+  lastActivityAt: number;
   connectedCount: number;
   rejectCount: number;
   /** Epoch ms the blacklist ends, or null. */
@@ -47,6 +66,12 @@ export class BackbonePeerMonitor {
     return this.live(normalizePeerIp(ip))?.blacklistReason ?? null;
   }
 
+  /** Whether `ip` has no live connection and no blacklist (its penalty level may decay). */
+  isQuiet(ip: string): boolean {
+    const record = this.live(normalizePeerIp(ip));
+    return record === undefined || (record.connectedCount === 0 && record.blacklistedUntil === null);
+  }
+
   /** Counts a connection refused because the IP is blacklisted. */
   recordReject(ip: string): void {
     this.upsert(normalizePeerIp(ip)).rejectCount += 1;
@@ -55,6 +80,30 @@ export class BackbonePeerMonitor {
   /** Counts a connection admitted from `ip`. */
   recordConnected(ip: string): void {
     this.upsert(normalizePeerIp(ip)).connectedCount += 1;
+  }
+
+  /** Tracked IPs. */
+  get size(): number {
+    return this.peers.size;
+  }
+
+  /**
+   * Clears expired blacklists and drops entries left with only a reject count older than
+   * {@link REJECT_HISTORY_RETENTION_MS}. The server calls it periodically.
+   */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const ip of [...this.peers.keys()]) {
+      const record = this.live(ip);
+      if (record === undefined) continue;
+      if (
+        record.connectedCount === 0 &&
+        record.blacklistedUntil === null &&
+        now - record.lastActivityAt > REJECT_HISTORY_RETENTION_MS
+      ) {
+        this.peers.delete(ip);
+      }
+    }
   }
 
   /** Counts a connection from `ip` that ended. */
@@ -103,23 +152,30 @@ export class BackbonePeerMonitor {
     return true;
   }
 
-  /** Every tracked IP, sorted by IP, as the peer-state handle reports it. */
-  list(interfaceName: string): PeerStateEntry[] {
+  /**
+   * Every tracked IP, sorted by IP, as the peer-state handle reports it. With `behaviour`, each
+   * entry carries the IP's penalty level and window counts, and IPs known only to the behaviour
+   * tracker are listed too.
+   */
+  list(interfaceName: string, behaviour?: PeerBehaviourSource): PeerStateEntry[] {
     const now = this.clock.now();
     const entries: PeerStateEntry[] = [];
-    for (const ip of [...this.peers.keys()].sort(compareIps)) {
+    const ips = new Set(this.peers.keys());
+    for (const ip of behaviour?.trackedIps() ?? []) ips.add(ip);
+    for (const ip of [...ips].sort(compareIps)) {
       const record = this.live(ip);
-      if (record === undefined) continue;
+      const snapshot = behaviour?.snapshot(ip);
+      if (record === undefined && snapshot === undefined) continue;
       entries.push({
         interfaceName,
         ip,
-        connectedCount: record.connectedCount,
-        rejectCount: record.rejectCount,
+        connectedCount: record?.connectedCount ?? 0,
+        rejectCount: record?.rejectCount ?? 0,
         blacklistedRemainingSecs:
-          record.blacklistedUntil === null ? null : (record.blacklistedUntil - now) / 1000,
-        blacklistReason: record.blacklistReason,
-        penaltyLevel: 0,
-        windowCounts: {},
+          record?.blacklistedUntil == null ? null : (record.blacklistedUntil - now) / 1000,
+        blacklistReason: record?.blacklistReason ?? null,
+        penaltyLevel: snapshot?.penaltyLevel ?? 0,
+        windowCounts: snapshot?.windowCounts ?? {},
       });
     }
     return entries;
@@ -140,8 +196,13 @@ export class BackbonePeerMonitor {
 
   private upsert(ip: string): PeerRecord {
     const existing = this.live(ip);
-    if (existing !== undefined) return existing;
+    const now = this.clock.now();
+    if (existing !== undefined) {
+      existing.lastActivityAt = now;
+      return existing;
+    }
     const record: PeerRecord = {
+      lastActivityAt: now,
       connectedCount: 0,
       rejectCount: 0,
       blacklistedUntil: null,

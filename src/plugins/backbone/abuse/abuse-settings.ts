@@ -2,12 +2,14 @@
  * The behaviour-defence settings of a Backbone server. Durations in milliseconds; a threshold or
  * window of 0 turns its detector off. The server reads them live, so an operator can tighten a
  * node under attack without a restart.
+ *
+ * The cap on every penalty (`max_penalty_duration`) is not here: it also caps operator blacklists,
+ * so it lives once, in the server runtime (`BackboneServerRuntime.maxPenaltyDurationMs`), and the
+ * tracker reads it from there.
  */
 export interface BackboneAbuseSettings {
   /** Level-1 blacklist duration; doubles per level. 0 turns every behaviour detector off. */
   blacklistDurationMs: number;
-  /** Cap on every blacklist duration; 0 = no cap. */
-  maxPenaltyDurationMs: number;
   /** Idle timeouts within the window that trigger a penalty. */
   idleTimeoutThreshold: number;
   idleTimeoutWindowMs: number;
@@ -41,7 +43,6 @@ export interface BackboneAbuseSettings {
 /** Python RNS's fast-flap defaults and every other detector off; loopback exempt. */
 export const DEFAULT_ABUSE_SETTINGS: Readonly<BackboneAbuseSettings> = Object.freeze({
   blacklistDurationMs: 0,
-  maxPenaltyDurationMs: 0,
   idleTimeoutThreshold: 0,
   idleTimeoutWindowMs: 0,
   writeStallThreshold: 0,

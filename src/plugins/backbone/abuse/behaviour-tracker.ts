@@ -22,9 +22,15 @@ export interface BehaviourSnapshot {
 
 /** What the tracker needs to know from the server about an IP. */
 export interface BehaviourTrackerOptions {
+  /** Time source; a starting server swaps in its own with {@link BehaviourTracker.useClock}. */
   readonly clock: Clock;
   /** The live settings; read on every call. */
   readonly settings: BackboneAbuseSettings;
+  /**
+   * The live `max_penalty_duration` in ms (0 = no cap). A function, not a copy: the server
+   * runtime owns this setting because it also caps operator blacklists.
+   */
+  readonly maxPenaltyDurationMs: () => number;
   /** True when the IP has no live connection and no blacklist: it may decay or be evicted. */
   readonly isQuiet: (ip: string) => boolean;
 }
@@ -59,10 +65,17 @@ export class BehaviourTracker {
   private readonly ips = new Map<string, IpBehaviour>();
   private exemptions: AddressExemptions;
   private exemptionSource: readonly string[];
+  private clock: Clock;
 
   constructor(private readonly options: BehaviourTrackerOptions) {
+    this.clock = options.clock;
     this.exemptionSource = options.settings.penaltyExempt;
     this.exemptions = new AddressExemptions(this.exemptionSource);
+  }
+
+  /** Uses `clock` from now on (the state, and so the tracker, may exist before the server starts). */
+  useClock(clock: Clock): void {
+    this.clock = clock;
   }
 
   /** Tracked IPs. */
@@ -89,7 +102,7 @@ export class BehaviourTracker {
     if (this.isExempt(ip)) return undefined;
     const s = this.options.settings;
     if (!this.detectorOn(s.connectRateThreshold, s.connectRateWindowMs)) return undefined;
-    const now = this.options.clock.now();
+    const now = this.clock.now();
     const state = this.touch(ip, now);
     const count = state.connects.record(now, s.connectRateWindowMs, s.connectRateThreshold);
     return count >= s.connectRateThreshold
@@ -101,7 +114,7 @@ export class BehaviourTracker {
   recordDisconnect(ip: string, record: DisconnectRecord): Penalty | undefined {
     if (this.isExempt(ip) || record.cause === 'local') return undefined;
     const s = this.options.settings;
-    const now = this.options.clock.now();
+    const now = this.clock.now();
     const tracked = this.ips.get(ip);
     const state = tracked ?? this.touchIfRelevant(ip, record, now);
     if (state === undefined) return undefined;
@@ -134,7 +147,7 @@ export class BehaviourTracker {
   snapshot(ip: string): BehaviourSnapshot | undefined {
     const state = this.ips.get(ip);
     if (state === undefined) return undefined;
-    const now = this.options.clock.now();
+    const now = this.clock.now();
     this.decay(ip, state, now);
     this.pruneWindows(state, now);
     return {
@@ -160,11 +173,12 @@ export class BehaviourTracker {
   }
 
   /**
-   * Applies decay and drops records that hold nothing. The server calls it periodically; cost is
-   * linear in tracked IPs.
+   * Applies decay, drops records that hold nothing, and enforces the table cap (which an operator
+   * may have lowered). The server calls it periodically; cost is linear in tracked IPs.
    */
   sweep(): void {
-    const now = this.options.clock.now();
+    this.makeRoom(0);
+    const now = this.clock.now();
     const s = this.options.settings;
     for (const [ip, state] of this.ips) {
       this.decay(ip, state, now);
@@ -221,7 +235,7 @@ export class BehaviourTracker {
       this.ips.delete(ip);
       this.decay(ip, state, now);
     } else {
-      this.makeRoom();
+      this.makeRoom(1);
       state = {
         level: 0,
         decayAnchor: now,
@@ -237,10 +251,13 @@ export class BehaviourTracker {
     return state;
   }
 
-  /** Keeps the table under its cap: evict the oldest quiet IP, or the oldest of all if none is quiet. */
-  private makeRoom(): void {
+  /**
+   * Keeps the table under its cap with room for `extra` new entries: evicts the oldest quiet IP,
+   * or the oldest of all if none is quiet.
+   */
+  private makeRoom(extra: number): void {
     const cap = Math.max(1, this.options.settings.maxTrackedIps);
-    while (this.ips.size >= cap) {
+    while (this.ips.size > 0 && this.ips.size + extra > cap) {
       let victim: string | undefined;
       for (const ip of this.ips.keys()) {
         if (this.options.isQuiet(ip)) {
@@ -255,11 +272,12 @@ export class BehaviourTracker {
 
   private penalise(ip: string, state: IpBehaviour, now: number, reason: PenaltyReason): Penalty {
     const s = this.options.settings;
+    const capMs = this.options.maxPenaltyDurationMs();
     state.level += 1;
     const durationMs =
       reason === 'fast flapping'
-        ? capDurationMs(s.fastFlappingBlockTimeMs, s.maxPenaltyDurationMs)
-        : penaltyDurationMs(s.blacklistDurationMs, state.level, s.maxPenaltyDurationMs);
+        ? capDurationMs(s.fastFlappingBlockTimeMs, capMs)
+        : penaltyDurationMs(s.blacklistDurationMs, state.level, capMs);
     state.decayAnchor = now + durationMs;
     state.idleTimeouts.clear();
     state.writeStalls.clear();

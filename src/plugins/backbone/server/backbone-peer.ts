@@ -89,6 +89,14 @@ export class BackbonePeer implements Writer {
     return this.batchBytes + this.socket.writableLength;
   }
 
+  /**
+   * Bytes of an unfinished received frame held by this peer's HDLC decoder (at most
+   * `2 × HW_MTU`); for status output and robustness tests.
+   */
+  get receiveBufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
   /** Whether the socket has closed. */
   get closed(): boolean {
     return this.socketClosed;

@@ -1,7 +1,12 @@
+import { isIP } from 'node:net';
+import { Clock, systemClock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
+import { PeerStateEntry } from '../../../core/peer-state';
+import { BackboneAbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-settings';
+import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import { BackbonePeerMonitor } from '../peer-monitor';
-import { isIP } from 'node:net';
+import { normalizePeerIp } from '../peer-ip';
 
 /** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
 export interface BackboneServerLiveControl {
@@ -20,12 +25,45 @@ export interface BackboneServerLiveControl {
 export class BackboneServerState {
   /** The live settings (initialised from the config's startup values); the server reads them live. */
   readonly runtime: BackboneServerRuntime;
+  /** The live abuse-defence settings (initialised from the config); the tracker reads them live. */
+  readonly abuse: BackboneAbuseSettings;
   /** Per-IP admission state. */
   readonly monitor = new BackbonePeerMonitor();
+  /** Per-IP behaviour windows and penalty levels; decides penalties, the server applies them. */
+  readonly tracker: BehaviourTracker;
   private live: BackboneServerLiveControl | null = null;
 
   constructor(readonly config: BackboneServerConfig) {
     this.runtime = { ...config.startup };
+    this.abuse = { ...(config.abuse ?? DEFAULT_ABUSE_SETTINGS) };
+    this.tracker = new BehaviourTracker({
+      clock: systemClock,
+      settings: this.abuse,
+      maxPenaltyDurationMs: () => this.runtime.maxPenaltyDurationMs,
+      isQuiet: (ip) => this.monitor.isQuiet(ip),
+    });
+  }
+
+  /** Uses `clock` for blacklist expiry and behaviour windows (the server's injected clock). */
+  useClock(clock: Clock): void {
+    this.monitor.useClock(clock);
+    this.tracker.useClock(clock);
+  }
+
+  /** Every IP with admission or behaviour state, sorted by IP, for the peer-state handle. */
+  list(): PeerStateEntry[] {
+    return this.monitor.list(this.config.name, this.tracker);
+  }
+
+  /**
+   * Forgets everything about `ip`: blacklist, rejections, penalty level and windows (live
+   * connections stay counted). Returns whether there was anything.
+   */
+  clear(ip: string): boolean {
+    const key = normalizePeerIp(ip);
+    const monitored = this.monitor.clear(key);
+    const tracked = this.tracker.forget(key);
+    return monitored || tracked;
   }
 
   /** Called by a starting server. */

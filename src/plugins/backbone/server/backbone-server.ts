@@ -1,13 +1,20 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { Clock } from '../../../core/clock';
+import { Clock, Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
+import { DisconnectCause } from '../abuse/behaviour-tracker';
+import { Penalty } from '../abuse/penalty';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
-import { BACKBONE_BITRATE, BACKBONE_INFO_MTU, BACKBONE_TYPE_NAME } from '../backbone-constants';
+import {
+  BACKBONE_BITRATE,
+  BACKBONE_INFO_MTU,
+  BACKBONE_TYPE_NAME,
+  BEHAVIOUR_SWEEP_INTERVAL_MS,
+} from '../backbone-constants';
 import { normalizePeerIp } from '../peer-ip';
-import { BackbonePeer, BackbonePeerHost } from './backbone-peer';
+import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer';
 import { BatchFramer } from './batch-framer';
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
@@ -44,11 +51,33 @@ export interface StartedBackboneServer extends StartedListener {
 function ignoreError(): void {}
 
 /**
+ * What the behaviour tracker is told about a closed connection. Closes we caused ourselves (stop,
+ * operator blacklist, penalty disconnect) are `local` and never count against the peer.
+ */
+function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
+  switch (reason) {
+    case 'remote':
+      return 'remote_closed';
+    case 'idle_timeout':
+      return 'idle_timeout';
+    case 'write_stall':
+      return 'write_stall';
+    default:
+      return 'local';
+  }
+}
+
+/**
  * The listener and its peers. Admission is one ordered gate run before anything is allocated for
- * a connection: blacklisted IP -> refused (reject counted); `max_connections` reached -> refused;
+ * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
+ * applied and this connection refused (reject counted); `max_connections` reached -> refused;
  * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
  * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
- * the cause, then InterfaceDown exactly once.
+ * the cause, then InterfaceDown exactly once, then BackbonePeerPenalty if the close triggered one.
+ *
+ * Every close is reported to the state's behaviour tracker; a penalty it decides is applied here:
+ * blacklist (already capped by `max_penalty_duration`), disconnect the IP's live connections,
+ * BackbonePeerPenalty, one warning line. A periodic sweep decays levels and prunes both tables.
  */
 class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly runtime: Readonly<BackboneServerRuntime>;
@@ -61,6 +90,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   private readonly peers = new Map<number, BackbonePeer>();
   private stopping: Promise<void> | null = null;
   private allPeersClosed: (() => void) | null = null;
+  private sweepTimer: Timer | null = null;
 
   constructor(
     private readonly config: BackboneServerConfig,
@@ -70,15 +100,12 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.runtime = state.runtime;
     this.clock = ctx.clock;
     this.logger = ctx.logger;
-    state.monitor.useClock(ctx.clock);
+    state.useClock(ctx.clock);
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
 
   listen(): Promise<void> {
-    const { listenIp, listenPort, name, unknownKeys } = this.config;
-    if (unknownKeys !== undefined && unknownKeys.length > 0) {
-      this.logger.warn('unknown config keys ignored', { interface: name, keys: unknownKeys.join(', ') });
-    }
+    const { listenIp, listenPort } = this.config;
     return new Promise((resolve, reject) => {
       const onListenError = (err: Error): void => reject(err);
       this.server.once('error', onListenError);
@@ -86,7 +113,8 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
         this.server.off('error', onListenError);
         this.server.on('error', this.onServerError);
         this.state.attach(this);
-        this.logger.info('backbone server listening', { interface: name, address: this.address() });
+        this.sweepTimer = this.clock.setInterval(this.sweep, BEHAVIOUR_SWEEP_INTERVAL_MS);
+        this.logger.info('backbone server listening', { address: this.address() });
         resolve();
       });
     });
@@ -95,6 +123,8 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   stop(): Promise<void> {
     if (this.stopping !== null) return this.stopping;
     this.state.detach(this);
+    this.sweepTimer?.cancel();
+    this.sweepTimer = null;
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const peersClosed = new Promise<void>((resolve) => {
       if (this.peers.size === 0) resolve();
@@ -102,7 +132,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     });
     for (const peer of this.peers.values()) peer.disconnect('stopped');
     this.stopping = Promise.all([serverClosed, peersClosed]).then(() => {
-      this.logger.info('backbone server stopped', { interface: this.config.name });
+      this.logger.info('backbone server stopped');
     });
     return this.stopping;
   }
@@ -153,13 +183,52 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       this.allPeersClosed();
       this.allPeersClosed = null;
     }
+    if (this.stopping !== null) return;
+    const penalty = this.state.tracker.recordDisconnect(peer.ip, {
+      connectedForMs,
+      hadReceivedData: peer.hadReceivedData,
+      cause: disconnectCause(peer.closeReason),
+    });
+    if (penalty !== undefined) this.applyPenalty(penalty);
   }
+
+  /**
+   * Applies a penalty the tracker decided: blacklist the IP, announce it (one warning line and
+   * BackbonePeerPenalty), and disconnect its live connections (as a local close, which the
+   * tracker does not count).
+   */
+  private applyPenalty(penalty: Penalty): void {
+    const { ip, level, durationMs, reason } = penalty;
+    this.state.monitor.blacklist(ip, durationMs, reason);
+    const durationSecs = durationMs / 1000;
+    this.logger.warn(`penalizing peer ${ip} for ${durationSecs}s (level ${level}) due to ${reason}`, {
+      ip,
+      level,
+      durationSecs,
+      reason,
+    });
+    this.emit({
+      type: 'BackbonePeerPenalty',
+      serverInterfaceId: this.config.id,
+      peerIp: ip,
+      penaltyLevel: level,
+      blacklistForMs: durationMs,
+      reason,
+    });
+    this.disconnectIp(ip, reason);
+  }
+
+  /** Periodic upkeep: penalty decay, pruning of emptied entries, table caps. */
+  private readonly sweep = (): void => {
+    this.state.tracker.sweep();
+    this.state.monitor.sweep();
+  };
 
   /** Sends an event; once the driver is gone, closes everything (as rns-net's thread exits). */
   private emit(event: InterfaceEvent): boolean {
     if (this.ctx.events.send(event)) return true;
     if (this.stopping === null) {
-      this.logger.info('event sink closed, stopping backbone server', { interface: this.config.name });
+      this.logger.info('event sink closed, stopping backbone server');
       void this.stop();
     }
     return false;
@@ -184,6 +253,15 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
         port,
         reason: monitor.blacklistReason(ip) ?? 'blacklisted',
       });
+      return;
+    }
+    const penalty = this.state.tracker.recordConnectAttempt(ip);
+    if (penalty !== undefined) {
+      // The connection that crosses the connect-rate threshold is refused, and so are those after it.
+      socket.on('error', ignoreError);
+      socket.destroy();
+      this.applyPenalty(penalty);
+      monitor.recordReject(ip);
       return;
     }
     const max = this.runtime.maxConnections;
@@ -227,7 +305,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   }
 
   private readonly onServerError = (err: Error): void => {
-    this.logger.error('backbone listener error', { interface: this.config.name, error: err.message });
+    this.logger.error('backbone listener error', { error: err.message });
   };
 
   /** The address the listener bound. */

@@ -1,5 +1,12 @@
 import { RuntimeConfigHandle } from '../../../core/runtime-config';
-import { RuntimeSettings } from '../../../core/runtime-settings';
+import { AnyRuntimeSettingSpec, RuntimeSettings } from '../../../core/runtime-settings';
+import {
+  BLOCK_FAST_FLAPPING_KEY,
+  NUMERIC_ABUSE_KEYS,
+  PENALTY_EXEMPT_KEY,
+  runtimeSettingName,
+} from '../abuse/abuse-setting-keys';
+import { formatExemptionList, parseExemptionText } from '../abuse/exemption-list';
 import { msToSeconds, secondsToMs } from '../seconds-to-ms';
 import { BackboneServerState } from './backbone-server-state';
 
@@ -8,14 +15,24 @@ export const BACKBONE_SERVER_KEY_PREFIX = 'backbone';
 
 /**
  * The runtime-config handle of a Backbone server: the four live settings of rns-net, with its
- * descriptions, value rules and apply modes. Durations are seconds here and milliseconds in the
- * shared runtime. Changes apply at once; the three timeouts also reach connected peers (their
- * idle and stall timers are re-armed, lowered caps shorten existing blacklists).
+ * descriptions, value rules and apply modes, then every abuse-defence setting (durations as
+ * `<key>_secs`, counts by their config key, `block_fast_flapping`, `penalty_exempt` as a comma
+ * list). Durations are seconds here and milliseconds in the shared runtime. Changes apply at once;
+ * the three timeouts also reach connected peers (their idle and stall timers are re-armed, lowered
+ * caps shorten existing blacklists); abuse settings apply from the next event the tracker sees.
  */
 export function createServerRuntimeHandle(state: BackboneServerState): RuntimeConfigHandle {
-  const runtime = state.runtime;
   const changed = (): void => state.notifyRuntimeChanged();
   return new RuntimeSettings(BACKBONE_SERVER_KEY_PREFIX, state.config.name, [
+    ...coreSettings(state, changed),
+    ...abuseSettings(state),
+  ]);
+}
+
+/** rns-net's four server settings. */
+function coreSettings(state: BackboneServerState, changed: () => void): AnyRuntimeSettingSpec[] {
+  const runtime = state.runtime;
+  return [
     {
       name: 'idle_timeout_secs',
       kind: 'seconds',
@@ -61,5 +78,68 @@ export function createServerRuntimeHandle(state: BackboneServerState): RuntimeCo
         runtime.maxConnections = count;
       },
     },
-  ]);
+  ];
+}
+
+/** The abuse-defence settings, from the same table the config parser reads. */
+function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
+  const abuse = state.abuse;
+  const numeric: AnyRuntimeSettingSpec[] = NUMERIC_ABUSE_KEYS.map((entry) =>
+    entry.unit === 'count'
+      ? {
+          name: runtimeSettingName(entry),
+          kind: 'count',
+          applyMode: 'immediate',
+          description: entry.description,
+          read: () => abuse[entry.field],
+          validate: (value: number) => (value < entry.min ? `must be >= ${entry.min}` : undefined),
+          write: (value: number) => {
+            abuse[entry.field] = value;
+            // A lowered table cap takes effect now, not at the next sweep.
+            if (entry.field === 'maxTrackedIps') state.tracker.sweep();
+          },
+        }
+      : {
+          name: runtimeSettingName(entry),
+          kind: 'seconds',
+          applyMode: 'immediate',
+          description: entry.description,
+          read: () => msToSeconds(abuse[entry.field]),
+          write: (secs: number) => {
+            abuse[entry.field] = secondsToMs(secs);
+          },
+        },
+  );
+  return [
+    ...numeric,
+    {
+      name: BLOCK_FAST_FLAPPING_KEY,
+      kind: 'boolean',
+      applyMode: 'immediate',
+      description: 'Block IPs whose connections keep closing within fast_flapping_threshold (Python RNS).',
+      read: () => abuse.blockFastFlapping,
+      write: (on: boolean) => {
+        abuse.blockFastFlapping = on;
+      },
+    },
+    {
+      name: PENALTY_EXEMPT_KEY,
+      kind: 'string',
+      applyMode: 'immediate',
+      description:
+        'Comma-separated addresses and CIDR ranges never penalised automatically; empty exempts nothing.',
+      read: () => formatExemptionList(abuse.penaltyExempt),
+      validate: (text: string) => {
+        try {
+          parseExemptionText(text);
+          return undefined;
+        } catch (err) {
+          return `has an invalid entry: ${(err as Error).message}`;
+        }
+      },
+      write: (text: string) => {
+        abuse.penaltyExempt = Object.freeze(parseExemptionText(text));
+      },
+    },
+  ];
 }

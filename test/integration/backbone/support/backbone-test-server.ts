@@ -2,7 +2,11 @@ import { connect, Socket } from 'node:net';
 import { Clock, systemClock } from '../../../../src/core/clock';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
-import { silentLogger } from '../../../../src/core/logger';
+import { Logger, silentLogger } from '../../../../src/core/logger';
+import {
+  BackboneAbuseSettings,
+  DEFAULT_ABUSE_SETTINGS,
+} from '../../../../src/plugins/backbone/abuse/abuse-settings';
 import {
   BackboneServerConfig,
   BackboneServerRuntime,
@@ -37,7 +41,13 @@ export function idAllocator(first: number): DynamicIdAllocator {
 /** Starts a server on 127.0.0.1, port 0, with the given runtime settings. */
 export async function startTestServer(
   runtime: Partial<BackboneServerRuntime> = {},
-  options: { firstId?: number; clock?: Clock; id?: number } = {},
+  options: {
+    firstId?: number;
+    clock?: Clock;
+    id?: number;
+    abuse?: Partial<BackboneAbuseSettings>;
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const config: BackboneServerConfig = {
     mode: 'server',
@@ -52,6 +62,7 @@ export async function startTestServer(
       maxPenaltyDurationMs: 0,
       ...runtime,
     },
+    abuse: { ...DEFAULT_ABUSE_SETTINGS, ...options.abuse },
   };
   const sink = new RecordingEventSink();
   const state = new BackboneServerState(config);
@@ -61,7 +72,7 @@ export async function startTestServer(
     mode: InterfaceMode.Full,
     ingressControl: DEFAULT_INGRESS_CONTROL,
     clock: options.clock ?? systemClock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   };
   const started = await startBackboneServer(config, state, ctx);
   const clients: Socket[] = [];

@@ -293,6 +293,22 @@ describe('HdlcDecoder', () => {
       frames.forEach((f, i) => expect(f.equals(snapshot[i])).to.be.true);
     });
 
+    it('drops a flood of short escaped frames without allocating per frame', () => {
+      // Regression: a 1-byte frame holding an ESC (7E 7D 7E ...) used to be unescaped into a
+      // fresh buffer before the length check, making such a flood ~20x dearer than random bytes.
+      const frames = Buffer.alloc(20_000).fill(Buffer.from([0x7e, 0x7d, 0x5e, 0x7d, 0x41]));
+      const stream = Buffer.concat([frames, Buffer.of(0x7e)]);
+      const decoder = new HdlcDecoder();
+      const allocUnsafe = sinon.spy(Buffer, 'allocUnsafe');
+      try {
+        decoder.push(stream, () => expect.fail('no frame is long enough'));
+        expect(allocUnsafe.callCount).to.equal(0);
+      } finally {
+        allocUnsafe.restore();
+      }
+      expect(decoder.stats.droppedShort).to.equal(4000);
+    });
+
     it('holds no buffer once a frame completes', () => {
       const decoder = new HdlcDecoder();
       const wire = frame(Buffer.alloc(5000, 1));

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { BackbonePeerMonitor } from '../../../../src/plugins/backbone/peer-monitor';
+import {
+  BackbonePeerMonitor,
+  REJECT_HISTORY_RETENTION_MS,
+} from '../../../../src/plugins/backbone/peer-monitor';
 import { compareIps, normalizePeerIp } from '../../../../src/plugins/backbone/peer-ip';
 
 describe('normalizePeerIp / compareIps', () => {
@@ -123,6 +126,55 @@ describe('BackbonePeerMonitor', () => {
       '10.0.0.2',
       '10.0.0.10',
       '2001:db8::1',
+    ]);
+  });
+
+  it('sweep drops reject-only history after the retention time, never live or blacklisted IPs', () => {
+    const monitor = new BackbonePeerMonitor();
+    monitor.blacklist('10.0.0.5', 1000, 'short');
+    monitor.recordReject('10.0.0.5');
+    monitor.blacklist('10.0.0.6', 10 * REJECT_HISTORY_RETENTION_MS, 'long');
+    monitor.recordConnected('10.0.0.7');
+    clock.tick(1000);
+    monitor.sweep();
+    expect(monitor.size).to.equal(3);
+    expect(monitor.isQuiet('10.0.0.5')).to.equal(true);
+    expect(monitor.isQuiet('10.0.0.6')).to.equal(false);
+    expect(monitor.isQuiet('10.0.0.7')).to.equal(false);
+    clock.tick(REJECT_HISTORY_RETENTION_MS);
+    monitor.sweep();
+    expect(monitor.list('If').map((e) => e.ip)).to.deep.equal(['10.0.0.6', '10.0.0.7']);
+  });
+
+  it('lists IPs known only to a behaviour source, with their penalty level and window counts', () => {
+    const monitor = new BackbonePeerMonitor();
+    monitor.recordConnected('10.0.0.1');
+    const behaviour = {
+      trackedIps: () => ['10.0.0.9', '10.0.0.1'],
+      snapshot: (ip: string) =>
+        ip === '10.0.0.9' ? { penaltyLevel: 2, windowCounts: { idle_timeouts: 1 } } : undefined,
+    };
+    expect(monitor.list('If', behaviour)).to.deep.equal([
+      {
+        interfaceName: 'If',
+        ip: '10.0.0.1',
+        connectedCount: 1,
+        rejectCount: 0,
+        blacklistedRemainingSecs: null,
+        blacklistReason: null,
+        penaltyLevel: 0,
+        windowCounts: {},
+      },
+      {
+        interfaceName: 'If',
+        ip: '10.0.0.9',
+        connectedCount: 0,
+        rejectCount: 0,
+        blacklistedRemainingSecs: null,
+        blacklistReason: null,
+        penaltyLevel: 2,
+        windowCounts: { idle_timeouts: 1 },
+      },
     ]);
   });
 });

@@ -31,6 +31,7 @@ describe('BehaviourTracker', () => {
   let clock: sinon.SinonFakeTimers;
   let settings: BackboneAbuseSettings;
   let busy: Set<string>;
+  let capMs: number;
   let tracker: BehaviourTracker;
 
   beforeEach(() => {
@@ -54,7 +55,13 @@ describe('BehaviourTracker', () => {
       connectRateWindowMs: 10 * SEC,
     };
     busy = new Set();
-    tracker = new BehaviourTracker({ clock: systemClock, settings, isQuiet: (ip) => !busy.has(ip) });
+    capMs = 0;
+    tracker = new BehaviourTracker({
+      clock: systemClock,
+      settings,
+      maxPenaltyDurationMs: () => capMs,
+      isQuiet: (ip) => !busy.has(ip),
+    });
   });
 
   afterEach(() => clock.restore());
@@ -121,7 +128,7 @@ describe('BehaviourTracker', () => {
 
   it('caps every duration at max_penalty_duration', () => {
     settings.blacklistDurationMs = 20 * SEC;
-    settings.maxPenaltyDurationMs = 100 * SEC;
+    capMs = 100 * SEC;
     const durations: number[] = [];
     for (let i = 0; i < 4; i++) {
       tracker.recordDisconnect(IP, stall);
@@ -222,5 +229,52 @@ describe('BehaviourTracker', () => {
     tracker.recordDisconnect(IP, stall);
     expect(tracker.forget(IP)).to.equal(true);
     expect(tracker.recordDisconnect(IP, stall)).to.equal(undefined);
+  });
+
+  it('lets connection attempts spread wider than the window pass', () => {
+    for (let i = 0; i < 20; i++) {
+      expect(tracker.recordConnectAttempt(IP)).to.equal(undefined);
+      clock.tick(3 * SEC);
+    }
+    // At t = 60 s the window (inclusive, 10 s) holds the attempts at 51, 54 and 57 s.
+    expect(tracker.snapshot(IP)?.windowCounts.connects).to.equal(3);
+  });
+
+  it('reads max_penalty_duration live and caps the fast-flap block time by it too', () => {
+    settings.blockFastFlapping = true;
+    settings.fastFlappingGrace = 0;
+    capMs = 3600 * SEC;
+    const flap: DisconnectRecord = { connectedForMs: SEC, hadReceivedData: true, cause: 'remote_closed' };
+    expect(tracker.recordDisconnect(IP, flap)).to.include({
+      reason: 'fast flapping',
+      durationMs: 3600 * SEC,
+    });
+    capMs = 60 * SEC;
+    tracker.recordDisconnect(OTHER, stall);
+    expect(tracker.recordDisconnect(OTHER, stall)).to.include({ durationMs: 60 * SEC });
+  });
+
+  it('never counts closes the server caused', () => {
+    settings.flapThreshold = 1;
+    const local: DisconnectRecord = { connectedForMs: 0, hadReceivedData: false, cause: 'local' };
+    for (let i = 0; i < 10; i++) expect(tracker.recordDisconnect(IP, local)).to.equal(undefined);
+    expect(tracker.size).to.equal(0);
+  });
+
+  it('decays to level 0 and then the sweep drops the record', () => {
+    settings.penaltyDecayIntervalMs = 60 * SEC;
+    tracker.recordDisconnect(IP, stall);
+    tracker.recordDisconnect(IP, stall);
+    clock.tick(120 * SEC + 60 * SEC);
+    tracker.sweep();
+    expect(tracker.size).to.equal(0);
+  });
+
+  it('keeps a penalised record through sweeps until it has decayed', () => {
+    tracker.recordDisconnect(IP, stall);
+    tracker.recordDisconnect(IP, stall);
+    clock.tick(10_000 * SEC);
+    tracker.sweep();
+    expect(tracker.snapshot(IP)).to.deep.include({ penaltyLevel: 1 });
   });
 });

@@ -1,0 +1,30 @@
+import { AddressExemptions } from './address-exemptions';
+
+/**
+ * Splits a comma-separated `penalty_exempt` value into entries and validates each one, so a typo
+ * is reported where it was written (config file or runtime config) and never reaches the
+ * tracker. An empty value means no exemptions.
+ *
+ * @throws Error naming the first invalid entry.
+ */
+export function parseExemptionList(entries: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const raw of entries) {
+    const entry = raw.trim();
+    if (entry.length === 0) continue;
+    // Validates one entry at a time so the error names the offending one.
+    new AddressExemptions([entry]);
+    result.push(entry);
+  }
+  return result;
+}
+
+/** Parses the comma-separated text form (the runtime setting's value). */
+export function parseExemptionText(text: string): string[] {
+  return parseExemptionList(text.split(','));
+}
+
+/** The text form of an exemption list, as the runtime setting reports it. */
+export function formatExemptionList(entries: readonly string[]): string {
+  return entries.join(',');
+}

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNodeConfig } from '../../../../../src/node/config/node-config';
+import { parseBackboneConfig } from '../../../../../src/plugins/backbone/backbone-config-parser';
+import { BackboneServerState } from '../../../../../src/plugins/backbone/server/backbone-server-state';
+import { createServerRuntimeHandle } from '../../../../../src/plugins/backbone/server/server-runtime-handle';
+
+const DOC = join(__dirname, '../../../../../README.md');
+
+describe('README: Operating a public backbone', () => {
+  it('recommends a config that parses, with every abuse key known and the documented values', () => {
+    const readme = readFileSync(DOC, 'utf8');
+    const text = readme.slice(readme.indexOf('## Operating a public backbone'));
+    const snippet = /```ini\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(snippet, 'an ini block').to.be.a('string');
+    const node = parseNodeConfig(snippet ?? '', DOC);
+    expect(node.errors).to.deep.equal([]);
+    const section = node.interfaces[0];
+    expect(section?.name).to.equal('Public Backbone');
+    const config = parseBackboneConfig(section?.name ?? '', 1, section?.params ?? {});
+    if (config.mode !== 'server') throw new Error('expected a server section');
+    expect(config.unknownKeys).to.deep.equal([]);
+    expect(config.startup).to.deep.equal({
+      maxConnections: 512,
+      idleTimeoutMs: 45_000,
+      writeStallTimeoutMs: 45_000,
+      maxPenaltyDurationMs: 86_400_000,
+    });
+    expect(config.abuse).to.deep.equal({
+      blacklistDurationMs: 120_000,
+      idleTimeoutThreshold: 4,
+      idleTimeoutWindowMs: 300_000,
+      writeStallThreshold: 2,
+      writeStallWindowMs: 300_000,
+      flapThreshold: 5,
+      flapWindowMs: 60_000,
+      flapMaxConnectionAgeMs: 10_000,
+      connectRateThreshold: 20,
+      connectRateWindowMs: 10_000,
+      penaltyDecayIntervalMs: 3_600_000,
+      blockFastFlapping: true,
+      fastFlappingThresholdMs: 20_000,
+      fastFlappingGrace: 5,
+      fastFlappingBlockTimeMs: 43_200_000,
+      penaltyExempt: ['127.0.0.0/8', '::1'],
+      maxTrackedIps: 100_000,
+    });
+  });
+
+  it('names in its key table exactly the runtime settings the server has for them', () => {
+    const text = readFileSync(DOC, 'utf8');
+    const table = text.slice(text.indexOf('### Abuse-defence keys'));
+    const documented = [...table.matchAll(/^\| `([a-z_]+)`\s*\| `([a-z_]+)`/gm)].map((m) => m[2]);
+    const handle = createServerRuntimeHandle(
+      new BackboneServerState({
+        mode: 'server',
+        name: 'x',
+        id: 1,
+        listenIp: '127.0.0.1',
+        listenPort: 4242,
+        startup: { maxConnections: 0, idleTimeoutMs: 0, writeStallTimeoutMs: 0, maxPenaltyDurationMs: 0 },
+      }),
+    );
+    const settings = handle
+      .list()
+      .map((s) => s.setting)
+      .filter((name) => !['idle_timeout_secs', 'write_stall_timeout_secs', 'max_connections'].includes(name));
+    expect([...documented].sort()).to.deep.equal([...settings].sort());
+  });
+});
