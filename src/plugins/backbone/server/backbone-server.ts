@@ -12,6 +12,7 @@ import {
   BACKBONE_INFO_MTU,
   BACKBONE_TYPE_NAME,
   BEHAVIOUR_SWEEP_INTERVAL_MS,
+  LISTEN_BACKLOG,
 } from '../backbone-constants';
 import { normalizePeerIp } from '../peer-ip';
 import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer';
@@ -109,7 +110,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     return new Promise((resolve, reject) => {
       const onListenError = (err: Error): void => reject(err);
       this.server.once('error', onListenError);
-      this.server.listen({ host: listenIp, port: listenPort }, () => {
+      this.server.listen({ host: listenIp, port: listenPort, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', onListenError);
         this.server.on('error', this.onServerError);
         this.state.attach(this);
