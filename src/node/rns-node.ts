@@ -22,6 +22,7 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
@@ -183,6 +184,8 @@ export class RnsNode implements ControlTarget {
     for (const section of sections) {
       const id = nextId++;
       try {
+        const common = readInterfaceCommonKeys(section.name, section.params);
+        for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         await launchInterface({
           registry,
           driver,
@@ -192,6 +195,7 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
+            ingressControl: common.ingressControl,
           },
           dynamicIds,
           clock,

@@ -14,7 +14,13 @@ import { RnsNode } from '../../../src/node/rns-node';
 /** A stand-in `BackboneInterface` that binds nothing and records what it was started with. */
 class RecordingBackbone implements InterfaceFactory<{ name: string; id: InterfaceId; params: ConfigParams }> {
   readonly typeName = 'BackboneInterface';
-  readonly started: { name: string; id: InterfaceId; params: ConfigParams; mode: number }[] = [];
+  readonly started: {
+    name: string;
+    id: InterfaceId;
+    params: ConfigParams;
+    mode: number;
+    ingressEnabled: boolean;
+  }[] = [];
   stopped = 0;
 
   parseConfig(
@@ -30,7 +36,7 @@ class RecordingBackbone implements InterfaceFactory<{ name: string; id: Interfac
     ctx: StartContext,
   ): Promise<StartedInterface> {
     if (config.params.fail === 'yes') throw new Error('cannot bind');
-    this.started.push({ ...config, mode: ctx.mode });
+    this.started.push({ ...config, mode: ctx.mode, ingressEnabled: ctx.ingressControl.enabled });
     return {
       kind: 'listener',
       stop: async () => {
@@ -100,6 +106,18 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
     expect(fake.started.map((s) => s.name)).to.deep.equal(['Good']);
     expect(node.startupProblems.map((p) => p.message)).to.deep.equal([
       `${path.join(dir, 'config')}:2 [Bad]: failed to start: cannot bind`,
+    ]);
+  });
+
+  it('reads ingress control from the section, and skips a section whose value is invalid, naming its line', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(
+      `[interfaces]\n${section('Bad', '    ic_burst_hold = -1\n')}${section('Quiet', '    ingress_control = no\n')}`,
+    );
+    const node = await start();
+    expect(fake.started.map((s) => [s.name, s.ingressEnabled])).to.deep.equal([['Quiet', false]]);
+    expect(node.startupProblems.map((p) => p.message)).to.deep.equal([
+      `${path.join(dir, 'config')}:5 [Bad] 'ic_burst_hold': must be >= 0, got '-1'`,
     ]);
   });
 

@@ -1,0 +1,80 @@
+import { DEFAULT_INGRESS_CONTROL, IngressControlConfig } from '../../core/ingress-control';
+import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
+
+/**
+ * Keys Python RNS accepts on every interface section that the node, not the plugin, owns.
+ * Ingress control is read here and carried to the interface (and its spawned peers) in the start
+ * context. The rest configure features of a Python transport node that this relay does not have
+ * (IFAC, announce rate limits, interface discovery); they are accepted so a Python config works,
+ * and reported so nobody believes they are in force.
+ */
+const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
+  ...['networkname', 'network_name', 'passphrase', 'pass_phrase', 'ifac_size'].map(
+    (k) =>
+      [k, 'IFAC is not implemented: frames with the IFAC flag are relayed untouched, unchecked'] as const,
+  ),
+  ...['announce_rate_target', 'announce_rate_grace', 'announce_rate_penalty', 'announce_cap'].map(
+    (k) =>
+      [k, 'announce rate limits need a transport node; the relay forwards announces as they come'] as const,
+  ),
+  ...[
+    'discoverable',
+    'discovery_name',
+    'discovery_stamp_value',
+    'announce_interval',
+    'reachable_on',
+    'latitude',
+    'lat',
+    'longitude',
+    'lon',
+    'height',
+  ].map((k) => [k, 'interface discovery is not implemented'] as const),
+  ...['egress_control', 'ec_pr_freq', 'ic_pr_burst_freq_new', 'ic_pr_burst_freq', 'bitrate', 'outgoing'].map(
+    (k) => [k, 'has no effect in rns-net'] as const,
+  ),
+]);
+
+/** Ingress-control keys and the field each sets. */
+const INGRESS_NUMBERS: ReadonlyArray<{
+  readonly key: string;
+  readonly field: Exclude<keyof IngressControlConfig, 'enabled'>;
+  readonly integer: boolean;
+}> = [
+  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', integer: true },
+  { key: 'ic_burst_hold', field: 'burstHold', integer: false },
+  { key: 'ic_burst_freq_new', field: 'burstFreqNew', integer: false },
+  { key: 'ic_burst_freq', field: 'burstFreq', integer: false },
+  { key: 'ic_new_time', field: 'newTime', integer: false },
+  { key: 'ic_burst_penalty', field: 'burstPenalty', integer: false },
+  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', integer: false },
+];
+
+/** What the node reads from an interface section besides the plugin's own keys. */
+export interface InterfaceCommonKeys {
+  /** The section's ingress control (Python's defaults where a key is absent). */
+  readonly ingressControl: IngressControlConfig;
+  /** One line per key present that has no effect here, naming the key and why. */
+  readonly notices: readonly string[];
+}
+
+/**
+ * Reads the node-owned keys of an interface section.
+ *
+ * @throws {@link ConfigError} naming the section and key when an ingress-control value is invalid.
+ */
+export function readInterfaceCommonKeys(section: string, params: ConfigParams): InterfaceCommonKeys {
+  const reader = new ConfigParamReader(section, params);
+  const ingress: { -readonly [K in keyof IngressControlConfig]: IngressControlConfig[K] } = {
+    ...DEFAULT_INGRESS_CONTROL,
+  };
+  ingress.enabled = reader.boolean('ingress_control') ?? DEFAULT_INGRESS_CONTROL.enabled;
+  for (const { key, field, integer } of INGRESS_NUMBERS) {
+    ingress[field] = reader.number(key, { min: 0, integer }) ?? DEFAULT_INGRESS_CONTROL[field];
+  }
+  const notices: string[] = [];
+  for (const key of Object.keys(params)) {
+    const why = UNSUPPORTED_KEYS.get(key);
+    if (why !== undefined) notices.push(`[${section}] '${key}' is ignored: ${why}`);
+  }
+  return { ingressControl: Object.freeze(ingress), notices };
+}
