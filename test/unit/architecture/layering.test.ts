@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The one-way rule of the architecture: imports point downwards only (cli -> node ->
+ * registry/plugins -> core). The core never imports a plugin; a plugin depends on the core and
+ * registry contracts only. Checked on the import statements of every source file.
+ */
+const SRC = path.join(__dirname, '../../../src');
+
+/** Which top-level layers each layer may import from (besides itself). */
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  registry: ['core'],
+  plugins: ['core', 'registry'],
+  node: ['core', 'registry', 'plugins'],
+  cli: ['core', 'registry', 'plugins', 'node'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The top-level layer of a file under src (`core`, `plugins`, ...), or '' for src/index.ts. */
+function layerOf(file: string): string {
+  const relative = path.relative(SRC, file).split(path.sep);
+  return relative.length > 1 ? (relative[0] as string) : '';
+}
+
+describe('architecture: imports point downwards only', () => {
+  const files = sourceFiles(SRC);
+
+  it('finds the source tree', () => {
+    expect(files.length).to.be.greaterThan(50);
+  });
+
+  for (const [layer, allowed] of Object.entries(ALLOWED)) {
+    it(`src/${layer} imports only ${allowed.length > 0 ? allowed.join(', ') : 'itself'} (and Node/npm modules)`, () => {
+      const violations: string[] = [];
+      for (const file of files.filter((f) => layerOf(f) === layer)) {
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+'(\.[^']+)'/gm)) {
+          const target = layerOf(path.resolve(path.dirname(file), match[1] as string));
+          if (target !== layer && !allowed.includes(target)) {
+            violations.push(`${path.relative(SRC, file)} imports ${match[1]}`);
+          }
+        }
+      }
+      expect(violations).to.deep.equal([]);
+    });
+  }
+
+  it('plugins do not import each other', () => {
+    const violations: string[] = [];
+    for (const file of files.filter((f) => layerOf(f) === 'plugins')) {
+      const plugin = path.relative(path.join(SRC, 'plugins'), file).split(path.sep)[0];
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/from\s+'(\.[^']+)'/g)) {
+        const resolved = path.relative(
+          path.join(SRC, 'plugins'),
+          path.resolve(path.dirname(file), match[1] as string),
+        );
+        const target = resolved.split(path.sep)[0];
+        if (!resolved.startsWith('..') && target !== plugin)
+          violations.push(`${path.relative(SRC, file)} imports ${match[1]}`);
+      }
+    }
+    expect(violations).to.deep.equal([]);
+  });
+});
