@@ -10,6 +10,7 @@ import { expect } from 'chai';
 
 import * as net from 'node:net';
 
+import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
 import { FrameRelay, HdlcDecoder, hdlcEncode } from './frame-relay';
 import {
   EventedProcess,
@@ -18,9 +19,7 @@ import {
   InteropEvent,
   PeerInterfaceKind,
   ProcessExit,
-  PythonRns,
   ServerPeer,
-  findPythonRns,
   hubKindsToTest,
   startBackboneServerPeer,
   startClientPeer,
