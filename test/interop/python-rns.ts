@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { freePort } from '../helpers/free-port';
 import { PythonRns } from '../helpers/python-rns-locator';
 import { FrameRelay } from './frame-relay';
 
@@ -472,19 +473,6 @@ async function startRnsNetHub(readyTimeoutMs: number): Promise<Hub> {
       removeDir();
     },
   };
-}
-
-/** A port on 127.0.0.1 that was free a moment ago (bind to 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { freePort } from '../../helpers/free-port';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
@@ -7,7 +8,6 @@ import {
   RecordingLogger,
   clientConfig,
   clientRuntime,
-  refusedPort,
   startContext,
 } from '../../unit/plugins/backbone/client/client-fixtures';
 import { findPythonRns, PythonRns } from '../../helpers/python-rns-locator';
@@ -53,7 +53,7 @@ describe('Backbone client against a Python RNS BackboneInterface server', functi
   });
 
   it('is accepted, receives an announce intact and delivers a frame back', async () => {
-    const port = await refusedPort();
+    const port = await freePort();
     python = startPythonNode(
       rns!,
       [

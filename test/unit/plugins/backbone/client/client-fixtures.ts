@@ -299,15 +299,6 @@ export function readBytes(socket: net.Socket, length: number, timeoutMs = EVENT_
   });
 }
 
-/** A free loopback port with nothing listening on it (connects are refused). */
-export async function refusedPort(): Promise<number> {
-  const server = new LoopbackServer();
-  await server.listen(0);
-  const port = server.port;
-  await server.close();
-  return port;
-}
-
 /** A packet of `length` bytes: 0, 1, 2, ... (mod 256). */
 export function packet(length: number, seed = 0): Buffer {
   const out = Buffer.alloc(length);
