@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import { freePort } from '../../helpers/free-port';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
@@ -6,7 +7,6 @@ import { startBackboneClient } from '../../../src/plugins/backbone/client/backbo
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
   LoopbackServer,
-  RecordingEventSink,
   RecordingLogger,
   clientConfig,
   clientRuntime,

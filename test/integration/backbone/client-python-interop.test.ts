@@ -1,10 +1,10 @@
 import { expect } from 'chai';
+import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import { freePort } from '../../helpers/free-port';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
-  RecordingEventSink,
   RecordingLogger,
   clientConfig,
   clientRuntime,

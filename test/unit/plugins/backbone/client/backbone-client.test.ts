@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingEventSink } from '../../../../helpers/recording-event-sink';
 import { freePort } from '../../../../helpers/free-port';
 import * as net from 'node:net';
 import * as sinon from 'sinon';
@@ -12,7 +13,6 @@ import { StartedSingleInterface } from '../../../../../src/registry/interface-fa
 import {
   LoopbackServer,
   RecordingClock,
-  RecordingEventSink,
   RecordingLogger,
   clientConfig,
   clientRuntime,

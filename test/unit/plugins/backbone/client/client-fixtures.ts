@@ -1,9 +1,9 @@
-// Fixtures for the Backbone client tests: a recording event sink, a clock that records timers
-// and fires them on demand, a recording logger and a loopback server that can restart.
+// Fixtures for the Backbone client tests: a clock that records timers and fires them on demand,
+// a recording logger and a loopback server that can restart. The event sink is the shared
+// test/helpers/recording-event-sink.ts.
 import * as net from 'node:net';
 import { Clock, Timer } from '../../../../../src/core/clock';
 import { EventSink } from '../../../../../src/core/event-sink';
-import { InterfaceEvent, InterfaceEventType } from '../../../../../src/core/events';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { LogFields, Logger } from '../../../../../src/core/logger';
@@ -42,49 +42,6 @@ const realClearTimeout = globalThis.clearTimeout;
 /** Waits for the next turn of the event loop (real I/O included). */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** An EventSink that records every event and lets a test await the next one of a type. */
-export class RecordingEventSink implements EventSink {
-  readonly events: InterfaceEvent[] = [];
-  closed = false;
-  private readonly waiters = new Set<(event: InterfaceEvent) => void>();
-  private cursor = 0;
-
-  send(event: InterfaceEvent): boolean {
-    if (this.closed) return false;
-    this.events.push(event);
-    for (const waiter of [...this.waiters]) waiter(event);
-    return true;
-  }
-
-  /** Event types recorded so far, in order. */
-  types(): InterfaceEventType[] {
-    return this.events.map((e) => e.type);
-  }
-
-  /**
-   * The next event of `type` not yet consumed by an earlier `next` (events are consumed in
-   * order, so one already recorded is returned at once).
-   */
-  next<T extends InterfaceEventType>(
-    type: T,
-    timeoutMs = EVENT_WAIT_MS,
-  ): Promise<Extract<InterfaceEvent, { type: T }>> {
-    type E = Extract<InterfaceEvent, { type: T }>;
-    while (this.cursor < this.events.length) {
-      const event = this.events[this.cursor++];
-      if (event.type === type) return Promise.resolve(event as E);
-    }
-    return bounded<E>(`event ${type}`, timeoutMs, (done) => {
-      const waiter = (event: InterfaceEvent): void => {
-        this.cursor = this.events.length;
-        if (event.type === type) done(event as E);
-      };
-      this.waiters.add(waiter);
-      return () => this.waiters.delete(waiter);
-    });
-  }
 }
 
 /** One timer scheduled on a {@link RecordingClock}. */
