@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
 import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import { freePort } from '../../helpers/free-port';
 import * as sinon from 'sinon';
@@ -7,7 +8,6 @@ import { startBackboneClient } from '../../../src/plugins/backbone/client/backbo
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
   LoopbackServer,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
 import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import net from 'node:net';
 import * as sinon from 'sinon';
@@ -7,7 +8,6 @@ import { frame } from '../../../src/core/hdlc';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import {
   LoopbackServer,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../../../helpers/recording-logger';
 import { RecordingEventSink } from '../../../../helpers/recording-event-sink';
 import { freePort } from '../../../../helpers/free-port';
 import * as net from 'node:net';
@@ -13,7 +14,6 @@ import { StartedSingleInterface } from '../../../../../src/registry/interface-fa
 import {
   LoopbackServer,
   RecordingClock,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,

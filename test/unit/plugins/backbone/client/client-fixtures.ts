@@ -1,12 +1,12 @@
-// Fixtures for the Backbone client tests: a clock that records timers and fires them on demand,
-// a recording logger and a loopback server that can restart. The event sink is the shared
-// test/helpers/recording-event-sink.ts.
+// Fixtures for the Backbone client tests: a clock that records timers and fires them on demand
+// and a loopback server that can restart. The event sink and the logger are the shared ones in
+// test/helpers.
 import * as net from 'node:net';
 import { Clock, Timer } from '../../../../../src/core/clock';
 import { EventSink } from '../../../../../src/core/event-sink';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
-import { LogFields, Logger } from '../../../../../src/core/logger';
+import { Logger } from '../../../../../src/core/logger';
 import {
   BackboneClientConfig,
   BackboneClientRuntime,
@@ -96,57 +96,6 @@ export class RecordingClock implements Clock {
       this.waiters.add(waiter);
       return () => this.waiters.delete(waiter);
     });
-  }
-}
-
-/** One recorded log line. */
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-}
-
-/** A Logger that keeps every line. */
-export class RecordingLogger implements Logger {
-  readonly lines: LogLine[] = [];
-  private readonly waiters = new Set<(line: LogLine) => void>();
-
-  debug(message: string, _fields?: LogFields): void {
-    this.add({ level: 'debug', message });
-  }
-  info(message: string, _fields?: LogFields): void {
-    this.add({ level: 'info', message });
-  }
-  warn(message: string, _fields?: LogFields): void {
-    this.add({ level: 'warn', message });
-  }
-  error(message: string, _fields?: LogFields): void {
-    this.add({ level: 'error', message });
-  }
-  child(): Logger {
-    return this;
-  }
-
-  /** Messages of one level. */
-  messages(level: LogLine['level']): string[] {
-    return this.lines.filter((l) => l.level === level).map((l) => l.message);
-  }
-
-  /** The first line (already logged or coming) whose message contains `text`. */
-  waitFor(text: string, timeoutMs = EVENT_WAIT_MS): Promise<LogLine> {
-    const found = this.lines.find((l) => l.message.includes(text));
-    if (found !== undefined) return Promise.resolve(found);
-    return bounded<LogLine>(`log line '${text}'`, timeoutMs, (done) => {
-      const waiter = (line: LogLine): void => {
-        if (line.message.includes(text)) done(line);
-      };
-      this.waiters.add(waiter);
-      return () => this.waiters.delete(waiter);
-    });
-  }
-
-  private add(line: LogLine): void {
-    this.lines.push(line);
-    for (const waiter of [...this.waiters]) waiter(line);
   }
 }
 
