@@ -14,6 +14,7 @@ export class SequentialIdAllocator implements DynamicIdAllocator {
     this.nextId = first;
   }
 
+  /** The next id: one more than the last, never reused. */
   next(): InterfaceId {
     return this.nextId++;
   }

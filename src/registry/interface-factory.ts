@@ -34,6 +34,7 @@ export interface StartContext {
 
 /** Stops a started interface: closes its sockets. Idempotent; resolves when all are closed. */
 export interface StopControl {
+  /** Closes the interface's sockets and timers; see {@link StopControl}. */
   stop(): Promise<void>;
 }
 
@@ -42,8 +43,11 @@ export interface StopControl {
  * sends `InterfaceUp(id)` when it is connected and `InterfaceDown(id)` when it is not.
  */
 export interface StartedSingleInterface extends StopControl {
+  /** Discriminant of {@link StartedInterface}. */
   readonly kind: 'single';
+  /** The configured id it was started with (the launcher checks they match). */
   readonly id: InterfaceId;
+  /** Its description, for the driver's interface table. */
   readonly info: InterfaceInfo;
   /** The writer to use while online (a reconnect may replace it through InterfaceUp). */
   readonly writer: Writer;
@@ -51,6 +55,7 @@ export interface StartedSingleInterface extends StopControl {
 
 /** A listener: nothing is registered now; peers arrive as `InterfaceUp(id, writer, info)`. */
 export interface StartedListener extends StopControl {
+  /** Discriminant of {@link StartedInterface}. */
   readonly kind: 'listener';
 }
 

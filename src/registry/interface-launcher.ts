@@ -29,11 +29,17 @@ export interface InterfaceSection {
 
 /** What {@link launchInterface} needs. */
 export interface LaunchArgs {
+  /** Where the section's `type` is looked up. */
   readonly registry: InterfaceRegistry;
+  /** The driver the started interface is attached to and sends its events into. */
   readonly driver: HostDriver;
+  /** The parsed config section to start. */
   readonly section: InterfaceSection;
+  /** Ids for dynamic (per-peer) interfaces; one allocator shared by every listener. */
   readonly dynamicIds: DynamicIdAllocator;
+  /** Time source handed to the interface. */
   readonly clock: Clock;
+  /** Parent logger; the interface gets a child bound to its name. */
   readonly logger: Logger;
 }
 

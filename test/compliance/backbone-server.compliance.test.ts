@@ -1,20 +1,8 @@
-import { createServer } from 'node:net';
 import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
 import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
+import { freePort } from '../helpers/free-port';
 import { dialHdlcPeer } from './hdlc-socket-peer';
 import { interfacePluginCompliance } from './interface-plugin.suite';
-
-/** A loopback port that was free a moment ago (config ports must be 1..65535, so not 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interfacePluginCompliance<BackboneConfig>('BackboneInterface (server mode)', async () => {
   const port = await freePort();

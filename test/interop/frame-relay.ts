@@ -5,63 +5,14 @@
  * semantics the rns-net node implements, in its simplest form, and it records every frame so
  * tests can state wire facts (frame sizes, packet types and contexts, byte-identical repeats).
  *
- * Test-only code: no write-stall handling, no limits beyond a decode-buffer cap.
+ * Test-only code: no write-stall handling, no limits beyond the decoder's bounds. It frames with
+ * the project's HDLC codec (src/core/hdlc), which drops frames of 19 bytes or less as Python's
+ * receive loop does; the codec itself is checked against Python's by
+ * test/unit/core/hdlc/hdlc-python-interop.test.ts, so an independent copy here would add nothing.
  */
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
-
-/** HDLC flag byte that opens and closes every frame. */
-const FLAG = 0x7e;
-/** HDLC escape byte; the escaped byte follows, XORed with ESC_MASK. */
-const ESC = 0x7d;
-/** XOR mask applied to escaped bytes. */
-const ESC_MASK = 0x20;
-/** Reticulum's largest hardware MTU (BackboneInterface): bounds the decode buffer. */
-const MAX_FRAME = 1024 * 1024;
-
-/** Wraps one packet in HDLC framing (escape ESC first, then FLAG, as Reticulum does). */
-export function hdlcEncode(packet: Uint8Array): Buffer {
-  const out: number[] = [FLAG];
-  for (const byte of packet) {
-    if (byte === ESC || byte === FLAG) out.push(ESC, byte ^ ESC_MASK);
-    else out.push(byte);
-  }
-  out.push(FLAG);
-  return Buffer.from(out);
-}
-
-/**
- * Incremental HDLC decoder for one TCP stream: feed it chunks, get whole packets. Bytes before
- * the first FLAG are discarded; empty frames (two FLAGs in a row) are skipped.
- */
-export class HdlcDecoder {
-  private current: number[] | undefined;
-  private escaped = false;
-
-  /** Decodes one chunk of the stream; returns the packets it completed. */
-  push(chunk: Uint8Array): Buffer[] {
-    const packets: Buffer[] = [];
-    for (const byte of chunk) {
-      if (byte === FLAG) {
-        if (this.current && this.current.length > 0) packets.push(Buffer.from(this.current));
-        this.current = [];
-        this.escaped = false;
-      } else if (this.current) {
-        if (this.escaped) {
-          this.current.push(byte ^ ESC_MASK);
-          this.escaped = false;
-        } else if (byte === ESC) {
-          this.escaped = true;
-        } else {
-          this.current.push(byte);
-        }
-        // A frame that never closes must not grow without bound.
-        if (this.current.length > MAX_FRAME) this.current = undefined;
-      }
-    }
-    return packets;
-  }
-}
+import { frame, HdlcDecoder } from '../../src/core/hdlc';
 
 /** What the relay saw of one frame (the packet inside the HDLC framing). */
 export interface RelayedFrame {
@@ -143,7 +94,7 @@ export class FrameRelay {
     this.sockets.set(connection.id, socket);
     const decoder = new HdlcDecoder();
     socket.on('data', (chunk: Buffer) => {
-      for (const packet of decoder.push(chunk)) this.relay(connection, packet);
+      decoder.push(chunk, (packet) => this.relay(connection, packet));
     });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(connection.id));
@@ -154,7 +105,7 @@ export class FrameRelay {
     connection.frames += 1;
     connection.firstFrameAtMs ??= atMs;
     this.frames.push(describeFrame(connection.id, atMs, packet));
-    const framed = hdlcEncode(packet);
+    const framed = frame(packet);
     for (const [id, socket] of this.sockets) {
       if (id !== connection.id && !socket.destroyed) socket.write(framed);
     }

@@ -10,7 +10,9 @@ import { expect } from 'chai';
 
 import * as net from 'node:net';
 
-import { FrameRelay, HdlcDecoder, hdlcEncode } from './frame-relay';
+import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
+import { frame, HdlcDecoder } from '../../src/core/hdlc';
+import { FrameRelay } from './frame-relay';
 import {
   EventedProcess,
   Hub,
@@ -18,9 +20,7 @@ import {
   InteropEvent,
   PeerInterfaceKind,
   ProcessExit,
-  PythonRns,
   ServerPeer,
-  findPythonRns,
   hubKindsToTest,
   startBackboneServerPeer,
   startClientPeer,
@@ -303,7 +303,7 @@ describe('Python RNS BackboneInterface server peer', function () {
       sockets.push(socket);
       const packets: Buffer[] = [];
       const decoder = new HdlcDecoder();
-      socket.on('data', (chunk: Buffer) => packets.push(...decoder.push(chunk)));
+      socket.on('data', (chunk: Buffer) => decoder.push(chunk, (packet) => packets.push(packet)));
       socket.once('error', reject);
       socket.once('connect', () => resolve({ socket, packets, decoder }));
     });
@@ -317,9 +317,9 @@ describe('Python RNS BackboneInterface server peer', function () {
     const announce = await new Promise<Buffer>((resolve) => {
       const decoder = new HdlcDecoder();
       socket.on('data', (chunk: Buffer) => {
-        for (const packet of decoder.push(chunk)) {
+        decoder.push(chunk, (packet) => {
           if ((packet[0]! & 0x03) === 0x01) resolve(packet);
-        }
+        });
       });
     });
     // HEADER_1 announce: flags, hops, 16-byte destination hash, context, then the public keys.
@@ -336,8 +336,8 @@ describe('Python RNS BackboneInterface server peer', function () {
     peers.push(a!, b!);
     const [toA, toB] = await Promise.all([connect(a!.port), connect(b!.port)]);
     // Relay every frame in both directions, as the rns-net node will between its interfaces.
-    toA.socket.on('data', () => toA.packets.splice(0).forEach((p) => toB.socket.write(hdlcEncode(p))));
-    toB.socket.on('data', () => toB.packets.splice(0).forEach((p) => toA.socket.write(hdlcEncode(p))));
+    toA.socket.on('data', () => toA.packets.splice(0).forEach((p) => toB.socket.write(frame(p))));
+    toB.socket.on('data', () => toB.packets.splice(0).forEach((p) => toA.socket.write(frame(p))));
     const [seenByA, seenByB] = await Promise.all([
       a!.process.waitFor('announce', 10_000, (event) => event.hash === b!.destinationHash),
       b!.process.waitFor('announce', 10_000, (event) => event.hash === a!.destinationHash),

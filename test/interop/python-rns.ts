@@ -1,6 +1,6 @@
 /**
- * Helpers for the interoperability tests against real Python Reticulum (RNS): locating an RNS
- * installation, spawning the harness scripts in `test/interop/py` (one Python RNS instance each,
+ * Helpers for the interoperability tests against real Python Reticulum (RNS) (located by
+ * test/helpers/python-rns-locator.ts): spawning the harness scripts in `test/interop/py` (one Python RNS instance each,
  * reporting JSON-line events), and starting a hub the Python peers connect to, either a Python
  * transport node or this project's own node (`rns-net run`).
  *
@@ -14,19 +14,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { freePort } from '../helpers/free-port';
+import { PythonRns } from '../helpers/python-rns-locator';
 import { FrameRelay } from './frame-relay';
-
-/** A Python interpreter that can `import RNS`, and the environment that makes it so. */
-export interface PythonRns {
-  /** The interpreter to run (`python3` unless `RNS_PYTHON` names another). */
-  python: string;
-  /** Process environment for the harness scripts (PYTHONPATH includes the RNS tree). */
-  env: NodeJS.ProcessEnv;
-  /** Where `RNS/__init__.py` was found, for messages. */
-  rnsModulePath: string;
-  /** `RNS.__version__` as reported by the library. */
-  version: string;
-}
 
 /** The repository root: the nearest ancestor holding package.json (works from src and dist). */
 export const REPO_ROOT: string = findRepoRoot(__dirname);
@@ -45,87 +35,6 @@ function findRepoRoot(start: string): string {
     dir = parent;
   }
   return dir;
-}
-
-let pythonRnsProbe: Promise<PythonRns | undefined> | undefined;
-
-/**
- * Locates Python RNS: `RNS_PYTHON_PATH` may point at an unpacked Reticulum source tree (the
- * directory holding `RNS/`, or the `RNS` package directory itself); otherwise an `RNS` the
- * interpreter can already import is used. `RNS_PYTHON` overrides the interpreter (default
- * `python3`). Resolves to undefined when nothing importable is found, so tests can skip.
- * The probe runs once per process.
- */
-export function findPythonRns(): Promise<PythonRns | undefined> {
-  pythonRnsProbe ??= probePythonRns();
-  return pythonRnsProbe;
-}
-
-async function probePythonRns(): Promise<PythonRns | undefined> {
-  const python = process.env.RNS_PYTHON ?? 'python3';
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  const configured = process.env.RNS_PYTHON_PATH;
-  if (configured) {
-    // Accept both the tree root and the package directory itself.
-    const root =
-      path.basename(path.resolve(configured)) === 'RNS' && existsSync(path.join(configured, '__init__.py'))
-        ? path.dirname(path.resolve(configured))
-        : path.resolve(configured);
-    env.PYTHONPATH = env.PYTHONPATH ? `${root}${path.delimiter}${env.PYTHONPATH}` : root;
-  }
-  const probe = await runToCompletion(
-    python,
-    ['-c', 'import json, RNS; print(json.dumps({"file": RNS.__file__, "version": RNS.__version__}))'],
-    env,
-    20_000,
-  );
-  if (probe.code !== 0) return undefined;
-  try {
-    const parsed = JSON.parse(probe.stdout.trim().split('\n').pop() ?? '') as {
-      file: string;
-      version: string;
-    };
-    return { python, env, rnsModulePath: parsed.file, version: parsed.version };
-  } catch {
-    return undefined;
-  }
-}
-
-interface Completed {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runToCompletion(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<Completed> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let child: ChildProcess;
-    try {
-      child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch {
-      resolve({ code: null, stdout, stderr });
-      return;
-    }
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // A missing interpreter surfaces as 'error' (ENOENT) and then no 'close' may follow.
-    child.on('error', () => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 /** One JSON line printed by a harness script. `event` names it; `t` is seconds since start. */
@@ -564,19 +473,6 @@ async function startRnsNetHub(readyTimeoutMs: number): Promise<Hub> {
       removeDir();
     },
   };
-}
-
-/** A port on 127.0.0.1 that was free a moment ago (bind to 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -79,7 +79,9 @@ export type ControlErrorCode =
 
 /** A failed request's error. */
 export interface ControlError {
+  /** What went wrong, for programs (the CLI prints it before the message). */
   readonly code: ControlErrorCode;
+  /** What went wrong, for people. */
   readonly message: string;
 }
 
@@ -92,7 +94,10 @@ export type ControlResponse = { readonly id: ControlRequestId } & ControlOutcome
 
 /** One request line. */
 export interface ControlRequest {
+  /** Chosen by the client; the response carries it back. */
   readonly id: ControlRequestId;
+  /** The operation (`status`, `peers.list`, `config.set`, ...); an unknown one is an error. */
   readonly method: string;
+  /** The operation's arguments; checked by the dispatcher, never trusted. */
   readonly params?: unknown;
 }

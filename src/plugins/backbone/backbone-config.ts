@@ -18,6 +18,7 @@ export interface BackboneServerRuntime {
 
 /** A parsed Backbone server section. */
 export interface BackboneServerConfig {
+  /** Discriminant: a section without `remote`/`target_host` is a server. */
   readonly mode: 'server';
   /** The section name. */
   readonly name: string;
@@ -50,6 +51,7 @@ export interface BackboneClientRuntime {
 
 /** A parsed Backbone client section. */
 export interface BackboneClientConfig {
+  /** Discriminant: a section with `remote` or `target_host` is a client. */
   readonly mode: 'client';
   /** The section name. */
   readonly name: string;

@@ -1,16 +1,10 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
 import { Socket } from 'node:net';
 import sinon from 'sinon';
 import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
 import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
-import {
-  admittedFrom,
-  attemptFrom,
-  ATTACKER_IP,
-  closedWithin,
-  entryOf,
-  recordingLogger,
-} from './support/abuse-test-support';
+import { admittedFrom, attemptFrom, ATTACKER_IP, closedWithin, entryOf } from './support/abuse-test-support';
 import { startTestServer, TestServer } from './support/backbone-test-server';
 
 const SEC = 1000;
@@ -56,7 +50,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
 
   it('repeated idle timeouts: none below the threshold, a penalty at it, refusal, expiry, escalation x2, cap, decay', async () => {
     clock = fakeTimers();
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     server = await startTestServer(
       { idleTimeoutMs: SEC },
       {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
 import { Socket } from 'node:net';
 import { Writer } from '../../../src/core/writer';
 import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
@@ -9,7 +10,6 @@ import {
   attemptFrom,
   closedWithin,
   entryOf,
-  recordingLogger,
   sequenced,
   sequenceReceiver,
   writeSequenced,
@@ -30,7 +30,7 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
   });
 
   it('blacklists a client reconnecting silently in a loop, then refuses it, while a well-behaved peer loses no frame', async () => {
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     server = await startTestServer(
       {},
       {

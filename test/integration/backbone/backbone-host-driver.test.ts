@@ -12,6 +12,7 @@ import { SequentialIdAllocator } from '../../../src/registry/dynamic-id-allocato
 import { launchInterface } from '../../../src/registry/interface-launcher';
 import { InterfaceRegistry } from '../../../src/registry/interface-registry';
 import { acceptHdlcPeer } from '../../compliance/hdlc-socket-peer';
+import { freePort } from '../../helpers/free-port';
 import { closed } from './support/backbone-test-server';
 
 /** Resolves once `condition` holds, checking after each event-loop turn (bounded in time). */
@@ -32,16 +33,6 @@ async function rawPeer(port: number): Promise<{ socket: Socket; packets: Buffer[
   socket.on('data', (chunk: Buffer) => decoder.push(chunk, (p) => packets.push(Buffer.from(p))));
   socket.on('error', () => undefined);
   return { socket, packets };
-}
-
-/** A loopback port that was free a moment ago (config ports must be 1..65535, so not 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 describe('BackboneInterface through the registry and the real HostDriver', () => {

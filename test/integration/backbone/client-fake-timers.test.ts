@@ -1,16 +1,16 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
+import { RecordingEventSink } from '../../helpers/recording-event-sink';
+import { freePort } from '../../helpers/free-port';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
   LoopbackServer,
-  RecordingEventSink,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,
-  refusedPort,
   startContext,
 } from '../../unit/plugins/backbone/client/client-fixtures';
 
@@ -62,7 +62,7 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
   });
 
   it('waits 100, 200 and 400 ms between attempts and gives up after max_reconnect_tries', async () => {
-    const port = await refusedPort();
+    const port = await freePort();
     const events = new RecordingEventSink();
     const logger = new RecordingLogger();
     const config = clientConfig(port);

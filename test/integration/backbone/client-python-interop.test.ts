@@ -1,19 +1,17 @@
 import { expect } from 'chai';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { RecordingLogger } from '../../helpers/recording-logger';
+import { RecordingEventSink } from '../../helpers/recording-event-sink';
+import { freePort } from '../../helpers/free-port';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
-  RecordingEventSink,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
-  refusedPort,
   startContext,
 } from '../../unit/plugins/backbone/client/client-fixtures';
+import { findPythonRns, PythonRns } from '../../helpers/python-rns-locator';
+import { lineFrom, PythonNode, startPythonNode } from './support/python-node';
 
 // A Python RNS node with a BackboneInterface server; it announces a destination once our client
 // is connected, then reports how many bytes it received from us.
@@ -37,95 +35,37 @@ print("RXB", peer.rxb, flush=True)
 time.sleep(30)
 `;
 
-/** PYTHONPATH for Python RNS: RNS_PYTHON_PATH, or '' when `import RNS` works as is, else null. */
-function locatePythonRns(): string | null {
-  const path = process.env.RNS_PYTHON_PATH ?? '';
-  const probe = spawnSync('python3', ['-c', 'import RNS'], {
-    env: { ...process.env, PYTHONPATH: path },
-    timeout: 10_000,
-  });
-  return probe.status === 0 ? path : null;
-}
-
-/** Resolves with the first stdout line of `child` that starts with `prefix`, bounded in time. */
-function lineFrom(child: ChildProcess, prefix: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(
-      () => finish(new Error(`no '${prefix}' from Python within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer): void => {
-      buffered += chunk.toString();
-      // Only complete lines: a line may arrive split across chunks.
-      const line = buffered
-        .split('\n')
-        .slice(0, -1)
-        .find((l) => l.startsWith(prefix));
-      if (line !== undefined) finish(undefined, line);
-    };
-    const onExit = (): void => finish(new Error(`Python exited before '${prefix}'`));
-    function finish(error: Error | undefined, line?: string): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error !== undefined) reject(error);
-      else resolve(line as string);
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
 describe('Backbone client against a Python RNS BackboneInterface server', function () {
   this.timeout(30_000);
-  let pythonPath: string | null = null;
-  let python: ChildProcess | undefined;
-  let configDir: string | undefined;
+  let rns: PythonRns | undefined;
+  let python: PythonNode | undefined;
   let client: StartedSingleInterface | undefined;
 
-  before(function () {
-    pythonPath = locatePythonRns();
+  before(async function () {
+    rns = await findPythonRns();
     // Optional external tool: skip cleanly without Python RNS (set RNS_PYTHON_PATH to run).
-    if (pythonPath === null) this.skip();
+    if (rns === undefined) this.skip();
   });
 
   afterEach(async () => {
     await client?.stop();
-    if (python !== undefined && python.exitCode === null) {
-      const exited = new Promise((resolve) => python?.once('exit', resolve));
-      python.kill();
-      await exited;
-    }
-    if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
+    await python?.stop();
   });
 
   it('is accepted, receives an announce intact and delivers a frame back', async () => {
-    const port = await refusedPort();
-    configDir = mkdtempSync(join(tmpdir(), 'rns-net-client-interop-'));
-    writeFileSync(
-      join(configDir, 'config'),
+    const port = await freePort();
+    python = startPythonNode(
+      rns!,
       [
-        '[reticulum]',
-        '  enable_transport = False',
-        '  share_instance = No',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
         '  [[Python Backbone]]',
         '    type = BackboneInterface',
         '    enabled = yes',
         '    listen_on = 127.0.0.1',
         `    port = ${port}`,
-        '',
-      ].join('\n'),
+      ],
+      PYTHON_NODE,
     );
-    writeFileSync(join(configDir, 'node.py'), PYTHON_NODE);
-    python = spawn('python3', [join(configDir, 'node.py'), configDir], {
-      env: { ...process.env, PYTHONPATH: pythonPath ?? '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await lineFrom(python, 'READY', 15_000);
+    await lineFrom(python.process, 'READY', 15_000);
 
     const events = new RecordingEventSink();
     const config = clientConfig(port);
@@ -141,7 +81,7 @@ describe('Backbone client against a Python RNS BackboneInterface server', functi
     expect(announce.data[1]).to.equal(0);
     expect(announce.data.length).to.be.greaterThan(19 + 64);
 
-    const received = lineFrom(python, 'RXB', 10_000);
+    const received = lineFrom(python.process, 'RXB', 10_000);
     expect(up.writer?.send(announce.data)).to.equal('accepted');
     expect(await received).to.equal(`RXB ${announce.data.length}`);
   });

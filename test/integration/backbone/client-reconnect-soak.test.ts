@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../helpers/recording-logger';
+import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import net from 'node:net';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
@@ -6,8 +8,6 @@ import { frame } from '../../../src/core/hdlc';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import {
   LoopbackServer,
-  RecordingEventSink,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writer } from '../../../src/core/writer';
+import { findPythonRns, PythonRns } from '../../helpers/python-rns-locator';
 import { startTestServer, TestServer } from './support/backbone-test-server';
+import { lineFrom, PythonNode, startPythonNode } from './support/python-node';
 
 // A Python RNS node with a TCPClientInterface and a BackboneInterface client, both pointed at our
 // server. Once both are online it announces a destination (sent on both), then reports the
@@ -32,81 +30,29 @@ print("RXB", tcp.rxb, bb.rxb, flush=True)
 time.sleep(30)
 `;
 
-/** PYTHONPATH for Python RNS: RNS_PYTHON_PATH, or '' when `import RNS` works as is, else null. */
-function locatePythonRns(): string | null {
-  const path = process.env.RNS_PYTHON_PATH ?? '';
-  const probe = spawnSync('python3', ['-c', 'import RNS'], {
-    env: { ...process.env, PYTHONPATH: path },
-    timeout: 10_000,
-  });
-  return probe.status === 0 ? path : null;
-}
-
-/** Resolves with the first complete stdout line of `child` starting with `prefix`, bounded in time. */
-function lineFrom(child: ChildProcess, prefix: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(
-      () => finish(new Error(`no '${prefix}' from Python within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer): void => {
-      buffered += chunk.toString();
-      const line = buffered
-        .split('\n')
-        .slice(0, -1)
-        .find((l) => l.startsWith(prefix));
-      if (line !== undefined) finish(undefined, line);
-    };
-    const onExit = (): void => finish(new Error(`Python exited before '${prefix}'`));
-    function finish(error: Error | undefined, line?: string): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error !== undefined) reject(error);
-      else resolve(line as string);
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
 describe('Backbone server with Python RNS TCPClientInterface and BackboneInterface clients', function () {
   this.timeout(40_000);
-  let pythonPath: string | null = null;
-  let python: ChildProcess | undefined;
-  let configDir: string | undefined;
+  let rns: PythonRns | undefined;
+  let python: PythonNode | undefined;
   let server: TestServer | undefined;
 
-  before(function () {
-    pythonPath = locatePythonRns();
+  before(async function () {
+    rns = await findPythonRns();
     // Optional external tool: skip cleanly without Python RNS (set RNS_PYTHON_PATH to run).
-    if (pythonPath === null) this.skip();
+    if (rns === undefined) this.skip();
   });
 
   afterEach(async () => {
-    if (python !== undefined && python.exitCode === null) {
-      const exited = new Promise((resolve) => python?.once('exit', resolve));
-      python.kill();
-      await exited;
-    }
+    await python?.stop();
     await server?.close();
-    if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
   });
 
   it('accepts both, receives their announces intact and delivers frames back', async () => {
     server = await startTestServer();
     const s = server;
-    configDir = mkdtempSync(join(tmpdir(), 'rns-net-server-interop-'));
-    writeFileSync(
-      join(configDir, 'config'),
+    python = startPythonNode(
+      rns!,
       [
-        '[reticulum]',
-        '  enable_transport = False',
-        '  share_instance = No',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
         '  [[Python TCP client]]',
         '    type = TCPClientInterface',
         '    enabled = yes',
@@ -117,15 +63,10 @@ describe('Backbone server with Python RNS TCPClientInterface and BackboneInterfa
         '    enabled = yes',
         '    remote = 127.0.0.1',
         `    port = ${s.port}`,
-        '',
-      ].join('\n'),
+      ],
+      PYTHON_NODE,
     );
-    writeFileSync(join(configDir, 'node.py'), PYTHON_NODE);
-    python = spawn('python3', [join(configDir, 'node.py'), configDir], {
-      env: { ...process.env, PYTHONPATH: pythonPath ?? '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await lineFrom(python, 'ONLINE', 20_000);
+    await lineFrom(python.process, 'ONLINE', 20_000);
     await s.sink.waitFor('InterfaceUp', () => s.sink.ofType('InterfaceUp').length === 2, 5000);
     const writers = new Map<number, Writer>(
       s.sink.ofType('InterfaceUp').map((e) => [e.id, e.writer as Writer]),
@@ -147,7 +88,7 @@ describe('Backbone server with Python RNS TCPClientInterface and BackboneInterfa
     const [first, second] = [...announces.values()];
     expect(Buffer.from(first!)).to.deep.equal(Buffer.from(second!));
 
-    const report = lineFrom(python, 'RXB', 15_000);
+    const report = lineFrom(python.process, 'RXB', 15_000);
     for (const [id, writer] of writers)
       expect(writer.send(announces.get(id) as Uint8Array)).to.equal('accepted');
     expect(await report).to.equal(`RXB ${first!.length} ${first!.length}`);

@@ -1,6 +1,5 @@
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -146,15 +145,6 @@ export class NodeProcess {
   private wake(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A config with one BackboneInterface server per given name and port on 127.0.0.1. */

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
-import { backboneServerConfig, builtCli, freePort, NodeProcess, rnsNet } from './cli-process';
+import { freePort } from '../../helpers/free-port';
+import { backboneServerConfig, builtCli, NodeProcess, rnsNet } from './cli-process';
 
 describe('rns-net CLI against a running node (child process)', function () {
   // The first test may build the CLI (tsc) when dist is missing or stale.

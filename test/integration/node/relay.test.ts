@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RnsNode } from '../../../src/node/rns-node';
-import { backboneServerConfig, freePort } from './cli-process';
+import { freePort } from '../../helpers/free-port';
+import { backboneServerConfig } from './cli-process';
 import { CONTEXT_KEEPALIVE, LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 
 describe('relaying through RnsNode (in-process, loopback TCP peers)', function () {

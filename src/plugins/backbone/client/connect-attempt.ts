@@ -7,7 +7,9 @@ export const CLIENT_KEEPALIVE_INITIAL_DELAY_MS = 5_000;
 
 /** Where and how to connect. */
 export interface ConnectTarget {
+  /** Host name or address of the remote backbone. */
   readonly host: string;
+  /** Its TCP port. */
   readonly port: number;
   /** Abort the attempt after this long; 0 leaves it to the OS. */
   readonly timeoutMs: number;

@@ -1,6 +1,5 @@
 import { connect, Socket } from 'node:net';
 import { frame, HdlcDecoder } from '../../../../src/core/hdlc';
-import { LogFields, Logger } from '../../../../src/core/logger';
 import { PeerStateEntry } from '../../../../src/core/peer-state';
 import { TestServer } from './backbone-test-server';
 
@@ -10,27 +9,6 @@ export const ATTACKER_IP = '127.0.0.2';
 /** Captured at load so waits stay bounded in real time while tests install sinon fake timers. */
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
-
-/** One captured log line. */
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly fields: LogFields | undefined;
-}
-
-/** A logger that records every line. */
-export function recordingLogger(): Logger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = {
-    lines,
-    debug: (message: string, fields?: LogFields) => void lines.push({ level: 'debug', message, fields }),
-    info: (message: string, fields?: LogFields) => void lines.push({ level: 'info', message, fields }),
-    warn: (message: string, fields?: LogFields) => void lines.push({ level: 'warn', message, fields }),
-    error: (message: string, fields?: LogFields) => void lines.push({ level: 'error', message, fields }),
-    child: () => logger,
-  };
-  return logger;
-}
 
 /** Opens a loopback connection from `localAddress` (resolves once connected); the caller destroys it. */
 export function connectFrom(port: number, localAddress: string): Promise<Socket> {

@@ -17,7 +17,7 @@ import {
   StartedBackboneServer,
 } from '../../../../src/plugins/backbone/server/backbone-server';
 import { DynamicIdAllocator, StartContext } from '../../../../src/registry/interface-factory';
-import { RecordingEventSink } from './recording-event-sink';
+import { RecordingEventSink } from '../../../helpers/recording-event-sink';
 
 /** A started server with its fake driver, for one test. */
 export interface TestServer {

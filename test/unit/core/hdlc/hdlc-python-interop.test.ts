@@ -1,13 +1,14 @@
 /**
  * Cross-checks the codec against the real Python RNS code on random inputs: Python frames
  * random packets, and Python's `BackboneClientInterface.receive` decodes random chunked streams.
- * Needs Python RNS: set RNS_PYTHON_PATH to the directory holding the `RNS` package (or have
+ * Needs Python RNS (found by test/helpers/python-rns-locator.ts: set RNS_PYTHON_PATH, or have
  * `RNS` importable); the suite skips cleanly otherwise.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { frame, HdlcDecoder } from '../../../../src/core/hdlc';
+import { findPythonRns, PythonRns } from '../../../helpers/python-rns-locator';
 import { garbageWithoutFlag, hdlcBytes, packet, splitAt } from './hdlc-test-support';
 
 // Subclass that bypasses the socket setup of __init__ and records what receive() delivers.
@@ -37,17 +38,10 @@ interface ProbeReply {
   decoded: Array<{ frames: string[]; invalid: number }>;
 }
 
-function pythonEnv(): NodeJS.ProcessEnv {
-  const extra = process.env.RNS_PYTHON_PATH;
-  if (!extra) return process.env;
-  const current = process.env.PYTHONPATH;
-  return { ...process.env, PYTHONPATH: current ? `${extra}:${current}` : extra };
-}
-
-function runProbe(request: unknown): ProbeReply {
-  const result = spawnSync('python3', ['-c', PYTHON_PROBE], {
+function runProbe(rns: PythonRns, request: unknown): ProbeReply {
+  const result = spawnSync(rns.python, ['-c', PYTHON_PROBE], {
     input: JSON.stringify(request),
-    env: pythonEnv(),
+    env: rns.env,
     encoding: 'utf8',
     timeout: 20_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -59,12 +53,12 @@ function runProbe(request: unknown): ProbeReply {
 describe('hdlc interop with Python RNS', function () {
   this.timeout(30_000);
 
-  before(function () {
-    const probe = spawnSync('python3', ['-c', 'import RNS.Interfaces.BackboneInterface'], {
-      env: pythonEnv(),
-      timeout: 20_000,
-    });
-    if (probe.status !== 0) this.skip();
+  let rns: PythonRns | undefined;
+
+  before(async function () {
+    rns = await findPythonRns();
+    // Optional external tool: skip cleanly without Python RNS (set RNS_PYTHON_PATH to run).
+    if (rns === undefined) this.skip();
   });
 
   it('frames random packets exactly like Python and decodes chunked streams like receive()', () => {
@@ -87,7 +81,7 @@ describe('hdlc interop with Python RNS', function () {
       });
     const streams = fc.sample(streamArb, { numRuns: 300 });
 
-    const reply = runProbe({
+    const reply = runProbe(rns!, {
       hwMtu,
       packets: packets.map((p) => p.toString('hex')),
       streams: streams.map((chunks) => chunks.map((c) => c.toString('hex'))),

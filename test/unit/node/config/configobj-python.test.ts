@@ -1,6 +1,6 @@
 // Cross-checks the parser against Python RNS's own ConfigObj: the same texts must give the same
-// tree, or both must reject them. Needs Python RNS: set RNS_PYTHON_PATH to the directory that
-// holds the `RNS` package (or make `RNS` importable); the suite skips cleanly without it.
+// tree, or both must reject them. Needs Python RNS (found by test/helpers/python-rns-locator.ts:
+// set RNS_PYTHON_PATH, or make `RNS` importable); the suite skips cleanly without it.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -11,9 +11,8 @@ import { parseConfigObj } from '../../../../src/node/config/configobj-parser';
 import { writeConfigObj } from '../../../../src/node/config/configobj-writer';
 import { DEFAULT_CONFIG_TEXT } from '../../../../src/node/config/default-config';
 import { parseNodeConfig } from '../../../../src/node/config/node-config';
+import { findPythonRns, PythonRns } from '../../../helpers/python-rns-locator';
 import { shapeArb, shapeOf, toSection, type Shape } from './config-shapes';
-
-const PYTHON = process.env.RNS_PYTHON ?? 'python3';
 
 // Parses each text with Python RNS's vendored ConfigObj (interpolation off: rns-net does not
 // interpolate) and prints the trees, or the error, as JSON. It also returns Python RNS's
@@ -43,13 +42,6 @@ print(json.dumps({"results": results, "example": example, "exampleTree": shape(p
 
 type PythonResult = { tree: Shape } | { error: string };
 
-function pythonEnv(): NodeJS.ProcessEnv {
-  const extra = process.env.RNS_PYTHON_PATH;
-  if (extra === undefined) return process.env;
-  const path = process.env.PYTHONPATH;
-  return { ...process.env, PYTHONPATH: path ? `${extra}:${path}` : extra };
-}
-
 interface PythonRun {
   results: PythonResult[];
   example: string;
@@ -57,10 +49,10 @@ interface PythonRun {
   exampleStarted: string[];
 }
 
-function runPython(texts: string[]): PythonRun {
-  const run = spawnSync(PYTHON, ['-c', SCRIPT], {
+function runPython(rns: PythonRns, texts: string[]): PythonRun {
+  const run = spawnSync(rns.python, ['-c', SCRIPT], {
     input: JSON.stringify(texts),
-    env: pythonEnv(),
+    env: rns.env,
     encoding: 'utf8',
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -124,13 +116,11 @@ describe('ConfigObj parser against Python RNS ConfigObj', function () {
   const generatedTexts = generated.map((shape) => writeConfigObj(toSection('', 0, shape)));
   let python: PythonRun;
 
-  before(function () {
-    const probe = spawnSync(PYTHON, ['-c', 'import RNS.vendor.configobj, RNS.Utilities.rnsd'], {
-      env: pythonEnv(),
-      timeout: 30_000,
-    });
-    if (probe.status !== 0) this.skip();
-    python = runPython([...VALID, ...INVALID, ...generatedTexts]);
+  before(async function () {
+    const rns = await findPythonRns();
+    // Optional external tool: skip cleanly without Python RNS (set RNS_PYTHON_PATH to run).
+    if (rns === undefined) this.skip();
+    python = runPython(rns, [...VALID, ...INVALID, ...generatedTexts]);
   });
 
   it('builds the same tree for every supported construct and rejects the same errors', () => {

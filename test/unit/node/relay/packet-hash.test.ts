@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { PacketKeyHasher, hasIfacFlag, packetContext, packetHash } from '../../../../src/node/relay';
+import { findPythonRns, PythonRns } from '../../../helpers/python-rns-locator';
 import { PYTHON_PACKET_HASH_VECTORS } from './python-packet-hash-vectors';
 
 function hex(value: string): Buffer {
@@ -103,17 +103,9 @@ describe('relay packet hash', () => {
   });
 });
 
-/** Where Python RNS is importable from: RNS_PYTHON_PATH, else whatever python3 finds. */
-function pythonPath(): string | undefined {
-  return process.env.RNS_PYTHON_PATH;
-}
-
-function runPython(script: string): Promise<string> {
-  const env = { ...process.env };
-  const extra = pythonPath();
-  if (extra) env.PYTHONPATH = extra + (env.PYTHONPATH ? path.delimiter + env.PYTHONPATH : '');
+function runPython(rns: PythonRns, script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('python3', [script], { env, timeout: 8000 }, (error, stdout) =>
+    execFile(rns.python, [script], { env: rns.env, timeout: 8000 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     );
   });
@@ -124,14 +116,10 @@ describe('relay packet hash against live Python RNS', function () {
   let output = '';
 
   before(async function () {
-    const extra = pythonPath();
-    if (extra !== undefined && !existsSync(path.join(extra, 'RNS'))) this.skip();
-    try {
-      output = await runPython(script);
-    } catch {
-      // Python or RNS absent: an optional external tool.
-      this.skip();
-    }
+    const rns = await findPythonRns();
+    // Optional external tool: skip cleanly without Python RNS (set RNS_PYTHON_PATH to run).
+    if (rns === undefined) this.skip();
+    output = await runPython(rns, script);
   });
 
   it('hashes freshly built Python packets (new randomness each run) the same way', () => {

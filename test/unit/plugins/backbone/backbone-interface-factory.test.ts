@@ -12,7 +12,7 @@ import {
   StartContext,
 } from '../../../../src/registry/interface-factory';
 import { INTERFACE_FACTORY } from '../../../../src/registry/tokens';
-import { RecordingEventSink } from '../../../integration/backbone/support/recording-event-sink';
+import { RecordingEventSink } from '../../../helpers/recording-event-sink';
 
 function context(sink = new RecordingEventSink()): StartContext {
   let next = 10_000;

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { RecordingLogger } from '../../../../helpers/recording-logger';
+import { RecordingEventSink } from '../../../../helpers/recording-event-sink';
+import { freePort } from '../../../../helpers/free-port';
 import * as net from 'node:net';
 import * as sinon from 'sinon';
 import { frame } from '../../../../../src/core/hdlc';
@@ -11,14 +14,11 @@ import { StartedSingleInterface } from '../../../../../src/registry/interface-fa
 import {
   LoopbackServer,
   RecordingClock,
-  RecordingEventSink,
-  RecordingLogger,
   clientConfig,
   clientRuntime,
   nextTurn,
   packet,
   readBytes,
-  refusedPort,
   startContext,
 } from './client-fixtures';
 
@@ -235,7 +235,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     });
 
     it('retries a failed first connect in the background, without InterfaceDown', async () => {
-      const port = await refusedPort();
+      const port = await freePort();
       const { client } = await start(port);
       await logger.waitFor('failed');
       expect(logger.messages('warn')[0]).to.match(
@@ -255,7 +255,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     });
 
     it('backs off x2 per failed attempt, capped at 2^6, jittered by the injected random', async () => {
-      const port = await refusedPort();
+      const port = await freePort();
       const draws = [0, 0.999, 0.5];
       let n = 0;
       await start(port, { reconnectWaitMs: 1000 }, () => draws[n++ % draws.length]);
@@ -291,7 +291,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     });
 
     it('applies a live max_reconnect_tries lowered during a wait when the wait ends', async () => {
-      const port = await refusedPort();
+      const port = await freePort();
       const { runtime } = await start(port);
       const timer = await reconnectTimer();
       clock.fire(timer);
@@ -320,7 +320,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     });
 
     it('applies live runtime changes on the next attempt (handle -> runtime -> client)', async () => {
-      const port = await refusedPort();
+      const port = await freePort();
       const config = clientConfig(port);
       const runtime = clientRuntime(config);
       const handle = createClientRuntimeHandle(config, runtime);

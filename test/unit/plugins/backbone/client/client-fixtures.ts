@@ -1,12 +1,12 @@
-// Fixtures for the Backbone client tests: a recording event sink, a clock that records timers
-// and fires them on demand, a recording logger and a loopback server that can restart.
+// Fixtures for the Backbone client tests: a clock that records timers and fires them on demand
+// and a loopback server that can restart. The event sink and the logger are the shared ones in
+// test/helpers.
 import * as net from 'node:net';
 import { Clock, Timer } from '../../../../../src/core/clock';
 import { EventSink } from '../../../../../src/core/event-sink';
-import { InterfaceEvent, InterfaceEventType } from '../../../../../src/core/events';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
-import { LogFields, Logger } from '../../../../../src/core/logger';
+import { Logger } from '../../../../../src/core/logger';
 import {
   BackboneClientConfig,
   BackboneClientRuntime,
@@ -42,49 +42,6 @@ const realClearTimeout = globalThis.clearTimeout;
 /** Waits for the next turn of the event loop (real I/O included). */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** An EventSink that records every event and lets a test await the next one of a type. */
-export class RecordingEventSink implements EventSink {
-  readonly events: InterfaceEvent[] = [];
-  closed = false;
-  private readonly waiters = new Set<(event: InterfaceEvent) => void>();
-  private cursor = 0;
-
-  send(event: InterfaceEvent): boolean {
-    if (this.closed) return false;
-    this.events.push(event);
-    for (const waiter of [...this.waiters]) waiter(event);
-    return true;
-  }
-
-  /** Event types recorded so far, in order. */
-  types(): InterfaceEventType[] {
-    return this.events.map((e) => e.type);
-  }
-
-  /**
-   * The next event of `type` not yet consumed by an earlier `next` (events are consumed in
-   * order, so one already recorded is returned at once).
-   */
-  next<T extends InterfaceEventType>(
-    type: T,
-    timeoutMs = EVENT_WAIT_MS,
-  ): Promise<Extract<InterfaceEvent, { type: T }>> {
-    type E = Extract<InterfaceEvent, { type: T }>;
-    while (this.cursor < this.events.length) {
-      const event = this.events[this.cursor++];
-      if (event.type === type) return Promise.resolve(event as E);
-    }
-    return bounded<E>(`event ${type}`, timeoutMs, (done) => {
-      const waiter = (event: InterfaceEvent): void => {
-        this.cursor = this.events.length;
-        if (event.type === type) done(event as E);
-      };
-      this.waiters.add(waiter);
-      return () => this.waiters.delete(waiter);
-    });
-  }
 }
 
 /** One timer scheduled on a {@link RecordingClock}. */
@@ -139,57 +96,6 @@ export class RecordingClock implements Clock {
       this.waiters.add(waiter);
       return () => this.waiters.delete(waiter);
     });
-  }
-}
-
-/** One recorded log line. */
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-}
-
-/** A Logger that keeps every line. */
-export class RecordingLogger implements Logger {
-  readonly lines: LogLine[] = [];
-  private readonly waiters = new Set<(line: LogLine) => void>();
-
-  debug(message: string, _fields?: LogFields): void {
-    this.add({ level: 'debug', message });
-  }
-  info(message: string, _fields?: LogFields): void {
-    this.add({ level: 'info', message });
-  }
-  warn(message: string, _fields?: LogFields): void {
-    this.add({ level: 'warn', message });
-  }
-  error(message: string, _fields?: LogFields): void {
-    this.add({ level: 'error', message });
-  }
-  child(): Logger {
-    return this;
-  }
-
-  /** Messages of one level. */
-  messages(level: LogLine['level']): string[] {
-    return this.lines.filter((l) => l.level === level).map((l) => l.message);
-  }
-
-  /** The first line (already logged or coming) whose message contains `text`. */
-  waitFor(text: string, timeoutMs = EVENT_WAIT_MS): Promise<LogLine> {
-    const found = this.lines.find((l) => l.message.includes(text));
-    if (found !== undefined) return Promise.resolve(found);
-    return bounded<LogLine>(`log line '${text}'`, timeoutMs, (done) => {
-      const waiter = (line: LogLine): void => {
-        if (line.message.includes(text)) done(line);
-      };
-      this.waiters.add(waiter);
-      return () => this.waiters.delete(waiter);
-    });
-  }
-
-  private add(line: LogLine): void {
-    this.lines.push(line);
-    for (const waiter of [...this.waiters]) waiter(line);
   }
 }
 
@@ -297,15 +203,6 @@ export function readBytes(socket: net.Socket, length: number, timeoutMs = EVENT_
     socket.on('data', onData);
     return () => socket.off('data', onData);
   });
-}
-
-/** A free loopback port with nothing listening on it (connects are refused). */
-export async function refusedPort(): Promise<number> {
-  const server = new LoopbackServer();
-  await server.listen(0);
-  const port = server.port;
-  await server.close();
-  return port;
 }
 
 /** A packet of `length` bytes: 0, 1, 2, ... (mod 256). */

@@ -1,5 +1,5 @@
-import { EventSink } from '../../../../src/core/event-sink';
-import { InterfaceEvent, InterfaceEventType } from '../../../../src/core/events';
+import { EventSink } from '../../src/core/event-sink';
+import { InterfaceEvent, InterfaceEventType } from '../../src/core/events';
 
 /** The event of a given `type`. */
 export type EventOf<T extends InterfaceEventType> = Extract<InterfaceEvent, { type: T }>;
@@ -13,14 +13,20 @@ interface Waiter {
   readonly resolve: (event: InterfaceEvent) => void;
 }
 
+/** Default bound of {@link RecordingEventSink.next}. */
+const NEXT_EVENT_WAIT_MS = 2000;
+
 /**
- * A fake driver: records every event, lets tests await the next event matching a predicate
- * (with a bounded timeout), and can be closed to simulate a stopped driver.
+ * A fake driver: records every event, lets tests await an event matching a predicate
+ * ({@link waitFor}) or consume events of a type in order ({@link next}), always with a bounded
+ * timeout, and can be closed to simulate a stopped driver.
  */
 export class RecordingEventSink implements EventSink {
   readonly events: InterfaceEvent[] = [];
   closed = false;
   private readonly waiters = new Set<Waiter>();
+  /** Events before this index were consumed by {@link next}. */
+  private cursor = 0;
 
   send(event: InterfaceEvent): boolean {
     if (this.closed) return false;
@@ -56,17 +62,46 @@ export class RecordingEventSink implements EventSink {
     const test = (e: InterfaceEvent): boolean => e.type === type && match(e as EventOf<T>);
     const found = this.events.find(test);
     if (found !== undefined) return Promise.resolve(found as EventOf<T>);
+    return this.awaitEvent(`${type}`, test, timeoutMs);
+  }
+
+  /**
+   * The next event of `type` not yet consumed by an earlier `next` (events are consumed in
+   * order, so one already recorded is returned at once; events of other types passed over are
+   * consumed too); rejects after `timeoutMs`.
+   */
+  next<T extends InterfaceEventType>(type: T, timeoutMs = NEXT_EVENT_WAIT_MS): Promise<EventOf<T>> {
+    while (this.cursor < this.events.length) {
+      const event = this.events[this.cursor++]!;
+      if (event.type === type) return Promise.resolve(event as EventOf<T>);
+    }
+    return this.awaitEvent(
+      `event ${type}`,
+      (event) => {
+        this.cursor = this.events.length;
+        return event.type === type;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Resolves with the first future event `match` accepts; rejects after `timeoutMs`. */
+  private awaitEvent<E extends InterfaceEvent>(
+    what: string,
+    match: (event: InterfaceEvent) => boolean,
+    timeoutMs: number,
+  ): Promise<E> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        match: test,
+        match,
         resolve: (e) => {
           realClearTimeout(timer);
-          resolve(e as EventOf<T>);
+          resolve(e as E);
         },
       };
       const timer = realSetTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${type}`));
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
       this.waiters.add(waiter);
     });

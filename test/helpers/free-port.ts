@@ -1,0 +1,22 @@
+/**
+ * The one way tests pick a loopback TCP port they can write into a config (config ports must be
+ * 1..65535, so port 0 will not do there).
+ */
+import * as net from 'node:net';
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago: bound to port 0, read, released. Nothing
+ * listens on it afterwards, so a connect to it is refused until something binds it (the client
+ * tests rely on that). Another process could take it in between; on a test machine that race
+ * is negligible.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
