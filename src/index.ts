@@ -54,3 +54,15 @@ export * from './core/hdlc/index';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';
+
+// the node: config file -> registry -> driver -> relay, with its control endpoint
+export * from './node/rns-node';
+export * from './node/node-status';
+export * from './node/node-errors';
+export * from './node/config/config-loader';
+export { parseNodeConfig, DEFAULT_LOG_LEVEL, MAX_LOG_LEVEL } from './node/config/node-config';
+export type {
+  NodeConfig,
+  LoggingConfig,
+  InterfaceSection as ConfigInterfaceSection,
+} from './node/config/node-config';
