@@ -20,7 +20,9 @@ export type RuntimeConfigErrorCode =
 
 /** A failed runtime-config operation: a code to branch on and a message for people. */
 export interface RuntimeConfigError {
+  /** What went wrong, to branch on. */
   readonly code: RuntimeConfigErrorCode;
+  /** What went wrong, for people (names the key). */
   readonly message: string;
 }
 
@@ -42,11 +44,15 @@ export interface RuntimeSetting {
 export interface RuntimeConfigEntry {
   /** The full key, `<prefix>.<interface>.<setting>`. */
   readonly key: string;
+  /** Its current value. */
   readonly value: RuntimeConfigValue;
   /** The startup value (rns-net calls it `default`). */
   readonly default: RuntimeConfigValue;
+  /** `startup` while the value equals the startup value, else `runtime_override`. */
   readonly source: RuntimeConfigSource;
+  /** When a change takes effect. */
   readonly applyMode: RuntimeConfigApplyMode;
+  /** What the setting does, in one sentence. */
   readonly description: string;
 }
 

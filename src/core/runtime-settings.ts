@@ -20,8 +20,11 @@ export type RuntimeSettingKind = 'seconds' | 'count' | 'boolean' | 'string';
 export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
   /** The setting's name, for example `idle_timeout_secs`. */
   readonly name: string;
+  /** How values are typed and validated. */
   readonly kind: RuntimeSettingKind;
+  /** When a change takes effect. */
   readonly applyMode: RuntimeConfigApplyMode;
+  /** What the setting does, in one sentence (shown by `rns-net config`). */
   readonly description: string;
   /** Reads the live value. */
   read(): V;
@@ -60,21 +63,25 @@ export class RuntimeSettings implements RuntimeConfigHandle {
     }
   }
 
+  /** Every setting, in the order of the specs. */
   list(): readonly RuntimeSetting[] {
     return [...this.specs.values()].map((spec) => this.describe(spec));
   }
 
+  /** One setting, or `undefined` when the table has no such setting. */
   get(setting: string): RuntimeSetting | undefined {
     const spec = this.specs.get(setting);
     return spec === undefined ? undefined : this.describe(spec);
   }
 
+  /** Type-checks, validates and applies a value, then reads the setting back. */
   set(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting> {
     const spec = this.specs.get(setting);
     if (spec === undefined) return this.unknown(setting);
     return this.apply(spec, value);
   }
 
+  /** Applies the setting's startup value again. */
   reset(setting: string): RuntimeConfigResult<RuntimeSetting> {
     const spec = this.specs.get(setting);
     if (spec === undefined) return this.unknown(setting);

@@ -12,17 +12,21 @@ export interface BackboneAbuseSettings {
   blacklistDurationMs: number;
   /** Idle timeouts within the window that trigger a penalty. */
   idleTimeoutThreshold: number;
+  /** The idle-timeout detector's sliding window. */
   idleTimeoutWindowMs: number;
   /** Write stalls within the window that trigger a penalty. */
   writeStallThreshold: number;
+  /** The write-stall detector's sliding window. */
   writeStallWindowMs: number;
   /** Silent flaps (closed by the peer without sending data, young) within the window that trigger a penalty. */
   flapThreshold: number;
+  /** The silent-flap detector's sliding window. */
   flapWindowMs: number;
   /** A connection counts as a silent flap only if it lasted at most this long. */
   flapMaxConnectionAgeMs: number;
   /** Connection attempts within the window that trigger a penalty (checked at admission). */
   connectRateThreshold: number;
+  /** The connection-rate detector's sliding window. */
   connectRateWindowMs: number;
   /** Quiet time (no connection, no blacklist) after which the penalty level drops by one; 0 = never. */
   penaltyDecayIntervalMs: number;

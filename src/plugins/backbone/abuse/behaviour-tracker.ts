@@ -9,14 +9,19 @@ export type DisconnectCause = 'remote_closed' | 'idle_timeout' | 'write_stall' |
 
 /** What the server reports when a connection ends. */
 export interface DisconnectRecord {
+  /** How long the connection lasted. */
   readonly connectedForMs: number;
+  /** Whether the peer sent any byte. */
   readonly hadReceivedData: boolean;
+  /** Who or what ended it; `local` closes never count against the peer. */
   readonly cause: DisconnectCause;
 }
 
 /** An IP's behaviour as peer state shows it. */
 export interface BehaviourSnapshot {
+  /** The IP's penalty level after decay. */
   readonly penaltyLevel: number;
+  /** Events inside each detector's window, by window name. */
   readonly windowCounts: Readonly<Record<string, number>>;
 }
 

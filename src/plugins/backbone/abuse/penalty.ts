@@ -8,11 +8,13 @@ export type PenaltyReason =
 
 /** A penalty decided by the {@link BehaviourTracker}; the server applies it. */
 export interface Penalty {
+  /** The penalised IP. */
   readonly ip: string;
   /** The IP's penalty level after this penalty. */
   readonly level: number;
   /** Blacklist duration, already capped by `max_penalty_duration`. */
   readonly durationMs: number;
+  /** Which detector fired. */
   readonly reason: PenaltyReason;
 }
 
