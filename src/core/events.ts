@@ -9,22 +9,31 @@ import { Writer } from './writer';
  *   (a client that reconnected on a new socket).
  */
 export interface InterfaceUpEvent {
+  /** Discriminant. */
   readonly type: 'InterfaceUp';
+  /** The interface that came up. */
   readonly id: InterfaceId;
+  /** Its writer (required for a dynamic interface; replaces the old one for a configured one). */
   readonly writer?: Writer;
+  /** Present only for a new dynamic interface. */
   readonly info?: InterfaceInfo;
 }
 
 /** An interface went offline: a dynamic one is removed, a configured one marked offline. */
 export interface InterfaceDownEvent {
+  /** Discriminant. */
   readonly type: 'InterfaceDown';
+  /** The interface that went down. */
   readonly id: InterfaceId;
 }
 
 /** One deframed packet received on an interface. `data` is immutable from here on. */
 export interface FrameEvent {
+  /** Discriminant. */
   readonly type: 'Frame';
+  /** The interface it arrived on. */
   readonly id: InterfaceId;
+  /** The deframed Reticulum packet. */
   readonly data: Uint8Array;
 }
 
@@ -42,11 +51,13 @@ export interface BackbonePeerFields {
 
 /** A peer was admitted by a Backbone server (sent before its InterfaceUp). */
 export interface BackbonePeerConnectedEvent extends BackbonePeerFields {
+  /** Discriminant. */
   readonly type: 'BackbonePeerConnected';
 }
 
 /** A Backbone peer's connection ended, for whatever reason (sent before its InterfaceDown). */
 export interface BackbonePeerDisconnectedEvent extends BackbonePeerFields {
+  /** Discriminant. */
   readonly type: 'BackbonePeerDisconnected';
   /** How long the connection lasted, in milliseconds. */
   readonly connectedForMs: number;
@@ -56,6 +67,7 @@ export interface BackbonePeerDisconnectedEvent extends BackbonePeerFields {
 
 /** A Backbone peer was disconnected for sending nothing within the idle timeout. */
 export interface BackbonePeerIdleTimeoutEvent extends BackbonePeerFields {
+  /** Discriminant. */
   readonly type: 'BackbonePeerIdleTimeout';
   /** How long the connection lasted, in milliseconds. */
   readonly connectedForMs: number;
@@ -63,6 +75,7 @@ export interface BackbonePeerIdleTimeoutEvent extends BackbonePeerFields {
 
 /** A Backbone peer was disconnected for not draining its send buffer. */
 export interface BackbonePeerWriteStallEvent extends BackbonePeerFields {
+  /** Discriminant. */
   readonly type: 'BackbonePeerWriteStall';
   /** How long the connection lasted, in milliseconds. */
   readonly connectedForMs: number;
@@ -70,6 +83,7 @@ export interface BackbonePeerWriteStallEvent extends BackbonePeerFields {
 
 /** A Backbone server penalised (blacklisted) an IP for its behaviour. */
 export interface BackbonePeerPenaltyEvent {
+  /** Discriminant. */
   readonly type: 'BackbonePeerPenalty';
   /** The config id of the Backbone server. */
   readonly serverInterfaceId: InterfaceId;

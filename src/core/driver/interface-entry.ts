@@ -5,6 +5,7 @@ import { InterfaceStats } from './interface-stats';
 
 /** The driver's record of one interface in its table. */
 export interface InterfaceEntry {
+  /** The interface's id. */
   readonly id: InterfaceId;
   /** Latest info (replaced when a dynamic interface comes up). */
   readonly info: InterfaceInfo;

@@ -6,5 +6,6 @@ import { InterfaceEntry } from './interface-entry';
  * driver and counted; it never breaks the interface that emitted the frame.
  */
 export interface PacketHandler {
+  /** Handles one frame accepted from `source` (already counted in its rx stats). */
   handle(source: InterfaceEntry, packet: Uint8Array): void;
 }
