@@ -35,7 +35,8 @@ export interface BackbonePeerHost {
  *
  * Send: never blocks, never throws. Packets are kept (not copied: emitted packets are immutable)
  * in a per-peer batch and framed into one buffer that leaves in a single `socket.write` when the
- * server's {@link FlushQueue} runs at the end of the turn (the server's {@link BatchFramer}
+ * server's {@link FlushQueue} runs: right after the received chunk that produced the packets was
+ * relayed, or at the end of the turn for packets from elsewhere (the server's {@link BatchFramer}
  * frames a batch that several peers share, as in a relay fan-out, only once). The pending budget (batch plus bytes
  * queued in the socket) is {@link MAX_PENDING_BYTES}: a packet that would overflow it disconnects
  * the peer for a write stall and is refused with `buffer_full` (a packet into an empty budget is
@@ -126,7 +127,7 @@ export class BackbonePeer implements Writer {
     return 'accepted';
   }
 
-  /** Writes the batch out in one socket write (called by the flush queue at the end of the turn). */
+  /** Writes the batch out in one socket write (called by the flush queue). */
   flush(): void {
     this.flushQueued = false;
     this.writeBatch();
@@ -202,7 +203,15 @@ export class BackbonePeer implements Writer {
       this.idleTimer = null;
     }
     if (this.closeReason !== null) return;
-    this.decoder.push(chunk, this.onFrame);
+    // Every frame of the chunk is relayed before any peer writes, then each peer the chunk
+    // produced frames for writes them in one go, still inside this callback (see FlushQueue).
+    const flushQueue = this.host.flushQueue;
+    flushQueue.hold();
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } finally {
+      flushQueue.release();
+    }
   };
 
   private readonly onFrame = (data: Buffer): void => {

@@ -111,6 +111,23 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     expect(socket.writes[1]).to.deep.equal(frame(p));
   });
 
+  it('writes the packets a received chunk produced before its data callback returns', () => {
+    const relayed = Buffer.alloc(40, 5);
+    // A host that relays each received frame back to the same peer, as a relay would to others.
+    const host: BackbonePeerHost = {
+      runtime,
+      clock: systemClock,
+      logger: silentLogger,
+      flushQueue: new FlushQueue<BackbonePeer>(),
+      frameReceived: (p) => void p.send(relayed),
+      peerClosed: () => undefined,
+    };
+    const relaySocket = new FakeSocket();
+    new BackbonePeer(10_001, '10.0.0.2', 5556, relaySocket as unknown as Socket, host);
+    relaySocket.emit('data', Buffer.concat([frame(Buffer.alloc(32, 1)), frame(Buffer.alloc(32, 2))]));
+    expect(relaySocket.writes).to.deep.equal([Buffer.concat([frame(relayed), frame(relayed)])]);
+  });
+
   it('decodes received bytes into frames', () => {
     const payload = Buffer.alloc(32, 9);
     const framed = frame(payload);
