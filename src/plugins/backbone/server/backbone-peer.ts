@@ -57,7 +57,8 @@ export class BackbonePeer implements Writer {
   /** Set once the connection is being closed, with the reason. */
   closeReason: PeerCloseReason | null = null;
 
-  private readonly decoder = new HdlcDecoder();
+  /** Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place. */
+  private readonly decoder = new HdlcDecoder({ unescapeInPlace: true });
   private readonly arena: FrameArena;
   /** The batch's last range of framed bytes, `rangeSlab[rangeStart, rangeEnd)`; null when empty. */
   private rangeSlab: Buffer | null = null;
