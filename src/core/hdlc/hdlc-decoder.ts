@@ -3,7 +3,7 @@
  */
 import { HEADER_MINSIZE, HW_MTU } from '../constants';
 import { HDLC_ESC, HDLC_FLAG } from './hdlc-constants';
-import { unescape, unescapeInto } from './hdlc-escape';
+import { unescape, unescapeInPlace, unescapeInto } from './hdlc-escape';
 
 /**
  * What a {@link HdlcDecoder} delivered and dropped. Plain mutable counters (read them directly;
@@ -37,6 +37,14 @@ export interface HdlcDecoderOptions {
    * `check_frame_len` allows. The buffered partial frame is capped at twice this value.
    */
   hwMtu?: number;
+  /**
+   * Let the decoder unescape a frame that lies inside one pushed chunk in place, in that chunk's
+   * own bytes, and hand out a view of them instead of a fresh buffer (default false). Only for
+   * chunks nobody reads again after `push`, such as socket reads (Node allocates a new buffer
+   * for each): it saves an allocation and a slower copy per escaped frame. The decoder still
+   * writes only bytes of the frame it is delivering, never those of a frame handed out before.
+   */
+  unescapeInPlace?: boolean;
 }
 
 /**
@@ -51,7 +59,8 @@ export interface HdlcDecoderOptions {
  *
  * Frames handed to `onFrame` stay valid forever and the decoder never writes to them: a frame
  * that lies inside one chunk and holds no ESC is a `subarray` view of that chunk (no copy), any
- * other frame is a fresh buffer. The caller must therefore not modify a chunk after pushing it.
+ * other frame is a fresh buffer (or, with `unescapeInPlace`, a view of the chunk's bytes
+ * unescaped in place). The caller must therefore not modify a chunk after pushing it.
  * The decoder keeps no reference to a chunk after `push` returns; only the bytes of an
  * unfinished frame are copied into a private buffer, released once that frame completes, so an
  * idle decoder holds no buffer at all.
@@ -71,6 +80,7 @@ export class HdlcDecoder {
 
   private readonly hwMtu: number;
   private readonly maxPartial: number;
+  private readonly inPlace: boolean;
   /** True once an opening FLAG was seen, i.e. the bytes that follow belong to a frame body. */
   private inFrame = false;
   /** Escaped bytes of the frame body begun in an earlier chunk; private, never handed out. */
@@ -89,6 +99,7 @@ export class HdlcDecoder {
     }
     this.hwMtu = hwMtu;
     this.maxPartial = 2 * hwMtu;
+    this.inPlace = options.unescapeInPlace === true;
   }
 
   /** Bytes of the unfinished frame currently buffered (never more than `2 × hwMtu`). */
@@ -178,6 +189,8 @@ export class HdlcDecoder {
       } else if (flag - pos > this.maxPartial) {
         // Even if every byte were an escape pair it unescapes to more than hwMtu bytes.
         this.stats.droppedOversize++;
+      } else if (this.inPlace) {
+        this.deliver(chunk.subarray(pos, unescapeInPlace(chunk, pos, flag)), onFrame);
       } else {
         this.deliver(unescape(chunk.subarray(pos, flag)), onFrame);
       }

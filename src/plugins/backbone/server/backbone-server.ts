@@ -16,9 +16,9 @@ import {
 } from '../backbone-constants';
 import { normalizePeerIp } from '../peer-ip';
 import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer';
-import { BatchFramer } from './batch-framer';
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
+import { FrameArena } from './frame-arena';
 
 /**
  * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
@@ -85,7 +85,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly flushQueue = new FlushQueue<BackbonePeer>();
-  readonly batchFramer = new BatchFramer();
+  readonly frameArena = new FrameArena();
 
   private readonly server: Server;
   private readonly peers = new Map<number, BackbonePeer>();

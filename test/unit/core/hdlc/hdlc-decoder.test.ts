@@ -115,6 +115,28 @@ describe('HdlcDecoder', () => {
       );
     });
 
+    it('with unescapeInPlace, delivers the same frames, and frames handed out stay intact', () => {
+      fc.assert(
+        fc.property(hdlcBytes(0, 399), cutPoints, (stream, cuts) => {
+          const model = pythonReceiveModel(stream, 200);
+          const decoder = new HdlcDecoder({ hwMtu: 200, unescapeInPlace: true });
+          const delivered: Buffer[] = [];
+          const copies: string[] = [];
+          for (const chunk of asSeparateChunks(splitAt(stream, cuts))) {
+            decoder.push(chunk, (f) => {
+              delivered.push(f);
+              copies.push(f.toString('hex'));
+            });
+          }
+          const expected = model.frames.map((f) => f.toString('hex'));
+          expect(copies).to.deep.equal(expected);
+          // Unescaping a later frame in place never touched an earlier one.
+          expect(delivered.map((f) => f.toString('hex'))).to.deep.equal(expected);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
     it('never buffers more than 2 x hwMtu and never throws on arbitrary input', () => {
       fc.assert(
         fc.property(fc.array(hdlcBytes(0, 700), { maxLength: 12 }), (chunks) => {
@@ -271,6 +293,17 @@ describe('HdlcDecoder', () => {
         expect(sharesMemory(f, chunk)).to.be.true;
       }
       expect(frames[1].byteOffset).to.equal(chunk.byteOffset + 103);
+    });
+
+    it('with unescapeInPlace, hands out views of the chunk for escaped frames inside it', () => {
+      const escaped = Buffer.from([...Buffer.alloc(20, 1), 0x7d, 0x5e, ...Buffer.alloc(10, 2)]);
+      const chunk = Buffer.concat([frame(Buffer.alloc(25, 3)), frame(escaped), frame(Buffer.alloc(25, 4))]);
+      const frames: Buffer[] = [];
+      new HdlcDecoder({ unescapeInPlace: true }).push(chunk, (f) => frames.push(f));
+      expect(frames.map((f) => f.toString('hex'))).to.deep.equal(
+        [Buffer.alloc(25, 3), escaped, Buffer.alloc(25, 4)].map((p) => p.toString('hex')),
+      );
+      for (const f of frames) expect(sharesMemory(f, chunk)).to.equal(true);
     });
 
     it('hands out fresh buffers for frames with ESC or spanning chunks, never touched again', () => {

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { escape, escapedLength, escapeInto, unescape, unescapeInto } from '../../../../src/core/hdlc';
+import {
+  escape,
+  escapedLength,
+  escapeInto,
+  unescape,
+  unescapeInPlace,
+  unescapeInto,
+} from '../../../../src/core/hdlc';
 import { hdlcBytes, hex, pythonEscape, pythonUnescape } from './hdlc-test-support';
 
 // Vectors produced once with Python RNS 1.4.2 (`HDLC.escape`, and the two replaces of
@@ -140,5 +147,27 @@ describe('hdlc escape', () => {
       }),
     );
     expect(() => unescapeInto(hex('0102'), Buffer.alloc(2), 1)).to.throw(RangeError);
+  });
+
+  it('unescapeInPlace gives what Python gives, within the range only, whatever surrounds it', () => {
+    fc.assert(
+      fc.property(hdlcBytes(0, 16), hdlcBytes(0, 300), hdlcBytes(0, 16), (before, data, after) => {
+        const expected = pythonUnescape(data);
+        const buffer = Buffer.concat([before, data, after]);
+        const start = before.length;
+        const end = start + data.length;
+        const unescapedEnd = unescapeInPlace(buffer, start, end);
+        expect(unescapedEnd - start).to.equal(expected.length);
+        expect(buffer.subarray(start, unescapedEnd).equals(expected)).to.be.true;
+        expect(buffer.subarray(0, start).equals(before)).to.be.true;
+        expect(buffer.subarray(end).equals(after)).to.be.true;
+      }),
+      { numRuns: 500 },
+    );
+    // Invalid escapes, a trailing lone ESC and an ESC just past the range.
+    const buffer = hex('7d7d5d7d017d5e7d7d5e');
+    expect(unescapeInPlace(buffer, 0, 8)).to.equal(6);
+    expect(buffer.subarray(0, 6).toString('hex')).to.equal('7d7d7d017e7d');
+    expect(buffer.subarray(8).toString('hex')).to.equal('7d5e');
   });
 });

@@ -9,6 +9,7 @@ import { BackboneServerRuntime } from '../../../../src/plugins/backbone/backbone
 import { MAX_PENDING_BYTES } from '../../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer, BackbonePeerHost } from '../../../../src/plugins/backbone/server/backbone-peer';
 import { FlushQueue } from '../../../../src/plugins/backbone/server/flush-queue';
+import { FrameArena } from '../../../../src/plugins/backbone/server/frame-arena';
 
 /**
  * A socket stand-in whose kernel never takes anything: every write stays queued until the test
@@ -109,6 +110,61 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     await turn();
     expect(socket.writes).to.have.length(2);
     expect(socket.writes[1]).to.deep.equal(frame(p));
+  });
+
+  it('writes the packets a received chunk produced before its data callback returns', () => {
+    const relayed = Buffer.alloc(40, 5);
+    // A host that relays each received frame back to the same peer, as a relay would to others.
+    const host: BackbonePeerHost = {
+      runtime,
+      clock: systemClock,
+      logger: silentLogger,
+      flushQueue: new FlushQueue<BackbonePeer>(),
+      frameReceived: (p) => void p.send(relayed),
+      peerClosed: () => undefined,
+    };
+    const relaySocket = new FakeSocket();
+    new BackbonePeer(10_001, '10.0.0.2', 5556, relaySocket as unknown as Socket, host);
+    relaySocket.emit('data', Buffer.concat([frame(Buffer.alloc(32, 1)), frame(Buffer.alloc(32, 2))]));
+    expect(relaySocket.writes).to.deep.equal([Buffer.concat([frame(relayed), frame(relayed)])]);
+  });
+
+  it('writes packets framed back to back for it as one view of the arena, and joins other batches', async () => {
+    const arena = new FrameArena();
+    const host: BackbonePeerHost = {
+      runtime,
+      clock: systemClock,
+      logger: silentLogger,
+      flushQueue: new FlushQueue<BackbonePeer>(),
+      frameArena: arena,
+      frameReceived: () => undefined,
+      peerClosed: () => undefined,
+    };
+    const sockets = [new FakeSocket(), new FakeSocket()];
+    const [x, y] = sockets.map(
+      (s, i) => new BackbonePeer(10_010 + i, '10.0.0.3', 6000 + i, s as unknown as Socket, host),
+    ) as [BackbonePeer, BackbonePeer];
+    const packets = [Buffer.alloc(30, 1), Buffer.from([0x7e, ...Buffer.alloc(29, 2)]), Buffer.alloc(30, 3)];
+    // A fan-out: both peers get every packet, so both batches are the same range of one slab.
+    for (const p of packets) for (const peer of [x, y]) expect(peer.send(p)).to.equal('accepted');
+    await turn();
+    const expected = Buffer.concat(packets.map((p) => frame(p)));
+    expect(sockets[0]?.writes[0]).to.deep.equal(expected);
+    expect(sockets[1]?.writes[0]).to.equal(sockets[0]?.writes[0]);
+    expect(sockets[0]?.writes[0]?.buffer).to.equal(arena.slab?.buffer);
+    // x misses the middle packet: two ranges, joined into a buffer of its own (as is any batch
+    // behind queued bytes, like y's now).
+    for (const p of packets) {
+      const again = Buffer.from(p);
+      x.send(again);
+      if (p !== packets[1]) y.send(again);
+    }
+    await turn();
+    const tail = Buffer.concat([frame(packets[0] as Buffer), frame(packets[2] as Buffer)]);
+    expect(sockets[0]?.writes[1]).to.deep.equal(expected);
+    expect(sockets[1]?.writes[1]).to.deep.equal(tail);
+    expect(sockets[0]?.writes[1]?.buffer).to.not.equal(arena.slab?.buffer);
+    expect(sockets[1]?.writes[1]?.buffer).to.not.equal(arena.slab?.buffer);
   });
 
   it('decodes received bytes into frames', () => {
