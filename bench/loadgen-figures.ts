@@ -4,7 +4,7 @@
  * fresh hub child process, `--runs` times (default 3), medians printed as a markdown table.
  *
  * Run: `npm run build && node dist/bench/loadgen-figures.js --loadgen PATH [--hub node|baseline]
- *   [--runs 3] [--modes ingest,relay,latency,all-to-all,idle,burst,garbage] [--json]`
+ *   [--runs 3] [--modes ingest,relay,latency,latency-cold,all-to-all,idle,burst,garbage] [--json]`
  *
  * Every loadgen run is bounded by its own duration/frame count flags and by a timeout here.
  */
@@ -18,6 +18,11 @@ interface LoadgenMode {
   args: string[];
   /** JSON fields reported (medians); the first is the headline figure. */
   fields: string[];
+  /**
+   * A discarded run against the same fresh hub before the measured one, for figures that a cold
+   * process distorts (JIT compilation and heap growth in its first seconds).
+   */
+  warmup?: string[];
 }
 
 const MODES: Record<string, LoadgenMode> = {
@@ -40,6 +45,12 @@ const MODES: Record<string, LoadgenMode> = {
   },
   latency: {
     name: 'latency at 10k f/s -> 9 (us)',
+    args: ['relay', '-P', '10', '--rate', '10000', '-F', '50000'],
+    fields: ['lat_p50_us', 'lat_p99_us', 'lat_p999_us', 'loss_pct', 'hub_cpu_pct'],
+    warmup: ['relay', '-P', '10', '--rate', '10000', '-F', '20000'],
+  },
+  'latency-cold': {
+    name: 'latency at 10k f/s -> 9, first run of a fresh node (us)',
     args: ['relay', '-P', '10', '--rate', '10000', '-F', '50000'],
     fields: ['lat_p50_us', 'lat_p99_us', 'lat_p999_us', 'loss_pct', 'hub_cpu_pct'],
   },
@@ -148,7 +159,9 @@ async function main(): Promise<void> {
       const hub = await startHub(options.hub);
       try {
         process.stderr.write(`${key} run ${i + 1}/${runs} against ${options.hub} pid ${hub.pid} ...\n`);
-        const args = [...mode.args, '--port', String(hub.port), '--hub-pid', String(hub.pid)];
+        const target = ['--port', String(hub.port), '--hub-pid', String(hub.pid)];
+        if (mode.warmup) await runLoadgen(options.loadgen, [...mode.warmup, ...target], 180_000);
+        const args = [...mode.args, ...target];
         results.push(await runLoadgen(options.loadgen, args, 180_000));
       } finally {
         await hub.stop();
