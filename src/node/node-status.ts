@@ -1,4 +1,5 @@
 import { InterfaceId } from '../core/interface-id';
+import { ProcessHealthStatus } from './process-health';
 
 /** One configured interface as `status` reports it. */
 export interface InterfaceStatus {
@@ -50,4 +51,6 @@ export interface NodeStatus {
   readonly interfaces: readonly InterfaceStatus[];
   /** The relay's counters by name (received, deliveries, duplicatesDropped, ...). */
   readonly relay: Readonly<Record<string, number>>;
+  /** Memory and event-loop delay of the node process. */
+  readonly process: ProcessHealthStatus;
 }

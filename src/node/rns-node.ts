@@ -30,6 +30,7 @@ import { ControlTarget } from './control/control-target';
 import { DeferredControlTarget } from './deferred-control-target';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { NoInterfacesStartedError } from './node-errors';
+import { ProcessHealth } from './process-health';
 import { InterfaceStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
 
@@ -87,6 +88,7 @@ interface StartedSection {
 export class RnsNode implements ControlTarget {
   private readonly startedAtMs: number;
   private readonly departed = new DepartedPeerTraffic();
+  private readonly health = new ProcessHealth();
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -265,6 +267,7 @@ export class RnsNode implements ControlTarget {
       uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
       interfaces,
       relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
+      process: this.health.snapshot(),
     };
   }
 
@@ -330,6 +333,7 @@ export class RnsNode implements ControlTarget {
       const control = this.control;
       this.control = undefined;
       await Promise.allSettled([control?.close(), this.driver.stop()]);
+      this.health.stop();
       this.logger.info('node stopped');
     })();
     return this.stopping;

@@ -1,6 +1,6 @@
 import { NodeStatus } from '../../node/node-status';
 import { renderTable } from './text-table';
-import { formatDuration, formatTraffic } from './units';
+import { formatBytes, formatDuration, formatTraffic } from './units';
 
 /**
  * `rns-net status` for people: a header line, the interface table (traffic as
@@ -8,7 +8,10 @@ import { formatDuration, formatTraffic } from './units';
  * relay counters.
  */
 export function renderStatus(status: NodeStatus): string {
-  const header = `rns-net node for ${status.configDir} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}`;
+  const { rssBytes, eventLoopDelayMs: delay } = status.process;
+  const header =
+    `rns-net node for ${status.configDir} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}\n` +
+    `memory ${formatBytes(rssBytes)} RSS; event-loop delay since the last status p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms`;
   const interfaces = renderTable(
     [
       { header: 'interface' },

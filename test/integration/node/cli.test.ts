@@ -54,6 +54,9 @@ describe('rns-net CLI against a running node (child process)', function () {
       ['Public', 'BackboneInterface', 'listener', true],
     ]);
     expect(status.relay).to.include({ received: 0 });
+    expect(status.process.rssBytes).to.be.greaterThan(10 * 1024 * 1024);
+    expect(status.process.heapUsedBytes).to.be.greaterThan(0);
+    expect(status.process.eventLoopDelayMs.max).to.be.at.least(status.process.eventLoopDelayMs.p50);
   });
 
   it('status counts a connected peer', async () => {

@@ -44,6 +44,9 @@ describe('rns-net program (in-process, fake node)', () => {
     expect(await cli('status')).to.equal(0);
     expect(out.join('\n')).to.match(/^rns-net node for \/tmp\/x \(pid 1\), up 5s/);
     expect(out.join('\n')).to.match(/received\s+3/);
+    expect(out.join('\n')).to.match(
+      /^memory 50(\.0)? MiB RSS; event-loop delay since the last status p50 0.02 ms, p99 1.5 ms, max 3 ms$/m,
+    );
     out = [];
     expect(await cli('status', '--json', '--config', dir)).to.equal(0);
     expect(JSON.parse(out.join('\n'))).to.deep.include({ uptimeSecs: 5, relay: { received: 3 } });

@@ -34,6 +34,11 @@ export class FakeControlTarget implements ControlTarget {
       uptimeSecs: 5,
       interfaces: [],
       relay: { received: 3 },
+      process: {
+        rssBytes: 50 * 1024 * 1024,
+        heapUsedBytes: 8 * 1024 * 1024,
+        eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
+      },
     };
   }
 
