@@ -84,4 +84,7 @@ loglevel = 4
   #   enabled = yes
   #   remote = 192.0.2.10
   #   target_port = 4242
+  #   # Reconnect when the remote takes none of our data for this many
+  #   # seconds (it stopped reading); 0 = off. Default 30.
+  #   write_stall_timeout = 30
 `;

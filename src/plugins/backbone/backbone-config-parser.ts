@@ -10,6 +10,7 @@ import {
   BackboneServerRuntime,
 } from './backbone-config';
 import {
+  DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS,
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
@@ -139,6 +140,9 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
     reconnectWaitMs: secondsToMs(reader.seconds('reconnect_wait') ?? DEFAULT_RECONNECT_WAIT_SECS),
     maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
+    writeStallTimeoutMs: secondsToMs(
+      reader.seconds('write_stall_timeout') ?? DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS,
+    ),
   };
   return {
     mode: 'client',

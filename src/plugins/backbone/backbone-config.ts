@@ -39,7 +39,10 @@ export interface BackboneServerConfig {
   readonly unknownKeys?: readonly string[];
 }
 
-/** Settings of a Backbone client an operator can change while it runs; applied on the next attempt. */
+/**
+ * Settings of a Backbone client an operator can change while it runs. The reconnect settings apply
+ * on the next attempt; `writeStallTimeoutMs` applies at once to the live connection.
+ */
 export interface BackboneClientRuntime {
   /** Base delay between reconnect attempts (doubled per attempt, capped at 2^6). */
   reconnectWaitMs: number;
@@ -47,6 +50,13 @@ export interface BackboneClientRuntime {
   maxReconnectTries: number;
   /** Abort a connect attempt after this long; 0 = the OS default. */
   connectTimeoutMs: number;
+  /**
+   * Close the connection (and reconnect) when the remote takes none of our queued bytes for this
+   * long; 0 = off (the 512 KiB budget still refuses packets with `buffer_full`). Optional so
+   * runtimes built before the key existed keep working: absent means off. The parser always sets
+   * it (default 30 s).
+   */
+  writeStallTimeoutMs?: number;
 }
 
 /** A parsed Backbone client section. */

@@ -36,6 +36,14 @@ export const DEFAULT_RECONNECT_WAIT_SECS = 5;
 export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;
 
 /**
+ * Default write stall timeout of a client (`write_stall_timeout`), in seconds. Not in rns-net: a
+ * remote that stops reading would otherwise hold the uplink in `buffer_full` until the kernel's
+ * retransmission timeout (~15 min) errors the socket; 30 s is long enough for a slow but live
+ * remote to take something.
+ */
+export const DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS = 30;
+
+/**
  * How often a server sweeps its behaviour tracker (penalty decay, emptied entries, table cap) and
  * its peer monitor (expired blacklists, old reject history). Decay is also applied lazily on every
  * event, so this only bounds how stale the listing and the tables can get.

@@ -5,12 +5,14 @@ import { freePort } from '../../helpers/free-port';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
+import { WriteOutcome } from '../../../src/core/writer';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
   LoopbackServer,
   clientConfig,
   clientRuntime,
   nextTurn,
+  packet,
   startContext,
 } from '../../unit/plugins/backbone/client/client-fixtures';
 
@@ -97,5 +99,40 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     clock.tick(60_000);
     expect(logger.messages('info')).to.have.length(3);
     expect(events.events).to.deep.equal([]);
+  });
+
+  it('reconnects when the remote accepts but never reads (write_stall_timeout 0.2 s)', async () => {
+    await server.listen();
+    const events = new RecordingEventSink();
+    const logger = new RecordingLogger();
+    const config = clientConfig(server.port);
+    const runtime = clientRuntime(config, { reconnectWaitMs: 100, writeStallTimeoutMs: 200 });
+    started = await startBackboneClient(config, runtime, startContext(events, systemClock, logger), {
+      random: () => 0.5, // no jitter: the reconnect waits 100 ms
+    });
+    const first = await server.nextConnection();
+    first.pause(); // accepts and never reads
+    const up = await events.next('InterfaceUp');
+    // Flood until the kernel buffers and the 512 KiB budget are full (bounded; time stands still).
+    let outcome: WriteOutcome = 'accepted';
+    for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
+      await nextTurn();
+      outcome = up.writer!.send(packet(64 * 1024, i));
+    }
+    expect(outcome).to.equal('buffer_full');
+    clock.tick(199);
+    await nextTurn();
+    expect(events.types()).to.deep.equal(['InterfaceUp']);
+    clock.tick(1);
+    await events.next('InterfaceDown');
+    expect(logger.messages('warn')).to.deep.equal([
+      'write stall: remote took no data for 0.2s, reconnecting',
+    ]);
+    clock.tick(100);
+    const second = await server.nextConnection();
+    expect(second).to.not.equal(first);
+    await events.next('InterfaceUp');
+    expect(events.types()).to.deep.equal(['InterfaceUp', 'InterfaceDown', 'InterfaceUp']);
+    expect(logger.messages('info')).to.include('reconnected after 1 attempt(s)');
   });
 });

@@ -4,7 +4,8 @@ import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Writer } from '../../../core/writer';
 import { StartContext, StartedSingleInterface } from '../../../registry/interface-factory';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
-import { ClientConnection } from './client-connection';
+import { ClientConnection, ClientWriteStallError } from './client-connection';
+import { watchClientRuntime } from './client-runtime-watchers';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
 import { reconnectDelayMs } from './reconnect-backoff';
 
@@ -38,7 +39,9 @@ type ClientState = 'connecting' | 'connected' | 'waiting' | 'gave_up' | 'stopped
  *
  * Events: `InterfaceUp(id, writer)` on every successful connect, with the writer of that socket;
  * `Frame(id, data)` per deframed packet (a fresh decoder per connection); `InterfaceDown(id)`
- * once when a connection ends. Then it reconnects after `reconnect_wait x 2^min(n, 6)` +/-25 %,
+ * once when a connection ends, including when the remote took none of our queued bytes for
+ * `write_stall_timeout` (read live; a change through the runtime handle re-arms the timer of the
+ * live connection at once). Then it reconnects after `reconnect_wait x 2^min(n, 6)` +/-25 %,
  * reading `runtime` afresh at each attempt, until `max_reconnect_tries` (0 = unlimited) attempts
  * failed in a row. No event is sent after stop().
  *
@@ -89,6 +92,7 @@ class BackboneClient {
   // Whether the next connect is a reconnect (for the log lines), as opposed to the first connect.
   private reconnecting = false;
   private stopping: Promise<void> | undefined;
+  private unwatchRuntime: (() => void) | undefined;
 
   constructor(
     private readonly config: BackboneClientConfig,
@@ -102,12 +106,14 @@ class BackboneClient {
   }
 
   start(): void {
+    this.unwatchRuntime = watchClientRuntime(this.runtime, () => this.connection?.writeStallTimeoutChanged());
     this.connect();
   }
 
   stop(): Promise<void> {
     if (this.stopping === undefined) {
       this.state = 'stopped';
+      this.unwatchRuntime?.();
       this.retryTimer?.cancel();
       this.retryTimer = null;
       const closing: Promise<void>[] = [];
@@ -162,14 +168,18 @@ class BackboneClient {
     }
     this.failedAttempts = 0;
     this.reconnecting = false;
-    const connection: ClientConnection = new ClientConnection(outcome.socket, {
-      onFrame: (data) => {
-        if (this.connection === connection) this.emit({ type: 'Frame', id: this.config.id, data });
+    const connection: ClientConnection = new ClientConnection(
+      outcome.socket,
+      {
+        onFrame: (data) => {
+          if (this.connection === connection) this.emit({ type: 'Frame', id: this.config.id, data });
+        },
+        onClosed: (error) => {
+          if (this.connection === connection) this.onConnectionClosed(error);
+        },
       },
-      onClosed: (error) => {
-        if (this.connection === connection) this.onConnectionClosed(error);
-      },
-    });
+      { clock: this.ctx.clock, writeStallTimeoutMs: () => this.runtime.writeStallTimeoutMs ?? 0 },
+    );
     this.connection = connection;
     this.state = 'connected';
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection.writer });
@@ -177,7 +187,9 @@ class BackboneClient {
 
   private onConnectionClosed(error: Error | undefined): void {
     this.connection = null;
-    if (error === undefined) this.ctx.logger.warn('connection closed');
+    if (error instanceof ClientWriteStallError) {
+      this.ctx.logger.warn(`write stall: remote took no data for ${error.timeoutMs / 1000}s, reconnecting`);
+    } else if (error === undefined) this.ctx.logger.warn('connection closed');
     else this.ctx.logger.warn(`read error: ${error.message}`);
     if (!this.emit({ type: 'InterfaceDown', id: this.config.id })) return;
     this.reconnecting = true;

@@ -1,4 +1,6 @@
 import * as net from 'node:net';
+import { Clock, Timer } from '../../../core/clock';
+import { RnsError } from '../../../core/errors';
 import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { closeSocket } from './connect-attempt';
@@ -10,13 +12,40 @@ import { closeSocket } from './connect-attempt';
  */
 export const CLIENT_MAX_PENDING_BYTES = 512 * 1024;
 
+/**
+ * The connection was closed because the remote took none of our queued bytes for the write stall
+ * timeout; reported through {@link ClientConnectionHandlers.onClosed}.
+ */
+export class ClientWriteStallError extends RnsError {
+  /** The write stall timeout that expired, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Bytes still queued for the socket when it was closed. */
+  readonly pendingBytes: number;
+
+  constructor(timeoutMs: number, pendingBytes: number) {
+    super('RNS_ERR_WRITE_STALL', `write stall: remote took no data for ${timeoutMs / 1000}s`);
+    this.name = 'ClientWriteStallError';
+    this.timeoutMs = timeoutMs;
+    this.pendingBytes = pendingBytes;
+  }
+}
+
+/** What a {@link ClientConnection} needs besides its socket: time, and the live stall timeout. */
+export interface ClientConnectionOptions {
+  /** Drives the write stall timer. */
+  readonly clock: Clock;
+  /** The write stall timeout in milliseconds, read live at every decision; 0 = off. */
+  writeStallTimeoutMs(): number;
+}
+
 /** What a {@link ClientConnection} reports to its owner. */
 export interface ClientConnectionHandlers {
   /** One deframed packet. */
   onFrame(frame: Buffer): void;
   /**
-   * The connection ended by itself (EOF or a socket error), reported once; `error` is the first
-   * socket error, if any. Not called after {@link ClientConnection.close}.
+   * The connection ended by itself (EOF, a socket error or a write stall), reported once; `error`
+   * is a {@link ClientWriteStallError} after a write stall, else the first socket error, if any.
+   * Not called after {@link ClientConnection.close}.
    */
   onClosed(error: Error | undefined): void;
 }
@@ -28,6 +57,14 @@ const ignoreError = (): void => undefined;
  * One established client socket: a fresh HDLC decoder for what arrives, a batching writer for
  * what leaves. A reconnect makes a new connection (and so a new writer and decoder); the writer
  * of a closed connection refuses everything with `offline`.
+ *
+ * Write stall, as on the server's peers: while the socket holds unwritten bytes a stall timer
+ * runs on the injected clock; each completed socket write counts as progress, and a connection
+ * that makes none for the write stall timeout is closed and reported with a
+ * {@link ClientWriteStallError}, so the owner reconnects. Without it a remote that stops reading
+ * would hold the writer in `buffer_full` until the kernel's retransmission timeout (~15 min). A
+ * packet that would overflow the pending budget is only refused; the timer decides about the
+ * connection.
  */
 export class ClientConnection {
   /** Sends packets on this socket only; `offline` once the connection has ended. */
@@ -42,14 +79,20 @@ export class ClientConnection {
   private batchBytes = 0;
   private flushScheduled = false;
   private closing: Promise<void> | undefined;
+  private stallTimer: Timer | null = null;
+  // Clock ms of the last write progress while the socket had unwritten bytes.
+  private lastWriteProgressAt = 0;
+  private stallError: ClientWriteStallError | undefined;
 
   /**
    * @param socket - a connected socket; the connection owns it from now on.
    * @param handlers - where frames and the end of the connection are reported.
+   * @param options - the clock and the live write stall timeout.
    */
   constructor(
     private readonly socket: net.Socket,
     private readonly handlers: ClientConnectionHandlers,
+    private readonly options: ClientConnectionOptions,
   ) {
     this.writer = { send: (packet) => this.send(packet) };
     socket.on('data', this.onData);
@@ -67,10 +110,25 @@ export class ClientConnection {
     return this.closing;
   }
 
+  /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
+  get pendingBytes(): number {
+    return this.batchBytes + this.socket.writableLength;
+  }
+
+  /**
+   * Re-arms the stall timer after the write stall timeout changed: a lowered timeout counts from
+   * the last progress (so it may fire at once), 0 stops the timer.
+   */
+  writeStallTimeoutChanged(): void {
+    if (!this.open) return;
+    this.cancelStallTimer();
+    this.armStallTimer();
+  }
+
   private send(packet: Uint8Array): WriteOutcome {
     if (!this.open) return 'offline';
     const length = framedLength(packet);
-    const pending = this.batchBytes + this.socket.writableLength;
+    const pending = this.pendingBytes;
     // An empty buffer takes any single packet, so frames up to the HW_MTU (1 MiB) still pass.
     if (pending > 0 && pending + length > CLIENT_MAX_PENDING_BYTES) return 'buffer_full';
     this.batch.push(packet);
@@ -91,7 +149,45 @@ export class ClientConnection {
     for (const packet of this.batch) offset += frameInto(packet, out, offset);
     this.batch = [];
     this.batchBytes = 0;
-    this.socket.write(out);
+    // An idle socket starts the stall clock now; behind queued bytes it keeps counting.
+    if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.options.clock.now();
+    this.socket.write(out, this.onWritten);
+    if (this.socket.writableLength > 0) this.armStallTimer();
+  };
+
+  private armStallTimer(): void {
+    if (this.stallTimer !== null || !this.open) return;
+    const stallMs = this.options.writeStallTimeoutMs();
+    if (stallMs <= 0 || this.socket.writableLength === 0) return;
+    const remaining = this.lastWriteProgressAt + stallMs - this.options.clock.now();
+    this.stallTimer = this.options.clock.setTimeout(this.onStallCheck, Math.max(0, remaining));
+  }
+
+  private cancelStallTimer(): void {
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
+  }
+
+  // A completed write is progress: the remote took bytes (called with an error once destroyed).
+  private readonly onWritten = (error?: Error | null): void => {
+    if (!this.open || error) return;
+    this.lastWriteProgressAt = this.options.clock.now();
+    if (this.socket.writableLength === 0) this.cancelStallTimer();
+  };
+
+  private readonly onStallCheck = (): void => {
+    this.stallTimer = null;
+    if (!this.open || this.socket.writableLength === 0) return;
+    const stallMs = this.options.writeStallTimeoutMs();
+    if (stallMs <= 0) return;
+    if (this.options.clock.now() - this.lastWriteProgressAt < stallMs) {
+      this.armStallTimer();
+      return;
+    }
+    // Reported when the socket has closed, like any other end of the connection.
+    this.stallError = new ClientWriteStallError(stallMs, this.pendingBytes);
+    this.markClosed();
+    this.socket.destroy();
   };
 
   private readonly onData = (chunk: Buffer): void => {
@@ -112,11 +208,12 @@ export class ClientConnection {
     this.socket.off('error', this.onError);
     this.socket.off('close', this.onClose);
     this.socket.on('error', ignoreError);
-    if (!this.closedByOwner) this.handlers.onClosed(this.firstError);
+    if (!this.closedByOwner) this.handlers.onClosed(this.stallError ?? this.firstError);
   };
 
   private markClosed(): void {
     this.open = false;
+    this.cancelStallTimer();
     this.batch = [];
     this.batchBytes = 0;
   }

@@ -1,15 +1,19 @@
 import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { RuntimeSettings } from '../../../core/runtime-settings';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
+import { msToSeconds, secondsToMs } from '../seconds-to-ms';
+import { notifyClientRuntimeChanged } from './client-runtime-watchers';
 
 /** The key family of Backbone client settings: `backbone_client.<interface>.<setting>`. */
 export const BACKBONE_CLIENT_KEY_PREFIX = 'backbone_client';
 
 /**
  * The runtime-config handle of a Backbone client: `connect_timeout_secs`, `reconnect_wait_secs`
- * and `max_reconnect_tries`, with rns-net's descriptions, types and value rules. It writes into
- * the same live `runtime` object the client reads at every attempt, so a change applies on the
- * next reconnect (apply mode `next_reconnect`); a connection that is up is left alone.
+ * and `max_reconnect_tries`, with rns-net's descriptions, types and value rules, then
+ * `write_stall_timeout_secs` (ours). It writes into the same live `runtime` object the client
+ * reads at every attempt, so the first three apply on the next reconnect (apply mode
+ * `next_reconnect`); the stall timeout applies at once (`immediate`): the running client is told
+ * through {@link notifyClientRuntimeChanged} and re-arms its stall timer.
  *
  * The startup values (for `reset`) are the values `runtime` holds when the handle is created, so
  * create the handle before anything changes them (the factory does so at start).
@@ -46,6 +50,17 @@ export function createClientRuntimeHandle(
       description: 'Maximum backbone client reconnect attempts; 0 disables the cap.',
       read: () => runtime.maxReconnectTries,
       write: (tries: number) => void (runtime.maxReconnectTries = tries),
+    },
+    {
+      name: 'write_stall_timeout_secs',
+      kind: 'seconds',
+      applyMode: 'immediate',
+      description: 'Reconnect when the remote does not take data for this many seconds; 0 disables it.',
+      read: () => msToSeconds(runtime.writeStallTimeoutMs ?? 0),
+      write: (seconds: number) => {
+        runtime.writeStallTimeoutMs = secondsToMs(seconds);
+        notifyClientRuntimeChanged(runtime);
+      },
     },
   ]);
 }

@@ -36,6 +36,7 @@ describe('DEFAULT_CONFIG_TEXT', () => {
       '# max_penalty_duration =',
       '#   remote = ',
       '#   target_port = 4242',
+      '#   write_stall_timeout = 30',
       '#   listen_ip = 0.0.0.0',
       '# enable_transport = False',
     ]) {
@@ -58,6 +59,8 @@ describe('DEFAULT_CONFIG_TEXT', () => {
     for (const key of ['max_connections', 'idle_timeout', 'write_stall_timeout', 'max_penalty_duration']) {
       expect(server?.values.has(key), key).to.equal(true);
     }
-    expect(interfaces?.sections.get('Upstream Backbone')?.values.get('remote')?.value).to.equal('192.0.2.10');
+    const upstream = interfaces?.sections.get('Upstream Backbone');
+    expect(upstream?.values.get('remote')?.value).to.equal('192.0.2.10');
+    expect(upstream?.values.get('write_stall_timeout')?.value).to.equal('30');
   });
 });

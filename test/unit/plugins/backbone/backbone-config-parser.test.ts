@@ -189,6 +189,7 @@ describe('parseBackboneConfig', () => {
       reconnectWaitMs: 5000,
       maxReconnectTries: 0,
       connectTimeoutMs: 5000,
+      writeStallTimeoutMs: 30_000,
     });
     expect(client({ remote: '10.1.1.1' }).transportIdentity).to.equal(null);
   });
@@ -202,6 +203,7 @@ describe('parseBackboneConfig', () => {
       reconnect_wait: '0.5',
       max_reconnect_tries: '3',
       connect_timeout: '2.5',
+      write_stall_timeout: '0.25',
     });
     expect(config.targetHost).to.equal('b.example');
     expect(config.targetPort).to.equal(2000);
@@ -209,8 +211,17 @@ describe('parseBackboneConfig', () => {
       reconnectWaitMs: 500,
       maxReconnectTries: 3,
       connectTimeoutMs: 2500,
+      writeStallTimeoutMs: 250,
     });
     expect(client({ target_host: 'a', target_port: '1000' }).targetPort).to.equal(1000);
+  });
+
+  it('reads the client write_stall_timeout in seconds (0 = off) and does not call it unknown', () => {
+    expect(client({ target_host: 'a', write_stall_timeout: '0' }).startup.writeStallTimeoutMs).to.equal(0);
+    expect(client({ target_host: 'a', write_stall_timeout: '45' }).startup.writeStallTimeoutMs).to.equal(
+      45_000,
+    );
+    expect(client({ target_host: 'a', write_stall_timeout: '12' }).unknownKeys).to.deep.equal([]);
   });
 
   for (const [key, value] of [
@@ -219,6 +230,8 @@ describe('parseBackboneConfig', () => {
     ['reconnect_wait', '-5'],
     ['max_reconnect_tries', 'x'],
     ['connect_timeout', 'later'],
+    ['write_stall_timeout', '-1'],
+    ['write_stall_timeout', 'soon'],
     ['remote', ''],
   ] as const) {
     it(`rejects client ${key} = '${value}' naming the interface and key`, () => {

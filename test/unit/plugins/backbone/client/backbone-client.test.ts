@@ -10,6 +10,7 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control
 import { BackboneClientRuntime } from '../../../../../src/plugins/backbone/backbone-config';
 import { startBackboneClient } from '../../../../../src/plugins/backbone/client/backbone-client';
 import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import { WriteOutcome, Writer } from '../../../../../src/core/writer';
 import { StartedSingleInterface } from '../../../../../src/registry/interface-factory';
 import {
   LoopbackServer,
@@ -337,6 +338,139 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       await logger.waitFor('reconnect failed');
       // Attempt 1 failed: the next wait is 0.4 s x 2^1.
       expect((await clock.nextPending((ms) => ms !== 7000)).ms).to.equal(800);
+    });
+  });
+
+  describe('write stall', () => {
+    const STALL_MS = 1000;
+
+    /** Sends 64 KiB packets, one per loop turn, until the writer refuses one (bounded). */
+    async function floodUntilFull(writer: Writer): Promise<WriteOutcome> {
+      let outcome: WriteOutcome = 'accepted';
+      for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
+        await nextTurn();
+        outcome = writer.send(packet(64 * 1024, i));
+      }
+      return outcome;
+    }
+
+    /** Connects to a remote that accepts and never reads, and fills the client's budget. */
+    async function stalledConnection(overrides: Partial<BackboneClientRuntime>) {
+      await server.listen();
+      const { runtime } = await start(server.port, overrides);
+      const remote = await server.nextConnection();
+      remote.pause();
+      const up = await events.next('InterfaceUp');
+      const writer = up.writer!;
+      expect(await floodUntilFull(writer)).to.equal('buffer_full');
+      return { runtime, remote, writer };
+    }
+
+    const stallTimers = (ms: number) => clock.pending().filter((t) => t.ms === ms);
+
+    it('arms a stall timer while bytes stay queued and keeps the connection on buffer_full', async () => {
+      const { remote, writer } = await stalledConnection({ writeStallTimeoutMs: STALL_MS });
+      expect(stallTimers(STALL_MS)).to.have.length(1);
+      // Refused, not disconnected: the timer decides about the connection.
+      expect(writer.send(packet(64 * 1024))).to.equal('buffer_full');
+      await nextTurn();
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+      expect(remote.closed).to.be.false;
+    });
+
+    it('cancels the stall timer when the remote drains the queue (progress)', async () => {
+      const { remote } = await stalledConnection({ writeStallTimeoutMs: STALL_MS });
+      const [timer] = stallTimers(STALL_MS);
+      remote.resume();
+      for (let turn = 0; turn < 10_000 && !timer.cancelled; turn++) await nextTurn();
+      expect(timer.cancelled).to.be.true;
+      expect(clock.pending()).to.deep.equal([]);
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+    });
+
+    it('re-arms for the rest of the timeout when the timer fires before it is due', async () => {
+      await stalledConnection({ writeStallTimeoutMs: STALL_MS });
+      const [timer] = stallTimers(STALL_MS);
+      clock.nowMs += 400;
+      clock.fire(timer);
+      expect(clock.pending().map((t) => t.ms)).to.deep.equal([STALL_MS - 400]);
+      await nextTurn();
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+    });
+
+    it('closes a connection that made no progress for the timeout: InterfaceDown, then a reconnect', async () => {
+      const { remote, writer } = await stalledConnection({ writeStallTimeoutMs: STALL_MS });
+      const [timer] = stallTimers(STALL_MS);
+      const remoteClosed = new Promise<void>((resolve) => remote.once('close', () => resolve()));
+      clock.nowMs += STALL_MS;
+      clock.fire(timer);
+      expect(writer.send(packet(24))).to.equal('offline');
+      const down = await events.next('InterfaceDown');
+      expect(down.id).to.equal(9000);
+      // The remote sees the end once it reads what the kernel still held for it.
+      remote.resume();
+      await remoteClosed;
+      expect(logger.messages('warn')).to.deep.equal([
+        'write stall: remote took no data for 1s, reconnecting',
+      ]);
+      clock.fire(await reconnectTimer(100));
+      const second = await server.nextConnection();
+      const up2 = await events.next('InterfaceUp');
+      expect(events.types()).to.deep.equal(['InterfaceUp', 'InterfaceDown', 'InterfaceUp']);
+      // The new connection writes normally.
+      const payload = packet(24);
+      const reading = readBytes(second, frame(payload).length);
+      expect(up2.writer?.send(payload)).to.equal('accepted');
+      expect((await reading).equals(frame(payload))).to.be.true;
+    });
+
+    it('arms no timer when the timeout is 0 (off) or absent', async () => {
+      await stalledConnection({ writeStallTimeoutMs: 0 });
+      expect(clock.pending()).to.deep.equal([]);
+      expect(events.types()).to.deep.equal(['InterfaceUp']);
+    });
+
+    it('applies a live write_stall_timeout_secs to the connection at once (handle -> runtime -> client)', async () => {
+      await server.listen();
+      const config = clientConfig(server.port);
+      const runtime = clientRuntime(config, { writeStallTimeoutMs: 0 });
+      const handle = createClientRuntimeHandle(config, runtime);
+      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
+        random: () => 0.5,
+      });
+      const remote = await server.nextConnection();
+      remote.pause();
+      const up = await events.next('InterfaceUp');
+      expect(await floodUntilFull(up.writer!)).to.equal('buffer_full');
+      expect(clock.pending()).to.deep.equal([]);
+
+      expect(handle.set('write_stall_timeout_secs', 0.5).ok).to.be.true;
+      const [armed] = stallTimers(500);
+      expect(armed).to.not.equal(undefined);
+      expect(handle.set('write_stall_timeout_secs', 0).ok).to.be.true;
+      expect(armed.cancelled).to.be.true;
+      expect(clock.pending()).to.deep.equal([]);
+
+      // Raised back after the stall already lasted longer: due at once, counted from the last progress.
+      clock.nowMs += 2000;
+      expect(handle.set('write_stall_timeout_secs', 1).ok).to.be.true;
+      const [due] = stallTimers(0);
+      clock.fire(due);
+      await events.next('InterfaceDown');
+      expect(logger.messages('warn')).to.include('write stall: remote took no data for 1s, reconnecting');
+    });
+
+    it('stops watching the runtime once stopped', async () => {
+      await server.listen();
+      const config = clientConfig(server.port);
+      const runtime = clientRuntime(config, { writeStallTimeoutMs: STALL_MS });
+      const handle = createClientRuntimeHandle(config, runtime);
+      const client = await startBackboneClient(config, runtime, startContext(events, clock, logger));
+      started = client;
+      await events.next('InterfaceUp');
+      await client.stop();
+      expect(handle.set('write_stall_timeout_secs', 0.1).ok).to.be.true;
+      expect(clock.pending()).to.deep.equal([]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import { watchClientRuntime } from '../../../../../src/plugins/backbone/client/client-runtime-watchers';
 import { clientConfig, clientRuntime } from './client-fixtures';
 
 describe('createClientRuntimeHandle', () => {
@@ -9,11 +10,12 @@ describe('createClientRuntimeHandle', () => {
       connectTimeoutMs: 5000,
       reconnectWaitMs: 5000,
       maxReconnectTries: 0,
+      writeStallTimeoutMs: 30_000,
     });
     return { runtime, handle: createClientRuntimeHandle(config, runtime) };
   }
 
-  it("lists rns-net's three keys with their exact descriptions, applied on the next reconnect", () => {
+  it("lists rns-net's three keys (next reconnect) and write_stall_timeout_secs (immediate)", () => {
     const { handle } = make();
     expect(handle.keyPrefix).to.equal('backbone_client');
     expect(handle.interfaceName).to.equal('Backbone Client');
@@ -38,6 +40,13 @@ describe('createClientRuntimeHandle', () => {
         startup: 0,
         applyMode: 'next_reconnect',
         description: 'Maximum backbone client reconnect attempts; 0 disables the cap.',
+      },
+      {
+        setting: 'write_stall_timeout_secs',
+        value: 30,
+        startup: 30,
+        applyMode: 'immediate',
+        description: 'Reconnect when the remote does not take data for this many seconds; 0 disables it.',
       },
     ]);
   });
@@ -91,6 +100,46 @@ describe('createClientRuntimeHandle', () => {
     });
     const unknown = handle.set('idle_timeout_secs', 1);
     expect(!unknown.ok && unknown.error.code).to.equal('unknown_key');
-    expect(runtime).to.deep.equal({ connectTimeoutMs: 5000, reconnectWaitMs: 5000, maxReconnectTries: 0 });
+    expect(handle.set('write_stall_timeout_secs', -0.5)).to.deep.equal({
+      ok: false,
+      error: {
+        code: 'invalid_value',
+        message: 'backbone_client.Backbone Client.write_stall_timeout_secs must be >= 0',
+      },
+    });
+    expect(runtime).to.deep.equal({
+      connectTimeoutMs: 5000,
+      reconnectWaitMs: 5000,
+      maxReconnectTries: 0,
+      writeStallTimeoutMs: 30_000,
+    });
+  });
+
+  it('gets, sets and resets write_stall_timeout_secs, telling the running client each time', () => {
+    const { handle, runtime } = make();
+    let notices = 0;
+    const unwatch = watchClientRuntime(runtime, () => notices++);
+    expect(handle.get('write_stall_timeout_secs')?.value).to.equal(30);
+    const set = handle.set('write_stall_timeout_secs', 0.25);
+    expect(set.ok && set.value.value).to.equal(0.25);
+    expect(runtime.writeStallTimeoutMs).to.equal(250);
+    expect(notices).to.equal(1);
+    expect(handle.set('write_stall_timeout_secs', 0).ok).to.be.true;
+    expect(runtime.writeStallTimeoutMs).to.equal(0);
+    const reset = handle.reset('write_stall_timeout_secs');
+    expect(reset.ok && reset.value.value).to.equal(30);
+    expect(runtime.writeStallTimeoutMs).to.equal(30_000);
+    expect(notices).to.equal(3);
+    unwatch();
+    handle.set('write_stall_timeout_secs', 1);
+    expect(notices).to.equal(3);
+  });
+
+  it('reads an absent writeStallTimeoutMs (a runtime built before the key existed) as 0 = off', () => {
+    const config = clientConfig(4242);
+    const runtime = clientRuntime(config);
+    delete runtime.writeStallTimeoutMs;
+    const handle = createClientRuntimeHandle(config, runtime);
+    expect(handle.get('write_stall_timeout_secs')?.value).to.equal(0);
   });
 });
