@@ -27,7 +27,6 @@ import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/nod
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
-import { DeferredControlTarget } from './deferred-control-target';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
@@ -133,11 +132,9 @@ export class RnsNode implements ControlTarget {
 
     // The control socket is also the lock: take it before binding any interface port, so a
     // second node for DIR is refused with a clear message rather than "address in use".
-    const target = new DeferredControlTarget();
     const control = await ControlServer.open({
       socketPath: controlSocketPath(configDir),
       configDir,
-      target,
       logger: logger.child({ component: 'control' }),
     });
     const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
@@ -155,7 +152,7 @@ export class RnsNode implements ControlTarget {
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
       const node = new RnsNode(configDir, config, driver, relay, clock, logger, started, problems, control);
-      target.bind(node);
+      control.serve(node);
       logger.info('node running', {
         configDir,
         interfaces: started.length,

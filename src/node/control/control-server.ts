@@ -20,8 +20,11 @@ export interface ControlServerOptions {
   readonly socketPath: string;
   /** The config directory, for messages. */
   readonly configDir: string;
-  /** What the endpoint serves. */
-  readonly target: ControlTarget;
+  /**
+   * What the endpoint serves. May be given later with {@link ControlServer.serve}: the node opens
+   * the socket first (it is the lock) and until then requests are answered `unsupported`.
+   */
+  readonly target?: ControlTarget;
   /** Where failures and refused connections are logged. */
   readonly logger?: Logger;
   /** Longest request line, in bytes (default {@link MAX_CONTROL_REQUEST_BYTES}). */
@@ -43,14 +46,21 @@ const SOCKET_MODE = 0o600;
 export class ControlServer {
   private readonly connections = new Set<net.Socket>();
   private closing: Promise<void> | undefined;
+  private target: ControlTarget | undefined;
 
   private constructor(
     private readonly server: net.Server,
     private readonly options: ControlServerOptions,
     private readonly logger: Logger,
   ) {
+    this.target = options.target;
     server.on('connection', (socket) => this.accept(socket));
     server.on('error', (err) => this.logger.error('control socket error', { error: err.message }));
+  }
+
+  /** Starts serving `target` (requests before this get `unsupported`). */
+  serve(target: ControlTarget): void {
+    this.target = target;
   }
 
   /** The socket path served. */
@@ -120,7 +130,7 @@ export class ControlServer {
     const splitter = new BoundedLineSplitter(this.options.maxRequestBytes ?? MAX_CONTROL_REQUEST_BYTES);
     socket.on('data', (chunk: Buffer) => {
       for (const line of splitter.push(chunk)) {
-        if (line.trim().length > 0) this.reply(socket, this.serve(line));
+        if (line.trim().length > 0) this.reply(socket, this.answer(line));
       }
       if (splitter.overflow && !socket.writableEnded) {
         this.reply(socket, {
@@ -139,7 +149,7 @@ export class ControlServer {
   }
 
   /** Serves one request line; never throws. */
-  private serve(line: string): ControlResponse {
+  private answer(line: string): ControlResponse {
     let request: unknown;
     try {
       request = JSON.parse(line);
@@ -153,12 +163,10 @@ export class ControlServer {
     const id = requestId(fields.id);
     if (id === undefined) return invalid(null, "'id' must be a string, a number or null");
     if (typeof fields.method !== 'string') return invalid(id, "'method' must be a string");
-    const outcome: ControlOutcome = dispatchControlRequest(
-      this.options.target,
-      fields.method,
-      fields.params,
-      this.logger,
-    );
+    const outcome: ControlOutcome =
+      this.target === undefined
+        ? { ok: false, error: { code: 'unsupported', message: 'the node is still starting' } }
+        : dispatchControlRequest(this.target, fields.method, fields.params, this.logger);
     return { id, ...outcome };
   }
 

@@ -95,6 +95,19 @@ describe('ControlServer and ControlClient', () => {
     );
   });
 
+  it('answers unsupported until it is given a target to serve', async () => {
+    server = await ControlServer.open({ socketPath, configDir: dir });
+    const client = await ControlClient.connect(socketPath);
+    try {
+      const early = await client.call('status', {}).catch((e: ControlRequestError) => e.controlCode);
+      expect(early).to.equal('unsupported');
+      server.serve(target);
+      expect((await client.call('status', {})).uptimeSecs).to.equal(5);
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers typed calls and error responses through the client', async () => {
     server = await open();
     const client = await ControlClient.connect(socketPath);
