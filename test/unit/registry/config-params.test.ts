@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ConfigParamReader } from '../../../src/registry/config-params';
 import { ConfigError } from '../../../src/core/errors';
+import { catchConfigError } from '../../helpers/config-error';
 
 describe('ConfigParamReader', () => {
   const reader = (params: Record<string, string | string[]>) => new ConfigParamReader('Public', params);
@@ -27,17 +28,9 @@ describe('ConfigParamReader', () => {
       [() => r.string('l'), "[Public] 'l': expected a single value, got a list"],
     ];
     for (const [fn, message] of cases) {
-      const err = (() => {
-        try {
-          fn();
-        } catch (e) {
-          return e;
-        }
-        return undefined;
-      })();
-      expect(err).to.be.instanceOf(ConfigError);
-      expect((err as ConfigError).message).to.equal(message);
-      expect((err as ConfigError).section).to.equal('Public');
+      const err = catchConfigError(fn);
+      expect(err.message).to.equal(message);
+      expect(err.section).to.equal('Public');
     }
   });
 

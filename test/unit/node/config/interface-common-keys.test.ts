@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../../../src/core/errors';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { readInterfaceCommonKeys } from '../../../../src/node/config/interface-common-keys';
+import { catchConfigError } from '../../../helpers/config-error';
 
 describe('readInterfaceCommonKeys', () => {
   it("gives Python's ingress-control defaults and no notices for a plain section", () => {
@@ -40,15 +40,9 @@ describe('readInterfaceCommonKeys', () => {
       ['ic_burst_hold', '-1'],
     ];
     for (const [key, value] of cases) {
-      let caught: unknown;
-      try {
-        readInterfaceCommonKeys('Public', { [key]: value });
-      } catch (err) {
-        caught = err;
-      }
-      expect(caught, key).to.be.instanceOf(ConfigError);
-      expect((caught as ConfigError).key).to.equal(key);
-      expect((caught as ConfigError).section).to.equal('Public');
+      const err = catchConfigError(() => readInterfaceCommonKeys('Public', { [key]: value }));
+      expect(err.key).to.equal(key);
+      expect(err.section).to.equal('Public');
     }
   });
 

@@ -4,6 +4,7 @@ import { BackboneClientConfig, BackboneServerConfig } from '../../../../src/plug
 import { parseBackboneConfig } from '../../../../src/plugins/backbone/backbone-config-parser';
 import { NetworkInterfaceTable } from '../../../../src/plugins/backbone/network-device-address';
 import { ConfigParams } from '../../../../src/registry/config-params';
+import { catchConfigError, itRejectsNamingSectionAndKey } from '../../../helpers/config-error';
 
 const NICS: NetworkInterfaceTable = {
   eth0: [
@@ -70,13 +71,7 @@ function client(params: ConfigParams): BackboneClientConfig {
 }
 
 function configError(params: ConfigParams): ConfigError {
-  try {
-    parseBackboneConfig('Bad', 5, params, { networkInterfaces: NICS });
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  return catchConfigError(() => parseBackboneConfig('Bad', 5, params, { networkInterfaces: NICS }));
 }
 
 describe('parseBackboneConfig', () => {
@@ -139,26 +134,22 @@ describe('parseBackboneConfig', () => {
     expect(err.message).to.include('nope0');
   });
 
-  for (const [key, value] of [
-    ['listen_port', 'abc'],
-    ['port', '70000'],
-    ['port', '0'],
-    ['idle_timeout', '-1'],
-    ['write_stall_timeout', 'soon'],
-    ['max_penalty_duration', '-0.5'],
-    ['max_connections', '2.5'],
-    ['max_connections', '-1'],
-    ['prefer_ipv6', 'maybe'],
-    ['listen_ip', '  '],
-  ] as const) {
-    it(`rejects ${key} = '${value}' naming the interface and key`, () => {
-      const err = configError({ [key]: value });
-      expect(err.code).to.equal('RNS_ERR_CONFIG');
-      expect(err.section).to.equal('Bad');
-      expect(err.key).to.equal(key);
-      expect(err.message).to.include('[Bad]').and.include(`'${key}'`);
-    });
-  }
+  itRejectsNamingSectionAndKey(
+    'Bad',
+    [
+      ['listen_port', 'abc'],
+      ['port', '70000'],
+      ['port', '0'],
+      ['idle_timeout', '-1'],
+      ['write_stall_timeout', 'soon'],
+      ['max_penalty_duration', '-0.5'],
+      ['max_connections', '2.5'],
+      ['max_connections', '-1'],
+      ['prefer_ipv6', 'maybe'],
+      ['listen_ip', '  '],
+    ],
+    (params) => parseBackboneConfig('Bad', 5, params, { networkInterfaces: NICS }),
+  );
 
   it('validates a shadowed alias too (no silent acceptance of a bad listen_port)', () => {
     expect(configError({ listen_port: 'abc', port: '4242' }).key).to.equal('listen_port');

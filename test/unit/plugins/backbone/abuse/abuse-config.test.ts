@@ -4,6 +4,7 @@ import { DEFAULT_ABUSE_SETTINGS } from '../../../../../src/plugins/backbone/abus
 import { BackboneServerConfig } from '../../../../../src/plugins/backbone/backbone-config';
 import { parseBackboneConfig } from '../../../../../src/plugins/backbone/backbone-config-parser';
 import { ConfigParams } from '../../../../../src/registry/config-params';
+import { catchConfigError, itRejectsNamingSectionAndKey } from '../../../../helpers/config-error';
 
 function parse(params: ConfigParams): BackboneServerConfig {
   const config = parseBackboneConfig('Public', 2, params);
@@ -12,13 +13,7 @@ function parse(params: ConfigParams): BackboneServerConfig {
 }
 
 function configError(params: ConfigParams): ConfigError {
-  try {
-    parseBackboneConfig('Bad', 5, params);
-  } catch (err) {
-    expect(err).to.be.instanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  return catchConfigError(() => parseBackboneConfig('Bad', 5, params));
 }
 
 describe('Backbone server abuse config keys', () => {
@@ -98,34 +93,30 @@ describe('Backbone server abuse config keys', () => {
     }
   });
 
-  for (const [key, value] of [
-    ['blacklist_duration', '-1'],
-    ['blacklist_duration', 'two minutes'],
-    ['idle_timeout_blacklist_threshold', '1.5'],
-    ['idle_timeout_blacklist_window', 'x'],
-    ['write_stall_blacklist_threshold', '-2'],
-    ['write_stall_blacklist_window', '-300'],
-    ['flap_blacklist_threshold', 'many'],
-    ['flap_blacklist_window', '1e'],
-    ['flap_max_connection_age', '-0.1'],
-    ['connect_rate_threshold', '2.5'],
-    ['connect_rate_window', ''],
-    ['penalty_decay_interval', 'hourly'],
-    ['block_fast_flapping', 'sometimes'],
-    ['fast_flapping_threshold', '-20'],
-    ['fast_flapping_grace', '0.5'],
-    ['fast_flapping_block_time', 'forever'],
-    ['max_tracked_peers', '0'],
-    ['max_tracked_peers', 'lots'],
-  ] as const) {
-    it(`rejects ${key} = '${value}' naming the interface and key`, () => {
-      const err = configError({ [key]: value });
-      expect(err.code).to.equal('RNS_ERR_CONFIG');
-      expect(err.section).to.equal('Bad');
-      expect(err.key).to.equal(key);
-      expect(err.message).to.include('[Bad]').and.include(`'${key}'`);
-    });
-  }
+  itRejectsNamingSectionAndKey(
+    'Bad',
+    [
+      ['blacklist_duration', '-1'],
+      ['blacklist_duration', 'two minutes'],
+      ['idle_timeout_blacklist_threshold', '1.5'],
+      ['idle_timeout_blacklist_window', 'x'],
+      ['write_stall_blacklist_threshold', '-2'],
+      ['write_stall_blacklist_window', '-300'],
+      ['flap_blacklist_threshold', 'many'],
+      ['flap_blacklist_window', '1e'],
+      ['flap_max_connection_age', '-0.1'],
+      ['connect_rate_threshold', '2.5'],
+      ['connect_rate_window', ''],
+      ['penalty_decay_interval', 'hourly'],
+      ['block_fast_flapping', 'sometimes'],
+      ['fast_flapping_threshold', '-20'],
+      ['fast_flapping_grace', '0.5'],
+      ['fast_flapping_block_time', 'forever'],
+      ['max_tracked_peers', '0'],
+      ['max_tracked_peers', 'lots'],
+    ],
+    (params) => parseBackboneConfig('Bad', 5, params),
+  );
 
   it('never reads abuse keys in client mode (they are reported as unknown there)', () => {
     const config = parseBackboneConfig('Uplink', 4, { target_host: 'hub.example', blacklist_duration: '60' });
