@@ -5,9 +5,9 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { canConnect, freePort } from '../../test/helpers/loopback-port';
 
 /** Which hub to run. */
 export type HubKind = 'node' | 'baseline';
@@ -63,18 +63,6 @@ export function nodeAvailable(): boolean {
   return existsSync(nodeCliPath());
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Node flags that let a child run a TypeScript file when this code itself runs from source. */
 function tsFlags(file: string): string[] {
   return file.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
@@ -99,17 +87,6 @@ export function writeNodeConfig(dir: string, port: number, logLevel: number, ext
     '',
   ];
   writeFileSync(path.join(dir, 'config'), lines.join('\n'));
-}
-
-function tryConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function delay(ms: number): Promise<void> {
@@ -169,7 +146,7 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
       await stop();
       throw new Error(`bench: the ${kind} hub exited during start-up:\n${tail}`);
     }
-    if (await tryConnect(port)) break;
+    if (await canConnect(port)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

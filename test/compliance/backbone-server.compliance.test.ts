@@ -1,6 +1,6 @@
 import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
 import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
-import { freePort } from '../helpers/free-port';
+import { freePort } from '../helpers/loopback-port';
 import { dialHdlcPeer } from './hdlc-socket-peer';
 import { interfacePluginCompliance } from './interface-plugin.suite';
 

@@ -9,12 +9,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { freePort } from '../helpers/free-port';
+import { canConnect, freePort } from '../helpers/loopback-port';
 import { PythonRns } from '../helpers/python-rns-locator';
 import { FrameRelay } from './frame-relay';
 
@@ -494,17 +493,6 @@ export async function waitUntilListening(
   }
   const message = `nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`;
   throw owner ? owner.failure(message) : new Error(message);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function delay(ms: number): Promise<void> {

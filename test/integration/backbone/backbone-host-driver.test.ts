@@ -12,7 +12,7 @@ import { SequentialIdAllocator } from '../../../src/registry/dynamic-id-allocato
 import { launchInterface } from '../../../src/registry/interface-launcher';
 import { InterfaceRegistry } from '../../../src/registry/interface-registry';
 import { acceptHdlcPeer } from '../../compliance/hdlc-socket-peer';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '../../helpers/loopback-port';
 import { closed } from './support/backbone-test-server';
 
 /** Resolves once `condition` holds, checking after each event-loop turn (bounded in time). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RecordingLogger } from '../../helpers/recording-logger';
 import { RecordingEventSink } from '../../helpers/recording-event-sink';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '../../helpers/loopback-port';
 import { systemClock } from '../../../src/core/clock';
 import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';

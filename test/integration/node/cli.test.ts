@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '../../helpers/loopback-port';
 import { backboneServerConfig, builtCli, NodeProcess, rnsNet } from './cli-process';
 
 describe('rns-net CLI against a running node (child process)', function () {

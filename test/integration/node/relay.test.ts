@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RnsNode } from '../../../src/node/rns-node';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '../../helpers/loopback-port';
 import { backboneServerConfig } from './cli-process';
 import { CONTEXT_KEEPALIVE, LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RecordingLogger } from '../../../../helpers/recording-logger';
 import { RecordingEventSink } from '../../../../helpers/recording-event-sink';
-import { freePort } from '../../../../helpers/free-port';
+import { freePort } from '../../../../helpers/loopback-port';
 import * as net from 'node:net';
 import * as sinon from 'sinon';
 import { frame } from '../../../../../src/core/hdlc';

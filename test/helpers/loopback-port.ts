@@ -1,6 +1,6 @@
 /**
- * The one way tests pick a loopback TCP port they can write into a config (config ports must be
- * 1..65535, so port 0 will not do there).
+ * Loopback ports for tests, benchmarks and scripts: picking one to write into a config (config
+ * ports must be 1..65535, so port 0 will not do there) and probing whether something listens.
  */
 import * as net from 'node:net';
 
@@ -18,5 +18,17 @@ export function freePort(): Promise<number> {
       const port = (server.address() as net.AddressInfo).port;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether a TCP connection to 127.0.0.1:`port` succeeds now (it is closed at once). */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
