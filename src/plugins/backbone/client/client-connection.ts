@@ -1,9 +1,10 @@
 import * as net from 'node:net';
-import { Clock, Timer } from '../../../core/clock';
+import { Clock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
 import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { closeSocket } from './connect-attempt';
+import { WriteStallWatch } from '../write-stall-watch';
 
 /**
  * Bound on the bytes a client connection holds for its socket (our batch plus Node's write
@@ -58,7 +59,7 @@ const ignoreError = (): void => undefined;
  * what leaves. A reconnect makes a new connection (and so a new writer and decoder); the writer
  * of a closed connection refuses everything with `offline`.
  *
- * Write stall, as on the server's peers: while the socket holds unwritten bytes a stall timer
+ * Write stall ({@link WriteStallWatch}, as on the server's peers): while the socket holds unwritten bytes a stall timer
  * runs on the injected clock; each completed socket write counts as progress, and a connection
  * that makes none for the write stall timeout is closed and reported with a
  * {@link ClientWriteStallError}, so the owner reconnects. Without it a remote that stops reading
@@ -79,9 +80,7 @@ export class ClientConnection {
   private batchBytes = 0;
   private flushScheduled = false;
   private closing: Promise<void> | undefined;
-  private stallTimer: Timer | null = null;
-  // Clock ms of the last write progress while the socket had unwritten bytes.
-  private lastWriteProgressAt = 0;
+  private readonly stallWatch: WriteStallWatch;
   private stallError: ClientWriteStallError | undefined;
 
   /**
@@ -92,9 +91,10 @@ export class ClientConnection {
   constructor(
     private readonly socket: net.Socket,
     private readonly handlers: ClientConnectionHandlers,
-    private readonly options: ClientConnectionOptions,
+    options: ClientConnectionOptions,
   ) {
     this.writer = { send: (packet) => this.send(packet) };
+    this.stallWatch = new WriteStallWatch(socket, options.clock, options.writeStallTimeoutMs, this.onStall);
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
@@ -120,9 +120,7 @@ export class ClientConnection {
    * the last progress (so it may fire at once), 0 stops the timer.
    */
   writeStallTimeoutChanged(): void {
-    if (!this.open) return;
-    this.cancelStallTimer();
-    this.armStallTimer();
+    if (this.open) this.stallWatch.timeoutChanged();
   }
 
   private send(packet: Uint8Array): WriteOutcome {
@@ -149,41 +147,13 @@ export class ClientConnection {
     for (const packet of this.batch) offset += frameInto(packet, out, offset);
     this.batch = [];
     this.batchBytes = 0;
-    // An idle socket starts the stall clock now; behind queued bytes it keeps counting.
-    if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.options.clock.now();
-    this.socket.write(out, this.onWritten);
-    if (this.socket.writableLength > 0) this.armStallTimer();
+    this.stallWatch.beforeWrite();
+    this.socket.write(out, this.stallWatch.written);
+    this.stallWatch.afterWrite();
   };
 
-  private armStallTimer(): void {
-    if (this.stallTimer !== null || !this.open) return;
-    const stallMs = this.options.writeStallTimeoutMs();
-    if (stallMs <= 0 || this.socket.writableLength === 0) return;
-    const remaining = this.lastWriteProgressAt + stallMs - this.options.clock.now();
-    this.stallTimer = this.options.clock.setTimeout(this.onStallCheck, Math.max(0, remaining));
-  }
-
-  private cancelStallTimer(): void {
-    this.stallTimer?.cancel();
-    this.stallTimer = null;
-  }
-
-  // A completed write is progress: the remote took bytes (called with an error once destroyed).
-  private readonly onWritten = (error?: Error | null): void => {
-    if (!this.open || error) return;
-    this.lastWriteProgressAt = this.options.clock.now();
-    if (this.socket.writableLength === 0) this.cancelStallTimer();
-  };
-
-  private readonly onStallCheck = (): void => {
-    this.stallTimer = null;
-    if (!this.open || this.socket.writableLength === 0) return;
-    const stallMs = this.options.writeStallTimeoutMs();
-    if (stallMs <= 0) return;
-    if (this.options.clock.now() - this.lastWriteProgressAt < stallMs) {
-      this.armStallTimer();
-      return;
-    }
+  private readonly onStall = (stallMs: number): void => {
+    if (!this.open) return;
     // Reported when the socket has closed, like any other end of the connection.
     this.stallError = new ClientWriteStallError(stallMs, this.pendingBytes);
     this.markClosed();
@@ -213,7 +183,7 @@ export class ClientConnection {
 
   private markClosed(): void {
     this.open = false;
-    this.cancelStallTimer();
+    this.stallWatch.stop();
     this.batch = [];
     this.batchBytes = 0;
   }

@@ -8,6 +8,7 @@ import { BackboneServerRuntime } from '../backbone-config';
 import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { WriteStallWatch } from '../write-stall-watch';
 
 /** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
 export type PeerCloseReason = 'remote' | 'idle_timeout' | 'write_stall' | 'blacklisted' | 'stopped';
@@ -69,9 +70,7 @@ export class BackbonePeer implements Writer {
   private batchBytes = 0;
   private flushQueued = false;
   private idleTimer: Timer | null = null;
-  private stallTimer: Timer | null = null;
-  /** Clock ms of the last write progress while the socket had unwritten bytes. */
-  private lastWriteProgressAt = 0;
+  private readonly stallWatch: WriteStallWatch;
   private socketClosed = false;
 
   constructor(
@@ -86,6 +85,7 @@ export class BackbonePeer implements Writer {
   ) {
     this.connectedAt = host.clock.now();
     this.arena = host.frameArena ?? new FrameArena();
+    this.stallWatch = new WriteStallWatch(socket, host.clock, this.stallTimeoutMs, this.onStall);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
     socket.on('data', this.onData);
@@ -167,16 +167,16 @@ export class BackbonePeer implements Writer {
       out = Buffer.concat(this.parts, this.batchBytes);
     }
     this.clearBatch();
-    if (this.socket.writableLength === 0) this.lastWriteProgressAt = this.host.clock.now();
+    this.stallWatch.beforeWrite();
     try {
-      this.socket.write(out, this.onWritten);
+      this.socket.write(out, this.stallWatch.written);
     } catch (err) {
       // Node reports write failures through 'error'; this only guards the never-throw contract.
       this.host.logger.debug('backbone peer write failed', { peer: this.id, error: (err as Error).message });
       this.disconnect('remote');
       return;
     }
-    if (this.socket.writableLength > 0) this.armStallTimer();
+    this.stallWatch.afterWrite();
   }
 
   private clearBatch(): void {
@@ -198,9 +198,7 @@ export class BackbonePeer implements Writer {
   runtimeChanged(): void {
     if (this.closeReason !== null) return;
     this.armIdleTimer();
-    this.stallTimer?.cancel();
-    this.stallTimer = null;
-    this.armStallTimer();
+    this.stallWatch.timeoutChanged();
   }
 
   private armIdleTimer(): void {
@@ -212,19 +210,10 @@ export class BackbonePeer implements Writer {
     this.idleTimer = this.host.clock.setTimeout(this.onIdleTimeout, Math.max(0, remaining));
   }
 
-  private armStallTimer(): void {
-    if (this.stallTimer !== null || this.closeReason !== null) return;
-    const stallMs = this.host.runtime.writeStallTimeoutMs;
-    if (stallMs <= 0 || this.socket.writableLength === 0) return;
-    const remaining = this.lastWriteProgressAt + stallMs - this.host.clock.now();
-    this.stallTimer = this.host.clock.setTimeout(this.onStallCheck, Math.max(0, remaining));
-  }
-
   private cancelTimers(): void {
     this.idleTimer?.cancel();
     this.idleTimer = null;
-    this.stallTimer?.cancel();
-    this.stallTimer = null;
+    this.stallWatch.stop();
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -249,14 +238,6 @@ export class BackbonePeer implements Writer {
     if (this.closeReason === null) this.host.frameReceived(this, data);
   };
 
-  private readonly onWritten = (): void => {
-    this.lastWriteProgressAt = this.host.clock.now();
-    if (this.socket.writableLength === 0) {
-      this.stallTimer?.cancel();
-      this.stallTimer = null;
-    }
-  };
-
   private readonly onIdleTimeout = (): void => {
     this.idleTimer = null;
     if (this.hadReceivedData || this.closeReason !== null) return;
@@ -264,22 +245,17 @@ export class BackbonePeer implements Writer {
     this.disconnect('idle_timeout');
   };
 
-  private readonly onStallCheck = (): void => {
-    this.stallTimer = null;
-    if (this.closeReason !== null || this.socket.writableLength === 0) return;
-    const stallMs = this.host.runtime.writeStallTimeoutMs;
-    if (stallMs <= 0) return;
-    if (this.host.clock.now() - this.lastWriteProgressAt >= stallMs) {
-      this.host.logger.warn('backbone peer disconnected due to write stall timeout', {
-        peer: this.id,
-        ip: this.ip,
-        timeoutMs: stallMs,
-        pendingBytes: this.socket.writableLength,
-      });
-      this.disconnect('write_stall');
-    } else {
-      this.armStallTimer();
-    }
+  private readonly stallTimeoutMs = (): number => this.host.runtime.writeStallTimeoutMs;
+
+  private readonly onStall = (stallMs: number): void => {
+    if (this.closeReason !== null) return;
+    this.host.logger.warn('backbone peer disconnected due to write stall timeout', {
+      peer: this.id,
+      ip: this.ip,
+      timeoutMs: stallMs,
+      pendingBytes: this.socket.writableLength,
+    });
+    this.disconnect('write_stall');
   };
 
   private readonly onError = (err: Error): void => {

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { systemClock } from '../../../../src/core/clock';
+import { WriteStallWatch } from '../../../../src/plugins/backbone/write-stall-watch';
+
+describe('WriteStallWatch', () => {
+  let clock: sinon.SinonFakeTimers;
+  let queue: { writableLength: number };
+  let timeoutMs: number;
+  let stalls: number[];
+  let watch: WriteStallWatch;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    queue = { writableLength: 0 };
+    timeoutMs = 1000;
+    stalls = [];
+    watch = new WriteStallWatch(
+      queue,
+      systemClock,
+      () => timeoutMs,
+      (ms) => stalls.push(ms),
+    );
+  });
+
+  afterEach(() => clock.restore());
+
+  const write = (queued: number): void => {
+    watch.beforeWrite();
+    queue.writableLength = queued;
+    watch.afterWrite();
+  };
+
+  it('runs no timer while the kernel takes every write', () => {
+    write(0);
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([]);
+  });
+
+  it('reports a stall once when queued bytes make no progress for the timeout', () => {
+    write(100);
+    clock.tick(999);
+    expect(stalls).to.deep.equal([]);
+    clock.tick(1);
+    expect(stalls).to.deep.equal([1000]);
+    clock.tick(5000);
+    expect(stalls).to.have.length(1);
+  });
+
+  it('counts each completed write as progress and stops when the queue empties', () => {
+    write(100);
+    clock.tick(800);
+    watch.written();
+    clock.tick(800);
+    expect(stalls).to.deep.equal([], 'progress at 800 ms restarted the count');
+    queue.writableLength = 0;
+    watch.written();
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([]);
+  });
+
+  it('ignores a write that completed with an error', () => {
+    write(100);
+    clock.tick(800);
+    watch.written(new Error('EPIPE'));
+    clock.tick(200);
+    expect(stalls).to.deep.equal([1000]);
+  });
+
+  it('applies a changed timeout from the last progress; 0 turns it off', () => {
+    write(100);
+    clock.tick(300);
+    timeoutMs = 0;
+    watch.timeoutChanged();
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([]);
+    timeoutMs = 200;
+    watch.timeoutChanged();
+    clock.tick(0);
+    expect(stalls).to.deep.equal([200], 'overdue at once');
+  });
+
+  it('reports nothing after stop', () => {
+    write(100);
+    watch.stop();
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([]);
+  });
+});
