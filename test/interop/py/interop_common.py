@@ -134,3 +134,23 @@ def wait_for(predicate, timeout, interval=0.05):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+def watch_backbone_peers(stop):
+    """Reports connects and disconnects of peers on a listening BackboneInterface, until stop is set."""
+    import RNS
+
+    def loop():
+        known = set()
+        while not stop.is_set():
+            current = set()
+            for interface in RNS.Transport.interfaces:
+                for spawned in getattr(interface, "spawned_interfaces", None) or []:
+                    current.add(spawned)
+            for spawned in current - known:
+                emit("peer_connected", name=str(spawned), hw_mtu=getattr(spawned, "HW_MTU", None), count=len(current))
+            for spawned in known - current:
+                emit("peer_disconnected", name=str(spawned), count=len(current))
+            known = current
+            stop.wait(0.05)
+
+    threading.Thread(target=loop, daemon=True).start()

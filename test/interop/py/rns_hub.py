@@ -22,6 +22,7 @@ from interop_common import (  # noqa: E402
     listening_port,
     log_to_stderr,
     make_config_dir,
+    watch_backbone_peers,
     watch_stdin_eof,
     write_config,
 )
@@ -48,18 +49,8 @@ def main():
     watch_stdin_eof(stop.set)
 
     emit("ready", port=listening_port(), transport=True)
-    known = set()
-    while not stop.is_set():
-        current = set()
-        for interface in RNS.Transport.interfaces:
-            for spawned in getattr(interface, "spawned_interfaces", None) or []:
-                current.add(spawned)
-        for spawned in current - known:
-            emit("peer_connected", name=str(spawned), hw_mtu=getattr(spawned, "HW_MTU", None), count=len(current))
-        for spawned in known - current:
-            emit("peer_disconnected", name=str(spawned), count=len(current))
-        known = current
-        stop.wait(0.05)
+    watch_backbone_peers(stop)
+    stop.wait()
     finish(0, config_dir, args.keep)
 
 

@@ -40,6 +40,7 @@ from interop_common import (
     log_to_stderr,
     make_config_dir,
     wait_for,
+    watch_backbone_peers,
     watch_stdin_eof,
     write_config,
 )
@@ -159,24 +160,6 @@ def wait_online(args):
     emit("interface_up", interfaces=interface_facts())
 
 
-def watch_backbone_peers(stop):
-    """Reports connects and disconnects of peers on a listening BackboneInterface."""
-
-    def loop():
-        known = set()
-        while not stop.is_set():
-            current = set()
-            for interface in RNS.Transport.interfaces:
-                for spawned in getattr(interface, "spawned_interfaces", None) or []:
-                    current.add(spawned)
-            for spawned in current - known:
-                emit("peer_connected", name=str(spawned), hw_mtu=getattr(spawned, "HW_MTU", None), count=len(current))
-            for spawned in known - current:
-                emit("peer_disconnected", name=str(spawned), count=len(current))
-            known = current
-            time.sleep(0.05)
-
-    threading.Thread(target=loop, daemon=True).start()
 
 
 # ---------------------------------------------------------------------------------------------
