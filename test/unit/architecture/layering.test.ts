@@ -4,18 +4,21 @@ import path from 'node:path';
 
 /**
  * The one-way rule of the architecture: imports point downwards only (cli -> node ->
- * registry/plugins -> core). The core never imports a plugin; a plugin depends on the core and
- * registry contracts only. Checked on the import statements of every source file.
+ * transport/registry/plugins -> protocol -> core). The core never imports a plugin; a plugin
+ * depends on the core and registry contracts only; the wire model (protocol) and the transport
+ * engine know no plugin and no socket. Checked on the import statements of every source file.
  */
 const SRC = path.join(__dirname, '../../../src');
 
 /** Which top-level layers each layer may import from (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
+  protocol: ['core'],
+  transport: ['core', 'protocol'],
   registry: ['core'],
   plugins: ['core', 'registry'],
-  node: ['core', 'registry', 'plugins'],
-  cli: ['core', 'registry', 'plugins', 'node'],
+  node: ['core', 'protocol', 'transport', 'registry', 'plugins'],
+  cli: ['core', 'protocol', 'transport', 'registry', 'plugins', 'node'],
 };
 
 function sourceFiles(dir: string): string[] {
