@@ -7,3 +7,7 @@ export * from './announce';
 export * from './link';
 export * from './path-request';
 export * from './destination';
+export * from './identity';
+export * from './announce-validator';
+export * from './announce-builder';
+export * from './known-destinations';
