@@ -11,3 +11,5 @@ export * from './identity';
 export * from './announce-validator';
 export * from './announce-builder';
 export * from './known-destinations';
+export * from './hkdf';
+export * from './ifac';
