@@ -3,6 +3,7 @@
  * run for a bounded time. Writers are no-ops, so the figures are the relay's own cost per frame,
  * the ceiling for a socket-level relay.
  */
+import { OPEN_INTERFACE } from '../src/core/frame-authenticator';
 import { performance } from 'node:perf_hooks';
 import { Clock, Timer } from '../src/core/clock';
 import { InterfaceEntry } from '../src/core/driver/interface-entry';
@@ -77,6 +78,7 @@ function makeEntry(id: number, host: { accepted: number }): InterfaceEntry {
       },
     },
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 

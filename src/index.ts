@@ -12,6 +12,7 @@ export * from './core/clock';
 export * from './core/constants';
 export * from './core/errors';
 export * from './core/event-sink';
+export * from './core/frame-authenticator';
 export * from './core/events';
 export * from './core/ingress-control';
 export * from './core/interface-id';

@@ -22,11 +22,13 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { IfacSettings, readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
+import { IfacAuthenticators } from './ifac-authenticators';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
@@ -72,6 +74,7 @@ export interface RnsNodeOptions {
 interface StartedSection {
   readonly id: number;
   readonly section: InterfaceSection;
+  readonly ifac: IfacSettings | null;
 }
 
 /**
@@ -179,12 +182,15 @@ export class RnsNode implements ControlTarget {
     const { registry, driver, clock, logger, file } = deps;
     const started: StartedSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
+    const authenticators = new IfacAuthenticators();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
       const id = nextId++;
       try {
         const common = readInterfaceCommonKeys(section.name, section.params);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
+        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         await launchInterface({
           registry,
           driver,
@@ -200,12 +206,14 @@ export class RnsNode implements ControlTarget {
           clock,
           logger,
         });
-        started.push({ id, section });
+        started.push({ id, section, ifac });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
           mode: interfaceModeName(section.mode),
           id,
+          ifacSize: ifac?.size ?? null,
+          networkName: ifac?.networkName ?? null,
         });
       } catch (err) {
         const problem =
@@ -233,7 +241,7 @@ export class RnsNode implements ControlTarget {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
     const interfaces: InterfaceStatus[] = [];
-    for (const { id, section } of this.started) {
+    for (const { id, section, ifac } of this.started) {
       const summary = summaries.get(id);
       if (summary === undefined) continue;
       const traffic = emptyInterfaceStats();
@@ -253,7 +261,9 @@ export class RnsNode implements ControlTarget {
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
         ...traffic,
-        drops: traffic.rxDroppedOffline + traffic.txRefusedOffline + traffic.txRefusedFull,
+        drops:
+          traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
+        ifac: ifac === null ? null : { networkName: ifac.networkName, size: ifac.size },
       });
     }
     const now = this.clock.now();

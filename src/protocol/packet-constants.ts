@@ -93,7 +93,7 @@ export const PacketContext = {
 export type PacketContext = (typeof PacketContext)[keyof typeof PacketContext];
 
 /** Flags bit 7: the frame carries an interface access code and everything but it is masked. */
-export const IFAC_FLAG = 0x80;
+export { IFAC_FLAG } from '../core/constants';
 /** Flags bit 6: HEADER_2. */
 export const HEADER_2_FLAG = 0x40;
 /** Flags bit 5: the context flag (on an announce: a ratchet is present). */

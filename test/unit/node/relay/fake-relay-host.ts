@@ -1,3 +1,4 @@
+import { OPEN_INTERFACE } from '../../../../src/core/frame-authenticator';
 import { Clock, Timer } from '../../../../src/core/clock';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
 import { emptyInterfaceStats } from '../../../../src/core/driver/interface-stats';
@@ -39,6 +40,7 @@ export function makeEntry(id: number): InterfaceEntry & { writer: RecordingWrite
     parentId: null,
     writer: new RecordingWriter(),
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 
