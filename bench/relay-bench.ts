@@ -3,11 +3,11 @@
  * run for a bounded time. Writers are no-ops, so the figures are the relay's own cost per frame,
  * the ceiling for a socket-level relay.
  */
-import { OPEN_INTERFACE } from '../src/core/frame-authenticator';
 import { performance } from 'node:perf_hooks';
 import { Clock, Timer } from '../src/core/clock';
 import { InterfaceEntry } from '../src/core/driver/interface-entry';
 import { emptyInterfaceStats } from '../src/core/driver/interface-stats';
+import { OPEN_INTERFACE } from '../src/core/frame-authenticator';
 import { DEFAULT_INGRESS_CONTROL } from '../src/core/ingress-control';
 import { makeInterfaceInfo } from '../src/core/interface-info';
 import { InterfaceMode } from '../src/core/interface-mode';

@@ -1,7 +1,7 @@
-import { OPEN_INTERFACE } from '../../../../src/core/frame-authenticator';
 import { Clock, Timer } from '../../../../src/core/clock';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
 import { emptyInterfaceStats } from '../../../../src/core/driver/interface-stats';
+import { OPEN_INTERFACE } from '../../../../src/core/frame-authenticator';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { makeInterfaceInfo } from '../../../../src/core/interface-info';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
