@@ -57,8 +57,11 @@ export * from './core/hdlc/index';
 // the Reticulum wire model: packets, hashes, identities, announces, IFAC
 export * from './protocol/index';
 
-// the node's persistence (storage folder, identity files)
+// the node's persistence (storage folder, identity files) and interface access codes
 export * from './node/storage/index';
+export * from './node/ifac-authenticators';
+export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';
