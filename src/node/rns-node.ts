@@ -22,7 +22,7 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
-import { IfacSettings, readIfacKeys } from './config/ifac-keys';
+import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { ControlServer } from './control/control-server';
@@ -74,7 +74,6 @@ export interface RnsNodeOptions {
 interface StartedSection {
   readonly id: number;
   readonly section: InterfaceSection;
-  readonly ifac: IfacSettings | null;
 }
 
 /**
@@ -206,7 +205,7 @@ export class RnsNode implements ControlTarget {
           clock,
           logger,
         });
-        started.push({ id, section, ifac });
+        started.push({ id, section });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
@@ -241,7 +240,7 @@ export class RnsNode implements ControlTarget {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
     const interfaces: InterfaceStatus[] = [];
-    for (const { id, section, ifac } of this.started) {
+    for (const { id, section } of this.started) {
       const summary = summaries.get(id);
       if (summary === undefined) continue;
       const traffic = emptyInterfaceStats();
@@ -263,7 +262,7 @@ export class RnsNode implements ControlTarget {
         ...traffic,
         drops:
           traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
-        ifac: ifac === null ? null : { networkName: ifac.networkName, size: ifac.size },
+        ifac: ifacSummary(section),
       });
     }
     const now = this.clock.now();
@@ -393,4 +392,10 @@ export class RnsNode implements ControlTarget {
         break;
     }
   }
+}
+
+/** What status shows of a section's access code (read again: it was validated at startup). */
+function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
+  const ifac = readIfacKeys(section.name, section.typeName, section.params);
+  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

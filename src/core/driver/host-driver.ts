@@ -72,8 +72,6 @@ export class HostDriver {
   private readonly sinks = new Map<InterfaceId, DriverEventSink>();
   /** Type names of sink owners, for the dynamic entries they spawn. */
   private readonly ownerTypes = new Map<InterfaceId, string>();
-  /** Access-code authenticators of configured interfaces, shared with the peers they spawn. */
-  private readonly authenticators = new Map<InterfaceId, FrameAuthenticator>();
   /** `InterfaceUp(id)` received for an id with a sink but not attached yet: id -> new writer. */
   private readonly pendingUp = new Map<InterfaceId, Writer | undefined>();
 
@@ -86,6 +84,8 @@ export class HostDriver {
   private currentEntry: InterfaceEntry | undefined;
   private reportingError = false;
   private unknownFrames = 0;
+  /** Access-code authenticators of configured interfaces, shared with the peers they spawn. */
+  private readonly authenticators = new Map<InterfaceId, FrameAuthenticator>();
 
   constructor(options: HostDriverOptions = {}) {
     this.clock = options.clock ?? systemClock;
