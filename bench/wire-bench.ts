@@ -5,16 +5,14 @@
  */
 import { createPublicKey, hash, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  AnnounceValidator,
-  Identity,
-  InterfaceAccessCode,
-  KnownDestinations,
-  Packet,
-  buildAnnounce,
-  packetHashDigest,
-  parsePacket,
-} from '../src/protocol';
+// Hot-path code imports from the defining modules: the package index re-exports through accessors.
+import { AnnounceValidator } from '../src/protocol/announce-validator';
+import { buildAnnounce } from '../src/protocol/announce-builder';
+import { Identity } from '../src/protocol/identity';
+import { InterfaceAccessCode } from '../src/protocol/ifac';
+import { KnownDestinations } from '../src/protocol/known-destinations';
+import { Packet, parsePacket } from '../src/protocol/packet';
+import { packetHashDigest } from '../src/protocol/packet-hash';
 
 /** One wire benchmark figure. */
 export interface WireBenchResult {

@@ -1,3 +1,4 @@
+import { IFAC_FLAG } from '../core/constants';
 import { Malformed, malformed } from './malformed';
 import {
   ADDRESS_LENGTH,
@@ -12,7 +13,6 @@ import {
   HEADER_2_FLAG,
   HEADER_2_MIN_LENGTH,
   HeaderType,
-  IFAC_FLAG,
   MAX_HOPS,
   PACKET_TYPE_MASK,
   PacketType,
