@@ -28,6 +28,8 @@ import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
+import { LogOutputStats } from './logging/log-output';
+import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
 import { InterfaceStatus, NodeStatus } from './node-status';
@@ -46,8 +48,14 @@ export function registerDefaultPlugins(container: DependencyContainer): void {
 export interface RnsNodeOptions {
   /** The config directory: `DIR/config` is read (the default is written there when missing). */
   readonly configDir: string;
-  /** Where the node logs. Default: nothing is logged. */
+  /**
+   * Where the node logs. Default: nothing is logged. Lines from interfaces, the driver and the
+   * control endpoint (whose volume peers and clients decide) are rate-limited per kind; the
+   * node's own lifecycle lines are not.
+   */
   readonly logger?: Logger;
+  /** The log output's counters, reported by `status` (its dropped lines). */
+  readonly logOutput?: LogOutputStats;
   /** Time and timers. Default: the system clock. */
   readonly clock?: Clock;
   /** The container whose child the node registers its plugins in. Default: tsyringe's root. */
@@ -66,6 +74,16 @@ export interface RnsNodeOptions {
   readonly onConfigLoaded?: (config: NodeConfig) => void;
   /** Dedup settings of the relay. */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
+}
+
+/** The node's logging besides its own logger: the rate limiter and the output's counters. */
+interface NodeLogs {
+  /** Limits the lines of interfaces, driver and control endpoint. */
+  readonly limiter: LogRateLimiter;
+  /** The node's logger behind {@link limiter}. */
+  readonly limited: Logger;
+  /** The output's counters, when the embedder gave them. */
+  readonly output: LogOutputStats | undefined;
 }
 
 /** A configured interface that started, with what status needs from its section. */
@@ -101,6 +119,7 @@ export class RnsNode implements ControlTarget {
     readonly relay: Relay,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly logs: NodeLogs,
     private readonly started: readonly StartedSection[],
     /** Problems met at startup (config errors and interfaces that failed), already logged. */
     readonly startupProblems: readonly Error[],
@@ -117,6 +136,12 @@ export class RnsNode implements ControlTarget {
     const configDir = path.resolve(options.configDir);
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
+    const limiter = new LogRateLimiter({ clock }, logger);
+    const logs: NodeLogs = {
+      limiter,
+      limited: new RateLimitedLogger(logger, limiter),
+      output: options.logOutput,
+    };
     const { config, created } = await loadNodeConfig(configDir, {
       createDefault: options.createDefaultConfig ?? true,
     });
@@ -135,9 +160,9 @@ export class RnsNode implements ControlTarget {
     const control = await ControlServer.open({
       socketPath: controlSocketPath(configDir),
       configDir,
-      logger: logger.child({ component: 'control' }),
+      logger: logs.limited.child({ component: 'control' }),
     });
-    const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
+    const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
@@ -147,11 +172,22 @@ export class RnsNode implements ControlTarget {
       const enabled = config.interfaces.filter((s) => s.enabled);
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, file: config.file },
+        { registry, driver, clock, logger, interfaceLogger: logs.limited, file: config.file },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
-      const node = new RnsNode(configDir, config, driver, relay, clock, logger, started, problems, control);
+      const node = new RnsNode(
+        configDir,
+        config,
+        driver,
+        relay,
+        clock,
+        logger,
+        logs,
+        started,
+        problems,
+        control,
+      );
       control.serve(node);
       logger.info('node running', {
         configDir,
@@ -163,6 +199,7 @@ export class RnsNode implements ControlTarget {
     } catch (err) {
       await driver.stop();
       await control.close();
+      limiter.stop();
       throw err;
     }
   }
@@ -173,10 +210,17 @@ export class RnsNode implements ControlTarget {
    */
   private static async launchAll(
     sections: readonly InterfaceSection[],
-    deps: { registry: InterfaceRegistry; driver: HostDriver; clock: Clock; logger: Logger; file: string },
+    deps: {
+      registry: InterfaceRegistry;
+      driver: HostDriver;
+      clock: Clock;
+      logger: Logger;
+      interfaceLogger: Logger;
+      file: string;
+    },
     problems: Error[],
   ): Promise<StartedSection[]> {
-    const { registry, driver, clock, logger, file } = deps;
+    const { registry, driver, clock, logger, interfaceLogger, file } = deps;
     const started: StartedSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
@@ -198,7 +242,7 @@ export class RnsNode implements ControlTarget {
           },
           dynamicIds,
           clock,
-          logger,
+          logger: interfaceLogger,
         });
         started.push({ id, section });
         logger.info('interface started', {
@@ -265,6 +309,10 @@ export class RnsNode implements ControlTarget {
       interfaces,
       relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
       process: this.health.snapshot(),
+      logging: {
+        droppedLines: this.logs.output?.droppedLines ?? 0,
+        suppressedLines: this.logs.limiter.suppressedLines,
+      },
     };
   }
 
@@ -331,6 +379,7 @@ export class RnsNode implements ControlTarget {
       this.control = undefined;
       await Promise.allSettled([control?.close(), this.driver.stop()]);
       this.health.stop();
+      this.logs.limiter.stop();
       this.logger.info('node stopped');
     })();
     return this.stopping;
@@ -351,14 +400,14 @@ export class RnsNode implements ControlTarget {
   private onPeerEvent(event: BackbonePeerEvent): void {
     switch (event.type) {
       case 'BackbonePeerConnected':
-        this.logger.debug('peer connected', {
+        this.logs.limited.debug('peer connected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
         });
         break;
       case 'BackbonePeerDisconnected':
-        this.logger.debug('peer disconnected', {
+        this.logs.limited.debug('peer disconnected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
@@ -368,15 +417,15 @@ export class RnsNode implements ControlTarget {
       // The plugin that emits the next three already logs them as info/warn lines; the node
       // only adds its view at debug level so each happens once in an operator's log.
       case 'BackbonePeerIdleTimeout':
-        this.logger.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerWriteStall':
-        this.logger.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerPenalty':
-        this.logger.debug('peer penalised', {
+        this.logs.limited.debug('peer penalised', {
           ip: event.peerIp,
-          level: event.penaltyLevel,
+          penaltyLevel: event.penaltyLevel,
           blacklistForMs: event.blacklistForMs,
           reason: event.reason,
         });

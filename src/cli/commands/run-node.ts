@@ -19,8 +19,13 @@ export const HARD_EXIT_AFTER_MS = 5000;
  * removed first, so the next start does not have to detect it as stale).
  */
 export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode> {
-  const format = resolveLogFormat(options.logFormat, process.stdout.isTTY === true);
-  const logger = createNodeLogger({ loglevel: options.loglevel ?? DEFAULT_LOGLEVEL, format });
+  const terminal = process.stdout.isTTY === true;
+  const format = resolveLogFormat(options.logFormat, terminal);
+  const logger = createNodeLogger({
+    loglevel: options.loglevel ?? DEFAULT_LOGLEVEL,
+    format,
+    colorize: terminal,
+  });
   // Listen for signals before starting, so one that arrives while interfaces start still ends
   // in a clean stop instead of the default action (which would leave the socket behind).
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
@@ -32,6 +37,7 @@ export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode>
     node = await RnsNode.start({
       configDir: options.configDir,
       logger,
+      logOutput: logger.output,
       onConfigLoaded: (config) => {
         if (options.loglevel === undefined) logger.setLoglevel(config.logging.level);
       },

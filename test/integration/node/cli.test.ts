@@ -6,7 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
 import { freePort } from '../../helpers/loopback-port';
-import { backboneServerConfig, builtCli, NodeProcess, rnsNet } from './cli-process';
+import { backboneServerConfig, builtCli, NodeProcess, rnsNet, waitForStatus } from './cli-process';
 
 describe('rns-net CLI against a running node (child process)', function () {
   // The first test may build the CLI (tsc) when dist is missing or stale.
@@ -280,10 +280,3 @@ describe('rns-net run: startup outcomes (child process)', function () {
     expect(await loud.exited).to.equal(0);
   });
 });
-
-/** Polls `status` until the node answers (bounded), returning the last exit code. */
-async function waitForStatus(home: string, dir: string): Promise<number> {
-  let code = -1;
-  for (let i = 0; i < 50 && code !== 0; i++) code = (await rnsNet(home, 'status', '--config', dir)).code;
-  return code;
-}
