@@ -160,6 +160,7 @@ export class RnsNode implements ControlTarget {
     const control = await ControlServer.open({
       socketPath: controlSocketPath(configDir),
       configDir,
+      clock,
       logger: logs.limited.child({ component: 'control' }),
     });
     const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });

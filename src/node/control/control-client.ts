@@ -2,10 +2,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { BoundedLineSplitter } from './bounded-line-splitter';
 import { ControlConnectionError, ControlRequestError, NoNodeRunningError } from './control-errors';
-import { ControlErrorCode, ControlMethod, ControlMethods, ControlResponse } from './control-protocol';
-
-/** Longest response line a client reads (64 MiB): a peer list of a busy hub can be large. */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+import {
+  ControlErrorCode,
+  ControlMethod,
+  ControlMethods,
+  ControlResponse,
+  MAX_CONTROL_RESPONSE_BYTES,
+} from './control-protocol';
 
 /** Default time a request may take before {@link ControlClient.call} rejects. */
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;
@@ -23,7 +26,7 @@ interface Pending {
 export class ControlClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly splitter = new BoundedLineSplitter(MAX_RESPONSE_BYTES);
+  private readonly splitter = new BoundedLineSplitter(MAX_CONTROL_RESPONSE_BYTES);
   private failure: Error | undefined;
 
   private constructor(private readonly socket: net.Socket) {
