@@ -15,6 +15,7 @@ import {
 } from './control-protocol';
 import { ControlTarget } from './control-target';
 import { probeControlSocket } from './probe-control-socket';
+import { openUnixSocketAddress, UnixSocketAddress } from './unix-socket-address';
 
 /** Options of {@link ControlServer.open}. */
 export interface ControlServerOptions {
@@ -75,6 +76,7 @@ export class ControlServer {
 
   private constructor(
     private readonly server: net.Server,
+    private readonly address: UnixSocketAddress,
     private readonly options: ControlServerOptions,
     private readonly logger: Logger,
   ) {
@@ -114,28 +116,17 @@ export class ControlServer {
       await fs.rm(options.socketPath, { force: true });
     }
     await fs.mkdir(path.dirname(options.socketPath), { recursive: true });
+    const address = await openUnixSocketAddress(options.socketPath);
     const server = net.createServer({ allowHalfOpen: false });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        if (err.code === 'EADDRINUSE')
-          reject(new NodeAlreadyRunningError(options.socketPath, options.configDir));
-        else reject(err);
-      };
-      server.once('error', onError);
-      // The umask makes the socket file 0600 from the moment it exists (bind happens inside
-      // listen(), synchronously); the chmod below is the portable guarantee.
-      const previousUmask = process.umask(0o177);
-      try {
-        server.listen(options.socketPath, () => {
-          server.off('error', onError);
-          resolve();
-        });
-      } finally {
-        process.umask(previousUmask);
-      }
-    });
-    await fs.chmod(options.socketPath, SOCKET_MODE);
-    return new ControlServer(server, options, logger);
+    try {
+      await listen(server, address.path, options);
+      await fs.chmod(options.socketPath, SOCKET_MODE);
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await address.release();
+      throw err;
+    }
+    return new ControlServer(server, address, options, logger);
   }
 
   /**
@@ -146,6 +137,7 @@ export class ControlServer {
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const socket of [...this.connections, ...this.refusing]) socket.destroy();
       await closed;
+      await this.address.release();
       // server.close() unlinks the socket file on Linux; this covers platforms that do not.
       await fs.rm(this.options.socketPath, { force: true });
     })();
@@ -219,6 +211,29 @@ export class ControlServer {
         : dispatchControlRequest(this.target, fields.method, fields.params, this.logger);
     return { id, ...outcome };
   }
+}
+
+/** Listens on `address` with the socket file mode 0600 from the start. */
+function listen(server: net.Server, address: string, options: ControlServerOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (err.code === 'EADDRINUSE')
+        reject(new NodeAlreadyRunningError(options.socketPath, options.configDir));
+      else reject(err);
+    };
+    server.once('error', onError);
+    // The umask makes the socket file 0600 from the moment it exists (bind happens inside
+    // listen(), synchronously); the chmod after it is the portable guarantee.
+    const previousUmask = process.umask(0o177);
+    try {
+      server.listen(address, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    } finally {
+      process.umask(previousUmask);
+    }
+  });
 }
 
 /** A request's id, or `undefined` when it has an unusable one (absent counts as null). */

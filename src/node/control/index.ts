@@ -18,3 +18,9 @@ export {
 export { CONTROL_SOCKET_NAME, controlSocketPath } from './control-socket-path';
 export { ControlTarget } from './control-target';
 export { ControlSocketState, probeControlSocket } from './probe-control-socket';
+export {
+  MAX_UNIX_SOCKET_PATH_BYTES,
+  SocketPathTooLongError,
+  UnixSocketAddress,
+  openUnixSocketAddress,
+} from './unix-socket-address';

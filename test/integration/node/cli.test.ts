@@ -279,4 +279,34 @@ describe('rns-net run: startup outcomes (child process)', function () {
     loud.child.kill('SIGTERM');
     expect(await loud.exited).to.equal(0);
   });
+
+  it('runs from a config directory too long for a Unix socket address, and restarts after a crash', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const port = await freePort();
+    const longDir = path.join(home, 'l'.repeat(120));
+    await fs.mkdir(longDir);
+    await fs.writeFile(path.join(longDir, 'config'), backboneServerConfig([{ name: 'Long', port }]));
+    const socket = path.join(longDir, 'control.sock');
+    const first = NodeProcess.spawn(home, longDir);
+    nodes.push(first);
+    await first.running();
+    expect((await rnsNet(home, 'status', '--config', longDir)).code).to.equal(0);
+    // A crash leaves the socket file behind; the next start finds it stale and replaces it.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await fs.lstat(socket)).isSocket()).to.equal(true);
+    const second = NodeProcess.spawn(home, longDir);
+    nodes.push(second);
+    await second.running();
+    expect(second.logs.some((r) => r.msg === 'removing stale control socket')).to.equal(true);
+    const status = await rnsNet(home, 'status', '--json', '--config', longDir);
+    expect(status.code, status.stderr).to.equal(0);
+    expect((JSON.parse(status.stdout) as NodeStatus).configDir).to.equal(longDir);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).to.equal(0);
+    await fs.access(socket).then(
+      () => expect.fail('control socket left behind'),
+      (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+    );
+  });
 });
