@@ -24,6 +24,7 @@ import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { ConfigReloader, ConfigReloadReport } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
@@ -68,8 +69,9 @@ export interface RnsNodeOptions {
   /** Write the embedded default config when `DIR/config` is missing (default true). */
   readonly createDefaultConfig?: boolean;
   /**
-   * Called once the config is read, before anything is logged or started: the CLI applies
-   * `[logging] loglevel` here unless `--loglevel` overrides it.
+   * Called once the config is read, before anything is logged or started, and again whenever
+   * {@link RnsNode.reload} reads it: the CLI applies `[logging] loglevel` here unless
+   * `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
   /** Dedup settings of the relay. */
@@ -107,6 +109,7 @@ export class RnsNode implements ControlTarget {
   private readonly departed = new DepartedPeerTraffic();
   private readonly health = new ProcessHealth();
   private stopping: Promise<void> | undefined;
+  private reloading: Promise<void> = Promise.resolve();
 
   private constructor(
     /** The absolute config directory. */
@@ -124,6 +127,7 @@ export class RnsNode implements ControlTarget {
     /** Problems met at startup (config errors and interfaces that failed), already logged. */
     readonly startupProblems: readonly Error[],
     private control: ControlServer | undefined,
+    private readonly reloader: ConfigReloader,
   ) {
     this.startedAtMs = clock.now();
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
@@ -177,6 +181,14 @@ export class RnsNode implements ControlTarget {
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      const reloader = new ConfigReloader({
+        configDir,
+        running: started,
+        registry,
+        driver,
+        logger,
+        onConfigLoaded: options.onConfigLoaded,
+      });
       const node = new RnsNode(
         configDir,
         config,
@@ -188,6 +200,7 @@ export class RnsNode implements ControlTarget {
         started,
         problems,
         control,
+        reloader,
       );
       control.serve(node);
       logger.info('node running', {
@@ -367,6 +380,20 @@ export class RnsNode implements ControlTarget {
     if (result.ok)
       this.logger.info('runtime config reset', { key, value: JSON.stringify(result.value.value) });
     return result;
+  }
+
+  /**
+   * Re-reads the config file and applies what can change while the node runs (see
+   * {@link ConfigReloader}): changed runtime settings now, the rest logged as needing a restart.
+   * Never rejects; reloads run one after another. The CLI calls it on SIGHUP.
+   */
+  reload(): Promise<ConfigReloadReport> {
+    if (this.stopping !== undefined) {
+      return Promise.resolve({ applied: [], restartNeeded: [], problems: ['the node is stopping'] });
+    }
+    const run = this.reloading.then(() => this.reloader.reload());
+    this.reloading = run.then(() => undefined);
+    return run;
   }
 
   /**
