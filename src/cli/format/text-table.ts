@@ -24,7 +24,8 @@ export function renderTable(
 ): string {
   const rows = cellRows.map((row) => row.map(printable));
   const headers = columns.map((c) => printable(c.header.toUpperCase()));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...cells): a busy hub's peer list has more rows than a call has arguments.
+  const widths = headers.map((h, i) => rows.reduce((max, r) => Math.max(max, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, i) => (columns[i]?.align === 'right' ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))

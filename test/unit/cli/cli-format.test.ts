@@ -23,6 +23,12 @@ describe('cli formatting', () => {
     expect(text.split('\n')).to.deep.equal(['NAME      N', 'a         1', 'longer  100']);
   });
 
+  it('renders tables of any length (more rows than a function call takes arguments)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`]);
+    const text = renderTable([{ header: 'ip' }], rows);
+    expect(text.split('\n')).to.have.length(200_001);
+  });
+
   it('formats bytes and durations for people', () => {
     expect([0, 1023, 1024, 1536, 1048576 * 3].map(formatBytes)).to.deep.equal([
       '0 B',
