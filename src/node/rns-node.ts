@@ -24,7 +24,7 @@ import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
-import { ConfigReloader, ConfigReloadReport } from './config-reload';
+import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
@@ -88,12 +88,6 @@ interface NodeLogs {
   readonly output: LogOutputStats | undefined;
 }
 
-/** A configured interface that started, with what status needs from its section. */
-interface StartedSection {
-  readonly id: number;
-  readonly section: InterfaceSection;
-}
-
 /**
  * The composition root: config file -> plugin registry -> driver -> relay, plus the control
  * endpoint. One instance per running node.
@@ -123,7 +117,7 @@ export class RnsNode implements ControlTarget {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly logs: NodeLogs,
-    private readonly started: readonly StartedSection[],
+    private readonly started: readonly RunningSection[],
     /** Problems met at startup (config errors and interfaces that failed), already logged. */
     readonly startupProblems: readonly Error[],
     private control: ControlServer | undefined,
@@ -233,9 +227,9 @@ export class RnsNode implements ControlTarget {
       file: string;
     },
     problems: Error[],
-  ): Promise<StartedSection[]> {
+  ): Promise<RunningSection[]> {
     const { registry, driver, clock, logger, interfaceLogger, file } = deps;
-    const started: StartedSection[] = [];
+    const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
