@@ -104,12 +104,15 @@ export class ConfigReloader {
     const problems = config.errors.map((e) => e.message);
     const next = new Map(config.interfaces.filter((s) => s.enabled).map((s) => [s.name, s]));
     const running = new Map(this.deps.running.map((r) => [r.section.name, r]));
+    // A section the file now gets wrong is among the problems, not gone.
+    const broken = new Set(config.errors.map((e) => e.section));
     for (const name of next.keys()) {
       if (!running.has(name))
         restartNeeded.push(`interface '${name}' is not running; it starts at the next restart`);
     }
     for (const [name, { id, section }] of running) {
       const updated = next.get(name);
+      if (updated === undefined && broken.has(name)) continue;
       if (updated === undefined) {
         restartNeeded.push(
           `interface '${name}' is gone from the config or disabled; it runs until the next restart`,

@@ -107,16 +107,23 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   });
 
   it('skips a section with a bad value, naming file, line and key, and applies the others', async () => {
-    const [p, q] = [await freePort(), await freePort()];
-    const running = await start(`[interfaces]\n${server('P', p)}${server('Q', q)}`);
+    const [p, q, m] = [await freePort(), await freePort(), await freePort()];
+    const running = await start(`[interfaces]\n${server('P', p)}${server('Q', q)}${server('M', m)}`);
     await fs.writeFile(
       file,
-      `[interfaces]\n${server('P', p, '    idle_timeout = 20\n    max_connections = lots\n')}${server('Q', q, '    idle_timeout = 5\n')}`,
+      `[interfaces]\n${server('P', p, '    idle_timeout = 20\n    max_connections = lots\n')}` +
+        `${server('Q', q, '    idle_timeout = 5\n')}${server('M', m, '    mode = sideways\n')}`,
     );
     const report = await running.reload();
-    expect(report.problems).to.deep.equal([
+    expect(report.problems).to.have.length(2);
+    expect(report.problems[0]).to.match(
+      new RegExp(`^${file}:20 \\[M\\] 'mode': unknown interface mode 'sideways'`),
+    );
+    expect(report.problems[1]).to.equal(
       `${file}:8 [P] 'max_connections': expected a number, got 'lots' (section not reloaded)`,
-    ]);
+    );
+    // M is broken in the file, not gone from it.
+    expect(report.restartNeeded).to.deep.equal([]);
     expect(report.applied).to.deep.equal([{ key: 'backbone.Q.idle_timeout_secs', value: 5 }]);
     expect(entry('backbone.P.idle_timeout_secs')).to.include({ value: 0 });
   });
