@@ -11,6 +11,7 @@ import 'reflect-metadata';
 export * from './core/clock';
 export * from './core/constants';
 export * from './core/errors';
+export * from './core/error-codes';
 export * from './core/event-sink';
 export * from './core/frame-authenticator';
 export * from './core/events';

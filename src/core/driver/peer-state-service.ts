@@ -2,6 +2,7 @@ import { RnsError } from '../errors';
 import { compareIp, normalizeIp } from '../ip-address';
 import { PeerStateEntry, PeerStateHandle } from '../peer-state';
 import { RuntimeConfigResult, runtimeConfigError } from '../runtime-config';
+import { RNS_ERR_DUPLICATE_INTERFACE } from '../error-codes';
 
 /**
  * Serves the peer-state handles of every attached listener by interface name: list, clear and
@@ -19,7 +20,7 @@ export class PeerStateService {
   add(handle: PeerStateHandle): void {
     if (this.handles.has(handle.interfaceName)) {
       throw new RnsError(
-        'RNS_ERR_DUPLICATE_INTERFACE',
+        RNS_ERR_DUPLICATE_INTERFACE,
         `a peer-state handle for interface '${handle.interfaceName}' is already registered`,
       );
     }

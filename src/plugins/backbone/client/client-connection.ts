@@ -5,6 +5,7 @@ import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { closeSocket } from './connect-attempt';
 import { WriteStallWatch } from '../write-stall-watch';
+import { RNS_ERR_WRITE_STALL } from '../../../core/error-codes';
 
 /**
  * Bound on the bytes a client connection holds for its socket (our batch plus Node's write
@@ -24,7 +25,7 @@ export class ClientWriteStallError extends RnsError {
   readonly pendingBytes: number;
 
   constructor(timeoutMs: number, pendingBytes: number) {
-    super('RNS_ERR_WRITE_STALL', `write stall: remote took no data for ${timeoutMs / 1000}s`);
+    super(RNS_ERR_WRITE_STALL, `write stall: remote took no data for ${timeoutMs / 1000}s`);
     this.name = 'ClientWriteStallError';
     this.timeoutMs = timeoutMs;
     this.pendingBytes = pendingBytes;

@@ -7,6 +7,7 @@ import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import { BackbonePeerMonitor } from '../peer-monitor';
 import { normalizePeerIp } from '../peer-ip';
+import { RNS_ERR_INVALID_ARGUMENT } from '../../../core/error-codes';
 
 /** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
 export interface BackboneServerLiveControl {
@@ -89,11 +90,11 @@ export class BackboneServerState {
    */
   blacklist(ip: string, durationSecs: number, reason: string): number {
     if (isIP(ip.split('%')[0] ?? '') === 0) {
-      throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
+      throw new RnsError(RNS_ERR_INVALID_ARGUMENT, `invalid peer IP '${ip}'`);
     }
     if (!Number.isFinite(durationSecs) || durationSecs < 0) {
       throw new RnsError(
-        'RNS_ERR_INVALID_ARGUMENT',
+        RNS_ERR_INVALID_ARGUMENT,
         `blacklist duration must be >= 0 seconds, got ${durationSecs}`,
       );
     }
