@@ -24,6 +24,7 @@ import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { InterfaceDefaults } from './config/reticulum-section';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
@@ -147,7 +148,14 @@ export class RnsNode implements ControlTarget {
       const enabled = config.interfaces.filter((s) => s.enabled);
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, file: config.file },
+        {
+          registry,
+          driver,
+          clock,
+          logger,
+          file: config.file,
+          interfaceDefaults: config.reticulumSettings.interfaceDefaults,
+        },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
@@ -173,17 +181,24 @@ export class RnsNode implements ControlTarget {
    */
   private static async launchAll(
     sections: readonly InterfaceSection[],
-    deps: { registry: InterfaceRegistry; driver: HostDriver; clock: Clock; logger: Logger; file: string },
+    deps: {
+      registry: InterfaceRegistry;
+      driver: HostDriver;
+      clock: Clock;
+      logger: Logger;
+      file: string;
+      interfaceDefaults: InterfaceDefaults;
+    },
     problems: Error[],
   ): Promise<StartedSection[]> {
-    const { registry, driver, clock, logger, file } = deps;
+    const { registry, driver, clock, logger, file, interfaceDefaults } = deps;
     const started: StartedSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
       const id = nextId++;
       try {
-        const common = readInterfaceCommonKeys(section.name, section.params);
+        const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         await launchInterface({
           registry,
@@ -194,7 +209,8 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
-            ingressControl: common.ingressControl,
+            ingressControl: common.settings.ingressControl,
+            settings: { mode: section.mode, ...common.settings },
           },
           dynamicIds,
           clock,

@@ -40,7 +40,8 @@ describe('parseNodeConfig', () => {
     expect(auto.enabled).to.equal(true);
     expect(auto.mode).to.equal(InterfaceMode.Full);
     expect({ ...auto.params }).to.deep.equal({});
-    expect(config.notices.join('\n')).to.contain('enable_transport, share_instance, instance_name');
+    expect(config.notices.join('\n')).to.contain('not used by rns-net: share_instance, instance_name');
+    expect(config.reticulumSettings.routing, 'Python default: transport off, no relay chosen').to.equal(null);
   });
 
   it('passes every key except the consumed ones to the plugin, with values unquoted and lists split', () => {
@@ -176,10 +177,10 @@ describe('parseNodeConfig', () => {
       },
       {
         name: 'an unknown mode',
-        body: ['type = T', 'enabled = yes', 'mode = internal'],
+        body: ['type = T', 'enabled = yes', 'mode = mesh'],
         key: 'mode',
         keyLine: 3,
-        detail: /unknown interface mode 'internal'.*gateway/,
+        detail: /unknown interface mode 'mesh'.*internal/,
       },
       {
         name: 'an unknown interface_mode',
