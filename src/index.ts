@@ -52,6 +52,9 @@ export * from './plugins/backbone/index';
 // HDLC framing, byte-for-byte compatible with Python RNS
 export * from './core/hdlc/index';
 
+// the Reticulum wire model: packets, hashes, identities, announces, IFAC
+export * from './protocol/index';
+
 // the node's relay (default packet handler)
 export * from './node/relay/index';
 

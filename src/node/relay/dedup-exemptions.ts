@@ -1,3 +1,5 @@
+import { PacketContext } from '../../protocol/packet-constants';
+
 /**
  * Which packets the relay lets repeat, following Python RNS `Transport.packet_filter`
  * (RNS/Transport.py), and where a relay has to differ from it.
@@ -39,22 +41,6 @@
  * the default 30 s lifetime; a resource part or request is retried at most `MAX_RETRIES` = 16
  * times; channel retries are re-encrypted, hence new bytes.
  */
-
-/** `RNS.Packet` context values the relay cares about. Must match Python byte for byte. */
-export const PacketContext = {
-  /** A resource part. */
-  RESOURCE: 0x01,
-  /** A resource part request. */
-  RESOURCE_REQ: 0x03,
-  /** A resource proof. */
-  RESOURCE_PRF: 0x05,
-  /** A cache request. */
-  CACHE_REQUEST: 0x08,
-  /** Link channel data. */
-  CHANNEL: 0x0e,
-  /** A link keepalive (0xFF request, 0xFE reply; identical every time). */
-  KEEPALIVE: 0xfa,
-} as const;
 
 /** The contexts Python's `Transport.packet_filter` accepts without the duplicate check. */
 export const DEDUP_EXEMPT_CONTEXTS: readonly number[] = Object.freeze([

@@ -9,9 +9,9 @@ import {
   HEADER_2_CONTEXT_OFFSET,
   HEADER_2_FLAG,
   IFAC_FLAG,
-  PACKET_TYPE_ANNOUNCE,
   PACKET_TYPE_MASK,
-} from './packet-layout';
+  PacketType,
+} from '../../protocol/packet-constants';
 import { RelayHost } from './relay-host';
 
 /**
@@ -158,7 +158,7 @@ export class Relay implements PacketHandler {
       keys.keyPacket(packet);
       if (this.isLoopRepeat()) return this.dropDuplicate(source, true);
     } else {
-      if ((flags & PACKET_TYPE_MASK) === PACKET_TYPE_ANNOUNCE) keys.keyFrame(packet);
+      if ((flags & PACKET_TYPE_MASK) === PacketType.ANNOUNCE) keys.keyFrame(packet);
       else keys.keyPacket(packet);
       if (this.dedup.checkAndAdd(keys.high, keys.low)) return this.dropDuplicate(source, false);
     }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
-import { DEDUP_EXEMPT_CONTEXTS, PacketContext, Relay } from '../../../../src/node/relay';
+import { DEDUP_EXEMPT_CONTEXTS, Relay } from '../../../../src/node/relay';
+import { PacketContext } from '../../../../src/protocol';
 import { FakeRelayHost, ManualClock, makeEntry } from './fake-relay-host';
 
 const DATA = 0x00;
