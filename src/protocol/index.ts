@@ -7,3 +7,4 @@ export * from './announce';
 export * from './link';
 export * from './path-request';
 export * from './destination';
+export * from './packet-filter';
