@@ -1,0 +1,252 @@
+import { InterfaceEntry } from '../core/driver/interface-entry';
+import {
+  AnnouncePayload,
+  KEY_HALF_LENGTH,
+  PUBLIC_KEY_LENGTH,
+  parseAnnounce,
+  signedDataLength,
+  writeSignedData,
+} from '../protocol/announce';
+import { destinationHashFromNameHash } from '../protocol/destination';
+import { Packet, parsePacket } from '../protocol/packet';
+import { ADDRESS_LENGTH, PacketContext } from '../protocol/packet-constants';
+import { packetHash, packetHashDigest, truncatedHash } from '../protocol/packet-hash';
+import { AnnounceEmitter } from './announce-emitter';
+import { BinaryKey, binaryKey, equalBytes } from './binary-key';
+import { LOCAL_REBROADCASTS_MAX, PATHFINDER_M } from './constants';
+import { PathEntry, PathState, pathLifetimeMs, publicKeyOf, shouldUpdatePath } from './path-table';
+import { RandomBlobs } from './random-blobs';
+import { TransportState } from './transport-state';
+
+/**
+ * Announces in (Python's `inbound`, ANNOUNCE branch): checked, verified, recorded in the path
+ * table and scheduled for rebroadcast.
+ *
+ * Verification never holds up forwarding. Cheap checks come first: the length, a key that changed
+ * for a known destination, the destination hash against key and name, and whether the announce
+ * could change anything at all (a copy of the one the path was learnt from cannot, unless its
+ * rebroadcast is pending). A copy of an announce already verified skips the signature check (the
+ * verified cache is keyed by the truncated packet hash, which covers every signed byte). The
+ * rest wait in a bounded, per-interface fair queue that the engine drains a slice at a time.
+ */
+export class AnnounceProcessor {
+  constructor(
+    private readonly state: TransportState,
+    private readonly emitter: AnnounceEmitter,
+  ) {}
+
+  /** An announce received on `source`; `hops` after this node's increment; `digest` its packet hash. */
+  receive(source: InterfaceEntry, packet: Packet, hops: number, digest: string, now: number): void {
+    const state = this.state;
+    const counters = state.counters;
+    counters.announcesReceived++;
+    const announce = parseAnnounce(packet);
+    if (!announce.ok) {
+      counters.announcesMalformed++;
+      return;
+    }
+    const key = digest.slice(0, ADDRESS_LENGTH);
+    if (state.verified.has(key)) {
+      counters.announcesFromCache++;
+      this.accept(source, packet, announce, hops, now);
+      return;
+    }
+    const destination = binaryKey(announce.destinationHash);
+    const known = this.knownKey(destination, announce);
+    if (known !== undefined && !equalBytes(known, announce.publicKey)) {
+      counters.announcesKeyChanged++;
+      return;
+    }
+    if (this.isRedundant(destination, announce)) {
+      counters.announcesRedundant++;
+      return;
+    }
+    const expected = destinationHashFromNameHash(announce.nameHash, truncatedHash(announce.publicKey));
+    if (!equalBytes(expected, announce.destinationHash)) {
+      counters.announcesInvalidDestination++;
+      return;
+    }
+    const verdict = state.verification.enqueue({ raw: packet.raw, source, key });
+    if (verdict === 'duplicate') counters.announcesRedundant++;
+    else if (verdict === 'full') counters.announcesVerifyDropped++;
+  }
+
+  /**
+   * Verifies up to `budget` queued announces and processes the valid ones; returns how many were
+   * taken. Announces from interfaces that went away meanwhile are dropped unverified.
+   */
+  drain(budget: number, now: number): number {
+    const state = this.state;
+    const items = state.verification.take(budget);
+    for (const item of items) {
+      if (state.isGone(item.source)) continue;
+      const packet = parsePacket(item.raw);
+      if (!packet.ok) continue;
+      const announce = parseAnnounce(packet);
+      if (!announce.ok) continue;
+      if (!this.signatureValid(announce)) {
+        state.counters.announcesInvalidSignature++;
+        continue;
+      }
+      state.counters.announcesVerified++;
+      state.verified.add(item.key);
+      this.accept(item.source, packet, announce, packet.hops + 1, now);
+    }
+    return items.length;
+  }
+
+  /** Processes an announce again (released by ingress control), as Python re-inbounds it. */
+  reprocess(source: InterfaceEntry, raw: Uint8Array, now: number): void {
+    const packet = parsePacket(raw);
+    if (!packet.ok) return;
+    this.receive(source, packet, packet.hops + 1, packetHashDigest(raw), now);
+  }
+
+  private signatureValid(announce: AnnouncePayload): boolean {
+    const signed = Buffer.allocUnsafe(signedDataLength(announce));
+    writeSignedData(announce, signed);
+    return this.state.verifier.verify(
+      announce.publicKey.subarray(KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH),
+      announce.signature,
+      signed,
+    );
+  }
+
+  /** The key a destination is known by: from its path's announce, else the known destinations. */
+  private knownKey(destination: BinaryKey, announce: AnnouncePayload): Uint8Array | undefined {
+    const path = this.state.paths.get(destination);
+    if (path !== undefined) return publicKeyOf(path);
+    return this.state.knownDestinations?.publicKey(announce.destinationHash);
+  }
+
+  /** True when the announce could change no state: its blob is the path's and nothing awaits it. */
+  private isRedundant(destination: BinaryKey, announce: AnnouncePayload): boolean {
+    const path = this.state.paths.get(destination);
+    if (path === undefined || path.state === PathState.Unresponsive) return false;
+    if (this.state.announces.get(destination) !== undefined) return false;
+    const random = announce.randomHash;
+    return path.blobs.has(random, 0);
+  }
+
+  /** A validated announce: ingress control, rebroadcast bookkeeping, the path table. */
+  private accept(
+    source: InterfaceEntry,
+    packet: Packet,
+    announce: AnnouncePayload,
+    hops: number,
+    now: number,
+  ): void {
+    const state = this.state;
+    const counters = state.counters;
+    const destination = binaryKey(announce.destinationHash);
+    const ifaceState = state.interfaceState(source);
+    ifaceState.ingress.announcesIn.record(now);
+
+    const awaited = state.pathRequestTimes.has(destination) || state.discovery.has(destination);
+    if (!state.paths.has(destination) && !awaited) {
+      const config = source.info.ingressControl;
+      if (ifaceState.ingress.shouldLimitAnnounces(now, config)) {
+        const held = ifaceState.ingress.held;
+        const before = held.size;
+        const ok = ifaceState.ingress.hold(
+          destination,
+          { raw: new Uint8Array(packet.raw), hops },
+          config,
+          state.heldTotal < state.limits.heldAnnounces,
+        );
+        state.heldTotal += held.size - before;
+        if (ok) counters.announcesHeld++;
+        else counters.announcesHoldDropped++;
+        return;
+      }
+    }
+
+    state.knownDestinations?.remember(
+      announce.destinationHash,
+      announce.publicKey,
+      announce.appData,
+      packetHash(packet.raw),
+    );
+
+    const transportId = packet.transportId;
+    if (transportId !== null) this.noteRebroadcast(destination, hops, now);
+    if (hops >= PATHFINDER_M + 1) return;
+
+    const existing = state.paths.get(destination);
+    const blob = announce.randomHash;
+    if (!shouldUpdatePath(existing, { hops, emitted: announce.emissionTime, blob, blobOffset: 0 }, now))
+      return;
+
+    const pathResponse = packet.context === PacketContext.PATH_RESPONSE;
+    const rateBlocked = !pathResponse && state.rates.check(destination, source.info, now);
+    if (rateBlocked) counters.announcesRateBlocked++;
+
+    const raw = new Uint8Array(packet.raw);
+    const blobs = existing?.blobs ?? new RandomBlobs();
+    blobs.add(blob, 0);
+    const entry: PathEntry = {
+      destination,
+      timestamp: now,
+      nextHop:
+        transportId !== null
+          ? raw.subarray(2, 2 + ADDRESS_LENGTH)
+          : raw.subarray(packet.destinationOffset, packet.destinationOffset + ADDRESS_LENGTH),
+      hops,
+      expires: now + pathLifetimeMs(source.info.mode),
+      blobs,
+      iface: source,
+      announce: raw,
+      state: PathState.Unknown,
+      used: (existing?.used ?? false) || awaited,
+    };
+    if (state.paths.set(entry) === 'refused') {
+      counters.pathTableFull++;
+      return;
+    }
+    counters.pathUpdates++;
+    if (awaited) state.knownDestinations?.markUsed(announce.destinationHash);
+
+    if (!pathResponse && !rateBlocked && !this.emitter.schedule(destination, raw, hops, source, now)) {
+      counters.announceTableFull++;
+    }
+    const discovery = state.discovery.get(destination);
+    if (discovery !== undefined && !state.isGone(discovery.requester)) {
+      this.emitter.sendPathResponse(discovery.requester, raw, hops);
+    }
+    const tunnel = state.tunnels.ofInterface(source);
+    if (tunnel !== undefined) {
+      state.tunnels.addPath(
+        tunnel,
+        destination,
+        {
+          timestamp: now,
+          nextHop: entry.nextHop,
+          hops,
+          expires: entry.expires,
+          blobs: blobs.clone(),
+          announce: raw,
+        },
+        now,
+      );
+    }
+  }
+
+  /**
+   * A neighbour's rebroadcast of an announce we are about to rebroadcast (Python's local
+   * rebroadcast detection): enough of them, or one that went a hop further, end ours.
+   */
+  private noteRebroadcast(destination: BinaryKey, hops: number, now: number): void {
+    const announces = this.state.announces;
+    const entry = announces.get(destination);
+    if (entry === undefined) return;
+    if (hops - 1 === entry.hops) {
+      entry.localRebroadcasts++;
+      if (entry.retries > 0 && entry.localRebroadcasts >= LOCAL_REBROADCASTS_MAX) {
+        announces.delete(destination);
+        return;
+      }
+    }
+    if (hops - 1 === entry.hops + 1 && entry.retries > 0 && now < entry.retransmitAt)
+      announces.delete(destination);
+  }
+}
