@@ -22,6 +22,7 @@ export * from './core/logger';
 export * from './core/peer-state';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
+export * from './core/storage';
 export * from './core/writer';
 
 // core: the host driver
@@ -54,6 +55,9 @@ export * from './core/hdlc/index';
 
 // the Reticulum wire model: packets, hashes, identities, announces, IFAC
 export * from './protocol/index';
+
+// the node's persistence (storage folder, identity files)
+export * from './node/storage/index';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';

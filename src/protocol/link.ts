@@ -1,7 +1,8 @@
 import { Packet } from './packet';
 import { ADDRESS_LENGTH } from './packet-constants';
 import { digestInto, packetHashDigest } from './packet-hash';
-import { KEY_HALF_LENGTH, SIGNATURE_LENGTH } from './announce';
+import { KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from './announce';
+import { PublicIdentity } from './identity';
 
 /** Key material of a link request: X25519 then Ed25519 public key (`Link.ECPUBSIZE`). */
 export const LINK_REQUEST_KEY_LENGTH = 64;
@@ -13,6 +14,8 @@ export const LINK_REQUEST_SIGNALLING_LENGTH = LINK_REQUEST_KEY_LENGTH + LINK_SIG
 export const LINK_PROOF_LENGTH = SIGNATURE_LENGTH + KEY_HALF_LENGTH;
 /** Link proof data with signalling bytes. */
 export const LINK_PROOF_SIGNALLING_LENGTH = LINK_PROOF_LENGTH + LINK_SIGNALLING_LENGTH;
+/** Link modes Python 1.4.2 accepts (`Link.ENABLED_MODES`): AES-256-CBC only. */
+export const ENABLED_LINK_MODES: readonly number[] = Object.freeze([0x01]);
 /** The 21 MTU bits of the signalling value (`Link.MTU_BYTEMASK`). */
 export const LINK_MTU_MASK = 0x1fffff;
 
@@ -62,4 +65,36 @@ export function decodeSignalling(bytes: Uint8Array, offset = 0): LinkSignalling 
 export function encodeSignalling(mtu: number, mode: number): Uint8Array {
   const value = (mtu & LINK_MTU_MASK) | (((mode << 5) & 0xe0) << 16);
   return Uint8Array.of((value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+}
+
+/**
+ * Whether an LRPROOF proves the link, as a transport node checks it before forwarding: data of 96
+ * or 99 bytes, a link mode Python enables, and the destination's Ed25519 signature over
+ * `link_id + responder X25519 key + destination Ed25519 key + signalling bytes`.
+ *
+ * @param packet the LRPROOF (its destination hash is the link id)
+ * @param destination the identity of the destination the link was requested to (its known key)
+ */
+export function validateLinkProof(packet: Packet, destination: PublicIdentity): boolean {
+  const raw = packet.raw;
+  const start = packet.dataOffset;
+  const length = raw.length - start;
+  if (length !== LINK_PROOF_LENGTH && length !== LINK_PROOF_SIGNALLING_LENGTH) return false;
+  if (
+    length === LINK_PROOF_SIGNALLING_LENGTH &&
+    !ENABLED_LINK_MODES.includes(raw[start + LINK_PROOF_LENGTH] >> 5)
+  ) {
+    return false;
+  }
+  const signed = Buffer.allocUnsafe(
+    ADDRESS_LENGTH + KEY_HALF_LENGTH + KEY_HALF_LENGTH + length - LINK_PROOF_LENGTH,
+  );
+  signed.set(packet.destinationHash, 0);
+  signed.set(raw.subarray(start + SIGNATURE_LENGTH, start + LINK_PROOF_LENGTH), ADDRESS_LENGTH);
+  signed.set(
+    destination.publicKey.subarray(KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH),
+    ADDRESS_LENGTH + KEY_HALF_LENGTH,
+  );
+  signed.set(raw.subarray(start + LINK_PROOF_LENGTH), ADDRESS_LENGTH + 2 * KEY_HALF_LENGTH);
+  return destination.verify(raw.subarray(start, start + SIGNATURE_LENGTH), signed);
 }

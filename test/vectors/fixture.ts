@@ -103,6 +103,8 @@ export interface PythonRnsVectors {
   path_request_destination: Hex;
   packets: PacketVector[];
   announces: AnnounceVector[];
+  /** A known_destinations file written by Python (umsgpack), and the pinned time it used. */
+  known_destinations: { file: Hex; time: number };
   link_requests: LinkRequestVector[];
   link_proofs: LinkProofVector[];
   path_requests: PathRequestVector[];

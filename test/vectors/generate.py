@@ -424,6 +424,28 @@ def build_rnid_identity():
     return {"file": hx(file_bytes), "hash": hx(identity.hash), "public_key": hx(identity.get_public_key()), "rnid_output": result.stdout.strip()}
 
 
+def build_known_destinations(announces):
+    """A known_destinations file as Identity.save_known_destinations writes it (umsgpack)."""
+    from RNS.vendor import umsgpack
+
+    RNS.Identity.known_destinations = {}
+    for record in announces:
+        if record["valid"] and record["name"] != "header_2_relayed":
+            app_data = None if record["app_data"] is None else bytes.fromhex(record["app_data"])
+            RNS.Identity.remember(bytes.fromhex(record["hash"]), bytes.fromhex(record["destination_hash"]),
+                                  bytes.fromhex(record["public_key"]), app_data)
+    table = RNS.Identity.known_destinations
+    keys = sorted(table.keys())
+    table[keys[0]][4] = -1                     # retained
+    table[keys[1]][4] = FIXED_TIME + 60        # used a minute after it was heard
+    legacy = bytes([0x42] * 16)                # an entry from before last_used existed
+    table[legacy] = [FIXED_TIME - 3600, bytes(32), bytes.fromhex(announces[0]["public_key"]), b"legacy"]
+    table[bytes([0x43] * 15)] = [FIXED_TIME, bytes(32), bytes(64), None, 0]   # wrong-length hash: skipped
+    data = umsgpack.packb(table)
+    RNS.Identity.known_destinations = {}
+    return {"file": hx(data), "time": FIXED_TIME}
+
+
 def build_hkdf():
     out = []
     cases = [
@@ -489,6 +511,7 @@ def generate(out_path):
     alice = fixed_identity(b"alice")
     bob = fixed_identity(b"bob")
     link_requests = build_link_requests(alice, fixed_identity(b"initiator"))
+    announces = build_announces(alice, bob)
     path_requests, path_request_destination = build_path_requests()
     fixture = {
         "generator": "test/vectors/generate.py",
@@ -497,7 +520,8 @@ def generate(out_path):
         "ifac_salt": hx(RNS.Reticulum.IFAC_SALT),
         "path_request_destination": path_request_destination,
         "packets": build_packets(alice),
-        "announces": build_announces(alice, bob),
+        "announces": announces,
+        "known_destinations": build_known_destinations(announces),
         "link_requests": link_requests,
         "link_proofs": build_link_proofs(alice, fixed_identity(b"responder"), link_requests),
         "path_requests": path_requests,
@@ -562,6 +586,26 @@ def verify(path):
         wrong = CapturingInterface(item["netname"], (item["passphrase"] or "") + "x", item["size"])
         ok = ok and ifac_strip(wrong, frame) is None
         report("ifac", item["name"], ok)
+
+    known = made.get("known_destinations")
+    if known is not None:
+        storage = tempfile.mkdtemp()
+        with open(os.path.join(storage, "known_destinations"), "wb") as f:
+            f.write(bytes.fromhex(known["file"]))
+        RNS.Reticulum.storagepath = storage
+        RNS.Identity.known_destinations = {}
+        RNS.Identity.load_known_destinations()
+        table = RNS.Identity.known_destinations
+        ok = len(table) == len(known["entries"])
+        for entry in known["entries"]:
+            got = table.get(bytes.fromhex(entry["destination_hash"]))
+            app_data = None if entry["app_data"] is None else bytes.fromhex(entry["app_data"])
+            ok = ok and got is not None and got[2].hex() == entry["public_key"] and got[3] == app_data
+            ok = ok and got[1].hex() == entry["packet_hash"] and abs(got[0] - entry["last_heard"]) < 1e-6
+            ok = ok and got[4] == entry["last_used"]
+            recalled = RNS.Identity.recall(bytes.fromhex(entry["destination_hash"]), _no_use=True)
+            ok = ok and recalled is not None and recalled.get_public_key().hex() == entry["public_key"]
+        report("known_destinations", f"{len(known['entries'])} entries", ok)
 
     print(f"{'OK' if failures == 0 else 'FAILED'}: {failures} failure(s)")
     return failures == 0

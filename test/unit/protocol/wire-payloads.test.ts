@@ -4,6 +4,7 @@ import {
   ANNOUNCE_RATCHET_MIN_LENGTH,
   PATH_REQUEST_DESTINATION,
   Packet,
+  PublicIdentity,
   decodeSignalling,
   destinationHash,
   encodeSignalling,
@@ -16,6 +17,7 @@ import {
   parsePathRequest,
   pathRequestData,
   readEmissionTime,
+  validateLinkProof,
 } from '../../../src/protocol';
 import { VECTORS, hex, toHex } from '../../vectors/fixture';
 
@@ -98,6 +100,26 @@ describe('protocol: link requests and proofs (Python RNS vectors)', () => {
       expect(signalling === null ? null : signalling.mtu).to.equal(v.mtu);
     });
   }
+
+  for (const v of VECTORS.link_proofs) {
+    it(`validates link proof ${v.name} against the destination's key, and refuses a forgery`, () => {
+      const destination = new PublicIdentity(hex(v.destination_public_key));
+      const raw = hex(v.raw);
+      expect(validateLinkProof(parsed(raw), destination)).to.equal(true);
+      const forged = Buffer.from(raw);
+      forged[19 + 70] ^= 1; // the responder's key
+      expect(validateLinkProof(parsed(forged), destination)).to.equal(false);
+      expect(validateLinkProof(parsed(raw), new PublicIdentity(Buffer.alloc(64, 3)))).to.equal(false);
+      expect(validateLinkProof(parsed(raw.subarray(0, raw.length - 1)), destination)).to.equal(false);
+    });
+  }
+
+  it('refuses a link proof signalling a mode Python does not enable', () => {
+    const v = VECTORS.link_proofs.find((p) => p.mtu !== null)!;
+    const raw = hex(v.raw);
+    raw[raw.length - 3] = (raw[raw.length - 3] & 0x1f) | (2 << 5);
+    expect(validateLinkProof(parsed(raw), new PublicIdentity(hex(v.destination_public_key)))).to.equal(false);
+  });
 
   it('encodes and decodes signalling over the 21-bit MTU and 3-bit mode', () => {
     for (const [mtu, mode] of [
