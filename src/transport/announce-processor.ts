@@ -1,12 +1,5 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
-import {
-  AnnouncePayload,
-  KEY_HALF_LENGTH,
-  PUBLIC_KEY_LENGTH,
-  parseAnnounce,
-  signedDataLength,
-  writeSignedData,
-} from '../protocol/announce';
+import { AnnouncePayload, parseAnnounce } from '../protocol/announce';
 import { destinationHashFromNameHash } from '../protocol/destination';
 import { Packet, parsePacket } from '../protocol/packet';
 import { ADDRESS_LENGTH, PacketContext } from '../protocol/packet-constants';
@@ -77,20 +70,23 @@ export class AnnounceProcessor {
    */
   drain(budget: number, now: number): number {
     const state = this.state;
+    const counters = state.counters;
     const items = state.verification.take(budget);
     for (const item of items) {
       if (state.isGone(item.source)) continue;
       const packet = parsePacket(item.raw);
       if (!packet.ok) continue;
-      const announce = parseAnnounce(packet);
-      if (!announce.ok) continue;
-      if (!this.signatureValid(announce)) {
-        state.counters.announcesInvalidSignature++;
+      const verdict = state.validator.validate(packet);
+      if (!verdict.ok) {
+        if (verdict.reason === 'invalid-signature') counters.announcesInvalidSignature++;
+        else if (verdict.reason === 'destination-mismatch') counters.announcesInvalidDestination++;
+        else if (verdict.reason === 'key-changed') counters.announcesKeyChanged++;
+        else counters.announcesMalformed++;
         continue;
       }
-      state.counters.announcesVerified++;
+      counters.announcesVerified++;
       state.verified.add(item.key);
-      this.accept(item.source, packet, announce, packet.hops + 1, now);
+      this.accept(item.source, packet, verdict.announce, packet.hops + 1, now);
     }
     return items.length;
   }
@@ -102,21 +98,11 @@ export class AnnounceProcessor {
     this.receive(source, packet, packet.hops + 1, packetHashDigest(raw), now);
   }
 
-  private signatureValid(announce: AnnouncePayload): boolean {
-    const signed = Buffer.allocUnsafe(signedDataLength(announce));
-    writeSignedData(announce, signed);
-    return this.state.verifier.verify(
-      announce.publicKey.subarray(KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH),
-      announce.signature,
-      signed,
-    );
-  }
-
   /** The key a destination is known by: from its path's announce, else the known destinations. */
   private knownKey(destination: BinaryKey, announce: AnnouncePayload): Uint8Array | undefined {
     const path = this.state.paths.get(destination);
     if (path !== undefined) return publicKeyOf(path);
-    return this.state.knownDestinations?.publicKey(announce.destinationHash);
+    return this.state.knownDestinations?.publicKeyOf(announce.destinationHash);
   }
 
   /** True when the announce could change no state: its blob is the path's and nothing awaits it. */
@@ -161,12 +147,16 @@ export class AnnounceProcessor {
       }
     }
 
-    state.knownDestinations?.remember(
+    const known = state.knownDestinations?.remember(
       announce.destinationHash,
       announce.publicKey,
       announce.appData,
       packetHash(packet.raw),
     );
+    if (known === 'key-changed') {
+      counters.announcesKeyChanged++;
+      return;
+    }
 
     const transportId = packet.transportId;
     if (transportId !== null) this.noteRebroadcast(destination, hops, now);

@@ -1,13 +1,12 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
-import { KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/announce';
+import { PublicIdentity } from '../protocol/identity';
 import {
-  LINK_PROOF_LENGTH,
-  LINK_PROOF_SIGNALLING_LENGTH,
+  ENABLED_LINK_MODES,
   LINK_SIGNALLING_LENGTH,
   encodeSignalling,
   linkIdFromLinkRequest,
-  linkProofSignalling,
   linkRequestSignalling,
+  validateLinkProof,
 } from '../protocol/link';
 import { Packet } from '../protocol/packet';
 import {
@@ -23,9 +22,6 @@ import { BinaryKey, binaryKey, keyBytes } from './binary-key';
 import { LINK_ESTABLISHMENT_TIMEOUT_PER_HOP_MS, RETICULUM_MTU } from './constants';
 import { publicKeyOf } from './path-table';
 import { TransportState } from './transport-state';
-
-/** Link modes Python 1.4.2 enables (`Link.ENABLED_MODES`: AES-256-CBC). */
-const ENABLED_LINK_MODES: ReadonlySet<number> = new Set([0x01]);
 
 /** A received packet with what the engine worked out about it. */
 export interface Inbound {
@@ -136,7 +132,7 @@ export class Forwarder {
     }
     const previousMtu = previous.info.mtu;
     if (nextMtu >= signalling.mtu && (previousMtu === null || previousMtu >= signalling.mtu)) return out;
-    if (previousMtu === null || !ENABLED_LINK_MODES.has(signalling.mode)) return null;
+    if (previousMtu === null || !ENABLED_LINK_MODES.includes(signalling.mode)) return null;
     out.set(
       encodeSignalling(Math.min(nextMtu, previousMtu), signalling.mode),
       out.length - LINK_SIGNALLING_LENGTH,
@@ -177,7 +173,7 @@ export class Forwarder {
     const link = state.links.get(inbound.destination);
     if (link === undefined) return;
     const { packet, source, hops } = inbound;
-    if (source !== link.outbound || !this.linkProofValid(packet, inbound.destination, link.destination)) {
+    if (source !== link.outbound || !this.linkProofValid(packet, link.destination)) {
       counters.linkProofsRejected++;
       return;
     }
@@ -196,34 +192,16 @@ export class Forwarder {
     counters.forwardedLinkProofs++;
   }
 
-  private linkProofValid(packet: Packet, linkId: BinaryKey, destination: BinaryKey): boolean {
-    const raw = packet.raw;
-    const dataLength = raw.length - packet.dataOffset;
-    if (dataLength !== LINK_PROOF_LENGTH && dataLength !== LINK_PROOF_SIGNALLING_LENGTH) return false;
-    let signalling: Uint8Array = EMPTY;
-    if (dataLength === LINK_PROOF_SIGNALLING_LENGTH) {
-      const decoded = linkProofSignalling(packet);
-      if (decoded === null || !ENABLED_LINK_MODES.has(decoded.mode)) return false;
-      signalling = encodeSignalling(decoded.mtu, decoded.mode);
-    }
+  private linkProofValid(packet: Packet, destination: BinaryKey): boolean {
     const publicKey = this.destinationKey(destination);
-    if (publicKey === undefined) return false;
-    const signingKey = publicKey.subarray(KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH);
-    const start = packet.dataOffset;
-    const signed = Buffer.concat([
-      keyBytes(linkId),
-      raw.subarray(start + SIGNATURE_LENGTH, start + SIGNATURE_LENGTH + KEY_HALF_LENGTH),
-      signingKey,
-      signalling,
-    ]);
-    return this.state.verifier.verify(signingKey, raw.subarray(start, start + SIGNATURE_LENGTH), signed);
+    return publicKey !== undefined && validateLinkProof(packet, new PublicIdentity(publicKey));
   }
 
   /** A destination's 64-byte public key: from its path's announce, else the known destinations. */
   private destinationKey(destination: BinaryKey): Uint8Array | undefined {
     const path = this.state.paths.get(destination);
     if (path !== undefined) return publicKeyOf(path);
-    return this.state.knownDestinations?.publicKey(keyBytes(destination));
+    return this.state.knownDestinations?.publicKeyOf(keyBytes(destination));
   }
 
   /**
@@ -242,8 +220,6 @@ export class Forwarder {
     state.counters.forwardedProofs++;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** A copy of `raw` with its hops byte set. */
 export function withHops(raw: Uint8Array, hops: number): Buffer {

@@ -1,12 +1,7 @@
 /** The transport engine: this node as a Reticulum transport node. No sockets, no timers of its own. */
 export { TransportEngine } from './transport-engine';
 export type { TransportEngineOptions } from './transport-engine';
-export type {
-  KnownDestinations,
-  SignatureVerifier,
-  TransportHost,
-  TransportIdentity,
-} from './transport-host';
+export type { TransportHost, TransportIdentity } from './transport-host';
 export { DEFAULT_TRANSPORT_LIMITS, resolveLimits } from './limits';
 export type { TransportLimits } from './limits';
 export { emptyTransportCounters } from './transport-counters';

@@ -30,7 +30,8 @@ import { TransportLimits, resolveLimits } from './limits';
 import { PathRequests } from './path-requests';
 import { pathLifetimeMs } from './path-table';
 import { TransportCounters } from './transport-counters';
-import { KnownDestinations, SignatureVerifier, TransportHost, TransportIdentity } from './transport-host';
+import { KnownDestinations } from '../protocol/known-destinations';
+import { TransportHost, TransportIdentity } from './transport-host';
 import { TransportState } from './transport-state';
 import { TransportView } from './transport-view';
 import { Tunnels } from './tunnels';
@@ -43,9 +44,10 @@ export interface TransportEngineOptions {
   readonly clock: Clock;
   /** Our transport identity. */
   readonly identity: TransportIdentity;
-  /** Ed25519 verification (announces, link proofs, tunnels). */
-  readonly verifier: SignatureVerifier;
-  /** The known-destinations store; without one, keys are known only from the path table. */
+  /**
+   * The known-destinations store: valid announces are remembered there, keys that change are
+   * refused, link proofs verified against it. Without one, keys are known from the path table only.
+   */
   readonly knownDestinations?: KnownDestinations;
   /** Table bounds over {@link DEFAULT_TRANSPORT_LIMITS}. */
   readonly limits?: Partial<TransportLimits>;
@@ -96,7 +98,6 @@ export class TransportEngine implements PacketHandler {
       host: options.host,
       clock: options.clock,
       identity: options.identity,
-      verifier: options.verifier,
       knownDestinations: options.knownDestinations,
       limits: resolveLimits(options.limits),
       logger: options.logger ?? silentLogger,

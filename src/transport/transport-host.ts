@@ -28,28 +28,3 @@ export interface TransportIdentity {
   /** An Ed25519 signature of `data` (64 bytes). */
   sign(data: Uint8Array): Uint8Array;
 }
-
-/** Ed25519 verification, with imported keys cached by the implementation. */
-export interface SignatureVerifier {
-  /** Whether `signature` is `publicKey`'s (32-byte Ed25519) signature of `data`. Never throws. */
-  verify(publicKey: Uint8Array, signature: Uint8Array, data: Uint8Array): boolean;
-}
-
-/**
- * The known-destinations store (Python's `Identity.known_destinations`): the public key of every
- * destination heard in a valid announce. The engine asks it whether an announced key changed,
- * records every valid announce, and reads keys back to verify link proofs.
- */
-export interface KnownDestinations {
-  /** The 64-byte public key of a destination, or undefined. */
-  publicKey(destinationHash: Uint8Array): Uint8Array | undefined;
-  /** Records a valid announce (replacing app data and time for a known destination). */
-  remember(
-    destinationHash: Uint8Array,
-    publicKey: Uint8Array,
-    appData: Uint8Array | null,
-    packetHash: Uint8Array,
-  ): void;
-  /** Marks a destination used (kept longer by the store's culling). */
-  markUsed(destinationHash: Uint8Array): void;
-}

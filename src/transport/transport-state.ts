@@ -16,7 +16,9 @@ import { LinkTable } from './link-table';
 import { PathTable } from './path-table';
 import { ReverseTable } from './reverse-table';
 import { TransportCounters, emptyTransportCounters } from './transport-counters';
-import { KnownDestinations, SignatureVerifier, TransportHost, TransportIdentity } from './transport-host';
+import { AnnounceValidator } from '../protocol/announce-validator';
+import { KnownDestinations } from '../protocol/known-destinations';
+import { TransportHost, TransportIdentity } from './transport-host';
 import { TunnelTable } from './tunnel-table';
 import { VerificationQueue } from './verification-queue';
 
@@ -41,7 +43,6 @@ export interface TransportStateOptions {
   readonly host: TransportHost;
   readonly clock: Clock;
   readonly identity: TransportIdentity;
-  readonly verifier: SignatureVerifier;
   readonly knownDestinations: KnownDestinations | undefined;
   readonly limits: TransportLimits;
   readonly logger: Logger;
@@ -58,7 +59,8 @@ export class TransportState {
   readonly identity: TransportIdentity;
   /** Our transport id as a key, for comparisons with HEADER_2 transport ids. */
   readonly identityKey: BinaryKey;
-  readonly verifier: SignatureVerifier;
+  /** Announce validation (Python's `validate_announce`), with imported keys cached. */
+  readonly validator: AnnounceValidator;
   readonly knownDestinations: KnownDestinations | undefined;
   readonly limits: TransportLimits;
   readonly logger: Logger;
@@ -94,8 +96,8 @@ export class TransportState {
     this.clock = options.clock;
     this.identity = options.identity;
     this.identityKey = binaryKey(options.identity.hash);
-    this.verifier = options.verifier;
     this.knownDestinations = options.knownDestinations;
+    this.validator = new AnnounceValidator(options.knownDestinations ?? null);
     this.limits = options.limits;
     this.logger = options.logger;
     this.random = options.random;

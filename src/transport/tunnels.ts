@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { InterfaceEntry } from '../core/driver/interface-entry';
-import { KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/announce';
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/announce';
+import { PublicIdentity } from '../protocol/identity';
 import { TUNNEL_SYNTHESIZE_DESTINATION } from '../protocol/destination';
 import { Packet, serialisePacket } from '../protocol/packet';
 import {
@@ -43,7 +44,7 @@ export class Tunnels {
     const publicKey = data.subarray(0, PUBLIC_KEY_LENGTH);
     const signed = data.subarray(0, SIGNED_LENGTH);
     const signature = data.subarray(SIGNED_LENGTH, SYNTHESIS_LENGTH);
-    if (!state.verifier.verify(publicKey.subarray(KEY_HALF_LENGTH, PUBLIC_KEY_LENGTH), signature, signed)) {
+    if (!new PublicIdentity(publicKey).verify(signature, signed)) {
       state.counters.tunnelsRejected++;
       return;
     }

@@ -5,7 +5,7 @@ import { HeaderType, PacketContext, PacketType, TransportType } from '../../../s
 import { truncatedPacketHash } from '../../../src/protocol/packet-hash';
 import { hex, VECTORS } from '../../vectors/fixture';
 import { TestDestination, linkPacket, linkRequest, parsed, transportData } from './support/packets';
-import { TestIdentity } from './support/test-identity';
+import { Identity } from '../../../src/protocol/identity';
 import { Harness, TestInterface } from './support/transport-harness';
 
 describe('transport engine: forwarding', () => {
@@ -46,7 +46,7 @@ describe('transport engine: forwarding', () => {
 
     it('keep HEADER_2 with the next transport node as transport id when the destination is further', async () => {
       const far = new TestDestination();
-      const relay = new TestIdentity();
+      const relay = Identity.generate();
       h.receive(a, far.announce({ hops: 2, transportId: relay.hash }));
       await h.run(0);
       h.take(a);
@@ -58,7 +58,7 @@ describe('transport engine: forwarding', () => {
     });
 
     it('are ignored when addressed to another transport node, and dropped without a path', () => {
-      h.receive(b, transportData(dest.hash, new TestIdentity().hash));
+      h.receive(b, transportData(dest.hash, Identity.generate().hash));
       h.receive(b, transportData(randomBytes(16), h.identity.hash));
       expect(h.take(a)).to.deep.equal([]);
       expect(h.engine.counters.otherTransport).to.equal(1);

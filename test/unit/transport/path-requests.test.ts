@@ -10,7 +10,7 @@ import {
 } from '../../../src/protocol/packet-constants';
 import { parsePathRequest } from '../../../src/protocol/path-request';
 import { TestDestination, linkRequest, pathRequest } from './support/packets';
-import { TestIdentity } from './support/test-identity';
+import { Identity } from '../../../src/protocol/identity';
 import { Harness, TestInterface } from './support/transport-harness';
 
 describe('transport engine: path requests', () => {
@@ -64,7 +64,7 @@ describe('transport engine: path requests', () => {
 
   it('does not answer when the requesting transport node is the next hop itself', async () => {
     const far = new TestDestination();
-    const relay = new TestIdentity();
+    const relay = Identity.generate();
     h.receive(a, far.announce({ hops: 1, transportId: relay.hash }));
     await h.run(20_000);
     b.sent.length = 0;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { TUNNEL_SYNTHESIZE_DESTINATION } from '../../../src/protocol/destination';
 import { DestinationType } from '../../../src/protocol/packet-constants';
 import { TestDestination, tunnelSynthesis } from './support/packets';
-import { TestIdentity } from './support/test-identity';
+import { Identity } from '../../../src/protocol/identity';
 import { Harness, TestInterface } from './support/transport-harness';
 
 describe('transport engine: tunnels', () => {
@@ -17,7 +17,7 @@ describe('transport engine: tunnels', () => {
   afterEach(() => h.dispose());
 
   it('gives a reconnecting client its paths back at once', async () => {
-    const client = new TestIdentity();
+    const client = Identity.generate();
     const first = h.iface(10_000);
     h.receive(first, tunnelSynthesis(client, 'TCPClientInterface[Uplink/192.0.2.1:4242]'));
     const behind = [new TestDestination(), new TestDestination()];
@@ -38,7 +38,7 @@ describe('transport engine: tunnels', () => {
   });
 
   it('does not confuse two interfaces of one client, nor accept a bad signature', async () => {
-    const client = new TestIdentity();
+    const client = Identity.generate();
     const first = h.iface(10_000);
     h.receive(first, tunnelSynthesis(client, 'one'));
     h.receive(first, new TestDestination().announce());

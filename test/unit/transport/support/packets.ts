@@ -14,7 +14,7 @@ import {
   PATH_REQUEST_DESTINATION,
   TUNNEL_SYNTHESIZE_DESTINATION,
 } from '../../../../src/protocol/destination';
-import { TestIdentity } from './test-identity';
+import { Identity } from '../../../../src/protocol/identity';
 
 /** A destination of a test identity: its hash and what announcing it needs. */
 export class TestDestination {
@@ -22,7 +22,7 @@ export class TestDestination {
   readonly hash: Buffer;
 
   constructor(
-    readonly identity: TestIdentity = new TestIdentity(),
+    readonly identity: Identity = Identity.generate(),
     readonly appName = 'test',
     readonly aspects: readonly string[] = ['app'],
   ) {
@@ -199,7 +199,7 @@ export function pathRequest(
 }
 
 /** A tunnel synthesis packet from `identity` for an interface called `interfaceName`. */
-export function tunnelSynthesis(identity: TestIdentity, interfaceName: string, badSignature = false): Buffer {
+export function tunnelSynthesis(identity: Identity, interfaceName: string, badSignature = false): Buffer {
   const interfaceHash = createHash('sha256').update(interfaceName).digest();
   const signed = Buffer.concat([identity.publicKey, interfaceHash, randomBytes(16)]);
   const signature = badSignature ? randomBytes(64) : identity.sign(signed);

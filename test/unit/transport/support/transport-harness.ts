@@ -8,14 +8,10 @@ import { InterfaceInfo, InterfaceInfoInit, makeInterfaceInfo } from '../../../..
 import { InterfaceMode } from '../../../../src/core/interface-mode';
 import { WriteOutcome } from '../../../../src/core/writer';
 import { Packet } from '../../../../src/protocol/packet';
-import {
-  KnownDestinations,
-  TransportEngine,
-  TransportEngineOptions,
-  TransportHost,
-} from '../../../../src/transport';
+import { Identity } from '../../../../src/protocol/identity';
+import { KnownDestinations } from '../../../../src/protocol/known-destinations';
+import { TransportEngine, TransportEngineOptions, TransportHost } from '../../../../src/transport';
 import { parsed } from './packets';
-import { NodeVerifier, TestIdentity } from './test-identity';
 
 /** A test interface: an entry whose sent packets are recorded. */
 export interface TestInterface extends InterfaceEntry {
@@ -84,35 +80,16 @@ export class FakeHost implements TransportHost {
   }
 }
 
-/** An in-memory known-destinations store. */
-export class MemoryKnownDestinations implements KnownDestinations {
-  readonly keys = new Map<string, Uint8Array>();
-  readonly used = new Set<string>();
-
-  publicKey(destinationHash: Uint8Array): Uint8Array | undefined {
-    return this.keys.get(Buffer.from(destinationHash).toString('hex'));
-  }
-
-  remember(destinationHash: Uint8Array, publicKey: Uint8Array): void {
-    this.keys.set(Buffer.from(destinationHash).toString('hex'), Uint8Array.from(publicKey));
-  }
-
-  markUsed(destinationHash: Uint8Array): void {
-    this.used.add(Buffer.from(destinationHash).toString('hex'));
-  }
-}
-
 /**
- * An engine on a fake host with sinon fake timers (installed at 2026-01-01), our identity, a
- * counting verifier and in-memory known destinations. `random` is 0 unless given, so first
+ * An engine on a fake host with sinon fake timers (installed at 2026-01-01), our identity and a
+ * known-destinations store. `random` is 0 unless given, so first
  * rebroadcasts are due at once.
  */
 export class Harness {
   readonly clock: sinon.SinonFakeTimers;
   readonly host = new FakeHost();
-  readonly identity = new TestIdentity();
-  readonly verifier = new NodeVerifier();
-  readonly known = new MemoryKnownDestinations();
+  readonly identity = Identity.generate();
+  readonly known = new KnownDestinations({ clock: systemClock });
   readonly engine: TransportEngine;
 
   constructor(options: Partial<TransportEngineOptions> = {}) {
@@ -124,7 +101,6 @@ export class Harness {
       host: this.host,
       clock: systemClock,
       identity: this.identity,
-      verifier: this.verifier,
       knownDestinations: this.known,
       random: () => 0,
       ...options,
