@@ -19,6 +19,7 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
+import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
@@ -31,6 +32,7 @@ import { ControlTarget } from './control/control-target';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
+import { Forwarding, startForwarding, transportStatus } from './forwarding';
 import { InterfaceStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
 
@@ -65,7 +67,7 @@ export interface RnsNodeOptions {
    * `[logging] loglevel` here unless `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
-  /** Dedup settings of the relay. */
+  /** Dedup settings of the relay (with `relay_mode = flood`). */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
 }
 
@@ -76,11 +78,13 @@ interface StartedSection {
 }
 
 /**
- * The composition root: config file -> plugin registry -> driver -> relay, plus the control
- * endpoint. One instance per running node.
+ * The composition root: config file -> plugin registry -> driver -> transport engine (or, with
+ * `relay_mode = flood`, the relay), plus the control endpoint. One instance per running node.
  *
- * Startup ({@link start}): read `DIR/config` (writing the default when missing), take the
- * control socket (refusing when another node runs for DIR), then launch every enabled interface
+ * Startup ({@link start}): read `DIR/config` (writing the default when missing), refuse a config
+ * that chose no forwarding mode or both, take the control socket (refusing when another node
+ * runs for DIR), start the forwarding (loading or creating the transport identity), then launch
+ * every enabled interface
  * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
  * with its file, line, section and key, and skipped. If none started, everything is undone and
  * {@link NoInterfacesStartedError} is thrown.
@@ -98,8 +102,8 @@ export class RnsNode implements ControlTarget {
     readonly config: NodeConfig,
     /** The interface table and operator services. */
     readonly driver: HostDriver,
-    /** The packet handler forwarding frames between interfaces. */
-    readonly relay: Relay,
+    /** The packet handler: the transport engine, or the flood relay. */
+    readonly forwarding: Forwarding,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly started: readonly StartedSection[],
@@ -122,6 +126,8 @@ export class RnsNode implements ControlTarget {
       createDefault: options.createDefaultConfig ?? true,
     });
     options.onConfigLoaded?.(config);
+    const routing = config.reticulumSettings.routing;
+    if (routing === null) throw config.reticulumSettings.routingError ?? new Error('no forwarding mode');
     if (created) logger.info('wrote the default config', { file: config.file });
     logger.info('config loaded', { file: config.file, interfaces: config.interfaces.length });
     for (const notice of config.notices) logger.info(notice);
@@ -139,12 +145,12 @@ export class RnsNode implements ControlTarget {
       logger: logger.child({ component: 'control' }),
     });
     const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
+    let forwarding: Forwarding | undefined;
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
       const registry = container.resolve(InterfaceRegistry);
-      const relay = new Relay(driver, { clock, ...options.relay });
-      driver.setPacketHandler(relay);
+      forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
       const started = await RnsNode.launchAll(
         enabled,
@@ -159,7 +165,17 @@ export class RnsNode implements ControlTarget {
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
-      const node = new RnsNode(configDir, config, driver, relay, clock, logger, started, problems, control);
+      const node = new RnsNode(
+        configDir,
+        config,
+        driver,
+        forwarding,
+        clock,
+        logger,
+        started,
+        problems,
+        control,
+      );
       control.serve(node);
       logger.info('node running', {
         configDir,
@@ -169,6 +185,7 @@ export class RnsNode implements ControlTarget {
       });
       return node;
     } catch (err) {
+      forwarding?.stop();
       await driver.stop();
       await control.close();
       throw err;
@@ -239,12 +256,22 @@ export class RnsNode implements ControlTarget {
     return started;
   }
 
+  /** The relay, with `relay_mode = flood`. */
+  get relay(): Relay | undefined {
+    return this.forwarding.mode === 'flood' ? this.forwarding.relay : undefined;
+  }
+
+  /** The transport engine, with `enable_transport = yes`. */
+  get transport(): TransportEngine | undefined {
+    return this.forwarding.mode === 'transport' ? this.forwarding.engine : undefined;
+  }
+
   /** The control socket path, while the node runs. */
   get controlSocketPath(): string | undefined {
     return this.control?.socketPath;
   }
 
-  /** Uptime, interfaces (with traffic summed over a listener's peers) and relay counters. */
+  /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
   status(): NodeStatus {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
@@ -273,13 +300,17 @@ export class RnsNode implements ControlTarget {
       });
     }
     const now = this.clock.now();
+    const forwarding = this.forwarding;
     return {
       configDir: this.configDir,
       pid: process.pid,
       startedAt: new Date(this.startedAtMs).toISOString(),
       uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
       interfaces,
-      relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
+      forwarding: forwarding.mode,
+      ...(forwarding.mode === 'flood'
+        ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
+        : { transport: transportStatus(forwarding) }),
       process: this.health.snapshot(),
     };
   }
@@ -345,6 +376,7 @@ export class RnsNode implements ControlTarget {
       this.logger.info('node stopping');
       const control = this.control;
       this.control = undefined;
+      this.forwarding.stop();
       await Promise.allSettled([control?.close(), this.driver.stop()]);
       this.health.stop();
       this.logger.info('node stopped');

@@ -84,5 +84,7 @@ export const JOB_INTERVAL_MS = 250;
 export const TABLES_CULL_INTERVAL_MS = 5 * SECOND;
 /** `interface_jobs_interval`: held announces are released and burst states decay this often. */
 export const INTERFACE_JOBS_INTERVAL_MS = 5 * SECOND;
-/** `links_check_interval` (unproven link entries are checked with the tables). */
+/** `announces_check_interval`: how often the announce table is checked for due rebroadcasts. */
 export const ANNOUNCES_CHECK_INTERVAL_MS = 1 * SECOND;
+/** `known_destinations_interval`: how often the known destinations are culled. */
+export const KNOWN_DESTINATIONS_INTERVAL_MS = 5 * MINUTE;

@@ -22,6 +22,7 @@ import {
   ANNOUNCES_CHECK_INTERVAL_MS,
   INTERFACE_JOBS_INTERVAL_MS,
   JOB_INTERVAL_MS,
+  KNOWN_DESTINATIONS_INTERVAL_MS,
   PATH_REQUEST_GATE_TIMEOUT_MS,
   TABLES_CULL_INTERVAL_MS,
 } from './constants';
@@ -92,6 +93,7 @@ export class TransportEngine implements PacketHandler {
   private lastAnnounceCheck = 0;
   private lastCull = 0;
   private lastInterfaceJobs = 0;
+  private lastKnownCull = 0;
 
   constructor(options: TransportEngineOptions) {
     const state = new TransportState({
@@ -119,6 +121,7 @@ export class TransportEngine implements PacketHandler {
     const now = this.state.clock.now();
     this.lastCull = now;
     this.lastInterfaceJobs = now;
+    this.lastKnownCull = now;
     this.jobTimer = this.state.clock.setInterval(() => this.runJobs(), JOB_INTERVAL_MS);
   }
 
@@ -257,6 +260,10 @@ export class TransportEngine implements PacketHandler {
       if (now - this.lastInterfaceJobs >= INTERFACE_JOBS_INTERVAL_MS) {
         this.lastInterfaceJobs = now;
         this.interfaceJobs(now);
+      }
+      if (now - this.lastKnownCull >= KNOWN_DESTINATIONS_INTERVAL_MS) {
+        this.lastKnownCull = now;
+        state.knownDestinations?.cull((destination) => state.paths.has(binaryKey(destination)));
       }
     } catch (error) {
       state.logger.error('transport jobs failed; retrying at the next run', {
