@@ -12,6 +12,7 @@ export * from './core/clock';
 export * from './core/constants';
 export * from './core/errors';
 export * from './core/event-sink';
+export * from './core/frame-authenticator';
 export * from './core/events';
 export * from './core/ingress-control';
 export * from './core/interface-id';
@@ -56,8 +57,11 @@ export * from './core/hdlc/index';
 // the Reticulum wire model: packets, hashes, identities, announces, IFAC
 export * from './protocol/index';
 
-// the node's persistence (storage folder, identity files)
+// the node's persistence (storage folder, identity files) and interface access codes
 export * from './node/storage/index';
+export * from './node/ifac-authenticators';
+export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';

@@ -1,5 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { Clock } from '../core/clock';
+import { Logger } from '../core/logger';
+import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
 import { PUBLIC_KEY_LENGTH } from './announce';
 import { KnownKeyLookup } from './announce-validator';
 import { ADDRESS_LENGTH } from './packet-constants';
@@ -307,4 +309,27 @@ export function decodeKnownDestinations(bytes: Uint8Array): KnownDestination[] {
     });
   }
   return out.sort((a, b) => a.lastHeard - b.lastHeard);
+}
+
+/** Name of the known-destinations blob in the storage folder, as Python names the file. */
+export const KNOWN_DESTINATIONS_NAME = 'known_destinations';
+
+/**
+ * Loads the stored known destinations into `table` (see {@link loadBlob}: an unreadable file is
+ * logged, set aside and reported, never thrown).
+ *
+ * @returns what was found; for `loaded`, the number of entries added
+ */
+export async function loadKnownDestinations(
+  store: BlobStore,
+  table: KnownDestinations,
+  logger: Logger,
+): Promise<LoadOutcome<number>> {
+  const outcome = await loadBlob(store, KNOWN_DESTINATIONS_NAME, decodeKnownDestinations, logger);
+  return outcome.status === 'loaded' ? { status: 'loaded', value: table.load(outcome.value) } : outcome;
+}
+
+/** Writes `table` to the store atomically, in Python's file format. */
+export function saveKnownDestinations(store: BlobStore, table: KnownDestinations): Promise<void> {
+  return store.write(KNOWN_DESTINATIONS_NAME, encodeKnownDestinations(table.values()));
 }

@@ -1,4 +1,5 @@
 import { Clock, Timer } from '../core/clock';
+import { IFAC_FLAG } from '../core/constants';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { PacketHandler } from '../core/driver/packet-handler';
 import { Logger, silentLogger } from '../core/logger';
@@ -9,7 +10,6 @@ import {
   ADDRESS_OFFSET,
   DestinationType,
   HeaderType,
-  IFAC_FLAG,
   PacketContext,
   PacketType,
 } from '../protocol/packet-constants';

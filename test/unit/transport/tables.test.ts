@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
+import { OPEN_INTERFACE } from '../../../src/core/frame-authenticator';
 import { emptyInterfaceStats } from '../../../src/core/driver/interface-stats';
 import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { makeInterfaceInfo } from '../../../src/core/interface-info';
@@ -38,6 +39,7 @@ function iface(id: number, mode: number = InterfaceMode.Full): InterfaceEntry {
     parentId: null,
     writer: null,
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 

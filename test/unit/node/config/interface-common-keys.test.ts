@@ -149,9 +149,8 @@ describe('readInterfaceCommonKeys', () => {
       { networkname: 'x', announce_cap: '2', discoverable: 'yes' },
       TRANSPORT,
     );
-    expect(notices).to.have.length(2);
-    expect(notices[0]).to.match(/^\[Public\] 'networkname' is ignored: IFAC is not implemented/);
-    expect(notices[1]).to.match(/'discoverable' is ignored: interface discovery/);
+    expect(notices, 'IFAC and transport keys are in force, not reported').to.have.length(1);
+    expect(notices[0]).to.match(/^\[Public\] 'discoverable' is ignored: interface discovery/);
   });
 
   it('reports transport keys as ignored when the node relays', () => {
