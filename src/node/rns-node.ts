@@ -222,7 +222,7 @@ export class RnsNode implements ControlTarget {
       });
       return node;
     } catch (err) {
-      forwarding?.stop();
+      await forwarding?.stop();
       await driver.stop();
       await control.close();
       limiter.stop();
@@ -440,8 +440,8 @@ export class RnsNode implements ControlTarget {
       this.logger.info('node stopping');
       const control = this.control;
       this.control = undefined;
-      this.forwarding.stop();
       await Promise.allSettled([control?.close(), this.driver.stop()]);
+      await this.forwarding.stop();
       this.health.stop();
       this.logs.limiter.stop();
       this.logger.info('node stopped');

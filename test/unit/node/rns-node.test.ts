@@ -213,6 +213,25 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
       expect(again.status().transport?.transportId, 'the same transport id after a restart').to.equal(id);
     });
 
+    it('keeps the known destinations across a restart, in storage/known_destinations', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      await writeConfig(`[interfaces]\n${section('A')}`);
+      const node = await start();
+      const forwarding = node.forwarding;
+      if (forwarding.mode !== 'transport') throw new Error('expected transport');
+      const dest = Identity.generate();
+      forwarding.knownDestinations.remember(
+        dest.hash,
+        dest.publicKey,
+        Buffer.from('app'),
+        Buffer.alloc(32, 1),
+      );
+      await node.stop();
+      expect((await fs.stat(path.join(dir, 'storage', 'known_destinations'))).mode & 0o777).to.equal(0o600);
+      const again = await start();
+      expect(again.status().transport?.knownDestinations).to.equal(1);
+    });
+
     it('keeps the transport id of an identity file copied from elsewhere (an rnsd)', async () => {
       const copied = Identity.generate();
       await fs.mkdir(path.join(dir, 'storage'), { recursive: true });
