@@ -32,6 +32,12 @@ export const DEFAULT_LISTEN_IP = '0.0.0.0';
 /** Default base reconnect delay of a client (`reconnect_wait`), in seconds. */
 export const DEFAULT_RECONNECT_WAIT_SECS = 5;
 
+/**
+ * The shortest reconnect wait (`reconnect_wait`), in seconds, from the config or at runtime: at 0
+ * a client whose remote refuses it retries about 1300 times a second, logging each attempt.
+ */
+export const MIN_RECONNECT_WAIT_SECS = 1;
+
 /** Default connect timeout of a client (`connect_timeout`), in seconds. */
 export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;
 

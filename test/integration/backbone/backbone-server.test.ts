@@ -289,6 +289,42 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
     });
 
+    it('keeps a silent client past the host timer limit (3 000 000 s) until its timeout is due', async () => {
+      clock = fakeTimers();
+      // Bypasses the config check on purpose: the peer's timer itself must not fire early.
+      server = await startTestServer({ idleTimeoutMs: 3_000_000_000 });
+      await server.connectClient();
+      const { id } = await upOf(server);
+      await clock.tickAsync(1);
+      // Synchronous ticks: the server's 10 s sweep fires ~300 000 times on the way.
+      clock.tick(2 ** 31);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown'), 'not closed at 1 ms, nor at 2^31 ms').to.have.length(0);
+      clock.tick(3_000_000_000 - 2 ** 31 - 2);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      await clock.tickAsync(1);
+      await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
+      expect(server.sink.ofType('BackbonePeerIdleTimeout')[0]?.connectedForMs).to.equal(3_000_000_000);
+    });
+
+    it('refuses idle_timeout_secs past the longest timer at runtime and keeps the silent client', async () => {
+      clock = fakeTimers();
+      server = await startTestServer({ idleTimeoutMs: 0 });
+      const handle = createServerRuntimeHandle(server.state);
+      await server.connectClient();
+      await upOf(server);
+      for (const secs of [1e308, 3_000_000]) {
+        const result = handle.set('idle_timeout_secs', secs);
+        expect(!result.ok && result.error.code).to.equal('invalid_value');
+      }
+      expect(server.state.runtime.idleTimeoutMs).to.equal(0);
+      await clock.tickAsync(60_000);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
+    });
+
     it('disconnects at once when the live idle timeout is already exceeded, and 0 turns it off', async () => {
       clock = fakeTimers();
       server = await startTestServer({ idleTimeoutMs: 5000 });

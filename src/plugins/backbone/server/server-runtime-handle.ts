@@ -104,6 +104,7 @@ function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
           kind: 'seconds',
           applyMode: 'immediate',
           description: entry.description,
+          min: entry.min,
           read: () => msToSeconds(abuse[entry.field]),
           write: (secs: number) => {
             abuse[entry.field] = secondsToMs(secs);

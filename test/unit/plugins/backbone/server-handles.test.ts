@@ -122,6 +122,29 @@ describe('Backbone server runtime-config handle', () => {
     expect(handle.get('nope')).to.equal(undefined);
   });
 
+  it('refuses every duration past the longest timer (idle_timeout_secs 1e308 would close peers at once)', () => {
+    const state = makeState();
+    const handle = createServerRuntimeHandle(state);
+    const durations = handle.list().filter((s) => s.setting.endsWith('_secs'));
+    expect(durations.length).to.be.at.least(12);
+    const before = { runtime: { ...state.runtime }, abuse: { ...state.abuse } };
+    for (const { setting } of durations) {
+      for (const secs of [1e308, 3_000_000, 2_147_483.648]) {
+        expect(handle.set(setting, secs), `${setting} ${secs}`).to.deep.equal({
+          ok: false,
+          error: {
+            code: 'invalid_value',
+            message: `backbone.Public.${setting} must be <= 2147483.647 (about 24.8 days, the longest timer)`,
+          },
+        });
+      }
+    }
+    expect({ runtime: state.runtime, abuse: state.abuse }).to.deep.equal(before);
+    for (const { setting } of durations)
+      expect(handle.set(setting, 2_147_483.647).ok, setting).to.equal(true);
+    expect(state.runtime.idleTimeoutMs).to.equal(2_147_483_647);
+  });
+
   it('lowering max_penalty_duration_secs shortens existing blacklists', () => {
     const clock = sinon.useFakeTimers({ now: 5_000_000, toFake: ['Date'] });
     try {

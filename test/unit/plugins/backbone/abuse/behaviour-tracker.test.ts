@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { systemClock } from '../../../../../src/core/clock';
+import { MAX_TIMER_DELAY_MS, systemClock } from '../../../../../src/core/clock';
 import {
   BackboneAbuseSettings,
   DEFAULT_ABUSE_SETTINGS,
@@ -135,6 +135,17 @@ describe('BehaviourTracker', () => {
       durations.push(tracker.recordDisconnect(IP, stall)?.durationMs ?? 0);
     }
     expect(durations).to.deep.equal([20 * SEC, 40 * SEC, 80 * SEC, 100 * SEC]);
+  });
+
+  it('never lets the doubling pass the longest duration (about 24.8 days) when nothing caps it', () => {
+    settings.blacklistDurationMs = 2_000_000_000;
+    const durations: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      tracker.recordDisconnect(IP, stall);
+      durations.push(tracker.recordDisconnect(IP, stall)?.durationMs ?? 0);
+    }
+    expect(durations[0]).to.equal(2_000_000_000);
+    expect(durations.slice(1).every((ms) => ms === MAX_TIMER_DELAY_MS)).to.equal(true);
   });
 
   it('decays one level per quiet interval after the blacklist ends', () => {
