@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { normalizeIp } from '../../core/ip-address';
 import { Logger } from '../../core/logger';
 import { RuntimeConfigResult, RuntimeConfigValue } from '../../core/runtime-config';
 import { ControlErrorCode, ControlOutcome, isControlMethod } from './control-protocol';
@@ -56,12 +56,13 @@ class Params {
     return value;
   }
 
-  /** An IP address (IPv4 or IPv6). */
+  /** An IP address (IPv4 or IPv6, without a zone id), in its canonical spelling. */
   ip(key: string): string {
     const value = this.string(key);
-    if (isIP(value) === 0)
+    const ip = normalizeIp(value);
+    if (ip === undefined)
       throw new ParamError('invalid_value', `${this.method}: '${key}' is not an IP address: ${value}`);
-    return value;
+    return ip;
   }
 
   /** A required positive, finite number. */

@@ -1,6 +1,6 @@
 import { Clock, systemClock } from '../../core/clock';
 import { PeerStateEntry } from '../../core/peer-state';
-import { compareIps, normalizePeerIp } from './peer-ip';
+import { compareIp } from '../../core/ip-address';
 
 /**
  * How long the reject count of an IP with no connection and no blacklist is kept before a
@@ -35,7 +35,8 @@ interface PeerRecord {
 /**
  * Per-IP state of one Backbone server: live connections, refused connections and the blacklist.
  * The server and the operator handles share one instance, so a blacklist set by an operator is
- * seen by the very next accept. IPs are normalised (IPv4-mapped IPv6 -> IPv4).
+ * seen by the very next accept. IPs are canonical (`normalizeIp`): callers normalise them once,
+ * where they enter.
  *
  * Expiry is lazy: an expired blacklist reads as "not blacklisted" and is cleared, with its reason,
  * the next time the IP is looked at; an entry holding nothing (no connection, no rejection, no
@@ -57,29 +58,29 @@ export class BackbonePeerMonitor {
 
   /** Whether `ip` is blacklisted now. */
   isBlacklisted(ip: string): boolean {
-    const record = this.live(normalizePeerIp(ip));
+    const record = this.live(ip);
     return record?.blacklistedUntil != null;
   }
 
   /** The blacklist reason of `ip`, or null when it is not blacklisted. */
   blacklistReason(ip: string): string | null {
-    return this.live(normalizePeerIp(ip))?.blacklistReason ?? null;
+    return this.live(ip)?.blacklistReason ?? null;
   }
 
   /** Whether `ip` has no live connection and no blacklist (its penalty level may decay). */
   isQuiet(ip: string): boolean {
-    const record = this.live(normalizePeerIp(ip));
+    const record = this.live(ip);
     return record === undefined || (record.connectedCount === 0 && record.blacklistedUntil === null);
   }
 
   /** Counts a connection refused because the IP is blacklisted. */
   recordReject(ip: string): void {
-    this.upsert(normalizePeerIp(ip)).rejectCount += 1;
+    this.upsert(ip).rejectCount += 1;
   }
 
   /** Counts a connection admitted from `ip`. */
   recordConnected(ip: string): void {
-    this.upsert(normalizePeerIp(ip)).connectedCount += 1;
+    this.upsert(ip).connectedCount += 1;
   }
 
   /** Tracked IPs. */
@@ -108,11 +109,10 @@ export class BackbonePeerMonitor {
 
   /** Counts a connection from `ip` that ended. */
   recordDisconnected(ip: string): void {
-    const key = normalizePeerIp(ip);
-    const record = this.peers.get(key);
+    const record = this.peers.get(ip);
     if (record === undefined) return;
     record.connectedCount = Math.max(0, record.connectedCount - 1);
-    this.pruneIfEmpty(key, record);
+    this.pruneIfEmpty(ip, record);
   }
 
   /**
@@ -120,7 +120,7 @@ export class BackbonePeerMonitor {
    * if the IP is unknown. The caller applies `max_penalty_duration`.
    */
   blacklist(ip: string, durationMs: number, reason: string): void {
-    const record = this.upsert(normalizePeerIp(ip));
+    const record = this.upsert(ip);
     const now = this.clock.now();
     record.blacklistedSince = now;
     record.blacklistedUntil = now + durationMs;
@@ -141,14 +141,13 @@ export class BackbonePeerMonitor {
    * there was an entry.
    */
   clear(ip: string): boolean {
-    const key = normalizePeerIp(ip);
-    const record = this.peers.get(key);
+    const record = this.peers.get(ip);
     if (record === undefined) return false;
     record.rejectCount = 0;
     record.blacklistedUntil = null;
     record.blacklistedSince = null;
     record.blacklistReason = null;
-    this.pruneIfEmpty(key, record);
+    this.pruneIfEmpty(ip, record);
     return true;
   }
 
@@ -162,7 +161,7 @@ export class BackbonePeerMonitor {
     const entries: PeerStateEntry[] = [];
     const ips = new Set(this.peers.keys());
     for (const ip of behaviour?.trackedIps() ?? []) ips.add(ip);
-    for (const ip of [...ips].sort(compareIps)) {
+    for (const ip of [...ips].sort(compareIp)) {
       const record = this.live(ip);
       const snapshot = behaviour?.snapshot(ip);
       if (record === undefined && snapshot === undefined) continue;

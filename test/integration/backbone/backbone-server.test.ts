@@ -431,6 +431,19 @@ describe('BackboneInterface server (loopback)', () => {
       expect(entry?.blacklistedRemainingSecs).to.be.within(59, 60);
     });
 
+    it('refuses a peer blacklisted under another spelling of its address (hex IPv4-mapped)', async () => {
+      server = await startTestServer();
+      const handle = createServerPeerStateHandle(server.state);
+      // 127.0.0.1 as an IPv4-mapped IPv6 address in hex groups, with leading zeros.
+      expect(handle.blacklist('0:0:0:0:0:FFFF:7f00:0001', 60, 'spelling')).to.equal(60);
+      const refused = await server.connectClient();
+      refused.on('error', () => undefined);
+      await closed(refused);
+      expect(server.sink.ofType('InterfaceUp')).to.have.length(0);
+      expect(handle.list()).to.have.length(1);
+      expect(handle.list()[0]).to.include({ ip: '127.0.0.1', rejectCount: 1, blacklistReason: 'spelling' });
+    });
+
     it('disconnects live connections of a blacklisted IP', async () => {
       server = await startTestServer();
       const handle = createServerPeerStateHandle(server.state);

@@ -1,18 +1,17 @@
-import { isIP } from 'node:net';
 import { Clock, systemClock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
+import { normalizeIp } from '../../../core/ip-address';
 import { PeerStateEntry } from '../../../core/peer-state';
 import { BackboneAbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-settings';
 import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import { BackbonePeerMonitor } from '../peer-monitor';
-import { normalizePeerIp } from '../peer-ip';
 
 /** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
 export interface BackboneServerLiveControl {
   /** A runtime setting changed: re-arm the idle and stall timers of connected peers. */
   runtimeChanged(): void;
-  /** Disconnects every live connection from `ip`; returns how many there were. */
+  /** Disconnects every live connection from `ip` (canonical); returns how many there were. */
   disconnectIp(ip: string, reason: string): number;
 }
 
@@ -60,7 +59,8 @@ export class BackboneServerState {
    * connections stay counted). Returns whether there was anything.
    */
   clear(ip: string): boolean {
-    const key = normalizePeerIp(ip);
+    const key = normalizeIp(ip);
+    if (key === undefined) return false;
     const monitored = this.monitor.clear(key);
     const tracked = this.tracker.forget(key);
     return monitored || tracked;
@@ -85,10 +85,12 @@ export class BackboneServerState {
    * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration`, and disconnects its live
    * connections. Returns the duration applied, in seconds.
    *
-   * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP or a negative duration.
+   * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP (a zone id included:
+   *   peer addresses never carry one) or a negative duration.
    */
   blacklist(ip: string, durationSecs: number, reason: string): number {
-    if (isIP(ip.split('%')[0] ?? '') === 0) {
+    const key = normalizeIp(ip);
+    if (key === undefined) {
       throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
     }
     if (!Number.isFinite(durationSecs) || durationSecs < 0) {
@@ -99,8 +101,8 @@ export class BackboneServerState {
     }
     const capMs = this.runtime.maxPenaltyDurationMs;
     const appliedSecs = capMs > 0 && durationSecs * 1000 > capMs ? capMs / 1000 : durationSecs;
-    this.monitor.blacklist(ip, appliedSecs * 1000, reason);
-    this.live?.disconnectIp(ip, reason);
+    this.monitor.blacklist(key, appliedSecs * 1000, reason);
+    this.live?.disconnectIp(key, reason);
     return appliedSecs;
   }
 }

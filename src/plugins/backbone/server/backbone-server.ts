@@ -1,6 +1,7 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { Clock, Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
+import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
@@ -14,7 +15,6 @@ import {
   BEHAVIOUR_SWEEP_INTERVAL_MS,
   LISTEN_BACKLOG,
 } from '../backbone-constants';
-import { normalizePeerIp } from '../peer-ip';
 import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer';
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
@@ -142,12 +142,12 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     for (const peer of this.peers.values()) peer.runtimeChanged();
   }
 
+  /** Disconnects the live connections of `ip` (canonical, see normalizeIp). */
   disconnectIp(ip: string, reason: string): number {
-    const key = normalizePeerIp(ip);
     let count = 0;
     for (const peer of this.peers.values()) {
-      if (peer.ip !== key || peer.closeReason !== null) continue;
-      this.logger.info('disconnecting blacklisted backbone peer', { peer: peer.id, ip: key, reason });
+      if (peer.ip !== ip || peer.closeReason !== null) continue;
+      this.logger.info('disconnecting blacklisted backbone peer', { peer: peer.id, ip, reason });
       peer.disconnect('blacklisted');
       count++;
     }
@@ -243,7 +243,9 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.destroy();
       return;
     }
-    const ip = normalizePeerIp(address);
+    // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
+    // be a usable key if it did.
+    const ip = normalizeIp(address) ?? address;
     const monitor = this.state.monitor;
     if (monitor.isBlacklisted(ip)) {
       monitor.recordReject(ip);

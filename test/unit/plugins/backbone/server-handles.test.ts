@@ -188,6 +188,24 @@ describe('Backbone server peer-state handle', () => {
     expect(handle.list()).to.deep.equal([]);
   });
 
+  it('keys every spelling of an address as one canonical IP, and refuses zone ids', () => {
+    const state = makeState();
+    const live = fakeLive();
+    state.attach(live);
+    const handle = createServerPeerStateHandle(state);
+    handle.blacklist('0:0:0:0:0:0:0:1', 60, 'x');
+    handle.blacklist('::ffff:7f00:7', 60, 'x');
+    handle.blacklist('2001:0DB8:0:0:0:0:0:0001', 60, 'x');
+    expect(live.disconnected).to.deep.equal(['::1', '127.0.0.7', '2001:db8::1']);
+    expect(handle.list().map((e) => e.ip)).to.deep.equal(['127.0.0.7', '::1', '2001:db8::1']);
+    expect(state.monitor.isBlacklisted('::1')).to.equal(true);
+    expect(state.monitor.isBlacklisted('127.0.0.7')).to.equal(true);
+    expect(handle.clear('0000::0001')).to.equal(true);
+    expect(handle.clear('::ffff:127.0.0.7')).to.equal(true);
+    expect(() => handle.blacklist('::1%lo', 60, 'x')).to.throw(/invalid peer IP '::1%lo'/);
+    expect(handle.clear('fe80::1%eth0')).to.equal(false);
+  });
+
   it('refuses an invalid IP or duration', () => {
     const handle = createServerPeerStateHandle(makeState());
     expect(() => handle.blacklist('not-an-ip', 60, 'x')).to.throw(/invalid peer IP/);
