@@ -65,6 +65,15 @@ class Params {
     return ip;
   }
 
+  /** An optional integer. */
+  optionalInteger(key: string): number | undefined {
+    const value = this.fields[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      throw new ParamError('invalid_type', `${this.method}: '${key}' must be an integer`);
+    return value;
+  }
+
   /** A required positive, finite number. */
   positiveNumber(key: string): number {
     const value = this.fields[key];
@@ -116,8 +125,13 @@ export function dispatchControlRequest(
         new Params(method, params, []);
         return { ok: true, result: target.status() };
       case 'peers.list': {
-        const p = new Params(method, params, ['interface']);
-        return fromResult(target.listPeers(p.optionalString('interface')), (peers) => peers);
+        const p = new Params(method, params, ['interface', 'cursor', 'limit']);
+        const request = {
+          interfaceName: p.optionalString('interface'),
+          cursor: p.optionalString('cursor'),
+          limit: p.optionalInteger('limit'),
+        };
+        return fromResult(target.listPeers(request), (page) => page);
       }
       case 'peers.blacklist': {
         const p = new Params(method, params, ['interface', 'ip', 'durationSecs', 'reason']);

@@ -421,7 +421,7 @@ describe('BackboneInterface server (loopback)', () => {
       second.on('error', () => undefined);
       await closed(second);
       expect(server.sink.ofType('InterfaceUp')).to.have.length(1);
-      const [entry] = handle.list();
+      const [entry] = server.state.list();
       expect(entry).to.include({
         ip: '127.0.0.1',
         rejectCount: 1,
@@ -440,8 +440,12 @@ describe('BackboneInterface server (loopback)', () => {
       refused.on('error', () => undefined);
       await closed(refused);
       expect(server.sink.ofType('InterfaceUp')).to.have.length(0);
-      expect(handle.list()).to.have.length(1);
-      expect(handle.list()[0]).to.include({ ip: '127.0.0.1', rejectCount: 1, blacklistReason: 'spelling' });
+      expect(server.state.list()).to.have.length(1);
+      expect(server.state.list()[0]).to.include({
+        ip: '127.0.0.1',
+        rejectCount: 1,
+        blacklistReason: 'spelling',
+      });
     });
 
     it('disconnects live connections of a blacklisted IP', async () => {
@@ -455,7 +459,11 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('InterfaceDown', () => server!.sink.ofType('InterfaceDown').length === 2);
       expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
       expect(server.sink.ofType('BackbonePeerWriteStall')).to.have.length(0);
-      expect(handle.list()[0]).to.include({ ip: '127.0.0.1', connectedCount: 0, blacklistReason: 'abuse' });
+      expect(server.state.list()[0]).to.include({
+        ip: '127.0.0.1',
+        connectedCount: 0,
+        blacklistReason: 'abuse',
+      });
     });
 
     it('caps blacklist durations at max_penalty_duration and admits again once it expires', async () => {
@@ -463,9 +471,9 @@ describe('BackboneInterface server (loopback)', () => {
       server = await startTestServer({ maxPenaltyDurationMs: 10_000 });
       const handle = createServerPeerStateHandle(server.state);
       expect(handle.blacklist('127.0.0.1', 3600, 'long')).to.equal(10);
-      expect(handle.list()[0]?.blacklistedRemainingSecs).to.equal(10);
+      expect(server.state.list()[0]?.blacklistedRemainingSecs).to.equal(10);
       await clock.tickAsync(10_000);
-      expect(handle.list()).to.deep.equal([]);
+      expect(server.state.list()).to.deep.equal([]);
       await server.connectClient();
       await upOf(server);
     });

@@ -26,6 +26,8 @@ export class AddressExemptions {
 
   /** Whether `ip` is covered by any entry. */
   covers(ip: string): boolean {
+    // BlockList.check builds a SocketAddress per call: skip it when there is nothing to match.
+    if (this.entries.length === 0) return false;
     const family = isIP(ip);
     if (family === 0) return false;
     return this.list.check(ip, family === 4 ? 'ipv4' : 'ipv6');

@@ -26,15 +26,19 @@ export class BackboneServerState {
   readonly runtime: BackboneServerRuntime;
   /** The live abuse-defence settings (initialised from the config); the tracker reads them live. */
   readonly abuse: BackboneAbuseSettings;
-  /** Per-IP admission state. */
-  readonly monitor = new BackbonePeerMonitor();
+  /** Per-IP admission state, bounded by `max_tracked_peers` like the tracker. */
+  readonly monitor: BackbonePeerMonitor;
   /** Per-IP behaviour windows and penalty levels; decides penalties, the server applies them. */
   readonly tracker: BehaviourTracker;
   private live: BackboneServerLiveControl | null = null;
+  /** Which table finished its part of the sweep pass under way. */
+  private trackerSwept = false;
+  private monitorSwept = false;
 
   constructor(readonly config: BackboneServerConfig) {
     this.runtime = { ...config.startup };
     this.abuse = { ...(config.abuse ?? DEFAULT_ABUSE_SETTINGS) };
+    this.monitor = new BackbonePeerMonitor({ maxEntries: () => this.abuse.maxTrackedIps });
     this.tracker = new BehaviourTracker({
       clock: systemClock,
       settings: this.abuse,
@@ -49,9 +53,35 @@ export class BackboneServerState {
     this.tracker.useClock(clock);
   }
 
-  /** Every IP with admission or behaviour state, sorted by IP, for the peer-state handle. */
+  /** Every IP with admission or behaviour state, sorted by IP (O(n log n) in one turn). */
   list(): PeerStateEntry[] {
     return this.monitor.list(this.config.name, this.tracker);
+  }
+
+  /** A lazy walk over every IP with admission or behaviour state, unsorted (see PeerStateHandle.ips). */
+  ips(): IterableIterator<string> {
+    return this.monitor.walkIps(this.tracker);
+  }
+
+  /** The peer-state entry of `ip` (canonical) now, or undefined when it has no state. */
+  entry(ip: string): PeerStateEntry | undefined {
+    return this.monitor.entry(this.config.name, ip, this.tracker);
+  }
+
+  /**
+   * One step of the periodic upkeep of both tables (penalty decay, expired blacklists, emptied
+   * entries, a lowered cap): `budget` entries of each, continuing where the last call stopped.
+   * Without a budget, one whole pass.
+   *
+   * @returns true when this call finished a pass over both.
+   */
+  sweep(budget = Number.POSITIVE_INFINITY): boolean {
+    if (!this.trackerSwept) this.trackerSwept = this.tracker.sweep(budget);
+    if (!this.monitorSwept) this.monitorSwept = this.monitor.sweep(budget);
+    if (!this.trackerSwept || !this.monitorSwept) return false;
+    this.trackerSwept = false;
+    this.monitorSwept = false;
+    return true;
   }
 
   /**

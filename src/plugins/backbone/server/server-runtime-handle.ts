@@ -95,8 +95,8 @@ function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
           validate: (value: number) => (value < entry.min ? `must be >= ${entry.min}` : undefined),
           write: (value: number) => {
             abuse[entry.field] = value;
-            // A lowered table cap takes effect now, not at the next sweep.
-            if (entry.field === 'maxTrackedIps') state.tracker.sweep();
+            // A running server works a lowered table cap off at once, a step at a time.
+            if (entry.field === 'maxTrackedIps') state.notifyRuntimeChanged();
           },
         }
       : {

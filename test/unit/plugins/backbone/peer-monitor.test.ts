@@ -155,4 +155,45 @@ describe('BackbonePeerMonitor', () => {
       },
     ]);
   });
+
+  describe('bound (max_tracked_peers)', () => {
+    it('holds at most the cap however many IPs are blacklisted (20,001 with a cap of 100)', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 100 });
+      for (let i = 0; i <= 20_000; i++) monitor.blacklist(`10.5.${i >> 8}.${i & 255}`, 60_000, 'penalty');
+      expect(monitor.size).to.equal(100);
+      expect(monitor.isBlacklisted('10.5.78.32'), 'the most recent blacklist stays').to.equal(true);
+      expect(monitor.isBlacklisted('10.5.0.0')).to.equal(false);
+    });
+
+    it('evicts the least recently active entry first', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 3 });
+      monitor.blacklist('10.0.0.1', 60_000, 'a');
+      monitor.blacklist('10.0.0.2', 60_000, 'b');
+      monitor.blacklist('10.0.0.3', 60_000, 'c');
+      monitor.recordReject('10.0.0.1');
+      monitor.blacklist('10.0.0.4', 60_000, 'd');
+      expect(monitor.list('If').map((e) => e.ip)).to.deep.equal(['10.0.0.1', '10.0.0.3', '10.0.0.4']);
+    });
+
+    it('never evicts an IP with live connections: the per-IP counts stay exact', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 100 });
+      for (let i = 0; i < 150; i++) monitor.recordConnected(`10.6.0.${i}`);
+      monitor.blacklist('10.6.1.1', 60_000, 'x');
+      expect(monitor.size).to.equal(151);
+      for (let i = 0; i < 150; i++) expect(monitor.isQuiet(`10.6.0.${i}`)).to.equal(false);
+      for (let i = 0; i < 150; i++) monitor.recordDisconnected(`10.6.0.${i}`);
+      expect(monitor.size).to.equal(1);
+    });
+
+    it('works off a lowered cap in sweep steps', () => {
+      let cap = 1000;
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => cap });
+      for (let i = 0; i < 1000; i++) monitor.blacklist(`10.7.${i >> 8}.${i & 255}`, 60_000, 'x');
+      cap = 10;
+      expect(monitor.sweep(400)).to.equal(false);
+      expect(monitor.size).to.equal(600);
+      while (!monitor.sweep(400));
+      expect(monitor.size).to.equal(10);
+    });
+  });
 });

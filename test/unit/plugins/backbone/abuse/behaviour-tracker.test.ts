@@ -225,7 +225,45 @@ describe('BehaviourTracker', () => {
     tracker.recordConnectAttempt('10.0.0.1');
     for (let i = 0; i < 20_000; i++) tracker.recordConnectAttempt(`10.1.${i >> 8}.${i & 255}`);
     expect(tracker.size).to.equal(1000);
-    expect(tracker.trackedIps()).to.include('10.0.0.1', 'a busy IP outlives quiet ones');
+    expect([...tracker.trackedIps()]).to.include('10.0.0.1', 'a busy IP outlives quiet ones');
+  });
+
+  it('evicts in O(1) amortised: busy IPs at the old end are not scanned again for every new IP', () => {
+    settings.maxTrackedIps = 20_000;
+    for (let i = 0; i < 20_000; i++) {
+      const ip = `10.2.${i >> 8}.${i & 255}`;
+      if (i < 19_000) busy.add(ip);
+      tracker.recordConnectAttempt(ip);
+    }
+    let quietChecks = 0;
+    const isQuiet = (ip: string): boolean => (quietChecks++, !busy.has(ip));
+    tracker = new BehaviourTracker({ clock: systemClock, settings, maxPenaltyDurationMs: () => 0, isQuiet });
+    for (let i = 0; i < 20_000; i++) tracker.recordConnectAttempt(`10.2.${i >> 8}.${i & 255}`);
+    quietChecks = 0;
+    for (let i = 0; i < 5000; i++) tracker.recordConnectAttempt(`10.3.${i >> 8}.${i & 255}`);
+    expect(tracker.size).to.equal(20_000);
+    // A scan from the old end per new IP would have made ~19,000 checks each (95 million).
+    expect(quietChecks).to.be.below(5000 * 16 + 20_000);
+  });
+
+  it('works off a lowered cap in linear time, a sweep step at a time', () => {
+    let quietChecks = 0;
+    tracker = new BehaviourTracker({
+      clock: systemClock,
+      settings,
+      maxPenaltyDurationMs: () => 0,
+      isQuiet: (ip) => (quietChecks++, !busy.has(ip)),
+    });
+    for (let i = 0; i < 8000; i++) tracker.recordConnectAttempt(`10.4.${i >> 8}.${i & 255}`);
+    settings.maxTrackedIps = 100;
+    quietChecks = 0;
+    expect(tracker.sweep(1000)).to.equal(false);
+    expect(tracker.size).to.equal(7000, 'one step evicts at most its budget');
+    while (!tracker.sweep(1000));
+    expect(tracker.size).to.equal(100);
+    // Quadratic (a scan from the old end per eviction) would be ~32 million checks.
+    expect(quietChecks).to.be.below(4 * 8000);
+    expect([...tracker.trackedIps()]).to.include('10.4.31.63', 'the most recent IP stays');
   });
 
   it('prunes records that hold nothing', () => {
