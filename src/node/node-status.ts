@@ -37,6 +37,14 @@ export interface InterfaceStatus {
   readonly drops: number;
 }
 
+/** What became of the node's log lines. */
+export interface LoggingStatus {
+  /** Lines dropped because the log destination did not keep up (a pipe nobody reads). */
+  readonly droppedLines: number;
+  /** Lines held back by the per-kind rate limit (a summary line reports them every 10 s). */
+  readonly suppressedLines: number;
+}
+
 /** What `rns-net status` shows: the node's uptime, its interfaces and the relay's counters. */
 export interface NodeStatus {
   /** The config directory the node runs from. */
@@ -53,4 +61,6 @@ export interface NodeStatus {
   readonly relay: Readonly<Record<string, number>>;
   /** Memory and event-loop delay of the node process. */
   readonly process: ProcessHealthStatus;
+  /** Log lines dropped and suppressed since start. */
+  readonly logging: LoggingStatus;
 }

@@ -252,6 +252,11 @@ export class HostDriver {
     return this.runtimeConfig.reset(key);
   }
 
+  /** Applies a value from a reloaded config as the setting's new startup value; returns it read back. */
+  rebaseRuntimeConfig(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    return this.runtimeConfig.rebase(key, value);
+  }
+
   /**
    * Peer state of one listener, or of all; sorted by interface name, then IP. Built in one turn:
    * for small tables and tests; operator listings use {@link listPeerPage}.

@@ -40,6 +40,7 @@ export class FakeControlTarget implements ControlTarget {
         heapUsedBytes: 8 * 1024 * 1024,
         eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
       },
+      logging: { droppedLines: 0, suppressedLines: 0 },
     };
   }
 
