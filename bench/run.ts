@@ -194,7 +194,10 @@ async function main(): Promise<void> {
         value: r.loopDelayP99Ms,
         unit: 'ms',
         target: targetFor('peer listing: loop delay p99'),
-        detail: `max ${formatValue(r.loopDelayMaxMs)} ms; ${r.listed.toLocaleString('en-US')} listed in ${formatValue(r.listingMs)} ms over the control socket`,
+        detail:
+          `max ${formatValue(r.loopDelayMaxMs)} ms; ${r.listed.toLocaleString('en-US')} listed in ` +
+          `${formatValue(r.listingMs)} ms over the control socket; a page takes the node ` +
+          `${formatValue(r.pageP50Ms)} ms (median, max ${formatValue(r.pageMaxMs)})`,
       },
       {
         name: `peer listing in one turn (${n} IPs)`,

@@ -43,6 +43,12 @@ export interface PeerListingBenchResult {
   /** The node's event-loop delay during the listing, p99 and max, in ms. */
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /**
+   * The node's time to build one page (serialising it not included), median and max, in ms: the
+   * listing's own cost per turn, apart from the machine's scheduling noise in the loop delay.
+   */
+  readonly pageP50Ms: number;
+  readonly pageMaxMs: number;
   /** The longest step of a sliced sweep pass over both tables, in ms. */
   readonly sweepStepMaxMs: number;
   /** One sorted listing of everything in one turn (what the node did before paging), in ms. */
@@ -51,13 +57,18 @@ export interface PeerListingBenchResult {
 
 const RESOLUTION_MS = 1;
 
-/** The node side of the control socket: the driver's peer listing, nothing else. */
-function listingOnly(driver: HostDriver): ControlTarget {
+/** The node side of the control socket: the driver's peer listing, timed, and nothing else. */
+function listingOnly(driver: HostDriver, pageMs: number[]): ControlTarget {
   const unsupported = (): never => {
     throw new Error('not served by the benchmark');
   };
   return {
-    listPeers: (request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> => driver.listPeerPage(request),
+    listPeers: (request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> => {
+      const started = performance.now();
+      const page = driver.listPeerPage(request);
+      pageMs.push(performance.now() - started);
+      return page;
+    },
     status: unsupported,
     blacklistPeer: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
     clearPeer: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
@@ -150,12 +161,13 @@ export async function runPeerListingBench(options: PeerListingBenchOptions): Pro
   const everything = driver.listPeers();
   const oneTurnListMs = performance.now() - oneTurnStarted;
 
+  const pageMs: number[] = [];
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-peers-bench-'));
   const socketPath = path.join(dir, 'control.sock');
   const server = await ControlServer.open({
     socketPath,
     configDir: dir,
-    target: listingOnly(driver),
+    target: listingOnly(driver, pageMs),
   });
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   try {
@@ -166,6 +178,7 @@ export async function runPeerListingBench(options: PeerListingBenchOptions): Pro
       throw new Error(`listed ${report.distinct} distinct IPs of ${everything.length}`);
     }
     const delayMs = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    pageMs.sort((a, b) => a - b);
     return {
       peers,
       insertUs,
@@ -173,6 +186,8 @@ export async function runPeerListingBench(options: PeerListingBenchOptions): Pro
       listingMs: report.ms,
       loopDelayP99Ms: delayMs(histogram.percentile(99)),
       loopDelayMaxMs: delayMs(histogram.max),
+      pageP50Ms: pageMs[pageMs.length >> 1] ?? 0,
+      pageMaxMs: pageMs.at(-1) ?? 0,
       sweepStepMaxMs,
       oneTurnListMs,
     };
