@@ -2,11 +2,13 @@
  * `npm run bench`: every benchmark, bounded in time, printed as one table with the issue 6
  * target where one applies. Needs nothing outside the repository.
  *
- * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,peers,socket] [--hub node|baseline|both]
- *   [--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--peers N] [--json]`
+ * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket]
+ *   [--hub node|baseline|both] [--modes relay,ingest,latency,all-to-all,conns] [--time MS]
+ *   [--duration MS] [--peers N] [--json]`
  *
  * - in-process: HDLC codec (bench/hdlc-bench.ts), relay dispatch and dedup cache
- *   (bench/relay-bench.ts), `--time` ms per case (default 1000, quick 300);
+ *   (bench/relay-bench.ts), the wire layer: header parse, packet hash, announce validation, IFAC
+ *   (bench/wire-bench.ts), `--time` ms per case (default 1000, quick 300);
  * - peers: a Backbone server's peer tables with `--peers` IPs (default 100,000, quick 20,000),
  *   listed over a real control socket while the node measures its event-loop delay
  *   (bench/peers);
@@ -21,6 +23,7 @@
 import { runHdlcBench } from './hdlc-bench';
 import { runPeerListingBench } from './peers/peer-listing-bench';
 import { runRelayBench } from './relay-bench';
+import { runWireBench } from './wire-bench';
 import { HubKind, nodeAvailable } from './socket/hub-process';
 import { SOCKET_MODES, SocketMode, runSocketBench } from './socket/socket-bench';
 
@@ -57,12 +60,12 @@ interface Options {
   json: boolean;
 }
 
-const GROUPS = ['hdlc', 'relay', 'peers', 'socket'];
+const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket'];
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: run.js [--quick] [--only hdlc,relay,peers,socket] [--hub node|baseline|both] ' +
+    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket] [--hub node|baseline|both] ' +
       '[--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--peers N] [--json]',
   );
   process.exit(2);
@@ -113,6 +116,9 @@ export function targetFor(name: string): Target | null {
   if (name.startsWith('decode')) return { op: '>=', value: 2000 };
   if (name.startsWith('peer listing: loop delay p99')) return { op: '<', value: 10 };
   if (name.startsWith('encode')) return { op: '>=', value: 1500 };
+  if (name.startsWith('wire header parse')) return { op: '>=', value: 2_000_000 };
+  if (name.startsWith('wire parse+hash')) return { op: '>=', value: 0.8 };
+  if (name.startsWith('wire announce validation')) return { op: '>=', value: 5000 };
   if (!name.includes('[node]')) return null;
   if (name.startsWith('socket relay 1->9')) return { op: '>=', value: 1_000_000 };
   if (name.startsWith('socket ingest')) return { op: '>=', value: 220_000 };
@@ -183,6 +189,10 @@ async function main(): Promise<void> {
     for (const r of await runRelayBench({ timeMs: options.timeMs })) {
       rows.push({ name: r.name, value: r.opsPerSec, unit: 'ops/s', target: null, detail: 'in-process' });
     }
+  }
+  if (options.only.has('wire')) {
+    log('wire ...');
+    for (const r of runWireBench({ timeMs: options.timeMs })) rows.push({ ...r, target: targetFor(r.name) });
   }
   if (options.only.has('peers')) {
     log(`peers (${options.peers.toLocaleString('en-US')} IPs) ...`);

@@ -13,6 +13,7 @@ export * from './core/constants';
 export * from './core/duration';
 export * from './core/errors';
 export * from './core/event-sink';
+export * from './core/frame-authenticator';
 export * from './core/events';
 export * from './core/ingress-control';
 export * from './core/interface-id';
@@ -24,6 +25,7 @@ export * from './core/peer-state';
 export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
+export * from './core/storage';
 export * from './core/writer';
 
 // core: the host driver
@@ -54,6 +56,15 @@ export * from './plugins/backbone/index';
 
 // HDLC framing, byte-for-byte compatible with Python RNS
 export * from './core/hdlc/index';
+
+// the Reticulum wire model: packets, hashes, identities, announces, IFAC
+export * from './protocol/index';
+
+// the node's persistence (storage folder, identity files) and interface access codes
+export * from './node/storage/index';
+export * from './node/ifac-authenticators';
+export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';

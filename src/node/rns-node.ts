@@ -23,12 +23,14 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
+import { IfacAuthenticators } from './ifac-authenticators';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { LogOutputStats } from './logging/log-output';
 import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
@@ -232,12 +234,15 @@ export class RnsNode implements ControlTarget {
     const { registry, driver, clock, logger, interfaceLogger, file } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
+    const authenticators = new IfacAuthenticators();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
       const id = nextId++;
       try {
         const common = readInterfaceCommonKeys(section.name, section.params);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
+        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         await launchInterface({
           registry,
           driver,
@@ -259,6 +264,8 @@ export class RnsNode implements ControlTarget {
           type: section.typeName,
           mode: interfaceModeName(section.mode),
           id,
+          ifacSize: ifac?.size ?? null,
+          networkName: ifac?.networkName ?? null,
         });
       } catch (err) {
         const problem =
@@ -306,7 +313,9 @@ export class RnsNode implements ControlTarget {
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
         ...traffic,
-        drops: traffic.rxDroppedOffline + traffic.txRefusedOffline + traffic.txRefusedFull,
+        drops:
+          traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
+        ifac: ifacSummary(section),
       });
     }
     const now = this.clock.now();
@@ -456,4 +465,10 @@ export class RnsNode implements ControlTarget {
         break;
     }
   }
+}
+
+/** What status shows of a section's access code (read again: it was validated at startup). */
+function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
+  const ifac = readIfacKeys(section.name, section.typeName, section.params);
+  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

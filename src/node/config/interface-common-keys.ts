@@ -4,15 +4,12 @@ import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
 /**
  * Keys Python RNS accepts on every interface section that the node, not the plugin, owns.
  * Ingress control is read here and carried to the interface (and its spawned peers) in the start
- * context. The rest configure features of a Python transport node that this relay does not have
- * (IFAC, announce rate limits, interface discovery); they are accepted so a Python config works,
+ * context; IFAC keys are read by `readIfacKeys`. The rest configure features of a Python transport
+ * node that this relay does not have (announce rate limits, interface discovery); they are
+ * accepted so a Python config works,
  * and reported so nobody believes they are in force.
  */
 const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
-  ...['networkname', 'network_name', 'passphrase', 'pass_phrase', 'ifac_size'].map(
-    (k) =>
-      [k, 'IFAC is not implemented: frames with the IFAC flag are relayed untouched, unchecked'] as const,
-  ),
   ...['announce_rate_target', 'announce_rate_grace', 'announce_rate_penalty', 'announce_cap'].map(
     (k) =>
       [k, 'announce rate limits need a transport node; the relay forwards announces as they come'] as const,
