@@ -46,8 +46,8 @@ export interface PeerStateHandle {
   readonly interfaceName: string;
   /**
    * A lazy walk over the IPs with state, in no particular order, reading the live tables as it
-   * goes (no copy): an IP that has state throughout the walk is yielded at least once; one that
-   * changes meanwhile may be yielded twice, late, or not at all.
+   * goes (no copy): an IP whose state does not change during the walk is yielded exactly once; one
+   * that changes meanwhile may be yielded twice, late, or not at all.
    */
   ips(): IterableIterator<string>;
   /** The state of `ip` now, or undefined when it has none (any more). `ip` is canonical. */

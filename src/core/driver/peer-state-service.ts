@@ -103,8 +103,8 @@ export class PeerStateService {
   /**
    * One page of the peer state of one interface (none for an interface that keeps none), or of
    * all. Without a cursor it starts a listing; with the cursor of the previous page it goes on. The
-   * last page has a null cursor. Every IP that has state throughout the listing is listed; one
-   * whose state changes meanwhile may be listed twice, or missed. A cursor is good for one page:
+   * last page has a null cursor. Every IP whose state does not change during the listing is listed
+   * once; one whose state changes meanwhile may be listed twice, or missed. A cursor is good for one page:
    * an unknown, used or expired one (a listing is kept {@link PEER_LISTING_IDLE_MS} after its last
    * page, at most {@link MAX_OPEN_PEER_LISTINGS} at once) is `invalid_value`.
    */
