@@ -10,6 +10,7 @@ import 'reflect-metadata';
 // core: contracts and mechanisms
 export * from './core/clock';
 export * from './core/constants';
+export * from './core/duration';
 export * from './core/errors';
 export * from './core/event-sink';
 export * from './core/frame-authenticator';
@@ -21,6 +22,7 @@ export * from './core/interface-mode';
 export * from './core/ip-address';
 export * from './core/logger';
 export * from './core/peer-state';
+export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
 export * from './core/storage';
@@ -34,6 +36,7 @@ export * from './core/driver/host-driver';
 export * from './core/driver/interface-entry';
 export * from './core/driver/interface-stats';
 export * from './core/driver/packet-handler';
+export * from './core/driver/peer-state-service';
 
 // registry
 export * from './registry/config-params';

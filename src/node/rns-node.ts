@@ -3,13 +3,14 @@ import { DependencyContainer, container as rootContainer } from 'tsyringe';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
+import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
 import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger, silentLogger } from '../core/logger';
-import { PeerStateEntry } from '../core/peer-state';
+import { PeerStatePage } from '../core/peer-state';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -365,11 +366,12 @@ export class RnsNode implements ControlTarget {
     };
   }
 
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
-    if (interfaceName !== undefined && !this.started.some((s) => s.section.name === interfaceName)) {
-      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
+    const name = request.interfaceName;
+    if (name !== undefined && !this.started.some((s) => s.section.name === name)) {
+      return runtimeConfigError('not_found', `interface '${name}' not found`);
     }
-    return { ok: true, value: this.driver.listPeers(interfaceName) };
+    return this.driver.listPeerPage(request);
   }
 
   blacklistPeer(

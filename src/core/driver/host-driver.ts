@@ -7,7 +7,7 @@ import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
 import { InterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
-import { PeerStateEntry } from '../peer-state';
+import { PeerStateEntry, PeerStatePage } from '../peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../runtime-config';
 import { WriteOutcome, Writer } from '../writer';
 import { AttachedInterface } from './attached-interface';
@@ -18,7 +18,7 @@ import { HostCallbacks, HostDriverEventName, HostDriverEvents } from './host-cal
 import { InterfaceEntry } from './interface-entry';
 import { emptyInterfaceStats } from './interface-stats';
 import { PacketHandler } from './packet-handler';
-import { PeerStateService } from './peer-state-service';
+import { PeerPageRequest, PeerStateService } from './peer-state-service';
 import { RuntimeConfigService } from './runtime-config-service';
 
 /** What a {@link HostDriver} is built with; every field has a default. */
@@ -63,7 +63,7 @@ export class HostDriver {
   private packetHandler: PacketHandler;
   private readonly callbacks: HostCallbacks;
   private readonly runtimeConfig = new RuntimeConfigService();
-  private readonly peerState = new PeerStateService();
+  private readonly peerState: PeerStateService;
 
   private readonly table = new Map<InterfaceId, TableEntry>();
   private readonly attached = new Map<InterfaceId, AttachedInterface>();
@@ -92,6 +92,7 @@ export class HostDriver {
 
   constructor(options: HostDriverOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.peerState = new PeerStateService(this.clock);
     this.logger = options.logger ?? silentLogger;
     this.packetHandler = options.packetHandler ?? DROP_PACKETS;
     this.callbacks = new HostCallbacks((error, event) => this.onCallbackError(error, event));
@@ -278,9 +279,17 @@ export class HostDriver {
     return this.runtimeConfig.rebase(key, value);
   }
 
-  /** Peer state of one listener, or of all; sorted by interface name, then IP. */
+  /**
+   * Peer state of one listener, or of all; sorted by interface name, then IP. Built in one turn:
+   * for small tables and tests; operator listings use {@link listPeerPage}.
+   */
   listPeers(interfaceName?: string): PeerStateEntry[] {
     return this.peerState.list(interfaceName);
+  }
+
+  /** One page of a peer-state listing (see `PeerStateService.listPage`). */
+  listPeerPage(request: PeerPageRequest = {}): RuntimeConfigResult<PeerStatePage> {
+    return this.peerState.listPage(request);
   }
 
   /** Forgets an IP's state on a listener; the value says whether there was any. */
