@@ -10,6 +10,7 @@ import 'reflect-metadata';
 // core: contracts and mechanisms
 export * from './core/clock';
 export * from './core/constants';
+export * from './core/duration';
 export * from './core/errors';
 export * from './core/error-codes';
 export * from './core/event-sink';
@@ -22,6 +23,7 @@ export * from './core/interface-mode';
 export * from './core/ip-address';
 export * from './core/logger';
 export * from './core/peer-state';
+export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
 export * from './core/storage';
@@ -35,6 +37,7 @@ export * from './core/driver/host-driver';
 export * from './core/driver/interface-entry';
 export * from './core/driver/interface-stats';
 export * from './core/driver/packet-handler';
+export * from './core/driver/peer-state-service';
 
 // registry
 export * from './registry/config-params';

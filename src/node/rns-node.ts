@@ -3,13 +3,14 @@ import { DependencyContainer, container as rootContainer } from 'tsyringe';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
+import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
 import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger, silentLogger } from '../core/logger';
-import { PeerStateEntry } from '../core/peer-state';
+import { PeerStatePage } from '../core/peer-state';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -19,12 +20,14 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
+import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { InterfaceDefaults } from './config/reticulum-section';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
@@ -35,6 +38,7 @@ import { LogOutputStats } from './logging/log-output';
 import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
+import { Forwarding, startForwarding, transportStatus } from './forwarding';
 import { InterfaceStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
 
@@ -76,7 +80,7 @@ export interface RnsNodeOptions {
    * `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
-  /** Dedup settings of the relay. */
+  /** Dedup settings of the relay (with `relay_mode = flood`). */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
 }
 
@@ -91,11 +95,13 @@ interface NodeLogs {
 }
 
 /**
- * The composition root: config file -> plugin registry -> driver -> relay, plus the control
- * endpoint. One instance per running node.
+ * The composition root: config file -> plugin registry -> driver -> transport engine (or, with
+ * `relay_mode = flood`, the relay), plus the control endpoint. One instance per running node.
  *
- * Startup ({@link start}): read `DIR/config` (writing the default when missing), take the
- * control socket (refusing when another node runs for DIR), then launch every enabled interface
+ * Startup ({@link start}): read `DIR/config` (writing the default when missing), refuse a config
+ * that chose no forwarding mode or both, take the control socket (refusing when another node
+ * runs for DIR), start the forwarding (loading or creating the transport identity), then launch
+ * every enabled interface
  * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
  * with its file, line, section and key, and skipped. If none started, everything is undone and
  * {@link NoInterfacesStartedError} is thrown.
@@ -114,8 +120,8 @@ export class RnsNode implements ControlTarget {
     readonly config: NodeConfig,
     /** The interface table and operator services. */
     readonly driver: HostDriver,
-    /** The packet handler forwarding frames between interfaces. */
-    readonly relay: Relay,
+    /** The packet handler: the transport engine, or the flood relay. */
+    readonly forwarding: Forwarding,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly logs: NodeLogs,
@@ -146,6 +152,8 @@ export class RnsNode implements ControlTarget {
       createDefault: options.createDefaultConfig ?? true,
     });
     options.onConfigLoaded?.(config);
+    const routing = config.reticulumSettings.routing;
+    if (routing === null) throw config.reticulumSettings.routingError ?? new Error('no forwarding mode');
     if (created) logger.info('wrote the default config', { file: config.file });
     logger.info('config loaded', { file: config.file, interfaces: config.interfaces.length });
     for (const notice of config.notices) logger.info(notice);
@@ -164,16 +172,24 @@ export class RnsNode implements ControlTarget {
       logger: logs.limited.child({ component: 'control' }),
     });
     const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
+    let forwarding: Forwarding | undefined;
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
       const registry = container.resolve(InterfaceRegistry);
-      const relay = new Relay(driver, { clock, ...options.relay });
-      driver.setPacketHandler(relay);
+      forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, interfaceLogger: logs.limited, file: config.file },
+        {
+          registry,
+          driver,
+          clock,
+          logger,
+          interfaceLogger: logs.limited,
+          file: config.file,
+          interfaceDefaults: config.reticulumSettings.interfaceDefaults,
+        },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
@@ -189,7 +205,7 @@ export class RnsNode implements ControlTarget {
         configDir,
         config,
         driver,
-        relay,
+        forwarding,
         clock,
         logger,
         logs,
@@ -207,6 +223,7 @@ export class RnsNode implements ControlTarget {
       });
       return node;
     } catch (err) {
+      await forwarding?.stop();
       await driver.stop();
       await control.close();
       limiter.stop();
@@ -227,10 +244,11 @@ export class RnsNode implements ControlTarget {
       logger: Logger;
       interfaceLogger: Logger;
       file: string;
+      interfaceDefaults: InterfaceDefaults;
     },
     problems: Error[],
   ): Promise<RunningSection[]> {
-    const { registry, driver, clock, logger, interfaceLogger, file } = deps;
+    const { registry, driver, clock, logger, interfaceLogger, file, interfaceDefaults } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     const authenticators = new IfacAuthenticators();
@@ -238,7 +256,7 @@ export class RnsNode implements ControlTarget {
     for (const section of sections) {
       const id = nextId++;
       try {
-        const common = readInterfaceCommonKeys(section.name, section.params);
+        const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const ifac = readIfacKeys(section.name, section.typeName, section.params);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
@@ -251,7 +269,8 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
-            ingressControl: common.ingressControl,
+            ingressControl: common.settings.ingressControl,
+            settings: { mode: section.mode, ...common.settings },
           },
           dynamicIds,
           clock,
@@ -282,12 +301,22 @@ export class RnsNode implements ControlTarget {
     return started;
   }
 
+  /** The relay, with `relay_mode = flood`. */
+  get relay(): Relay | undefined {
+    return this.forwarding.mode === 'flood' ? this.forwarding.relay : undefined;
+  }
+
+  /** The transport engine, with `enable_transport = yes`. */
+  get transport(): TransportEngine | undefined {
+    return this.forwarding.mode === 'transport' ? this.forwarding.engine : undefined;
+  }
+
   /** The control socket path, while the node runs. */
   get controlSocketPath(): string | undefined {
     return this.control?.socketPath;
   }
 
-  /** Uptime, interfaces (with traffic summed over a listener's peers) and relay counters. */
+  /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
   status(): NodeStatus {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
@@ -318,13 +347,17 @@ export class RnsNode implements ControlTarget {
       });
     }
     const now = this.clock.now();
+    const forwarding = this.forwarding;
     return {
       configDir: this.configDir,
       pid: process.pid,
       startedAt: new Date(this.startedAtMs).toISOString(),
       uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
       interfaces,
-      relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
+      forwarding: forwarding.mode,
+      ...(forwarding.mode === 'flood'
+        ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
+        : { transport: transportStatus(forwarding) }),
       process: this.health.snapshot(),
       logging: {
         droppedLines: this.logs.output?.droppedLines ?? 0,
@@ -333,11 +366,12 @@ export class RnsNode implements ControlTarget {
     };
   }
 
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
-    if (interfaceName !== undefined && !this.started.some((s) => s.section.name === interfaceName)) {
-      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
+    const name = request.interfaceName;
+    if (name !== undefined && !this.started.some((s) => s.section.name === name)) {
+      return runtimeConfigError('not_found', `interface '${name}' not found`);
     }
-    return { ok: true, value: this.driver.listPeers(interfaceName) };
+    return this.driver.listPeerPage(request);
   }
 
   blacklistPeer(
@@ -409,6 +443,7 @@ export class RnsNode implements ControlTarget {
       const control = this.control;
       this.control = undefined;
       await Promise.allSettled([control?.close(), this.driver.stop()]);
+      await this.forwarding.stop();
       this.health.stop();
       this.logs.limiter.stop();
       this.logger.info('node stopped');

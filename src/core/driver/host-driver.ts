@@ -5,8 +5,9 @@ import { FrameAuthenticator, OPEN_INTERFACE } from '../frame-authenticator';
 import { BackbonePeerEvent, FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
+import { InterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
-import { PeerStateEntry } from '../peer-state';
+import { PeerStateEntry, PeerStatePage } from '../peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../runtime-config';
 import { WriteOutcome, Writer } from '../writer';
 import { AttachedInterface } from './attached-interface';
@@ -17,7 +18,7 @@ import { HostCallbacks, HostDriverEventName, HostDriverEvents } from './host-cal
 import { InterfaceEntry } from './interface-entry';
 import { emptyInterfaceStats } from './interface-stats';
 import { PacketHandler } from './packet-handler';
-import { PeerStateService } from './peer-state-service';
+import { PeerPageRequest, PeerStateService } from './peer-state-service';
 import { RuntimeConfigService } from './runtime-config-service';
 import { RNS_ERR_DRIVER_STOPPED, RNS_ERR_DUPLICATE_INTERFACE, RNS_ERR_PLUGIN } from '../error-codes';
 
@@ -63,7 +64,7 @@ export class HostDriver {
   private packetHandler: PacketHandler;
   private readonly callbacks: HostCallbacks;
   private readonly runtimeConfig = new RuntimeConfigService();
-  private readonly peerState = new PeerStateService();
+  private readonly peerState: PeerStateService;
 
   private readonly table = new Map<InterfaceId, TableEntry>();
   private readonly attached = new Map<InterfaceId, AttachedInterface>();
@@ -73,6 +74,8 @@ export class HostDriver {
   private readonly sinks = new Map<InterfaceId, DriverEventSink>();
   /** Type names of sink owners, for the dynamic entries they spawn. */
   private readonly ownerTypes = new Map<InterfaceId, string>();
+  /** Node-owned settings of configured interfaces, applied to their info and their peers'. */
+  private readonly ownerSettings = new Map<InterfaceId, InterfaceSettings>();
   /** `InterfaceUp(id)` received for an id with a sink but not attached yet: id -> new writer. */
   private readonly pendingUp = new Map<InterfaceId, Writer | undefined>();
 
@@ -90,6 +93,7 @@ export class HostDriver {
 
   constructor(options: HostDriverOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.peerState = new PeerStateService(this.clock);
     this.logger = options.logger ?? silentLogger;
     this.packetHandler = options.packetHandler ?? DROP_PACKETS;
     this.callbacks = new HostCallbacks((error, event) => this.onCallbackError(error, event));
@@ -126,9 +130,12 @@ export class HostDriver {
    *
    * @param typeName - the owner's plugin type name, if it is not attached yet (the launcher
    *   asks for the sink before starting the interface).
+   * @param settings - the section's node-owned settings: applied to the owner's info at
+   *   {@link attach} and to every dynamic interface it spawns.
    */
-  sinkFor(ownerId: InterfaceId, typeName?: string): EventSink {
+  sinkFor(ownerId: InterfaceId, typeName?: string, settings?: InterfaceSettings): EventSink {
     if (typeName !== undefined) this.ownerTypes.set(ownerId, typeName);
+    if (settings !== undefined) this.ownerSettings.set(ownerId, settings);
     let sink = this.sinks.get(ownerId);
     if (sink === undefined) {
       sink = this.makeSink(ownerId);
@@ -160,7 +167,7 @@ export class HostDriver {
     if (iface.kind === 'single' && iface.info !== undefined && iface.writer !== undefined) {
       this.table.set(iface.id, {
         id: iface.id,
-        info: iface.info,
+        info: this.withSettings(iface.info, iface.id),
         typeName: iface.typeName,
         online: false,
         dynamic: false,
@@ -273,9 +280,17 @@ export class HostDriver {
     return this.runtimeConfig.rebase(key, value);
   }
 
-  /** Peer state of one listener, or of all; sorted by interface name, then IP. */
+  /**
+   * Peer state of one listener, or of all; sorted by interface name, then IP. Built in one turn:
+   * for small tables and tests; operator listings use {@link listPeerPage}.
+   */
   listPeers(interfaceName?: string): PeerStateEntry[] {
     return this.peerState.list(interfaceName);
+  }
+
+  /** One page of a peer-state listing (see `PeerStateService.listPage`). */
+  listPeerPage(request: PeerPageRequest = {}): RuntimeConfigResult<PeerStatePage> {
+    return this.peerState.listPage(request);
   }
 
   /** Forgets an IP's state on a listener; the value says whether there was any. */
@@ -463,7 +478,7 @@ export class HostDriver {
     }
     const entry: TableEntry = {
       id: event.id,
-      info: { ...info, started: this.clock.now() / 1000 },
+      info: { ...this.withSettings(info, owner), started: this.clock.now() / 1000 },
       typeName: (owner === null ? undefined : this.ownerTypes.get(owner)) ?? 'unknown',
       online: true,
       dynamic: true,
@@ -476,6 +491,11 @@ export class HostDriver {
     if (owner !== null) this.childCounts.set(owner, (this.childCounts.get(owner) ?? 0) + 1);
     this.onlineCache = null;
     this.emitEntry('interfaceUp', entry);
+  }
+
+  private withSettings(info: InterfaceInfo, owner: InterfaceId | null): InterfaceInfo {
+    const settings = owner === null ? undefined : this.ownerSettings.get(owner);
+    return settings === undefined ? info : applyInterfaceSettings(info, settings);
   }
 
   private markUp(id: InterfaceId, writer: Writer | undefined): void {

@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors';
 import { InterfaceMode, parseInterfaceMode } from '../../core/interface-mode';
 import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../registry/config-params';
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
+import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
 export const DEFAULT_LOG_LEVEL = 4;
@@ -15,7 +16,8 @@ const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'inte
 /** The top-level sections the node reads. */
 const KNOWN_SECTIONS = ['reticulum', 'logging', 'interfaces'];
 
-const MODE_SPELLINGS = 'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming or boundary';
+const MODE_SPELLINGS =
+  'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming, boundary or internal';
 
 /** One `[[subsection]]` of `[interfaces]`, checked and ready for the registry. */
 export interface InterfaceSection {
@@ -49,9 +51,10 @@ export interface LoggingConfig {
 export interface NodeConfig {
   /** The file it came from (as given to the loader), for messages. */
   readonly file: string;
-  /** The `[reticulum]` keys as written. rns-net relays and has no transport state, so none of
-   * Python's keys change its behaviour; they are kept for status output and reported in `notices`. */
+  /** The `[reticulum]` keys as written (the ones rns-net does not use are reported in `notices`). */
   readonly reticulum: ConfigParams;
+  /** `[reticulum]` interpreted: the forwarding mode and what every interface inherits. */
+  readonly reticulumSettings: ReticulumSettings;
   /** The `[logging]` settings. */
   readonly logging: LoggingConfig;
   /** The valid interface sections in file order, enabled or not (check `enabled` before starting). */
@@ -77,7 +80,8 @@ export function parseNodeConfig(text: string, file: string): NodeConfig {
  * Interprets a parsed config tree with Python RNS's rules.
  *
  * - `[logging] loglevel`: an integer 0..8; anything else is an error and the default (4) is used.
- * - `[reticulum]`: kept as written; its keys have no effect in rns-net (a notice says so).
+ * - `[reticulum]`: kept as written and read by {@link readReticulumSection} (the forwarding mode,
+ *   announce rate and ingress control defaults); keys rns-net does not use get a notice.
  * - `[interfaces]`: each `[[name]]` subsection is an interface. It starts only if `enabled` or
  *   `interface_enabled` is a true boolean (yes/no/true/false/on/off/1/0); without either it is
  *   kept with `enabled: false` and a "Skipping disabled interface" notice. A non-boolean value
@@ -94,6 +98,11 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   const errors: ConfigError[] = [];
   const interfaces: InterfaceSection[] = [];
   let reticulum: ConfigParams = Object.freeze(nullRecord());
+  let reticulumSettings = readReticulumSection(
+    reticulum,
+    { file, line: undefined, lines: new Map() },
+    [],
+  ).settings;
   let logging: LoggingConfig = { level: DEFAULT_LOG_LEVEL };
 
   for (const [key, entry] of tree.values) {
@@ -102,7 +111,8 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   for (const section of tree.sections.values()) {
     switch (section.name) {
       case 'reticulum':
-        reticulum = readReticulum(section, file, notices);
+        reticulum = valuesOf(section);
+        reticulumSettings = readReticulum(section, reticulum, file, notices, errors);
         break;
       case 'logging':
         logging = readLogging(section, file, notices, errors);
@@ -126,6 +136,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   return Object.freeze({
     file,
     reticulum,
+    reticulumSettings,
     logging: Object.freeze(logging),
     interfaces: Object.freeze(interfaces),
     notices: Object.freeze(notices),
@@ -147,16 +158,21 @@ export function locateInterfaceError(
   return error.at(file, line);
 }
 
-function readReticulum(section: ConfigSection, file: string, notices: string[]): ConfigParams {
-  const params = valuesOf(section);
-  const keys = Object.keys(params);
-  if (keys.length > 0) {
-    notices.push(
-      `${file}:${section.line}: [reticulum] keys have no effect in rns-net (a relay without transport state): ${keys.join(', ')}`,
-    );
+function readReticulum(
+  section: ConfigSection,
+  params: ConfigParams,
+  file: string,
+  notices: string[],
+  errors: ConfigError[],
+): ReticulumSettings {
+  const lines = new Map<string, number>();
+  for (const [key, entry] of section.values) lines.set(key, entry.line);
+  const { settings, unread } = readReticulumSection(params, { file, line: section.line, lines }, errors);
+  if (unread.length > 0) {
+    notices.push(`${file}:${section.line}: [reticulum] keys not used by rns-net: ${unread.join(', ')}`);
   }
   noticeSubsections(section, file, notices);
-  return params;
+  return settings;
 }
 
 function readLogging(

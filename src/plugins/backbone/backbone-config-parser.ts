@@ -14,6 +14,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
+  MIN_RECONNECT_WAIT_SECS,
 } from './backbone-constants';
 import { NetworkInterfaceTable, resolveDeviceAddress } from './network-device-address';
 import { secondsToMs } from './seconds-to-ms';
@@ -30,7 +31,8 @@ export interface ParseBackboneConfigOptions {
  * node validates them itself.
  */
 const NODE_LEVEL_KEY = new RegExp(
-  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|' +
+  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|recursive_prs|' +
+    'announces_from_internal|announces_to_internal|' +
     'networkname|network_name|passphrase|pass_phrase|ifac_size|discoverable|discovery_\\w+|' +
     'announce_interval|reachable_on|latitude|lat|longitude|lon|height)$',
 );
@@ -137,7 +139,9 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
   const targetPort = portWithAlias(reader, 'target_port', 'port');
   const transportIdentity = nonEmptyString(reader, 'transport_identity') ?? null;
   const startup: BackboneClientRuntime = {
-    reconnectWaitMs: secondsToMs(reader.seconds('reconnect_wait') ?? DEFAULT_RECONNECT_WAIT_SECS),
+    reconnectWaitMs: secondsToMs(
+      reader.seconds('reconnect_wait', MIN_RECONNECT_WAIT_SECS) ?? DEFAULT_RECONNECT_WAIT_SECS,
+    ),
     maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
     writeStallTimeoutMs: secondsToMs(
