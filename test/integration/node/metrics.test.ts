@@ -8,6 +8,7 @@ import { ConfigError } from '../../../src/core/errors';
 import { RnsNode } from '../../../src/node/rns-node';
 import { canConnect, freePort } from '../../helpers/loopback-port';
 import { Scrape, httpRequest } from '../../helpers/prometheus-scrape';
+import { ATTACKER_IP, attemptFrom, closedWithin } from '../backbone/support/abuse-test-support';
 import { backboneServerConfig } from './cli-process';
 import { LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 
@@ -136,6 +137,40 @@ describe('metrics endpoint of a running node (loopback)', function () {
     expect(scrape.all('rnsnet_peer_tx_bytes_total')).to.have.length(2);
     expect(scrape.value('rnsnet_peers_not_exported')).to.equal(3);
     expect(scrape.value('rnsnet_interface_peers', { interface: 'Hub' })).to.equal(5);
+  });
+
+  it('counts a penalty by its reason, and the disconnections it causes', async () => {
+    const [hubPort, metricsPort] = [await freePort(), await freePort()];
+    const abuse = [
+      'penalty_exempt = 127.0.0.1',
+      'connect_rate_threshold = 3',
+      'connect_rate_window = 10',
+      'blacklist_duration = 60',
+    ];
+    const config = metricsConfig({ enabled: 'yes', listen_port: metricsPort }, hubPort).replace(
+      `listen_port = ${hubPort}\n`,
+      `listen_port = ${hubPort}\n${abuse.map((l) => `    ${l}\n`).join('')}`,
+    );
+    const node = await startNode('abuse', config);
+    const burst = Array.from({ length: 5 }, () => attemptFrom(hubPort, ATTACKER_IP));
+    try {
+      await Promise.all(burst.map((socket) => closedWithin(socket)));
+    } finally {
+      for (const socket of burst) socket.destroy();
+    }
+    await waitUntil(() => peersOf(node) === 0, 'the burst is gone');
+    const scrape = await Scrape.of(node.metricsUrl as string);
+    expect(
+      scrape.value('rnsnet_interface_penalties_total', {
+        interface: 'Hub',
+        reason: 'connection rate exceeded',
+      }),
+    ).to.equal(1);
+    const admitted = scrape.value('rnsnet_interface_peer_connections_total', { interface: 'Hub' });
+    expect(admitted).to.equal(2);
+    expect(
+      scrape.value('rnsnet_interface_peer_disconnections_total', { interface: 'Hub', cause: 'other' }),
+    ).to.equal(admitted);
   });
 
   it('exports the transport engine counters and tables in transport mode', async () => {
