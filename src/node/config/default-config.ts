@@ -67,8 +67,9 @@ loglevel = 4
     # connecting; 0 or absent = never.
     # idle_timeout = 30
     #
-    # Disconnect a peer that does not take the data sent to it for this many
-    # seconds; 0 or absent = only when its 512 KiB send buffer overflows.
+    # Disconnect a peer that takes none of the data sent to it for this many
+    # seconds (a peer that reads slowly only has packets dropped); 0 = never.
+    # Default 30.
     # write_stall_timeout = 30
     #
     # Longest blacklist, in seconds, any penalty or operator request can set;
