@@ -37,6 +37,22 @@ export interface InterfaceStatus {
   readonly drops: number;
 }
 
+/** The node-wide buffer budgets: what all connections hold now, the limits, what they cut. */
+export interface BufferBudgetsStatus {
+  /** Bytes of unfinished incoming frames held by all connections. */
+  readonly receiveHeldBytes: number;
+  /** `[reticulum] receive_buffer_budget`, bytes. */
+  readonly receiveLimitBytes: number;
+  /** Connections disconnected for holding the largest unfinished frame past the limit. */
+  readonly receiveEvictions: number;
+  /** Bytes queued for sending to all connections. */
+  readonly sendHeldBytes: number;
+  /** `[reticulum] send_buffer_budget`, bytes. */
+  readonly sendLimitBytes: number;
+  /** Packets dropped because the node-wide send budget was spent. */
+  readonly sendRefusals: number;
+}
+
 /** What `rns-net status` shows: the node's uptime, its interfaces and the relay's counters. */
 export interface NodeStatus {
   /** The config directory the node runs from. */
@@ -53,4 +69,6 @@ export interface NodeStatus {
   readonly relay: Readonly<Record<string, number>>;
   /** Memory and event-loop delay of the node process. */
   readonly process: ProcessHealthStatus;
+  /** The node-wide buffer budgets. */
+  readonly buffers: BufferBudgetsStatus;
 }

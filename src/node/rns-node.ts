@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
@@ -99,6 +100,8 @@ export class RnsNode implements ControlTarget {
     readonly driver: HostDriver,
     /** The packet handler forwarding frames between interfaces. */
     readonly relay: Relay,
+    /** The node-wide buffer budgets every interface shares. */
+    readonly buffers: BufferBudgets,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly started: readonly StartedSection[],
@@ -145,13 +148,29 @@ export class RnsNode implements ControlTarget {
       const relay = new Relay(driver, { clock, ...options.relay });
       driver.setPacketHandler(relay);
       const enabled = config.interfaces.filter((s) => s.enabled);
+      // One pair of budgets for every interface: the bound is on the node, not per listener.
+      const buffers = new BufferBudgets({
+        receiveBytes: config.reticulumSettings.receiveBufferBudgetBytes,
+        sendBytes: config.reticulumSettings.sendBufferBudgetBytes,
+      });
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, file: config.file },
+        { registry, driver, clock, logger, buffers, file: config.file },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
-      const node = new RnsNode(configDir, config, driver, relay, clock, logger, started, problems, control);
+      const node = new RnsNode(
+        configDir,
+        config,
+        driver,
+        relay,
+        buffers,
+        clock,
+        logger,
+        started,
+        problems,
+        control,
+      );
       control.serve(node);
       logger.info('node running', {
         configDir,
@@ -173,10 +192,17 @@ export class RnsNode implements ControlTarget {
    */
   private static async launchAll(
     sections: readonly InterfaceSection[],
-    deps: { registry: InterfaceRegistry; driver: HostDriver; clock: Clock; logger: Logger; file: string },
+    deps: {
+      registry: InterfaceRegistry;
+      driver: HostDriver;
+      clock: Clock;
+      logger: Logger;
+      buffers: BufferBudgets;
+      file: string;
+    },
     problems: Error[],
   ): Promise<StartedSection[]> {
-    const { registry, driver, clock, logger, file } = deps;
+    const { registry, driver, clock, logger, buffers, file } = deps;
     const started: StartedSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
@@ -199,6 +225,7 @@ export class RnsNode implements ControlTarget {
           dynamicIds,
           clock,
           logger,
+          buffers,
         });
         started.push({ id, section });
         logger.info('interface started', {
@@ -265,6 +292,14 @@ export class RnsNode implements ControlTarget {
       interfaces,
       relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
       process: this.health.snapshot(),
+      buffers: {
+        receiveHeldBytes: this.buffers.receive.totalHeld,
+        receiveLimitBytes: this.buffers.receive.limitBytes,
+        receiveEvictions: this.buffers.receive.evictions,
+        sendHeldBytes: this.buffers.send.totalHeld,
+        sendLimitBytes: this.buffers.send.limitBytes,
+        sendRefusals: this.buffers.send.refusals,
+      },
     };
   }
 

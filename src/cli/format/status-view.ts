@@ -3,7 +3,7 @@ import { renderTable } from './text-table';
 import { formatBytes, formatDuration, formatTraffic } from './units';
 
 /**
- * `rns-net status` for people: a header line, the interface table (traffic as
+ * `rns-net status` for people: a header, the node-wide buffer budgets, the interface table (traffic as
  * `packets / bytes`; drops = offline and full-buffer losses, duplicates counted apart), then the
  * relay counters.
  */
@@ -12,6 +12,11 @@ export function renderStatus(status: NodeStatus): string {
   const header =
     `rns-net node for ${status.configDir} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}\n` +
     `memory ${formatBytes(rssBytes)} RSS; event-loop delay since the last status p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms`;
+  const { buffers } = status;
+  const budgets =
+    `buffers: unfinished frames ${formatBytes(buffers.receiveHeldBytes)} of ${formatBytes(buffers.receiveLimitBytes)}` +
+    ` (${buffers.receiveEvictions} peers cut); send queues ${formatBytes(buffers.sendHeldBytes)} of` +
+    ` ${formatBytes(buffers.sendLimitBytes)} (${buffers.sendRefusals} packets dropped)`;
   const interfaces = renderTable(
     [
       { header: 'interface' },
@@ -40,5 +45,5 @@ export function renderStatus(status: NodeStatus): string {
     [{ header: 'relay counter' }, { header: 'value', align: 'right' }],
     Object.entries(status.relay).map(([name, value]) => [name, String(value)]),
   );
-  return `${header}\n\n${interfaces}\n\n${relay}`;
+  return `${header}\n${budgets}\n\n${interfaces}\n\n${relay}`;
 }

@@ -23,6 +23,14 @@ export const DEFAULT_CONFIG_TEXT = `# This is the rns-net config file, written b
 # share_instance = Yes
 # instance_name = default
 
+# Memory the node may spend on buffers, all interfaces together, in MiB:
+# unfinished incoming frames (past it, the peer holding the largest one is
+# disconnected) and data queued for sending (past it, packets are dropped for
+# the peers with the most queued).
+#
+# receive_buffer_budget = 64
+# send_buffer_budget = 256
+
 
 [logging]
 

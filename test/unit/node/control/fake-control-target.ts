@@ -39,6 +39,14 @@ export class FakeControlTarget implements ControlTarget {
         heapUsedBytes: 8 * 1024 * 1024,
         eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
       },
+      buffers: {
+        receiveHeldBytes: 0,
+        receiveLimitBytes: 64 * 1024 * 1024,
+        receiveEvictions: 0,
+        sendHeldBytes: 2048,
+        sendLimitBytes: 256 * 1024 * 1024,
+        sendRefusals: 0,
+      },
     };
   }
 
