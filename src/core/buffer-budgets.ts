@@ -208,7 +208,7 @@ class SendLedger {
   total = 0;
   holders = 0;
   refusals = 0;
-  /** Past this total only connections under their fair share may queue more. */
+  /** Past this total only connections under their share of the rest may queue more. */
   readonly reserveFrom: number;
 
   constructor(readonly limit: number) {
@@ -227,7 +227,7 @@ class SendHolder implements SendClaim {
     if (after <= ledger.reserveFrom) return true;
     if (after <= ledger.limit) {
       const holders = ledger.holders + (this.held === 0 ? 1 : 0);
-      if (this.held + extra <= ledger.limit / holders) return true;
+      if (this.held + extra <= (ledger.limit - ledger.reserveFrom) / holders) return true;
     }
     ledger.refusals++;
     return false;
@@ -251,10 +251,11 @@ class SendHolder implements SendClaim {
 /**
  * The node-wide budget for bytes queued for sending (accepted by writers, not yet taken by the
  * kernel). It is a hard bound on the total, and it keeps connections that fall behind from
- * starving the others: once the total passes three quarters of the limit, only connections
- * holding less than their fair share (limit / connections holding bytes) may queue more, so
- * packets are dropped for the connections with the most queued while the small ones still get
- * theirs; at the limit everything is refused.
+ * starving the others: the last quarter of the limit is a reserve. Once the total passes three
+ * quarters, a connection may queue more only while it holds less than its share of that reserve
+ * (a quarter of the limit / connections holding bytes), so packets are dropped for the
+ * connections with the most queued while those that keep up still get theirs; at the limit
+ * everything is refused.
  *
  * O(1) per decision: a total, a count of holders and a division, no scan.
  */

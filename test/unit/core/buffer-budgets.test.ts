@@ -136,6 +136,7 @@ describe('SendBudget', () => {
     const budget = new SendBudget(1000);
     const a = budget.claim();
     expect(a.admits(750)).to.equal(true);
+    expect(a.admits(751)).to.equal(false);
     a.update(750);
     expect(budget.totalHeld).to.equal(750);
     expect(budget.holders).to.equal(1);
@@ -147,14 +148,29 @@ describe('SendBudget', () => {
     const light = budget.claim();
     heavy.update(700);
     light.update(10);
-    // Fair share: 1000 / 2 holders = 500.
+    // The reserve (the last 250) is shared by the 2 holders: 125 each.
     expect(heavy.admits(100)).to.equal(false);
     expect(light.admits(100)).to.equal(true);
-    expect(budget.refusals).to.equal(1);
-    // A connection holding nothing counts itself among the holders: 1000 / 3.
+    expect(light.admits(116)).to.equal(false);
+    expect(budget.refusals).to.equal(2);
+    // A connection holding nothing counts itself among the holders: 250 / 3.
     const idle = budget.claim();
-    expect(idle.admits(200)).to.equal(true);
-    expect(idle.admits(334)).to.equal(false);
+    expect(idle.admits(83)).to.equal(true);
+    expect(idle.admits(84)).to.equal(false);
+  });
+
+  it('keeps the reserve for the small ones even when the heavy ones alone hold bytes', () => {
+    const budget = new SendBudget(1000);
+    const heavy = [budget.claim(), budget.claim()];
+    for (const claim of heavy) claim.update(375);
+    // 750 held by two heavy readers; neither may take the reserve for itself.
+    for (const claim of heavy) expect(claim.admits(10)).to.equal(false);
+    const reader = budget.claim();
+    for (let i = 0; i < 5; i++) {
+      expect(reader.admits(40)).to.equal(true);
+      reader.update(40);
+      reader.update(0); // written out
+    }
   });
 
   it('never lets the total pass the limit', () => {
@@ -163,13 +179,14 @@ describe('SendBudget', () => {
     claims[0]?.update(990);
     for (const claim of claims.slice(1)) expect(claim.admits(20)).to.equal(false);
     expect(claims[1]?.admits(10)).to.equal(true);
+    expect(claims[1]?.admits(11)).to.equal(false);
   });
 
   it('frees room as bytes are written out, and forgets a released connection', () => {
     const budget = new SendBudget(1000);
     const a = budget.claim();
     a.update(900);
-    expect(a.admits(101)).to.equal(false);
+    expect(a.admits(1)).to.equal(false);
     a.update(100);
     expect(a.admits(100)).to.equal(true);
     a.release();

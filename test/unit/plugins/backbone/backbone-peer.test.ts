@@ -279,8 +279,8 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     const heavy = new BackbonePeer(10_020, '10.0.0.5', 7000, heavySocket as unknown as Socket, host());
     const light = new BackbonePeer(10_021, '10.0.0.6', 7001, lightSocket as unknown as Socket, host());
     expect(light.send(Buffer.alloc(998, 2))).to.equal('accepted');
-    // The heavy reader fell 700 kB behind; the next 100 kB cross three quarters of the budget
-    // and would take it past its fair share (1 MB / 2 peers holding bytes).
+    // The heavy reader fell 700 kB behind; the next 100 kB cross three quarters of the budget,
+    // and it holds more than its share of the last quarter (250 kB / 2 peers holding bytes).
     for (let i = 0; i < 7; i++) expect(heavy.send(Buffer.alloc(99_998, 1))).to.equal('accepted');
     expect(heavy.send(Buffer.alloc(99_998, 1))).to.equal('buffer_full');
     expect(light.send(Buffer.alloc(99_998, 2))).to.equal('accepted');
