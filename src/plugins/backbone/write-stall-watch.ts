@@ -27,7 +27,9 @@ const SAMPLES_PER_TIMEOUT = 4;
  *
  * Progress is any byte the kernel took: a completed socket write, or, during one large write,
  * a drop in the bytes it has left (sampled a few times per timeout). So a peer that drains a
- * multi-megabyte write slowly but steadily is not mistaken for a stalled one.
+ * multi-megabyte write slowly but steadily is not mistaken for a stalled one. Time this process
+ * was too busy to run the timer on time does not count against the peer: while our event loop
+ * stood still, libuv could not hand the kernel more bytes, so no peer could show progress.
  * `socket.setTimeout` cannot serve here: our own writes would reset it.
  */
 export class WriteStallWatch {
@@ -38,6 +40,8 @@ export class WriteStallWatch {
   private lastUnsent: number | undefined = undefined;
   /** Whether the socket had nothing queued when {@link beforeWrite} was last called. */
   private wasIdle = false;
+  /** Clock ms the pending timer is due. */
+  private dueAt = 0;
   private stopped = false;
 
   /**
@@ -97,9 +101,11 @@ export class WriteStallWatch {
     if (this.timer !== null || this.stopped) return;
     const stallMs = this.timeoutMs();
     if (stallMs <= 0 || this.queue.writableLength === 0) return;
-    const remaining = Math.max(0, this.lastProgressAt + stallMs - this.clock.now());
-    const step = Math.ceil(stallMs / SAMPLES_PER_TIMEOUT);
-    this.timer = this.clock.setTimeout(this.check, Math.min(remaining, step));
+    const now = this.clock.now();
+    const remaining = Math.max(0, this.lastProgressAt + stallMs - now);
+    const delay = Math.min(remaining, Math.ceil(stallMs / SAMPLES_PER_TIMEOUT));
+    this.dueAt = now + delay;
+    this.timer = this.clock.setTimeout(this.check, delay);
   }
 
   private cancel(): void {
@@ -112,6 +118,8 @@ export class WriteStallWatch {
     if (this.stopped || this.queue.writableLength === 0) return;
     const stallMs = this.timeoutMs();
     if (stallMs <= 0) return;
+    const late = this.clock.now() - this.dueAt;
+    if (late > 0) this.lastProgressAt += late;
     const unsent = unsentInFlight(this.queue);
     if (unsent !== this.lastUnsent) this.progress();
     if (this.clock.now() - this.lastProgressAt < stallMs) {

@@ -111,7 +111,13 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
     let peakHeld = 0;
     const sampler = setInterval(() => (peakHeld = Math.max(peakHeld, buffers.send.totalHeld)), 2);
     try {
-      await sendBigPackets(sender, 300, 100_000);
+      // 10 MB/s: a pace the reader keeps up with even when a busy machine stalls this process
+      // for a few hundred milliseconds (its kernel buffers absorb that), while the two
+      // never-readers fall further behind with every packet.
+      for (let seq = 0; seq < 300; seq += 1) {
+        await sendBigPackets(sender, 1, 100_000, seq);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await until(() => reader.bigPackets === 300, 'the reader to receive all 300 packets', 15_000);
     } finally {
       clearInterval(sampler);

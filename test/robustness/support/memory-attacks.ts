@@ -8,14 +8,19 @@ import { connect, Socket } from 'node:net';
 import { frame, HDLC_FLAG, HdlcDecoder } from '../../../src/core/hdlc';
 import { writeAll } from './hostile-clients';
 
-/** Connects from `localAddress` to 127.0.0.1:`port`; errors after connecting are ignored. */
-export function connectFrom(port: number, localAddress: string): Promise<Socket> {
+/**
+ * Connects from `localAddress` to `host`:`port`. The socket reads and discards what the hub sends
+ * (so it sees the hub close it; `pause()` it for a peer that never reads), and errors after
+ * connecting are ignored.
+ */
+export function connectFrom(port: number, localAddress: string, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, localAddress, noDelay: true });
+    const socket = connect({ host, port, localAddress, noDelay: true });
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.on('error', () => undefined);
+      socket.resume();
       resolve(socket);
     });
   });
@@ -30,11 +35,18 @@ export function whenClosed(socket: Socket): Promise<void> {
 }
 
 /**
- * Opens a frame and sends `bytes` bytes of it without ever closing it (a slow-loris holder): the
- * hub must buffer them until the deadline or the node-wide budget cuts the connection.
+ * Opens a frame and sends `bytes` bytes of it without ever closing it (a slow-loris holder that
+ * reads nothing either): the hub must buffer them until the deadline or the node-wide budget
+ * cuts the connection.
  */
-export async function holdPartialFrame(port: number, localAddress: string, bytes: number): Promise<Socket> {
-  const socket = await connectFrom(port, localAddress);
+export async function holdPartialFrame(
+  port: number,
+  localAddress: string,
+  bytes: number,
+  host = '127.0.0.1',
+): Promise<Socket> {
+  const socket = await connectFrom(port, localAddress, host);
+  socket.pause();
   const body = Buffer.alloc(bytes + 1, 0x41);
   body[0] = HDLC_FLAG;
   await writeAll(socket, body);
@@ -42,32 +54,47 @@ export async function holdPartialFrame(port: number, localAddress: string, bytes
 }
 
 /**
- * Opens connections from `localAddress` until the hub refuses one (it closes it at once) or
- * `limit` were tried; returns the sockets the hub kept and how many it refused.
+ * Opens `count` connections from `localAddress` at once, none of which reads (the hub's writes to
+ * them pile up): one IP filling the server's slots. Connections that fail are left out.
  */
 export async function fillSlots(
   port: number,
   localAddress: string,
-  limit: number,
-): Promise<{ open: Socket[]; refused: number }> {
+  count: number,
+  host = '127.0.0.1',
+): Promise<Socket[]> {
   const sockets = await Promise.all(
-    Array.from({ length: limit }, () => connectFrom(port, localAddress).catch(() => null)),
+    Array.from({ length: count }, () => connectFrom(port, localAddress, host).catch(() => null)),
   );
-  // A refused connection is accepted by the kernel, then closed by the hub.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const open = sockets.filter((s): s is Socket => s !== null && !s.closed && !s.readableEnded);
-  return { open, refused: limit - open.length };
+  const open = sockets.filter((s): s is Socket => s !== null);
+  for (const socket of open) socket.pause();
+  return open;
 }
 
 /** Marks a big packet of these tests: bytes 2..7 of its destination hash. */
 const BIG_MAGIC = Buffer.from('4249475041', 'hex');
 
+/** The last big packets built, by `seq:size`: senders and readers ask for the same ones. */
+const bigPackets = new Map<string, Buffer>();
+const BIG_PACKET_CACHE = 64;
+
 /**
  * Big packet `seq` of `size` bytes: a HEADER_1 DATA packet (context NONE) whose destination
  * hash carries a marker and `seq` (distinct hashes: the relay's dedup keeps them all), filled
- * with a pattern of `seq` that holds FLAG and ESC bytes, so escaping is exercised.
+ * with a pattern of `seq` that holds FLAG and ESC bytes, so escaping is exercised. The caller
+ * must not modify it (recent ones are cached).
  */
 export function bigPacket(seq: number, size: number): Buffer {
+  const key = `${seq}:${size}`;
+  const cached = bigPackets.get(key);
+  if (cached !== undefined) return cached;
+  const packet = buildBigPacket(seq, size);
+  if (bigPackets.size >= BIG_PACKET_CACHE) bigPackets.delete(bigPackets.keys().next().value as string);
+  bigPackets.set(key, packet);
+  return packet;
+}
+
+function buildBigPacket(seq: number, size: number): Buffer {
   const packet = Buffer.allocUnsafe(size);
   packet[0] = 0x00;
   packet[1] = 0x00;
@@ -84,9 +111,17 @@ function bigSeq(packet: Buffer): number {
   return packet.readUInt32BE(7);
 }
 
-/** Sends `count` big packets of `size` bytes as fast as the hub takes them. */
-export async function sendBigPackets(socket: Socket, count: number, size: number): Promise<void> {
-  for (let seq = 0; seq < count && !socket.destroyed; seq++) {
+/**
+ * Sends big packets `firstSeq` .. `firstSeq + count - 1` of `size` bytes as fast as the hub takes
+ * them (a repeated sequence number would be a duplicate the relay drops).
+ */
+export async function sendBigPackets(
+  socket: Socket,
+  count: number,
+  size: number,
+  firstSeq = 0,
+): Promise<void> {
+  for (let seq = firstSeq; seq < firstSeq + count && !socket.destroyed; seq++) {
     await writeAll(socket, frame(bigPacket(seq, size)), 256 * 1024);
   }
 }
@@ -125,9 +160,14 @@ export class SteadyReader {
     });
   }
 
-  /** Connects from `localAddress` and starts reading. */
-  static async connect(port: number, localAddress: string, bytesPerSec: number): Promise<SteadyReader> {
-    return new SteadyReader(await connectFrom(port, localAddress), bytesPerSec);
+  /** Connects from `localAddress` to `host` and starts reading. */
+  static async connect(
+    port: number,
+    localAddress: string,
+    bytesPerSec: number,
+    host = '127.0.0.1',
+  ): Promise<SteadyReader> {
+    return new SteadyReader(await connectFrom(port, localAddress, host), bytesPerSec);
   }
 
   /** Closes the connection. */

@@ -125,6 +125,20 @@ describe('WriteStallWatch', () => {
     });
   });
 
+  it('does not count time the process was too busy to run the timer against the peer', () => {
+    const realTick = (ms: number): void => {
+      // The event loop stood still: the clock moved, no timer ran.
+      clock.setSystemTime(Date.now() + ms);
+    };
+    write(100);
+    clock.tick(200);
+    realTick(5000);
+    clock.tick(100); // the sample due at 250 runs 4.85 s late
+    expect(stalls).to.deep.equal([]);
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([1000], 'a stall counted on time is still one');
+  });
+
   it('reports nothing after stop', () => {
     write(100);
     watch.stop();
