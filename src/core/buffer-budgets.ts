@@ -199,6 +199,11 @@ export interface SendClaim {
   admits(extra: number): boolean;
   /** Reports the bytes queued for this connection now (accepted and not yet taken by the kernel). */
   update(bytes: number): void;
+  /**
+   * One call for the hot path: reports `queued` bytes queued now, then, if {@link admits} allows
+   * `extra` more, counts them too and returns true.
+   */
+  take(queued: number, extra: number): boolean;
   /** Reports that the connection holds nothing any more (it closed). */
   release(): void;
 }
@@ -241,6 +246,27 @@ class SendHolder implements SendClaim {
     if (held === 0) ledger.holders++;
     else if (bytes === 0) ledger.holders--;
     this.held = bytes;
+  }
+
+  take(queued: number, extra: number): boolean {
+    const ledger = this.ledger;
+    const held = this.held;
+    const after = queued + extra;
+    const total = ledger.total - held + after;
+    if (total > ledger.reserveFrom) {
+      // Near the limit: the full rule, with the holding brought up to date first.
+      this.update(queued);
+      if (!this.admits(extra)) return false;
+      this.update(after);
+      return true;
+    }
+    // The common case, far from the limit: a few additions, inline.
+    ledger.total = total;
+    if (held === 0) {
+      if (after !== 0) ledger.holders++;
+    } else if (after === 0) ledger.holders--;
+    this.held = after;
+    return true;
   }
 
   release(): void {

@@ -194,6 +194,30 @@ describe('SendBudget', () => {
     expect(budget.holders).to.equal(0);
   });
 
+  it('take(queued, extra) is update(queued), then admits(extra) and update(queued + extra) (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(4), fc.nat(400), fc.integer({ min: 1, max: 300 })), { maxLength: 200 }),
+        (steps) => {
+          const fast = new SendBudget(1000);
+          const slow = new SendBudget(1000);
+          const fastClaims = Array.from({ length: 5 }, () => fast.claim());
+          const slowClaims = Array.from({ length: 5 }, () => slow.claim());
+          for (const [index, queued, extra] of steps) {
+            const taken = fastClaims[index]!.take(queued, extra);
+            const claim = slowClaims[index]!;
+            claim.update(queued);
+            const admitted = claim.admits(extra);
+            if (admitted) claim.update(queued + extra);
+            if (taken !== admitted || fast.totalHeld !== slow.totalHeld) return false;
+            if (fast.holders !== slow.holders || fast.refusals !== slow.refusals) return false;
+          }
+          return true;
+        },
+      ),
+    );
+  });
+
   it('keeps the total within the limit when writers honour admits (property)', () => {
     fc.assert(
       fc.property(

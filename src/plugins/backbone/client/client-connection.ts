@@ -133,10 +133,9 @@ export class ClientConnection {
     if (!this.open) return 'offline';
     const length = framedLength(packet);
     const pending = this.pendingBytes;
-    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.admits(length)) return 'buffer_full';
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) return 'buffer_full';
     this.batch.push(packet);
     this.batchBytes += length;
-    this.sendClaim.update(pending + length);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(this.flush);

@@ -158,7 +158,8 @@ export class BackbonePeer implements Writer {
     const arena = this.arena;
     const length = arena.frame(packet);
     const pending = this.batchBytes + this.socket.writableLength;
-    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.admits(length)) return this.drop(pending);
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length))
+      return this.drop(pending);
     this.dropping = false;
     if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
       // Framed right after this batch's last packet: the range just grows.
@@ -172,7 +173,6 @@ export class BackbonePeer implements Writer {
       this.rangeEnd = arena.end;
     }
     this.batchBytes += length;
-    this.sendClaim.update(pending + length);
     if (this.batchBytes >= EARLY_FLUSH_BYTES) {
       this.writeBatch();
     } else if (!this.flushQueued) {
