@@ -7,9 +7,10 @@
  * addresses: unfinished frames held by one IP (127.0.0.2) until the deadline or the node-wide
  * receive budget cuts them, one IP (127.0.0.3) filling connection slots past its cap, and a fast
  * sender of 1 MiB packets (127.0.0.4) beside a reader draining 20 MB/s (127.0.0.5), which must
- * never be disconnected. The in-process hub runs these defences with short durations, so every
- * round sees them act: see {@link HUB_PARAMS}. Against a running node, give its server the same
- * keys (above all `penalty_exempt = 127.0.0.1`, or loopback is exempt from the per-IP cap).
+ * never be disconnected. The in-process hub (and the node of `--node 1`) runs these defences with
+ * short durations, so every round sees them act: see {@link HUB_PARAMS}. Against a running node,
+ * give its server the same keys (above all `penalty_exempt = 127.0.0.1`, or loopback is exempt
+ * from the per-IP cap).
  *
  * Run against an in-process hub (driver + relay + BackboneInterface server on 127.0.0.1):
  *
@@ -19,10 +20,16 @@
  *
  *     node -r ts-node/register/transpile-only scripts/hostile-soak.ts --port 4242 --duration 600
  *
+ * or against a node process the soak starts itself (`--node 1`, see hostile-soak-node.ts): its
+ * stdout a pipe nobody reads at loglevel 7 (the log flood), and each round a control client
+ * pipelining requests it never reads, besides the attacks:
+ *
+ *     node -r ts-node/register/transpile-only scripts/hostile-soak.ts --node 1 --duration 600
+ *
  * Options: `--duration <s>` (default 60), `--port <n>` (attack a running node on 127.0.0.1
  * instead of an in-process hub), `--host <ip>` (loopback only; default 127.0.0.1), `--scale <x>`
  * (multiplies every attack's size; default 1), `--interval <s>` (report period; default 5),
- * `--seed <n>` (payload seed; default 1).
+ * `--seed <n>` (payload seed; default 1), `--node 1` (start and attack a node process).
  *
  * Every report line shows the elapsed time, RSS, heap, the event-loop delay (p99 and max over
  * the period), the hub's live peers, decoder and pending bytes (in-process only), and the good
@@ -62,11 +69,12 @@ import {
 import { RobustHub } from '../test/robustness/support/robust-hub';
 import { BufferBudgets } from '../src/core/buffer-budgets';
 import { BackbonePeerEvent } from '../src/core/events';
+import { SoakNode } from './hostile-soak-node';
 
 const MiB = 1024 * 1024;
 
 /**
- * The in-process hub's server keys for the memory attacks: the good peers and the older attacks
+ * The server keys of the in-process hub (and of the `--node 1` node) for the memory attacks: the good peers and the older attacks
  * come from 127.0.0.1 (exempt); the memory attackers from 127.0.0.2-5 meet a 32-connection cap,
  * a 2 s unfinished-frame deadline and penalties of 1-2 s (short, so they are back next round).
  */
@@ -81,7 +89,7 @@ const HUB_PARAMS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The in-process hub's node-wide budgets: small, so the attacks exceed them every round (24 held
+ * The node-wide budgets of the in-process hub (and of the `--node 1` node): small, so the attacks exceed them every round (24 held
  * frames of 1.5 MiB; some 60 connections that read nothing while 1 MiB packets are relayed).
  */
 const HUB_BUDGETS = { receiveBytes: 16 * MiB, sendBytes: 64 * MiB };
@@ -128,8 +136,11 @@ async function memoryRound(
   host: string,
   scale: number,
   hub: RobustHub | null,
+  soakNode: boolean,
   pair: FastSenderPair,
 ): Promise<MemoryRound> {
+  // The in-process hub and the soak's node process run HUB_PARAMS; a node given by --port may not.
+  const defended = hub !== null || soakNode;
   const problems: string[] = [];
   const firstEvent = hub?.peerEvents.length ?? 0;
   const bigBefore = pair.reader.bigPackets;
@@ -155,8 +166,10 @@ async function memoryRound(
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + 3000 - Date.now())));
   for (const socket of sockets) socket.resume();
   const open = (): number => sockets.filter((socket) => !socket.closed).length;
-  await until(() => open() === 0, 'every attacker connection to be cut', 15_000).catch(() => undefined);
-  if (hub !== null && open() > 0) problems.push(`${open()} attacker connections were not cut by the hub`);
+  if (defended) {
+    await until(() => open() === 0, 'every attacker connection to be cut', 15_000).catch(() => undefined);
+    if (open() > 0) problems.push(`${open()} attacker connections were not cut by the hub`);
+  }
   for (const socket of sockets) socket.destroy();
   if (pair.reader.closedByHub) problems.push('the steady reader was disconnected');
   if (pair.reader.corrupt + pair.reader.outOfOrder > 0) {
@@ -182,6 +195,7 @@ interface SoakOptions {
   readonly scale: number;
   readonly intervalMs: number;
   readonly seed: number;
+  readonly node: boolean;
 }
 
 function parseArgs(argv: readonly string[]): SoakOptions {
@@ -204,7 +218,7 @@ function parseArgs(argv: readonly string[]): SoakOptions {
   const host = values.get('host') ?? '127.0.0.1';
   if (!/^127\.|^::1$/.test(host)) throw new Error('--host must be a loopback address');
   for (const key of values.keys()) {
-    if (!['duration', 'port', 'host', 'scale', 'interval', 'seed'].includes(key)) {
+    if (!['duration', 'port', 'host', 'scale', 'interval', 'seed', 'node'].includes(key)) {
       throw new Error(`unknown option --${key}`);
     }
   }
@@ -215,6 +229,7 @@ function parseArgs(argv: readonly string[]): SoakOptions {
     scale: Math.max(0.1, number('scale', 1)),
     intervalMs: Math.max(0.5, number('interval', 5)) * 1000,
     seed: number('seed', 1),
+    node: number('node', 0) > 0,
   };
 }
 
@@ -297,8 +312,12 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const gc = (globalThis as { gc?: () => void }).gc;
   const resourcesBefore = [...process.getActiveResourcesInfo()].sort();
+  // 5 s of write stall: the steady reader runs in this process, which a loaded machine can starve.
+  const node = options.node
+    ? await SoakNode.start({ ...HUB_PARAMS, write_stall_timeout: '5' }, HUB_BUDGETS)
+    : null;
   const hub =
-    options.port === null
+    options.port === null && node === null
       ? await RobustHub.start({
           // Not 2 s: this process hosts the steady reader too, and a loaded machine can starve
           // it for a second or two; the never-readers are still cut within the round.
@@ -307,8 +326,13 @@ async function main(): Promise<number> {
           buffers: new BufferBudgets(HUB_BUDGETS),
         })
       : null;
-  const port = hub?.port ?? (options.port as number);
-  const target = hub === null ? `node at ${options.host}:${port}` : `in-process hub on 127.0.0.1:${port}`;
+  const port = hub?.port ?? node?.port ?? (options.port as number);
+  const target =
+    hub !== null
+      ? `in-process hub on 127.0.0.1:${port}`
+      : node !== null
+        ? `node process (stdout unread, loglevel 7) on 127.0.0.1:${port}`
+        : `node at ${options.host}:${port}`;
   console.log(`hostile soak: ${target}, ${options.durationMs / 1000} s, scale ${options.scale}`);
 
   const a = await GoodPeer.connect(port, 1, options.host);
@@ -371,7 +395,8 @@ async function main(): Promise<number> {
       round++;
       const [, memory] = await Promise.all([
         attackRound(port, options.host, rng, options.scale, payloads),
-        pair === null ? null : memoryRound(port, options.host, options.scale, hub, pair),
+        pair === null ? null : memoryRound(port, options.host, options.scale, hub, node !== null, pair),
+        node?.pipelineControl(Math.round(20_000 * options.scale)),
       ]);
       for (const problem of memory?.problems ?? []) {
         failures++;
@@ -399,6 +424,11 @@ async function main(): Promise<number> {
               : `, ${memory.admitted} attacker connections admitted and cut, receive budget evictions` +
                 ` ${hub.buffers.receive.evictions}, send budget refusals ${hub.buffers.send.refusals}`),
         );
+      }
+      if (node !== null) {
+        const status = await node.status();
+        if (status === undefined) failures++;
+        console.log(`       ${status === undefined ? 'node did NOT answer status' : node.describe(status)}`);
       }
       if (a.unexpectedClose || b.unexpectedClose) break;
     }
@@ -460,6 +490,11 @@ async function main(): Promise<number> {
     console.log(
       `handles after stop: ${leaked ? 'LEAKED ' : ''}${JSON.stringify(process.getActiveResourcesInfo())}`,
     );
+  }
+  if (node !== null) {
+    const code = await node.stop();
+    if (code !== 0) failures++;
+    console.log(`node process exit code ${code} (0 is a clean stop)`);
   }
   console.log(failures === 0 ? 'hostile soak passed' : `hostile soak FAILED (${failures} failed checks)`);
   return failures === 0 ? 0 : 1;

@@ -1,4 +1,11 @@
 /**
+ * The longest blacklist, in seconds: 100 years, as good as permanent. Longer requests (up to
+ * 1e308 s through the control socket) are shortened to it, so the time left is always a finite
+ * number: JSON has no Infinity, and an infinite blacklist would be listed as none.
+ */
+export const MAX_BLACKLIST_SECS = 100 * 365.25 * 86400;
+
+/**
  * Per-IP state a listening interface keeps about its peers (admission, blacklist, penalties),
  * as the driver serves it to operators.
  */
@@ -33,8 +40,9 @@ export interface PeerStateHandle {
   /** Forgets an IP's state (lifting its blacklist). Returns whether there was any. */
   clear(ip: string): boolean;
   /**
-   * Blacklists an IP for `durationSecs` (capped by the listener's `max_penalty_duration`) and
-   * disconnects its live connections. Returns the duration applied, in seconds.
+   * Blacklists an IP for `durationSecs` (capped by the listener's `max_penalty_duration`, and by
+   * {@link MAX_BLACKLIST_SECS}) and disconnects its live connections. Returns the duration
+   * applied, in seconds.
    */
   blacklist(ip: string, durationSecs: number, reason: string): number;
 }

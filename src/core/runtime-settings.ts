@@ -88,6 +88,16 @@ export class RuntimeSettings implements RuntimeConfigHandle {
     return this.apply(spec, this.startup.get(setting) ?? null);
   }
 
+  /** Applies a value the reloaded config gives and makes it the startup value. */
+  rebase(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting> {
+    const spec = this.specs.get(setting);
+    if (spec === undefined) return this.unknown(setting);
+    const result = this.apply(spec, value);
+    if (!result.ok) return result;
+    this.startup.set(setting, spec.read());
+    return { ok: true, value: this.describe(spec) };
+  }
+
   private key(setting: string): string {
     return `${this.keyPrefix}.${this.interfaceName}.${setting}`;
   }

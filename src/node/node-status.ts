@@ -53,6 +53,14 @@ export interface BufferBudgetsStatus {
   readonly sendRefusals: number;
 }
 
+/** What became of the node's log lines. */
+export interface LoggingStatus {
+  /** Lines dropped because the log destination did not keep up (a pipe nobody reads). */
+  readonly droppedLines: number;
+  /** Lines held back by the per-kind rate limit (a summary line reports them every 10 s). */
+  readonly suppressedLines: number;
+}
+
 /** What `rns-net status` shows: the node's uptime, its interfaces and the relay's counters. */
 export interface NodeStatus {
   /** The config directory the node runs from. */
@@ -69,6 +77,8 @@ export interface NodeStatus {
   readonly relay: Readonly<Record<string, number>>;
   /** Memory and event-loop delay of the node process. */
   readonly process: ProcessHealthStatus;
+  /** Log lines dropped and suppressed since start. */
+  readonly logging: LoggingStatus;
   /** The node-wide buffer budgets. */
   readonly buffers: BufferBudgetsStatus;
 }

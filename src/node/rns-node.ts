@@ -25,10 +25,13 @@ import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
+import { LogOutputStats } from './logging/log-output';
+import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
 import { InterfaceStatus, NodeStatus } from './node-status';
@@ -47,8 +50,14 @@ export function registerDefaultPlugins(container: DependencyContainer): void {
 export interface RnsNodeOptions {
   /** The config directory: `DIR/config` is read (the default is written there when missing). */
   readonly configDir: string;
-  /** Where the node logs. Default: nothing is logged. */
+  /**
+   * Where the node logs. Default: nothing is logged. Lines from interfaces, the driver and the
+   * control endpoint (whose volume peers and clients decide) are rate-limited per kind; the
+   * node's own lifecycle lines are not.
+   */
   readonly logger?: Logger;
+  /** The log output's counters, reported by `status` (its dropped lines). */
+  readonly logOutput?: LogOutputStats;
   /** Time and timers. Default: the system clock. */
   readonly clock?: Clock;
   /** The container whose child the node registers its plugins in. Default: tsyringe's root. */
@@ -61,18 +70,23 @@ export interface RnsNodeOptions {
   /** Write the embedded default config when `DIR/config` is missing (default true). */
   readonly createDefaultConfig?: boolean;
   /**
-   * Called once the config is read, before anything is logged or started: the CLI applies
-   * `[logging] loglevel` here unless `--loglevel` overrides it.
+   * Called once the config is read, before anything is logged or started, and again whenever
+   * {@link RnsNode.reload} reads it: the CLI applies `[logging] loglevel` here unless
+   * `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
   /** Dedup settings of the relay. */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
 }
 
-/** A configured interface that started, with what status needs from its section. */
-interface StartedSection {
-  readonly id: number;
-  readonly section: InterfaceSection;
+/** The node's logging besides its own logger: the rate limiter and the output's counters. */
+interface NodeLogs {
+  /** Limits the lines of interfaces, driver and control endpoint. */
+  readonly limiter: LogRateLimiter;
+  /** The node's logger behind {@link limiter}. */
+  readonly limited: Logger;
+  /** The output's counters, when the embedder gave them. */
+  readonly output: LogOutputStats | undefined;
 }
 
 /**
@@ -90,6 +104,7 @@ export class RnsNode implements ControlTarget {
   private readonly departed = new DepartedPeerTraffic();
   private readonly health = new ProcessHealth();
   private stopping: Promise<void> | undefined;
+  private reloading: Promise<void> = Promise.resolve();
 
   private constructor(
     /** The absolute config directory. */
@@ -104,10 +119,12 @@ export class RnsNode implements ControlTarget {
     readonly buffers: BufferBudgets,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly started: readonly StartedSection[],
+    private readonly logs: NodeLogs,
+    private readonly started: readonly RunningSection[],
     /** Problems met at startup (config errors and interfaces that failed), already logged. */
     readonly startupProblems: readonly Error[],
     private control: ControlServer | undefined,
+    private readonly reloader: ConfigReloader,
   ) {
     this.startedAtMs = clock.now();
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
@@ -120,6 +137,12 @@ export class RnsNode implements ControlTarget {
     const configDir = path.resolve(options.configDir);
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
+    const limiter = new LogRateLimiter({ clock }, logger);
+    const logs: NodeLogs = {
+      limiter,
+      limited: new RateLimitedLogger(logger, limiter),
+      output: options.logOutput,
+    };
     const { config, created } = await loadNodeConfig(configDir, {
       createDefault: options.createDefaultConfig ?? true,
     });
@@ -138,9 +161,10 @@ export class RnsNode implements ControlTarget {
     const control = await ControlServer.open({
       socketPath: controlSocketPath(configDir),
       configDir,
-      logger: logger.child({ component: 'control' }),
+      clock,
+      logger: logs.limited.child({ component: 'control' }),
     });
-    const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
+    const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
@@ -155,10 +179,18 @@ export class RnsNode implements ControlTarget {
       });
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, buffers, file: config.file },
+        { registry, driver, clock, logger, interfaceLogger: logs.limited, buffers, file: config.file },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      const reloader = new ConfigReloader({
+        configDir,
+        running: started,
+        registry,
+        driver,
+        logger,
+        onConfigLoaded: options.onConfigLoaded,
+      });
       const node = new RnsNode(
         configDir,
         config,
@@ -167,9 +199,11 @@ export class RnsNode implements ControlTarget {
         buffers,
         clock,
         logger,
+        logs,
         started,
         problems,
         control,
+        reloader,
       );
       control.serve(node);
       logger.info('node running', {
@@ -182,6 +216,7 @@ export class RnsNode implements ControlTarget {
     } catch (err) {
       await driver.stop();
       await control.close();
+      limiter.stop();
       throw err;
     }
   }
@@ -197,13 +232,14 @@ export class RnsNode implements ControlTarget {
       driver: HostDriver;
       clock: Clock;
       logger: Logger;
+      interfaceLogger: Logger;
       buffers: BufferBudgets;
       file: string;
     },
     problems: Error[],
-  ): Promise<StartedSection[]> {
-    const { registry, driver, clock, logger, buffers, file } = deps;
-    const started: StartedSection[] = [];
+  ): Promise<RunningSection[]> {
+    const { registry, driver, clock, logger, interfaceLogger, buffers, file } = deps;
+    const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
@@ -224,7 +260,7 @@ export class RnsNode implements ControlTarget {
           },
           dynamicIds,
           clock,
-          logger,
+          logger: interfaceLogger,
           buffers,
         });
         started.push({ id, section });
@@ -292,6 +328,10 @@ export class RnsNode implements ControlTarget {
       interfaces,
       relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
       process: this.health.snapshot(),
+      logging: {
+        droppedLines: this.logs.output?.droppedLines ?? 0,
+        suppressedLines: this.logs.limiter.suppressedLines,
+      },
       buffers: {
         receiveHeldBytes: this.buffers.receive.totalHeld,
         receiveLimitBytes: this.buffers.receive.limitBytes,
@@ -356,6 +396,20 @@ export class RnsNode implements ControlTarget {
   }
 
   /**
+   * Re-reads the config file and applies what can change while the node runs (see
+   * {@link ConfigReloader}): changed runtime settings now, the rest logged as needing a restart.
+   * Never rejects; reloads run one after another. The CLI calls it on SIGHUP.
+   */
+  reload(): Promise<ConfigReloadReport> {
+    if (this.stopping !== undefined) {
+      return Promise.resolve({ applied: [], restartNeeded: [], problems: ['the node is stopping'] });
+    }
+    const run = this.reloading.then(() => this.reloader.reload());
+    this.reloading = run.then(() => undefined);
+    return run;
+  }
+
+  /**
    * Stops the node: closes the control endpoint (removing its socket), then every interface.
    * Idempotent; resolves when all are closed.
    */
@@ -366,6 +420,7 @@ export class RnsNode implements ControlTarget {
       this.control = undefined;
       await Promise.allSettled([control?.close(), this.driver.stop()]);
       this.health.stop();
+      this.logs.limiter.stop();
       this.logger.info('node stopped');
     })();
     return this.stopping;
@@ -386,14 +441,14 @@ export class RnsNode implements ControlTarget {
   private onPeerEvent(event: BackbonePeerEvent): void {
     switch (event.type) {
       case 'BackbonePeerConnected':
-        this.logger.debug('peer connected', {
+        this.logs.limited.debug('peer connected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
         });
         break;
       case 'BackbonePeerDisconnected':
-        this.logger.debug('peer disconnected', {
+        this.logs.limited.debug('peer disconnected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
@@ -403,15 +458,15 @@ export class RnsNode implements ControlTarget {
       // The plugin that emits the next three already logs them as info/warn lines; the node
       // only adds its view at debug level so each happens once in an operator's log.
       case 'BackbonePeerIdleTimeout':
-        this.logger.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerWriteStall':
-        this.logger.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerPenalty':
-        this.logger.debug('peer penalised', {
+        this.logs.limited.debug('peer penalised', {
           ip: event.peerIp,
-          level: event.penaltyLevel,
+          penaltyLevel: event.penaltyLevel,
           blacklistForMs: event.blacklistForMs,
           reason: event.reason,
         });

@@ -251,6 +251,11 @@ export class HostDriver {
     return this.runtimeConfig.reset(key);
   }
 
+  /** Applies a value from a reloaded config as the setting's new startup value; returns it read back. */
+  rebaseRuntimeConfig(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    return this.runtimeConfig.rebase(key, value);
+  }
+
   /** Peer state of one listener, or of all; sorted by interface name, then IP. */
   listPeers(interfaceName?: string): PeerStateEntry[] {
     return this.peerState.list(interfaceName);

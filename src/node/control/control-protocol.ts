@@ -11,10 +11,18 @@ import { NodeStatus } from '../node-status';
  * - failure: `{ "id": 1, "ok": false, "error": { "code": "unknown_key", "message": "..." } }`
  *
  * The `id` is echoed so a client may pipeline; it is `null` when the request could not be read.
+ * A client that pipelines must read: the node stops reading a connection whose answers wait
+ * unsent, and closes one that makes no progress for a minute.
  */
 
 /** Largest request line the node reads (64 KiB); a longer line is answered with `request_too_large`. */
 export const MAX_CONTROL_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * Largest response line (64 MiB): a peer list of a busy hub can be large. The node answers a
+ * longer one with `response_too_large`; a client refuses to buffer more.
+ */
+export const MAX_CONTROL_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** A request id: echoed verbatim in the response. */
 export type ControlRequestId = string | number | null;
@@ -74,6 +82,10 @@ export type ControlErrorCode =
   | 'unknown_method'
   /** The request line exceeded {@link MAX_CONTROL_REQUEST_BYTES}; the node closes the connection. */
   | 'request_too_large'
+  /** The response would exceed {@link MAX_CONTROL_RESPONSE_BYTES}. */
+  | 'response_too_large'
+  /** The node serves as many control connections as it allows; this one is closed. */
+  | 'too_many_connections'
   /** The node failed while serving the request (a bug; it is logged). */
   | 'internal_error';
 

@@ -1,5 +1,5 @@
 import { Clock, systemClock } from '../../core/clock';
-import { PeerStateEntry } from '../../core/peer-state';
+import { MAX_BLACKLIST_SECS, PeerStateEntry } from '../../core/peer-state';
 import { compareIps, normalizePeerIp } from './peer-ip';
 
 /**
@@ -122,13 +122,14 @@ export class BackbonePeerMonitor {
 
   /**
    * Blacklists `ip` for `durationMs` from now (replacing any earlier blacklist), creating the entry
-   * if the IP is unknown. The caller applies `max_penalty_duration`.
+   * if the IP is unknown. The caller applies `max_penalty_duration`; any duration is shortened to
+   * {@link MAX_BLACKLIST_SECS}, so the end is always a finite time.
    */
   blacklist(ip: string, durationMs: number, reason: string): void {
     const record = this.upsert(normalizePeerIp(ip));
     const now = this.clock.now();
     record.blacklistedSince = now;
-    record.blacklistedUntil = now + durationMs;
+    record.blacklistedUntil = now + Math.min(durationMs, MAX_BLACKLIST_SECS * 1000);
     record.blacklistReason = reason;
   }
 

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { renderPeers } from '../../../src/cli/format/peers-view';
+import { printable } from '../../../src/cli/format/printable';
 import { renderTable } from '../../../src/cli/format/text-table';
 import { formatBytes, formatDuration } from '../../../src/cli/format/units';
 import { parseConfigValue } from '../../../src/cli/parse-config-value';
@@ -21,6 +23,12 @@ describe('cli formatting', () => {
     expect(text.split('\n')).to.deep.equal(['NAME      N', 'a         1', 'longer  100']);
   });
 
+  it('renders tables of any length (more rows than a function call takes arguments)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`]);
+    const text = renderTable([{ header: 'ip' }], rows);
+    expect(text.split('\n')).to.have.length(200_001);
+  });
+
   it('formats bytes and durations for people', () => {
     expect([0, 1023, 1024, 1536, 1048576 * 3].map(formatBytes)).to.deep.equal([
       '0 B',
@@ -36,5 +44,34 @@ describe('cli formatting', () => {
       '1h 01m 02s',
       '2d 00h 00m 05s',
     ]);
+  });
+
+  it('shows control characters, escape sequences and bidi overrides as escapes', () => {
+    expect(printable('plain text, ünïcödé, 日本')).to.equal('plain text, ünïcödé, 日本');
+    expect(printable('a\nb\r\tc')).to.equal('a\\nb\\r\\tc');
+    expect(printable('\x1b[2J\x1b[31mred\x07\x7f\x9b')).to.equal('\\x1b[2J\\x1b[31mred\\x07\\x7f\\x9b');
+    expect(printable('abc\u202edcba\u2028\u200b')).to.equal('abc\\u{202e}dcba\\u{2028}\\u{200b}');
+  });
+
+  it('keeps a peers table one line per peer whatever the reason says', () => {
+    const reason = 'spam\nFAKE  10.9.9.9  0  0  0  -\x1b[2J\x1b]0;title\x07';
+    const text = renderPeers([
+      {
+        interfaceName: 'Pub\x1b[31mlic',
+        ip: '192.0.2.1',
+        connectedCount: 0,
+        rejectCount: 0,
+        blacklistedRemainingSecs: 60,
+        blacklistReason: reason,
+        penaltyLevel: 0,
+        windowCounts: {},
+      },
+    ]);
+    const lines = text.split('\n');
+    expect(lines).to.have.length(2);
+    for (const line of lines) expect(/\p{Cc}/u.test(line)).to.equal(false);
+    expect(lines[1]).to.equal(
+      'Pub\\x1b[31mlic  192.0.2.1          0         0        0  1m 00s left  spam\\nFAKE  10.9.9.9  0  0  0  -\\x1b[2J\\x1b]0;title\\x07',
+    );
   });
 });

@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { DependencyContainer } from 'tsyringe';
 import { InterfaceId } from '../../../src/core/interface-id';
 import { ConfigParams } from '../../../src/registry/config-params';
 import { InterfaceFactory, StartContext, StartedInterface } from '../../../src/registry/interface-factory';
 import { registerInterfaceFactory } from '../../../src/registry/register-plugin';
 import { NodeAlreadyRunningError } from '../../../src/node/control/control-errors';
+import { createNodeLogger } from '../../../src/node/logging/pino-logger';
 import { NoInterfacesStartedError } from '../../../src/node/node-errors';
 import { RnsNode } from '../../../src/node/rns-node';
 
@@ -37,6 +39,8 @@ class RecordingBackbone implements InterfaceFactory<{ name: string; id: Interfac
     ctx: StartContext,
   ): Promise<StartedInterface> {
     if (config.params.fail === 'yes') throw new Error('cannot bind');
+    // A chatty interface: as many lines as the config asks, all of one kind.
+    for (let i = 0; i < Number(config.params.chatter ?? 0); i++) ctx.logger.warn('peer refused', { i });
     this.started.push({
       ...config,
       mode: ctx.mode,
@@ -191,5 +195,23 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
       error: { code: 'not_found', message: "interface 'Nope' not found" },
     });
     expect(node.listPeers()).to.deep.equal({ ok: true, value: [] });
+  });
+
+  it('rate-limits what interfaces log, not its own lines, and reports limited and dropped lines', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(`[interfaces]\n${section('Chatty', '    chatter = 50\n')}`);
+    // A destination that takes nothing: only the first line or two fit in the 300-byte bound.
+    const stalled = new Writable({ write: () => undefined, highWaterMark: 1 });
+    const logger = createNodeLogger({
+      loglevel: 4,
+      format: 'json',
+      destination: stalled,
+      maxBufferedBytes: 300,
+    });
+    const node = await RnsNode.start({ configDir: dir, plugins, logger, logOutput: logger.output });
+    nodes.push(node);
+    const { logging } = node.status();
+    expect(logging.suppressedLines).to.equal(40);
+    expect(logging.droppedLines).to.be.greaterThan(0);
   });
 });

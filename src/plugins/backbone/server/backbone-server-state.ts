@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { Clock, systemClock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
-import { PeerStateEntry } from '../../../core/peer-state';
+import { MAX_BLACKLIST_SECS, PeerStateEntry } from '../../../core/peer-state';
 import { BackboneAbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-settings';
 import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
@@ -82,8 +82,8 @@ export class BackboneServerState {
   }
 
   /**
-   * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration`, and disconnects its live
-   * connections. Returns the duration applied, in seconds.
+   * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration` and by
+   * {@link MAX_BLACKLIST_SECS}, and disconnects its live connections. Returns the duration applied, in seconds.
    *
    * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP or a negative duration.
    */
@@ -98,7 +98,8 @@ export class BackboneServerState {
       );
     }
     const capMs = this.runtime.maxPenaltyDurationMs;
-    const appliedSecs = capMs > 0 && durationSecs * 1000 > capMs ? capMs / 1000 : durationSecs;
+    const capSecs = capMs > 0 ? Math.min(capMs / 1000, MAX_BLACKLIST_SECS) : MAX_BLACKLIST_SECS;
+    const appliedSecs = Math.min(durationSecs, capSecs);
     this.monitor.blacklist(ip, appliedSecs * 1000, reason);
     this.live?.disconnectIp(ip, reason);
     return appliedSecs;

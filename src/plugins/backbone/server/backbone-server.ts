@@ -216,7 +216,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     const durationSecs = durationMs / 1000;
     this.logger.warn(`penalizing peer ${ip} for ${durationSecs}s (level ${level}) due to ${reason}`, {
       ip,
-      level,
+      penaltyLevel: level,
       durationSecs,
       reason,
     });

@@ -39,6 +39,7 @@ export class FakeControlTarget implements ControlTarget {
         heapUsedBytes: 8 * 1024 * 1024,
         eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
       },
+      logging: { droppedLines: 0, suppressedLines: 0 },
       buffers: {
         receiveHeldBytes: 0,
         receiveLimitBytes: 64 * 1024 * 1024,

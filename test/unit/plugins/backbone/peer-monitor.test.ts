@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { MAX_BLACKLIST_SECS } from '../../../../src/core/peer-state';
 import {
   BackbonePeerMonitor,
   REJECT_HISTORY_RETENTION_MS,
@@ -80,6 +81,15 @@ describe('BackbonePeerMonitor', () => {
         windowCounts: {},
       },
     ]);
+  });
+
+  it('keeps a blacklist of any length finite (a penalty or a caller that did not cap it)', () => {
+    const monitor = new BackbonePeerMonitor();
+    monitor.blacklist('10.0.0.9', Infinity, 'endless');
+    expect(monitor.isBlacklisted('10.0.0.9')).to.equal(true);
+    const remaining = monitor.list('If')[0]?.blacklistedRemainingSecs;
+    expect(remaining).to.be.a('number').and.satisfy(Number.isFinite);
+    expect(remaining).to.be.within(MAX_BLACKLIST_SECS - 1, MAX_BLACKLIST_SECS);
   });
 
   it('drops an entry whose only content was an expired blacklist', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { MAX_BLACKLIST_SECS } from '../../../../src/core/peer-state';
 import { BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
 import {
   BackboneServerLiveControl,
@@ -155,6 +156,17 @@ describe('Backbone server peer-state handle', () => {
     });
     expect(entries[0]?.blacklistedRemainingSecs).to.be.within(99.9, 100);
     expect(entries[0]?.windowCounts).to.deep.equal({});
+  });
+
+  it('keeps an enormous blacklist finite and listed (1e308 s, no max_penalty_duration)', () => {
+    const handle = createServerPeerStateHandle(makeState());
+    expect(handle.blacklist('10.0.0.1', 1e308, 'forever')).to.equal(MAX_BLACKLIST_SECS);
+    const [entry] = handle.list();
+    expect(entry?.blacklistReason).to.equal('forever');
+    expect(entry?.blacklistedRemainingSecs).to.be.within(MAX_BLACKLIST_SECS - 1, MAX_BLACKLIST_SECS);
+    // What the control socket sends: the time left survives JSON (Infinity would become null).
+    const wire = JSON.parse(JSON.stringify(entry)) as { blacklistedRemainingSecs: number | null };
+    expect(wire.blacklistedRemainingSecs).to.be.a('number').above(3e9);
   });
 
   it('clears an IP and reports whether there was any state', () => {
