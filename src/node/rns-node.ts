@@ -186,6 +186,7 @@ export class RnsNode implements ControlTarget {
       const reloader = new ConfigReloader({
         configDir,
         running: started,
+        reticulum: config.reticulumSettings,
         registry,
         driver,
         logger,

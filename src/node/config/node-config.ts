@@ -30,27 +30,35 @@ export const DEFAULT_RETICULUM_SETTINGS: ReticulumSettings = Object.freeze({
 });
 
 /**
- * The `[reticulum]` keys the node owns, one entry each: its key and how it is read. Python RNS's
- * other `[reticulum]` keys are accepted and reported as having no effect.
+ * The `[reticulum]` keys the node owns, one entry each: its key, the setting it fills and how it
+ * is read. Python RNS's other `[reticulum]` keys are accepted and reported as having no effect.
  */
 const RETICULUM_KEYS: ReadonlyArray<{
   readonly key: string;
+  readonly field: keyof ReticulumSettings;
   readonly read: (reader: ConfigParamReader, key: string) => Partial<ReticulumSettings>;
 }> = [
   {
     // A partial frame is at most 2 MiB (2 x HW_MTU), so less could not hold one.
     key: 'receive_buffer_budget',
+    field: 'receiveBufferBudgetBytes',
     read: (reader, key) => mebibytes(reader, key, 2, 'receiveBufferBudgetBytes'),
   },
   {
     // Two frames of the largest size (a connection's own send budget) need 4 MiB.
     key: 'send_buffer_budget',
+    field: 'sendBufferBudgetBytes',
     read: (reader, key) => mebibytes(reader, key, 4, 'sendBufferBudgetBytes'),
   },
 ];
 
 /** The node-owned `[reticulum]` keys, for anything that needs to tell them from Python's. */
 export const RETICULUM_NODE_KEYS: readonly string[] = RETICULUM_KEYS.map((k) => k.key);
+
+/** The node-owned `[reticulum]` keys whose value differs between `before` and `after`. */
+export function changedReticulumKeys(before: ReticulumSettings, after: ReticulumSettings): string[] {
+  return RETICULUM_KEYS.filter(({ field }) => before[field] !== after[field]).map(({ key }) => key);
+}
 
 function mebibytes(
   reader: ConfigParamReader,
