@@ -6,7 +6,8 @@
  *   [--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--json]`
  *
  * - in-process: HDLC codec (bench/hdlc-bench.ts), relay dispatch and dedup cache
- *   (bench/relay-bench.ts), `--time` ms per case (default 1000, quick 300);
+ *   (bench/relay-bench.ts), the Backbone server's send path (bench/peer-send-bench.ts), `--time` ms
+ *   per case (default 1000, quick 300);
  * - socket: the node (`dist/src/cli/main.js run`) and the baseline relay as child processes,
  *   driven by a worker-thread load generator (bench/socket), `--duration` ms of sending per
  *   mode (default 3000, quick 1000).
@@ -16,6 +17,7 @@
  * (docs/performance.md).
  */
 import { runHdlcBench } from './hdlc-bench';
+import { runPeerSendBench } from './peer-send-bench';
 import { runRelayBench } from './relay-bench';
 import { HubKind, nodeAvailable } from './socket/hub-process';
 import { SOCKET_MODES, SocketMode, runSocketBench } from './socket/socket-bench';
@@ -165,6 +167,14 @@ async function main(): Promise<void> {
     for (const r of await runRelayBench({ timeMs: options.timeMs })) {
       rows.push({ name: r.name, value: r.opsPerSec, unit: 'ops/s', target: null, detail: 'in-process' });
     }
+    const send = await runPeerSendBench({ timeMs: options.timeMs });
+    rows.push({
+      name: send.name,
+      value: send.opsPerSec,
+      unit: 'deliveries/s',
+      target: null,
+      detail: 'in-process',
+    });
   }
   if (options.only.has('socket')) {
     for (const hub of options.hubs) {
