@@ -40,7 +40,7 @@
 // tsyringe (used by the plugin registry) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { HW_MTU } from '../src/core/constants';
 import { GoodPeer, until } from '../test/robustness/support/good-peer';
 import {
@@ -283,6 +283,45 @@ async function attackRound(
   for (const socket of stalled) socket.destroy();
 }
 
+/**
+ * Connections from `count` distinct loopback addresses (127.2.0.0/16, a new block each round),
+ * each opened and closed at once: the per-IP tables grow as under an attack from many addresses,
+ * and must stay bounded (`max_tracked_peers`) and cheap to list. IPv4 targets only.
+ */
+async function manyAddresses(port: number, host: string, round: number, count: number): Promise<void> {
+  if (!host.startsWith('127.')) return;
+  const one = (i: number): Promise<void> =>
+    new Promise((resolve) => {
+      const n = (round * count + i) % (254 * 254);
+      const socket = connect({ host, port, localAddress: `127.2.${Math.floor(n / 254)}.${(n % 254) + 1}` });
+      socket.on('error', () => undefined);
+      socket.once('connect', () => socket.end());
+      socket.once('close', () => resolve());
+      // The hub relays the good peers' traffic here too: read it, or its close is never seen.
+      socket.resume();
+    });
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => one(i + j)));
+  }
+}
+
+/**
+ * An operator's `rns-net peers` on the in-process hub: every page, one per turn of the event
+ * loop as the control socket serves them; returns the entries listed.
+ */
+async function listAllPeerPages(hub: RobustHub): Promise<number> {
+  let listed = 0;
+  let cursor: string | undefined;
+  do {
+    await new Promise((resolve) => setImmediate(resolve));
+    const page = hub.driver.listPeerPage({ cursor });
+    if (!page.ok) throw new Error(`peer listing failed: ${page.error.message}`);
+    listed += page.value.peers.length;
+    cursor = page.value.cursor ?? undefined;
+  } while (cursor !== undefined);
+  return listed;
+}
+
 function mb(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
@@ -402,6 +441,8 @@ async function main(): Promise<number> {
         failures++;
         console.log(`round ${round}: ${problem}`);
       }
+      await manyAddresses(port, options.host, round, Math.max(1, Math.round(500 * options.scale)));
+      if (hub !== null) await listAllPeerPages(hub);
       // Every good packet sent so far must arrive; nothing may be duplicated or corrupted.
       await Promise.all([b.waitForAllFrom(a, 30_000), a.waitForAllFrom(b, 30_000)]).catch((error: Error) => {
         failures++;

@@ -4,6 +4,7 @@ import { LOG_FORMATS, LogFormat } from '../node/logging/log-format';
 import { parseLoglevel } from '../node/logging/log-level';
 import { CliExit, CliIo, ExitCode } from './cli-io';
 import { withControlClient } from './commands/control-command';
+import { listAllPeers } from './commands/list-peers';
 import { renderConfigEntries } from './format/config-view';
 import { renderPeers } from './format/peers-view';
 import { printable } from './format/printable';
@@ -106,9 +107,7 @@ export function buildProgram(deps: CliDeps): Command {
     .addOption(configOption())
     .option('--json', 'print the raw result as JSON')
     .action(async (name: string | undefined, options: { config: string; json?: boolean }) => {
-      const list = await withControlClient(dirOf(options), (c) =>
-        c.call('peers.list', name !== undefined ? { interface: name } : {}),
-      );
+      const list = await withControlClient(dirOf(options), (c) => listAllPeers(c, name));
       show(io, options.json, list, (l) => renderPeers(l, name));
     });
 

@@ -28,15 +28,30 @@ export interface PeerStateEntry {
   readonly windowCounts: Readonly<Record<string, number>>;
 }
 
+/** One page of a peer-state listing (see `PeerStateService.listPage`). */
+export interface PeerStatePage {
+  /** Entries of this page, in no particular order. */
+  readonly peers: readonly PeerStateEntry[];
+  /** Pass it back for the next page; null on the last page. */
+  readonly cursor: string | null;
+}
+
 /**
  * Operator access to one listener's per-IP peer state. Plugins implement it; the driver keeps it
- * by interface name.
+ * by interface name. Reading is split so a listing of a large table can be spread over many
+ * turns of the event loop: {@link ips} walks the keys lazily, {@link entry} reads one.
  */
 export interface PeerStateHandle {
   /** The listener's config section name. */
   readonly interfaceName: string;
-  /** Every tracked IP, sorted by IP. */
-  list(): readonly PeerStateEntry[];
+  /**
+   * A lazy walk over the IPs with state, in no particular order, reading the live tables as it
+   * goes (no copy): an IP whose state does not change during the walk is yielded exactly once; one
+   * that changes meanwhile may be yielded twice, late, or not at all.
+   */
+  ips(): IterableIterator<string>;
+  /** The state of `ip` now, or undefined when it has none (any more). `ip` is canonical. */
+  entry(ip: string): PeerStateEntry | undefined;
   /** Forgets an IP's state (lifting its blacklist). Returns whether there was any. */
   clear(ip: string): boolean;
   /**

@@ -33,7 +33,11 @@ export interface InterfaceStatus {
   readonly txRefusedOffline: number;
   /** Packets refused because a peer's send buffer was full. */
   readonly txRefusedFull: number;
-  /** Frames lost for any reason other than deduplication (offline in or out, full buffers). */
+  /** Frames dropped for a missing, wrong or unexpected interface access code (IFAC). */
+  readonly rxIfacDropped: number;
+  /** The interface's access code: its network name (never the passphrase) and size in bytes; null without IFAC. */
+  readonly ifac: { readonly networkName: string | null; readonly size: number } | null;
+  /** Frames lost for any reason other than deduplication (offline in or out, access code, full buffers). */
   readonly drops: number;
 }
 

@@ -4,13 +4,14 @@ import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
+import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
 import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger, silentLogger } from '../core/logger';
-import { PeerStateEntry } from '../core/peer-state';
+import { PeerStatePage } from '../core/peer-state';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -23,12 +24,14 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
+import { IfacAuthenticators } from './ifac-authenticators';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
 import { LogOutputStats } from './logging/log-output';
 import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
@@ -242,12 +245,15 @@ export class RnsNode implements ControlTarget {
     const { registry, driver, clock, logger, interfaceLogger, buffers, file } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
+    const authenticators = new IfacAuthenticators();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
       const id = nextId++;
       try {
         const common = readInterfaceCommonKeys(section.name, section.params);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
+        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         await launchInterface({
           registry,
           driver,
@@ -270,6 +276,8 @@ export class RnsNode implements ControlTarget {
           type: section.typeName,
           mode: interfaceModeName(section.mode),
           id,
+          ifacSize: ifac?.size ?? null,
+          networkName: ifac?.networkName ?? null,
         });
       } catch (err) {
         const problem =
@@ -317,7 +325,9 @@ export class RnsNode implements ControlTarget {
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
         ...traffic,
-        drops: traffic.rxDroppedOffline + traffic.txRefusedOffline + traffic.txRefusedFull,
+        drops:
+          traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
+        ifac: ifacSummary(section),
       });
     }
     const now = this.clock.now();
@@ -344,11 +354,12 @@ export class RnsNode implements ControlTarget {
     };
   }
 
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
-    if (interfaceName !== undefined && !this.started.some((s) => s.section.name === interfaceName)) {
-      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
+    const name = request.interfaceName;
+    if (name !== undefined && !this.started.some((s) => s.section.name === name)) {
+      return runtimeConfigError('not_found', `interface '${name}' not found`);
     }
-    return { ok: true, value: this.driver.listPeers(interfaceName) };
+    return this.driver.listPeerPage(request);
   }
 
   blacklistPeer(
@@ -474,4 +485,10 @@ export class RnsNode implements ControlTarget {
         break;
     }
   }
+}
+
+/** What status shows of a section's access code (read again: it was validated at startup). */
+function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
+  const ifac = readIfacKeys(section.name, section.typeName, section.params);
+  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

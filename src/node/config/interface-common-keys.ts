@@ -4,15 +4,12 @@ import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
 /**
  * Keys Python RNS accepts on every interface section that the node, not the plugin, owns.
  * Ingress control is read here and carried to the interface (and its spawned peers) in the start
- * context. The rest configure features of a Python transport node that this relay does not have
- * (IFAC, announce rate limits, interface discovery); they are accepted so a Python config works,
+ * context; IFAC keys are read by `readIfacKeys`. The rest configure features of a Python transport
+ * node that this relay does not have (announce rate limits, interface discovery); they are
+ * accepted so a Python config works,
  * and reported so nobody believes they are in force.
  */
 const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
-  ...['networkname', 'network_name', 'passphrase', 'pass_phrase', 'ifac_size'].map(
-    (k) =>
-      [k, 'IFAC is not implemented: frames with the IFAC flag are relayed untouched, unchecked'] as const,
-  ),
   ...['announce_rate_target', 'announce_rate_grace', 'announce_rate_penalty', 'announce_cap'].map(
     (k) =>
       [k, 'announce rate limits need a transport node; the relay forwards announces as they come'] as const,
@@ -34,19 +31,20 @@ const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
   ),
 ]);
 
-/** Ingress-control keys and the field each sets. */
+/** Ingress-control keys, the field each sets, and what kind of number it is. */
 const INGRESS_NUMBERS: ReadonlyArray<{
   readonly key: string;
   readonly field: Exclude<keyof IngressControlConfig, 'enabled'>;
-  readonly integer: boolean;
+  /** `count` an integer, `rate` a number per second, `seconds` a duration. */
+  readonly kind: 'count' | 'rate' | 'seconds';
 }> = [
-  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', integer: true },
-  { key: 'ic_burst_hold', field: 'burstHold', integer: false },
-  { key: 'ic_burst_freq_new', field: 'burstFreqNew', integer: false },
-  { key: 'ic_burst_freq', field: 'burstFreq', integer: false },
-  { key: 'ic_new_time', field: 'newTime', integer: false },
-  { key: 'ic_burst_penalty', field: 'burstPenalty', integer: false },
-  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', integer: false },
+  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', kind: 'count' },
+  { key: 'ic_burst_hold', field: 'burstHold', kind: 'seconds' },
+  { key: 'ic_burst_freq_new', field: 'burstFreqNew', kind: 'rate' },
+  { key: 'ic_burst_freq', field: 'burstFreq', kind: 'rate' },
+  { key: 'ic_new_time', field: 'newTime', kind: 'seconds' },
+  { key: 'ic_burst_penalty', field: 'burstPenalty', kind: 'seconds' },
+  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', kind: 'seconds' },
 ];
 
 /** What the node reads from an interface section besides the plugin's own keys. */
@@ -68,8 +66,10 @@ export function readInterfaceCommonKeys(section: string, params: ConfigParams): 
     ...DEFAULT_INGRESS_CONTROL,
   };
   ingress.enabled = reader.boolean('ingress_control') ?? DEFAULT_INGRESS_CONTROL.enabled;
-  for (const { key, field, integer } of INGRESS_NUMBERS) {
-    ingress[field] = reader.number(key, { min: 0, integer }) ?? DEFAULT_INGRESS_CONTROL[field];
+  for (const { key, field, kind } of INGRESS_NUMBERS) {
+    const value =
+      kind === 'seconds' ? reader.seconds(key) : reader.number(key, { min: 0, integer: kind === 'count' });
+    ingress[field] = value ?? DEFAULT_INGRESS_CONTROL[field];
   }
   const notices: string[] = [];
   for (const key of Object.keys(params)) {

@@ -1,4 +1,4 @@
-import { PeerStateEntry } from '../../core/peer-state';
+import { PeerStatePage } from '../../core/peer-state';
 import { RuntimeConfigEntry, RuntimeConfigErrorCode, RuntimeConfigValue } from '../../core/runtime-config';
 import { NodeStatus } from '../node-status';
 
@@ -31,8 +31,16 @@ export type ControlRequestId = string | number | null;
 export interface ControlMethods {
   /** Uptime, interfaces and relay counters. */
   status: { params: Record<string, never>; result: NodeStatus };
-  /** Per-IP peer state of every listener, or of one. */
-  'peers.list': { params: { interface?: string }; result: readonly PeerStateEntry[] };
+  /**
+   * One page of the per-IP peer state of every listener, or of one, in no particular order. Ask
+   * again with the returned `cursor` (and the same `interface`) until it is null; `limit` is the
+   * most entries per page (default 250, at most 1000). Paged so a listing of a large table never
+   * holds up the node for long.
+   */
+  'peers.list': {
+    params: { interface?: string; cursor?: string; limit?: number };
+    result: PeerStatePage;
+  };
   /** Blacklists an IP on a listener (and disconnects it); the result is the duration applied. */
   'peers.blacklist': {
     params: { interface: string; ip: string; durationSecs: number; reason?: string };

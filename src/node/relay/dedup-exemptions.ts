@@ -1,3 +1,5 @@
+import { PacketContext } from '../../protocol/packet-constants';
+
 /**
  * Which packets the relay lets repeat, following Python RNS `Transport.packet_filter`
  * (RNS/Transport.py), and where a relay has to differ from it.
@@ -32,29 +34,13 @@
  * own link table; that concerns routed transport (a packet seen on a shared medium before the
  * routing chain reaches this node), not a flooding relay, which sees each packet once per copy.
  *
- * Loop guard: the exempt contexts and IFAC frames are relayed without dedup, but a relay loop
+ * Loop guard: the exempt contexts are relayed without dedup, but a relay loop
  * would circulate them forever. The relay therefore counts bit-identical sightings and stops
  * after {@link DEFAULT_MAX_REPEAT_SIGHTINGS} within one dedup lifetime. No Python retry schedule
  * comes near that: keepalives are at least 5 s apart (`Link.KEEPALIVE_MIN`), so at most 7 fit in
  * the default 30 s lifetime; a resource part or request is retried at most `MAX_RETRIES` = 16
  * times; channel retries are re-encrypted, hence new bytes.
  */
-
-/** `RNS.Packet` context values the relay cares about. Must match Python byte for byte. */
-export const PacketContext = {
-  /** A resource part. */
-  RESOURCE: 0x01,
-  /** A resource part request. */
-  RESOURCE_REQ: 0x03,
-  /** A resource proof. */
-  RESOURCE_PRF: 0x05,
-  /** A cache request. */
-  CACHE_REQUEST: 0x08,
-  /** Link channel data. */
-  CHANNEL: 0x0e,
-  /** A link keepalive (0xFF request, 0xFE reply; identical every time). */
-  KEEPALIVE: 0xfa,
-} as const;
 
 /** The contexts Python's `Transport.packet_filter` accepts without the duplicate check. */
 export const DEDUP_EXEMPT_CONTEXTS: readonly number[] = Object.freeze([
@@ -67,7 +53,7 @@ export const DEDUP_EXEMPT_CONTEXTS: readonly number[] = Object.freeze([
 ]);
 
 /**
- * Bit-identical sightings of an exempt packet or IFAC frame allowed within one dedup lifetime
+ * Bit-identical sightings of an exempt packet allowed within one dedup lifetime
  * before the loop guard drops further copies (see the file comment for why 32 is safe).
  */
 export const DEFAULT_MAX_REPEAT_SIGHTINGS = 32;

@@ -4,12 +4,9 @@ export type { DedupCacheOptions } from './dedup-cache';
 export {
   DEDUP_EXEMPT_CONTEXTS,
   DEFAULT_MAX_REPEAT_SIGHTINGS,
-  PacketContext,
   isDedupExemptContext,
 } from './dedup-exemptions';
-export { hasIfacFlag, hashedBodyOffset, packetContext, packetHash } from './packet-hash';
 export { PacketKeyHasher } from './packet-key';
-export * from './packet-layout';
 export { DEFAULT_DEDUP_MAX_ENTRIES, DEFAULT_DEDUP_TTL_MS, Relay, emptyRelayCounters } from './relay';
 export type { RelayCounters, RelayOptions } from './relay';
 export type { RelayHost } from './relay-host';

@@ -190,11 +190,11 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
 
   it('answers peers.list for unknown interfaces with not_found', async () => {
     const node = await start();
-    expect(node.listPeers('Nope')).to.deep.equal({
+    expect(node.listPeers({ interfaceName: 'Nope' })).to.deep.equal({
       ok: false,
       error: { code: 'not_found', message: "interface 'Nope' not found" },
     });
-    expect(node.listPeers()).to.deep.equal({ ok: true, value: [] });
+    expect(node.listPeers({})).to.deep.equal({ ok: true, value: { peers: [], cursor: null } });
   });
 
   it('rate-limits what interfaces log, not its own lines, and reports limited and dropped lines', async () => {

@@ -1,0 +1,174 @@
+import { createHash, KeyObject } from 'node:crypto';
+import {
+  AnnouncePayload,
+  KEY_HALF_LENGTH,
+  parseAnnounce,
+  PUBLIC_KEY_LENGTH,
+  signedDataLength,
+  writeSignedData,
+} from './announce';
+import { importEd25519PublicKey, verifyEd25519 } from './identity';
+import { MalformedReason } from './malformed';
+import { Packet } from './packet';
+import { ADDRESS_LENGTH } from './packet-constants';
+
+/** Why an announce was refused. */
+export type AnnounceRejection =
+  /** Too short for its fields (see {@link AnnounceRejected.malformed}). */
+  | 'malformed'
+  /** The destination hash is not `SHA-256(name_hash + identity hash)[:16]` of the announced key. */
+  | 'destination-mismatch'
+  /** The Ed25519 signature does not verify. */
+  | 'invalid-signature'
+  /** A known destination announced another public key (a collision or an attack). */
+  | 'key-changed';
+
+/** An announce that passed every check. */
+export interface AnnounceAccepted {
+  /** Discriminates acceptance from {@link AnnounceRejected}. */
+  readonly ok: true;
+  /** The announce's fields (views into the packet). */
+  readonly announce: AnnouncePayload;
+  /** The announcing identity's hash (SHA-256 of the public key, truncated). */
+  readonly identityHash: Buffer;
+}
+
+/** An announce that failed a check. */
+export interface AnnounceRejected {
+  /** Discriminates rejection from {@link AnnounceAccepted}. */
+  readonly ok: false;
+  /** Which check failed. */
+  readonly reason: AnnounceRejection;
+  /** For `malformed`: what was wrong with the bytes. */
+  readonly malformed?: MalformedReason;
+}
+
+/** Where the validator looks up the key a destination announced before (the known-key rule). */
+export interface KnownKeyLookup {
+  /** The public key last accepted for `destinationHash`, or undefined when it is not known. */
+  publicKeyOf(destinationHash: Uint8Array): Uint8Array | undefined;
+}
+
+/** Counts of validation outcomes, bumped in place. */
+export interface AnnounceValidationCounters {
+  accepted: number;
+  malformed: number;
+  destinationMismatch: number;
+  invalidSignature: number;
+  keyChanged: number;
+}
+
+/** Default bound of the imported-key cache: one entry per recently heard identity. */
+export const DEFAULT_KEY_CACHE_SIZE = 16_384;
+
+/** Signed data up to this size is assembled in a reused buffer; larger announces get their own. */
+const SIGNED_SCRATCH_BYTES = 8192;
+
+/**
+ * Checks announces as `Identity.validate_announce` does, with imported signing keys cached (an
+ * Ed25519 verify with a ready KeyObject is the whole cost of a valid announce; the import would
+ * add a sixth).
+ *
+ * Checks, cheapest first (the verdict is Python's whatever the order; only the reason reported for
+ * an announce that fails several checks can differ from Python's log line):
+ * 1. lengths: data of at least 148 bytes, 180 with a ratchet;
+ * 2. the destination hash binds the announced key: `SHA-256(name_hash + SHA-256(key)[:16])[:16]`;
+ * 3. the known-key rule: a destination already known with another key is refused and counted;
+ * 4. the Ed25519 signature over `destination + key + name_hash + random_hash + ratchet + app_data`
+ *    (so the ratchet is covered by the signature).
+ *
+ * The emission time is reported, never judged. Accepting an announce does not remember it: the
+ * caller does that (see `KnownDestinations.remember`), after whatever else it checks.
+ */
+export class AnnounceValidator {
+  /** Outcome counts. */
+  readonly counters: AnnounceValidationCounters = {
+    accepted: 0,
+    malformed: 0,
+    destinationMismatch: 0,
+    invalidSignature: 0,
+    keyChanged: 0,
+  };
+  private readonly keys = new Map<string, KeyObject>();
+  private readonly keyCacheSize: number;
+  private readonly scratch = Buffer.allocUnsafe(SIGNED_SCRATCH_BYTES);
+
+  constructor(
+    private readonly known: KnownKeyLookup | null = null,
+    options: { keyCacheSize?: number } = {},
+  ) {
+    this.keyCacheSize = Math.max(1, options.keyCacheSize ?? DEFAULT_KEY_CACHE_SIZE);
+  }
+
+  /** Imported keys currently cached. */
+  get cachedKeys(): number {
+    return this.keys.size;
+  }
+
+  /** Validates one announce packet. Never throws. */
+  validate(packet: Packet): AnnounceAccepted | AnnounceRejected {
+    const counters = this.counters;
+    const announce = parseAnnounce(packet);
+    if (!announce.ok) {
+      counters.malformed++;
+      return { ok: false, reason: 'malformed', malformed: announce.reason };
+    }
+    const identityHash = createHash('sha256').update(announce.publicKey).digest().subarray(0, ADDRESS_LENGTH);
+    const expected = createHash('sha256').update(announce.nameHash).update(identityHash).digest();
+    if (!equalBytes(expected, announce.destinationHash, ADDRESS_LENGTH)) {
+      counters.destinationMismatch++;
+      return REJECTED_MISMATCH;
+    }
+    if (this.known !== null) {
+      const knownKey = this.known.publicKeyOf(announce.destinationHash);
+      if (knownKey !== undefined && !equalBytes(knownKey, announce.publicKey, PUBLIC_KEY_LENGTH)) {
+        counters.keyChanged++;
+        return REJECTED_KEY_CHANGED;
+      }
+    }
+    const length = signedDataLength(announce);
+    const signed = length <= SIGNED_SCRATCH_BYTES ? this.scratch : Buffer.allocUnsafe(length);
+    writeSignedData(announce, signed);
+    const key = this.signingKey(announce.publicKey.subarray(KEY_HALF_LENGTH));
+    if (key === null || !verifyEd25519(key, announce.signature, signed.subarray(0, length))) {
+      counters.invalidSignature++;
+      return REJECTED_SIGNATURE;
+    }
+    counters.accepted++;
+    return { ok: true, announce, identityHash };
+  }
+
+  /** The imported Ed25519 key for these 32 bytes, from the cache when it is there; null if unusable. */
+  private signingKey(raw: Uint8Array): KeyObject | null {
+    const id = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
+    const keys = this.keys;
+    let key = keys.get(id);
+    if (key !== undefined) {
+      // Refresh its place: the Map's insertion order is the eviction order.
+      keys.delete(id);
+      keys.set(id, key);
+      return key;
+    }
+    try {
+      key = importEd25519PublicKey(raw);
+    } catch {
+      return null;
+    }
+    if (keys.size >= this.keyCacheSize) {
+      const oldest = keys.keys().next();
+      if (oldest.done !== true) keys.delete(oldest.value);
+    }
+    keys.set(id, key);
+    return key;
+  }
+}
+
+const REJECTED_MISMATCH: AnnounceRejected = Object.freeze({ ok: false, reason: 'destination-mismatch' });
+const REJECTED_KEY_CHANGED: AnnounceRejected = Object.freeze({ ok: false, reason: 'key-changed' });
+const REJECTED_SIGNATURE: AnnounceRejected = Object.freeze({ ok: false, reason: 'invalid-signature' });
+
+function equalBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
+  if (a.length < length || b.length < length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
