@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
@@ -117,6 +118,8 @@ export class RnsNode implements ControlTarget {
     readonly driver: HostDriver,
     /** The packet handler forwarding frames between interfaces. */
     readonly relay: Relay,
+    /** The node-wide buffer budgets every interface shares. */
+    readonly buffers: BufferBudgets,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly logs: NodeLogs,
@@ -172,15 +175,21 @@ export class RnsNode implements ControlTarget {
       const relay = new Relay(driver, { clock, ...options.relay });
       driver.setPacketHandler(relay);
       const enabled = config.interfaces.filter((s) => s.enabled);
+      // One pair of budgets for every interface: the bound is on the node, not per listener.
+      const buffers = new BufferBudgets({
+        receiveBytes: config.reticulumSettings.receiveBufferBudgetBytes,
+        sendBytes: config.reticulumSettings.sendBufferBudgetBytes,
+      });
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, interfaceLogger: logs.limited, file: config.file },
+        { registry, driver, clock, logger, interfaceLogger: logs.limited, buffers, file: config.file },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
       const reloader = new ConfigReloader({
         configDir,
         running: started,
+        reticulum: config.reticulumSettings,
         registry,
         driver,
         logger,
@@ -191,6 +200,7 @@ export class RnsNode implements ControlTarget {
         config,
         driver,
         relay,
+        buffers,
         clock,
         logger,
         logs,
@@ -227,11 +237,12 @@ export class RnsNode implements ControlTarget {
       clock: Clock;
       logger: Logger;
       interfaceLogger: Logger;
+      buffers: BufferBudgets;
       file: string;
     },
     problems: Error[],
   ): Promise<RunningSection[]> {
-    const { registry, driver, clock, logger, interfaceLogger, file } = deps;
+    const { registry, driver, clock, logger, interfaceLogger, buffers, file } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     const authenticators = new IfacAuthenticators();
@@ -257,6 +268,7 @@ export class RnsNode implements ControlTarget {
           dynamicIds,
           clock,
           logger: interfaceLogger,
+          buffers,
         });
         started.push({ id, section });
         logger.info('interface started', {
@@ -330,6 +342,14 @@ export class RnsNode implements ControlTarget {
       logging: {
         droppedLines: this.logs.output?.droppedLines ?? 0,
         suppressedLines: this.logs.limiter.suppressedLines,
+      },
+      buffers: {
+        receiveHeldBytes: this.buffers.receive.totalHeld,
+        receiveLimitBytes: this.buffers.receive.limitBytes,
+        receiveEvictions: this.buffers.receive.evictions,
+        sendHeldBytes: this.buffers.send.totalHeld,
+        sendLimitBytes: this.buffers.send.limitBytes,
+        sendRefusals: this.buffers.send.refusals,
       },
     };
   }

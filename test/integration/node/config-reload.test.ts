@@ -68,6 +68,23 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     expect((await running.reload()).applied).to.deep.equal([]);
   });
 
+  it('reports a changed node-wide buffer budget as taking a restart, and keeps the running one', async () => {
+    const port = await freePort();
+    const running = await start(
+      `[reticulum]\n  receive_buffer_budget = 16\n[interfaces]\n${server('Public', port)}`,
+    );
+    await fs.writeFile(
+      file,
+      `[reticulum]\n  receive_buffer_budget = 32\n  send_buffer_budget = 256\n[interfaces]\n${server('Public', port)}`,
+    );
+    const report = await running.reload();
+    // 256 MiB is the send budget's default: unchanged.
+    expect(report.restartNeeded).to.deep.equal([
+      "[reticulum] 'receive_buffer_budget' changed; that takes a restart",
+    ]);
+    expect(running.buffers.receive.limitBytes).to.equal(16 * 1024 * 1024);
+  });
+
   it('logs what takes a restart: a port, an interface added, removed or changed in mode', async () => {
     const [a, b, c, moved] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const running = await start(`[interfaces]\n${server('A', a)}${server('B', b)}${server('M', c)}`);
