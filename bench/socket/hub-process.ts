@@ -71,8 +71,9 @@ function tsFlags(file: string): string[] {
 /** Writes the node config for a benchmark run. */
 export function writeNodeConfig(dir: string, port: number, logLevel: number, extra: string[]): void {
   const lines = [
-    '# Written by the rns-net socket benchmark.',
+    '# Written by the rns-net socket benchmark: the flood relay, as these figures measure it.',
     '[reticulum]',
+    '  relay_mode = flood',
     '',
     '[logging]',
     `  loglevel = ${logLevel}`,

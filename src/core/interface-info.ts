@@ -33,8 +33,22 @@ export interface InterfaceInfo {
   readonly wantsTunnel: boolean;
   /** The tunnel id, once one is synthesised. */
   readonly tunnelId: Uint8Array | null;
-  /** Largest packet the interface carries. */
-  readonly mtu: number;
+  /**
+   * Hardware MTU (Python's `HW_MTU`): the largest link MTU a link over this interface may
+   * negotiate, or null when link MTU upgrades must not cross it. For an interface whose MTU
+   * autoconfigures it follows the bitrate ({@link optimisedHwMtu}).
+   */
+  readonly mtu: number | null;
+  /** Python's `AUTOCONFIGURE_MTU`: the hardware MTU is derived from the bitrate. */
+  readonly autoconfigureMtu: boolean;
+  /** Python's `FIXED_MTU`: the hardware MTU is fixed by the medium. */
+  readonly fixedMtu: boolean;
+  /** `recursive_prs`: search for unknown paths on behalf of path requests received here. */
+  readonly recursivePathRequests: boolean;
+  /** `announces_from_internal`: carry rebroadcasts of announces heard on internal interfaces. */
+  readonly announcesFromInternal: boolean;
+  /** `announces_to_internal`: let announces heard here reach internal interfaces even from boundary mode. */
+  readonly announcesToInternal: boolean | null;
   /** Incoming announce frequency (announces per second), as sampled by a transport layer. */
   readonly iaFreq: number;
   /** When the interface came up, in seconds since the epoch (0 until the driver sets it). */
@@ -47,7 +61,10 @@ export interface InterfaceInfo {
 export type InterfaceInfoInit = Pick<InterfaceInfo, 'id' | 'name' | 'mode' | 'ingressControl'> &
   Partial<Omit<InterfaceInfo, 'id' | 'name' | 'mode' | 'ingressControl'>>;
 
-/** Builds an {@link InterfaceInfo} with rns-net's defaults for every field not given. */
+/**
+ * Builds an {@link InterfaceInfo} with the defaults (Python RNS's `Interface` defaults where it
+ * has the field) for every field not given. This is the one place those defaults live.
+ */
 export function makeInterfaceInfo(init: InterfaceInfoInit): InterfaceInfo {
   return {
     outCapable: true,
@@ -61,8 +78,32 @@ export function makeInterfaceInfo(init: InterfaceInfoInit): InterfaceInfo {
     wantsTunnel: false,
     tunnelId: null,
     mtu: 65535,
+    autoconfigureMtu: false,
+    fixedMtu: false,
+    recursivePathRequests: false,
+    announcesFromInternal: true,
+    announcesToInternal: null,
     iaFreq: 0,
     started: 0,
     ...init,
   };
+}
+
+/**
+ * The hardware MTU an interface that autoconfigures its MTU gets for a bitrate, as Python's
+ * `Interface.optimise_mtu` sets it: null (no link MTU upgrade) at 62,500 bit/s or less.
+ */
+export function optimisedHwMtu(bitrate: number | null): number | null {
+  if (bitrate === null) return null;
+  if (bitrate >= 1_000_000_000) return 524_288;
+  if (bitrate > 750_000_000) return 262_144;
+  if (bitrate > 400_000_000) return 131_072;
+  if (bitrate > 200_000_000) return 65_536;
+  if (bitrate > 100_000_000) return 32_768;
+  if (bitrate > 10_000_000) return 16_384;
+  if (bitrate > 5_000_000) return 8_192;
+  if (bitrate > 2_000_000) return 4_096;
+  if (bitrate > 1_000_000) return 2_048;
+  if (bitrate > 62_500) return 1_024;
+  return null;
 }

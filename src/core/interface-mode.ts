@@ -8,6 +8,7 @@ export const InterfaceMode = {
   Roaming: 0x04,
   Boundary: 0x05,
   Gateway: 0x06,
+  Internal: 0x07,
 } as const;
 
 /** One of the {@link InterfaceMode} values. */
@@ -26,6 +27,7 @@ const SPELLINGS: ReadonlyMap<string, InterfaceMode> = new Map<string, InterfaceM
   ['boundary', InterfaceMode.Boundary],
   ['gateway', InterfaceMode.Gateway],
   ['gw', InterfaceMode.Gateway],
+  ['internal', InterfaceMode.Internal],
 ]);
 
 /**
@@ -51,5 +53,7 @@ export function interfaceModeName(mode: InterfaceMode): string {
       return 'boundary';
     case InterfaceMode.Gateway:
       return 'gateway';
+    case InterfaceMode.Internal:
+      return 'internal';
   }
 }

@@ -1,4 +1,5 @@
 import { InterfaceId } from '../core/interface-id';
+import { TransportStatus } from './forwarding';
 import { ProcessHealthStatus } from './process-health';
 
 /** One configured interface as `status` reports it. */
@@ -65,7 +66,7 @@ export interface LoggingStatus {
   readonly suppressedLines: number;
 }
 
-/** What `rns-net status` shows: the node's uptime, its interfaces and the relay's counters. */
+/** What `rns-net status` shows: the node's uptime, its interfaces, and the forwarding's state. */
 export interface NodeStatus {
   /** The config directory the node runs from. */
   readonly configDir: string;
@@ -77,8 +78,12 @@ export interface NodeStatus {
   readonly uptimeSecs: number;
   /** Configured interfaces that started, in config order. */
   readonly interfaces: readonly InterfaceStatus[];
-  /** The relay's counters by name (received, deliveries, duplicatesDropped, ...). */
-  readonly relay: Readonly<Record<string, number>>;
+  /** How the node forwards: as a transport node, or as a flood relay. */
+  readonly forwarding: 'transport' | 'flood';
+  /** With `relay_mode = flood`: the relay's counters by name (received, deliveries, ...). */
+  readonly relay?: Readonly<Record<string, number>>;
+  /** With `enable_transport = yes`: the transport id, table sizes and counters. */
+  readonly transport?: TransportStatus;
   /** Memory and event-loop delay of the node process. */
   readonly process: ProcessHealthStatus;
   /** Log lines dropped and suppressed since start. */

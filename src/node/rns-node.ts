@@ -21,12 +21,14 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
+import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
+import { InterfaceDefaults } from './config/reticulum-section';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
@@ -37,6 +39,7 @@ import { LogOutputStats } from './logging/log-output';
 import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
+import { Forwarding, startForwarding, transportStatus } from './forwarding';
 import { InterfaceStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
 
@@ -78,7 +81,7 @@ export interface RnsNodeOptions {
    * `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
-  /** Dedup settings of the relay. */
+  /** Dedup settings of the relay (with `relay_mode = flood`). */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
 }
 
@@ -93,11 +96,13 @@ interface NodeLogs {
 }
 
 /**
- * The composition root: config file -> plugin registry -> driver -> relay, plus the control
- * endpoint. One instance per running node.
+ * The composition root: config file -> plugin registry -> driver -> transport engine (or, with
+ * `relay_mode = flood`, the relay), plus the control endpoint. One instance per running node.
  *
- * Startup ({@link start}): read `DIR/config` (writing the default when missing), take the
- * control socket (refusing when another node runs for DIR), then launch every enabled interface
+ * Startup ({@link start}): read `DIR/config` (writing the default when missing), refuse a config
+ * that chose no forwarding mode or both, take the control socket (refusing when another node
+ * runs for DIR), start the forwarding (loading or creating the transport identity), then launch
+ * every enabled interface
  * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
  * with its file, line, section and key, and skipped. If none started, everything is undone and
  * {@link NoInterfacesStartedError} is thrown.
@@ -116,8 +121,8 @@ export class RnsNode implements ControlTarget {
     readonly config: NodeConfig,
     /** The interface table and operator services. */
     readonly driver: HostDriver,
-    /** The packet handler forwarding frames between interfaces. */
-    readonly relay: Relay,
+    /** The packet handler: the transport engine, or the flood relay. */
+    readonly forwarding: Forwarding,
     /** The node-wide buffer budgets every interface shares. */
     readonly buffers: BufferBudgets,
     private readonly clock: Clock,
@@ -150,6 +155,8 @@ export class RnsNode implements ControlTarget {
       createDefault: options.createDefaultConfig ?? true,
     });
     options.onConfigLoaded?.(config);
+    const routing = config.reticulumSettings.routing;
+    if (routing === null) throw config.reticulumSettings.routingError ?? new Error('no forwarding mode');
     if (created) logger.info('wrote the default config', { file: config.file });
     logger.info('config loaded', { file: config.file, interfaces: config.interfaces.length });
     for (const notice of config.notices) logger.info(notice);
@@ -168,12 +175,12 @@ export class RnsNode implements ControlTarget {
       logger: logs.limited.child({ component: 'control' }),
     });
     const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
+    let forwarding: Forwarding | undefined;
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
       const registry = container.resolve(InterfaceRegistry);
-      const relay = new Relay(driver, { clock, ...options.relay });
-      driver.setPacketHandler(relay);
+      forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
       // One pair of budgets for every interface: the bound is on the node, not per listener.
       const buffers = new BufferBudgets({
@@ -182,7 +189,16 @@ export class RnsNode implements ControlTarget {
       });
       const started = await RnsNode.launchAll(
         enabled,
-        { registry, driver, clock, logger, interfaceLogger: logs.limited, buffers, file: config.file },
+        {
+          registry,
+          driver,
+          clock,
+          logger,
+          interfaceLogger: logs.limited,
+          buffers,
+          file: config.file,
+          interfaceDefaults: config.reticulumSettings.interfaceDefaults,
+        },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
@@ -199,7 +215,7 @@ export class RnsNode implements ControlTarget {
         configDir,
         config,
         driver,
-        relay,
+        forwarding,
         buffers,
         clock,
         logger,
@@ -218,6 +234,7 @@ export class RnsNode implements ControlTarget {
       });
       return node;
     } catch (err) {
+      await forwarding?.stop();
       await driver.stop();
       await control.close();
       limiter.stop();
@@ -239,10 +256,11 @@ export class RnsNode implements ControlTarget {
       interfaceLogger: Logger;
       buffers: BufferBudgets;
       file: string;
+      interfaceDefaults: InterfaceDefaults;
     },
     problems: Error[],
   ): Promise<RunningSection[]> {
-    const { registry, driver, clock, logger, interfaceLogger, buffers, file } = deps;
+    const { registry, driver, clock, logger, interfaceLogger, buffers, file, interfaceDefaults } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     const authenticators = new IfacAuthenticators();
@@ -250,7 +268,7 @@ export class RnsNode implements ControlTarget {
     for (const section of sections) {
       const id = nextId++;
       try {
-        const common = readInterfaceCommonKeys(section.name, section.params);
+        const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const ifac = readIfacKeys(section.name, section.typeName, section.params);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
@@ -263,7 +281,8 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
-            ingressControl: common.ingressControl,
+            ingressControl: common.settings.ingressControl,
+            settings: { mode: section.mode, ...common.settings },
           },
           dynamicIds,
           clock,
@@ -295,12 +314,22 @@ export class RnsNode implements ControlTarget {
     return started;
   }
 
+  /** The relay, with `relay_mode = flood`. */
+  get relay(): Relay | undefined {
+    return this.forwarding.mode === 'flood' ? this.forwarding.relay : undefined;
+  }
+
+  /** The transport engine, with `enable_transport = yes`. */
+  get transport(): TransportEngine | undefined {
+    return this.forwarding.mode === 'transport' ? this.forwarding.engine : undefined;
+  }
+
   /** The control socket path, while the node runs. */
   get controlSocketPath(): string | undefined {
     return this.control?.socketPath;
   }
 
-  /** Uptime, interfaces (with traffic summed over a listener's peers) and relay counters. */
+  /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
   status(): NodeStatus {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
@@ -331,13 +360,17 @@ export class RnsNode implements ControlTarget {
       });
     }
     const now = this.clock.now();
+    const forwarding = this.forwarding;
     return {
       configDir: this.configDir,
       pid: process.pid,
       startedAt: new Date(this.startedAtMs).toISOString(),
       uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
       interfaces,
-      relay: { ...this.relay.counters, dedupEntries: this.relay.dedupSize },
+      forwarding: forwarding.mode,
+      ...(forwarding.mode === 'flood'
+        ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
+        : { transport: transportStatus(forwarding) }),
       process: this.health.snapshot(),
       logging: {
         droppedLines: this.logs.output?.droppedLines ?? 0,
@@ -431,6 +464,7 @@ export class RnsNode implements ControlTarget {
       const control = this.control;
       this.control = undefined;
       await Promise.allSettled([control?.close(), this.driver.stop()]);
+      await this.forwarding.stop();
       this.health.stop();
       this.logs.limiter.stop();
       this.logger.info('node stopped');

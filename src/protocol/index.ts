@@ -7,6 +7,7 @@ export * from './announce';
 export * from './link';
 export * from './path-request';
 export * from './destination';
+export * from './packet-filter';
 export * from './identity';
 export * from './announce-validator';
 export * from './announce-builder';

@@ -72,6 +72,19 @@ export function packetHashDigest(raw: Uint8Array, end: number = raw.length): str
   return oneShotHash('sha256', view, 'binary');
 }
 
+/**
+ * The 32-bit word (little-endian, signed) at `offset` of a latin1 digest string: two of them make
+ * the 64-bit keys of the flat dedup tables.
+ */
+export function digestWord(digest: string, offset: number): number {
+  return (
+    digest.charCodeAt(offset) |
+    (digest.charCodeAt(offset + 1) << 8) |
+    (digest.charCodeAt(offset + 2) << 16) |
+    (digest.charCodeAt(offset + 3) << 24)
+  );
+}
+
 /** Writes the first `length` bytes of a latin1 digest string into `out` at `offset`. */
 export function digestInto(digest: string, out: Uint8Array, offset = 0, length = digest.length): void {
   for (let i = 0; i < length; i++) out[offset + i] = digest.charCodeAt(i);

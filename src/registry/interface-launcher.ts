@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors';
 import { DEFAULT_INGRESS_CONTROL, IngressControlConfig } from '../core/ingress-control';
 import { InterfaceId } from '../core/interface-id';
 import { InterfaceMode } from '../core/interface-mode';
+import { InterfaceSettings } from '../core/interface-settings';
 import { Logger } from '../core/logger';
 import { ConfigParams } from './config-params';
 import { DynamicIdAllocator, StartContext, StartedInterface } from './interface-factory';
@@ -26,6 +27,11 @@ export interface InterfaceSection {
   readonly params: ConfigParams;
   /** Ingress control settings; Python RNS's defaults when absent. */
   readonly ingressControl?: IngressControlConfig;
+  /**
+   * The node-owned settings of the section; when given, the driver applies them to the
+   * interface's info and to every peer it spawns (and `mode`/`ingressControl` must match them).
+   */
+  readonly settings?: InterfaceSettings;
 }
 
 /** What {@link launchInterface} needs. */
@@ -74,7 +80,7 @@ export async function launchInterface(args: LaunchArgs): Promise<AttachedInterfa
     );
   }
   const ctx: StartContext = {
-    events: driver.sinkFor(section.id, factory.typeName),
+    events: driver.sinkFor(section.id, factory.typeName, section.settings),
     dynamicIds,
     mode: section.mode,
     ingressControl: section.ingressControl ?? DEFAULT_INGRESS_CONTROL,

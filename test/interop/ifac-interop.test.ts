@@ -41,7 +41,7 @@ describe('interop: IFAC with Python RNS through rns-net', function () {
     port = await freePort();
     await fs.writeFile(
       path.join(root, 'config'),
-      `[logging]\n  loglevel = 2\n\n[interfaces]\n  [[Secure]]\n    type = BackboneInterface\n    enabled = yes\n` +
+      `[reticulum]\n  enable_transport = yes\n[logging]\n  loglevel = 2\n\n[interfaces]\n  [[Secure]]\n    type = BackboneInterface\n    enabled = yes\n` +
         `    listen_ip = 127.0.0.1\n    listen_port = ${port}\n    networkname = ${NETWORK}\n    passphrase = ${PASSPHRASE}\n`,
     );
     node = await RnsNode.start({ configDir: root });

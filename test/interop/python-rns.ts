@@ -353,7 +353,12 @@ export function startClientPeer(rns: PythonRns, options: ClientPeerOptions): Eve
  * in-process test relay (frame-relay.ts: the shared-medium semantics in their simplest form,
  * recording every frame).
  */
-export type HubKind = 'python' | 'rns-net' | 'frame-relay';
+/**
+ * `python`: an rnsd-like Python transport node. `rns-net`: this node as a transport node (its
+ * default). `rns-net-flood`: this node as the flood relay (`relay_mode = flood`). `frame-relay`:
+ * the in-process test relay.
+ */
+export type HubKind = 'python' | 'rns-net' | 'rns-net-flood' | 'frame-relay';
 
 /** A running hub: a BackboneInterface server on 127.0.0.1:`port` that relays between peers. */
 export interface Hub {
@@ -381,7 +386,7 @@ export function rnsNetCliAvailable(): boolean {
  */
 export function hubKindsToTest(): HubKind[] {
   const kinds: HubKind[] = ['python', 'frame-relay'];
-  if (rnsNetCliAvailable()) kinds.push('rns-net');
+  if (rnsNetCliAvailable()) kinds.push('rns-net', 'rns-net-flood');
   const wanted = process.env.RNS_INTEROP_HUBS;
   if (!wanted) return kinds;
   const selected = new Set(wanted.split(',').map((kind) => kind.trim()));
@@ -399,7 +404,9 @@ export async function startHub(kind: HubKind, rns: PythonRns, readyTimeoutMs = 1
     case 'python':
       return startPythonHub(rns, readyTimeoutMs);
     case 'rns-net':
-      return startRnsNetHub(readyTimeoutMs);
+      return startRnsNetHub(kind, 'transport', readyTimeoutMs);
+    case 'rns-net-flood':
+      return startRnsNetHub(kind, 'flood', readyTimeoutMs);
     case 'frame-relay': {
       const relay = await FrameRelay.start();
       return { kind, port: relay.port, relay, stop: () => relay.stop() };
@@ -427,9 +434,12 @@ async function startPythonHub(rns: PythonRns, readyTimeoutMs: number): Promise<H
 }
 
 /** The config the rns-net hub runs with: Reticulum's format, one Backbone server section. */
-export function rnsNetHubConfig(port: number): string {
+export function rnsNetHubConfig(port: number, forwarding: 'transport' | 'flood' = 'transport'): string {
   return [
     '# Written by the interop tests: one BackboneInterface server on loopback.',
+    '[reticulum]',
+    forwarding === 'transport' ? '  enable_transport = yes' : '  relay_mode = flood',
+    '',
     '[logging]',
     '  loglevel = 4',
     '',
@@ -443,11 +453,15 @@ export function rnsNetHubConfig(port: number): string {
   ].join('\n');
 }
 
-async function startRnsNetHub(readyTimeoutMs: number): Promise<Hub> {
+async function startRnsNetHub(
+  kind: HubKind,
+  forwarding: 'transport' | 'flood',
+  readyTimeoutMs: number,
+): Promise<Hub> {
   if (!rnsNetCliAvailable()) throw new Error(`${RNS_NET_CLI} is missing: run \`npm run build\` first`);
   const configDir = mkdtempSync(path.join(tmpdir(), 'rnsnet-hub-'));
   const port = await freePort();
-  writeFileSync(path.join(configDir, 'config'), rnsNetHubConfig(port));
+  writeFileSync(path.join(configDir, 'config'), rnsNetHubConfig(port, forwarding));
   const child = spawn(process.execPath, [RNS_NET_CLI, 'run', '--config', configDir], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -462,7 +476,7 @@ async function startRnsNetHub(readyTimeoutMs: number): Promise<Hub> {
     throw error;
   }
   return {
-    kind: 'rns-net',
+    kind,
     port,
     process: hubProcess,
     stop: async () => {

@@ -6,7 +6,7 @@ import { formatBytes, formatDuration, formatTraffic } from './units';
 /**
  * `rns-net status` for people: a header, the node-wide buffer budgets, the interface table (traffic as
  * `packets / bytes`; drops = offline and full-buffer losses, duplicates counted apart), then the
- * relay counters.
+ * transport engine's id, table sizes and counters (or, in flood mode, the relay counters).
  */
 export function renderStatus(status: NodeStatus): string {
   const { rssBytes, eventLoopDelayMs: delay } = status.process;
@@ -43,9 +43,21 @@ export function renderStatus(status: NodeStatus): string {
       String(i.drops),
     ]),
   );
-  const relay = renderTable(
-    [{ header: 'relay counter' }, { header: 'value', align: 'right' }],
-    Object.entries(status.relay).map(([name, value]) => [name, String(value)]),
+  return `${header}\n${budgets}\n\n${interfaces}\n\n${renderForwarding(status)}`;
+}
+
+function renderForwarding(status: NodeStatus): string {
+  const counterTable = (title: string, values: Readonly<Record<string, number>>) =>
+    renderTable(
+      [{ header: title }, { header: 'value', align: 'right' }],
+      Object.entries(values).map(([name, value]) => [name, String(value)]),
+    );
+  const transport = status.transport;
+  if (transport === undefined) return counterTable('relay counter', status.relay ?? {});
+  return (
+    `transport node ${transport.transportId}\n\n` +
+    counterTable('table', { ...transport.tables, knownDestinations: transport.knownDestinations }) +
+    '\n\n' +
+    counterTable('transport counter', { ...transport.counters })
   );
-  return `${header}\n${budgets}\n\n${interfaces}\n\n${relay}`;
 }

@@ -5,6 +5,7 @@ import { FrameAuthenticator, OPEN_INTERFACE } from '../frame-authenticator';
 import { BackbonePeerEvent, FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
+import { InterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
 import { PeerStateEntry, PeerStatePage } from '../peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../runtime-config';
@@ -72,6 +73,8 @@ export class HostDriver {
   private readonly sinks = new Map<InterfaceId, DriverEventSink>();
   /** Type names of sink owners, for the dynamic entries they spawn. */
   private readonly ownerTypes = new Map<InterfaceId, string>();
+  /** Node-owned settings of configured interfaces, applied to their info and their peers'. */
+  private readonly ownerSettings = new Map<InterfaceId, InterfaceSettings>();
   /** `InterfaceUp(id)` received for an id with a sink but not attached yet: id -> new writer. */
   private readonly pendingUp = new Map<InterfaceId, Writer | undefined>();
 
@@ -126,9 +129,12 @@ export class HostDriver {
    *
    * @param typeName - the owner's plugin type name, if it is not attached yet (the launcher
    *   asks for the sink before starting the interface).
+   * @param settings - the section's node-owned settings: applied to the owner's info at
+   *   {@link attach} and to every dynamic interface it spawns.
    */
-  sinkFor(ownerId: InterfaceId, typeName?: string): EventSink {
+  sinkFor(ownerId: InterfaceId, typeName?: string, settings?: InterfaceSettings): EventSink {
     if (typeName !== undefined) this.ownerTypes.set(ownerId, typeName);
+    if (settings !== undefined) this.ownerSettings.set(ownerId, settings);
     let sink = this.sinks.get(ownerId);
     if (sink === undefined) {
       sink = this.makeSink(ownerId);
@@ -160,7 +166,7 @@ export class HostDriver {
     if (iface.kind === 'single' && iface.info !== undefined && iface.writer !== undefined) {
       this.table.set(iface.id, {
         id: iface.id,
-        info: iface.info,
+        info: this.withSettings(iface.info, iface.id),
         typeName: iface.typeName,
         online: false,
         dynamic: false,
@@ -471,7 +477,7 @@ export class HostDriver {
     }
     const entry: TableEntry = {
       id: event.id,
-      info: { ...info, started: this.clock.now() / 1000 },
+      info: { ...this.withSettings(info, owner), started: this.clock.now() / 1000 },
       typeName: (owner === null ? undefined : this.ownerTypes.get(owner)) ?? 'unknown',
       online: true,
       dynamic: true,
@@ -484,6 +490,11 @@ export class HostDriver {
     if (owner !== null) this.childCounts.set(owner, (this.childCounts.get(owner) ?? 0) + 1);
     this.onlineCache = null;
     this.emitEntry('interfaceUp', entry);
+  }
+
+  private withSettings(info: InterfaceInfo, owner: InterfaceId | null): InterfaceInfo {
+    const settings = owner === null ? undefined : this.ownerSettings.get(owner);
+    return settings === undefined ? info : applyInterfaceSettings(info, settings);
   }
 
   private markUp(id: InterfaceId, writer: Writer | undefined): void {

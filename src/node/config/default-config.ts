@@ -13,15 +13,34 @@ export const DEFAULT_CONFIG_TEXT = `# This is the rns-net config file, written b
 
 [reticulum]
 
-# rns-net is a relay: every packet it receives on one interface is sent,
-# unmodified, to every other interface, as if they shared one medium. It keeps
-# no transport tables and runs no shared instance, so Python's [reticulum]
-# options have no effect here. They are accepted (and reported as ignored) so
-# that a Python RNS config works unchanged, for example:
+# How the node forwards packets. With enable_transport it is a Reticulum
+# transport node, as rnsd with "enable_transport = Yes": it checks announces,
+# keeps a path table, rebroadcasts announces with the hop count raised, routes
+# packets along paths and links along the link table, and answers path
+# requests. Peers then see only announces from each other, not each other's
+# traffic. The transport identity is kept in storage/transport_identity here
+# (copy an rnsd's file there to keep its transport id).
 #
-# enable_transport = False
-# share_instance = Yes
-# instance_name = default
+# The alternative is a shared-medium relay that sends every packet to every
+# other interface unchanged: "relay_mode = flood" instead of enable_transport.
+# One of the two must be chosen.
+
+enable_transport = yes
+
+# Announce rate limits every interface inherits (seconds between a
+# destination's announces; violations allowed; seconds of penalty). These are
+# Python's transport defaults; 0 as the target turns the limit off.
+#
+# default_ar_target = 3600
+# default_ar_grace = 5
+# default_ar_penalty = 0
+#
+# Ingress control of new announces and path requests, also settable per
+# interface ("ingress_control = no" there turns it off for that interface):
+#
+# ic_burst_freq_new = 3
+# ic_burst_freq = 10
+# ic_max_held_announces = 256
 
 # Memory the node may spend on buffers, all interfaces together, in MiB:
 # unfinished incoming frames (past it, the peer holding the largest one is

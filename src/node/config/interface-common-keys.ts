@@ -1,19 +1,20 @@
-import { DEFAULT_INGRESS_CONTROL, IngressControlConfig } from '../../core/ingress-control';
+import { InterfaceSettings } from '../../core/interface-settings';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
+import { INGRESS_CONTROL_KEY_NAMES, readIngressControl } from './ingress-control-keys';
+import { InterfaceDefaults, RELAY_INTERFACE_DEFAULTS } from './reticulum-section';
+
+/** Python's lowest usable `bitrate` (Reticulum.MINIMUM_BITRATE). */
+const MINIMUM_BITRATE = 5;
+
+/** Python's default `announce_cap`, in percent of the bitrate. */
+const DEFAULT_ANNOUNCE_CAP_PERCENT = 2;
 
 /**
- * Keys Python RNS accepts on every interface section that the node, not the plugin, owns.
- * Ingress control is read here and carried to the interface (and its spawned peers) in the start
- * context; IFAC keys are read by `readIfacKeys`. The rest configure features of a Python transport
- * node that this relay does not have (announce rate limits, interface discovery); they are
- * accepted so a Python config works,
- * and reported so nobody believes they are in force.
+ * Keys Python RNS accepts on every interface section that configure features rns-net does not
+ * have (interface discovery); they are accepted so a Python config works, and reported so nobody
+ * believes they are in force. (IFAC keys are read by `readIfacKeys`.)
  */
 const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
-  ...['announce_rate_target', 'announce_rate_grace', 'announce_rate_penalty', 'announce_cap'].map(
-    (k) =>
-      [k, 'announce rate limits need a transport node; the relay forwards announces as they come'] as const,
-  ),
   ...[
     'discoverable',
     'discovery_name',
@@ -26,55 +27,86 @@ const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
     'lon',
     'height',
   ].map((k) => [k, 'interface discovery is not implemented'] as const),
-  ...['egress_control', 'ec_pr_freq', 'ic_pr_burst_freq_new', 'ic_pr_burst_freq', 'bitrate', 'outgoing'].map(
-    (k) => [k, 'has no effect in rns-net'] as const,
-  ),
 ]);
 
-/** Ingress-control keys, the field each sets, and what kind of number it is. */
-const INGRESS_NUMBERS: ReadonlyArray<{
-  readonly key: string;
-  readonly field: Exclude<keyof IngressControlConfig, 'enabled'>;
-  /** `count` an integer, `rate` a number per second, `seconds` a duration. */
-  readonly kind: 'count' | 'rate' | 'seconds';
-}> = [
-  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', kind: 'count' },
-  { key: 'ic_burst_hold', field: 'burstHold', kind: 'seconds' },
-  { key: 'ic_burst_freq_new', field: 'burstFreqNew', kind: 'rate' },
-  { key: 'ic_burst_freq', field: 'burstFreq', kind: 'rate' },
-  { key: 'ic_new_time', field: 'newTime', kind: 'seconds' },
-  { key: 'ic_burst_penalty', field: 'burstPenalty', kind: 'seconds' },
-  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', kind: 'seconds' },
-];
+/** Keys that only the transport engine applies. */
+const TRANSPORT_KEYS: ReadonlySet<string> = new Set([
+  ...INGRESS_CONTROL_KEY_NAMES,
+  'announce_rate_target',
+  'announce_rate_grace',
+  'announce_rate_penalty',
+  'announce_cap',
+  'bitrate',
+  'outgoing',
+  'recursive_prs',
+  'announces_from_internal',
+  'announces_to_internal',
+]);
 
 /** What the node reads from an interface section besides the plugin's own keys. */
 export interface InterfaceCommonKeys {
-  /** The section's ingress control (Python's defaults where a key is absent). */
-  readonly ingressControl: IngressControlConfig;
+  /** The section's node-owned settings, all but the mode (read with the section itself). */
+  readonly settings: Omit<InterfaceSettings, 'mode'>;
   /** One line per key present that has no effect here, naming the key and why. */
   readonly notices: readonly string[];
 }
 
 /**
- * Reads the node-owned keys of an interface section.
+ * Reads the node-owned keys of an interface section, over the `[reticulum]` defaults.
  *
- * @throws {@link ConfigError} naming the section and key when an ingress-control value is invalid.
+ * Announce rates follow Python: a section's `announce_rate_target` brings grace and penalty 0
+ * unless they are set too; with transport on, what the section leaves unset comes from
+ * `[reticulum] default_ar_*` or Python's transport defaults (3600 s, 5, 0). A target of 0 turns
+ * the limit off for the interface (Python ignores 0 and applies its default).
+ *
+ * @throws {@link ConfigError} naming the section and key for a value that cannot be used:
+ *   negative counts and durations, `announce_cap` outside (0, 100], `bitrate` under 5.
  */
-export function readInterfaceCommonKeys(section: string, params: ConfigParams): InterfaceCommonKeys {
+export function readInterfaceCommonKeys(
+  section: string,
+  params: ConfigParams,
+  defaults: InterfaceDefaults = RELAY_INTERFACE_DEFAULTS,
+): InterfaceCommonKeys {
   const reader = new ConfigParamReader(section, params);
-  const ingress: { -readonly [K in keyof IngressControlConfig]: IngressControlConfig[K] } = {
-    ...DEFAULT_INGRESS_CONTROL,
-  };
-  ingress.enabled = reader.boolean('ingress_control') ?? DEFAULT_INGRESS_CONTROL.enabled;
-  for (const { key, field, kind } of INGRESS_NUMBERS) {
-    const value =
-      kind === 'seconds' ? reader.seconds(key) : reader.number(key, { min: 0, integer: kind === 'count' });
-    ingress[field] = value ?? DEFAULT_INGRESS_CONTROL[field];
+  const ingressControl = readIngressControl(reader, defaults.ingressControl, true);
+
+  let target = reader.number('announce_rate_target', { min: 0 });
+  let grace = reader.count('announce_rate_grace');
+  let penalty = reader.number('announce_rate_penalty', { min: 0 });
+  if (target !== undefined) {
+    grace ??= 0;
+    penalty ??= 0;
   }
+  if (target === 0) target = undefined;
+  const explicitOff = reader.has('announce_rate_target') && target === undefined;
+
+  const capPercent = reader.number('announce_cap', { min: 0 });
+  if (capPercent !== undefined && (capPercent <= 0 || capPercent > 100)) {
+    throw reader.error('announce_cap', `must be a percentage in (0, 100], got '${capPercent}'`);
+  }
+  const bitrate = reader.number('bitrate', { min: MINIMUM_BITRATE, integer: true });
+
+  const settings: Omit<InterfaceSettings, 'mode'> = Object.freeze({
+    outgoing: reader.boolean('outgoing') ?? true,
+    bitrate: bitrate ?? null,
+    announceCap: (capPercent ?? DEFAULT_ANNOUNCE_CAP_PERCENT) / 100,
+    announceRateTarget: explicitOff ? null : (target ?? defaults.announceRateTarget),
+    announceRateGrace: grace ?? defaults.announceRateGrace,
+    announceRatePenalty: penalty ?? defaults.announceRatePenalty,
+    ingressControl,
+    recursivePathRequests: reader.boolean('recursive_prs') ?? false,
+    announcesFromInternal: reader.boolean('announces_from_internal') ?? true,
+    announcesToInternal: reader.boolean('announces_to_internal') ?? null,
+  });
+
   const notices: string[] = [];
   for (const key of Object.keys(params)) {
-    const why = UNSUPPORTED_KEYS.get(key);
+    const why =
+      UNSUPPORTED_KEYS.get(key) ??
+      (!defaults.transport && TRANSPORT_KEYS.has(key)
+        ? 'only the transport engine applies it ([reticulum] enable_transport = yes)'
+        : undefined);
     if (why !== undefined) notices.push(`[${section}] '${key}' is ignored: ${why}`);
   }
-  return { ingressControl: Object.freeze(ingress), notices };
+  return { settings, notices };
 }

@@ -1,8 +1,8 @@
-import { DEFAULT_RECEIVE_BUDGET_BYTES, DEFAULT_SEND_BUDGET_BYTES } from '../../core/buffer-budgets';
 import { ConfigError } from '../../core/errors';
 import { InterfaceMode, parseInterfaceMode } from '../../core/interface-mode';
 import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../registry/config-params';
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
+import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
 export const DEFAULT_LOG_LEVEL = 4;
@@ -13,67 +13,13 @@ export const MAX_LOG_LEVEL = 8;
 /** Keys of an interface section the node consumes itself; everything else goes to the plugin. */
 const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'interface_mode']);
 
-const MiB = 1024 * 1024;
-
-/** What the node takes from `[reticulum]`. */
-export interface ReticulumSettings {
-  /** Node-wide budget for unfinished incoming frames, bytes (`receive_buffer_budget`, in MiB). */
-  readonly receiveBufferBudgetBytes: number;
-  /** Node-wide budget for bytes queued for sending, bytes (`send_buffer_budget`, in MiB). */
-  readonly sendBufferBudgetBytes: number;
-}
-
-/** The values used for keys that are absent (or invalid, which is also reported as an error). */
-export const DEFAULT_RETICULUM_SETTINGS: ReticulumSettings = Object.freeze({
-  receiveBufferBudgetBytes: DEFAULT_RECEIVE_BUDGET_BYTES,
-  sendBufferBudgetBytes: DEFAULT_SEND_BUDGET_BYTES,
-});
-
-/**
- * The `[reticulum]` keys the node owns, one entry each: its key, the setting it fills and how it
- * is read. Python RNS's other `[reticulum]` keys are accepted and reported as having no effect.
- */
-const RETICULUM_KEYS: ReadonlyArray<{
-  readonly key: string;
-  readonly field: keyof ReticulumSettings;
-  readonly read: (reader: ConfigParamReader, key: string) => Partial<ReticulumSettings>;
-}> = [
-  {
-    // A partial frame is at most 2 MiB (2 x HW_MTU), so less could not hold one.
-    key: 'receive_buffer_budget',
-    field: 'receiveBufferBudgetBytes',
-    read: (reader, key) => mebibytes(reader, key, 2, 'receiveBufferBudgetBytes'),
-  },
-  {
-    // Two frames of the largest size (a connection's own send budget) need 4 MiB.
-    key: 'send_buffer_budget',
-    field: 'sendBufferBudgetBytes',
-    read: (reader, key) => mebibytes(reader, key, 4, 'sendBufferBudgetBytes'),
-  },
-];
-
-/** The node-owned `[reticulum]` keys, for anything that needs to tell them from Python's. */
-export const RETICULUM_NODE_KEYS: readonly string[] = RETICULUM_KEYS.map((k) => k.key);
-
-/** The node-owned `[reticulum]` keys whose value differs between `before` and `after`. */
-export function changedReticulumKeys(before: ReticulumSettings, after: ReticulumSettings): string[] {
-  return RETICULUM_KEYS.filter(({ field }) => before[field] !== after[field]).map(({ key }) => key);
-}
-
-function mebibytes(
-  reader: ConfigParamReader,
-  key: string,
-  min: number,
-  field: keyof ReticulumSettings,
-): Partial<ReticulumSettings> {
-  const value = reader.number(key, { min, max: 65_536, integer: true });
-  return value === undefined ? {} : { [field]: value * MiB };
-}
+export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
 
 /** The top-level sections the node reads. */
 const KNOWN_SECTIONS = ['reticulum', 'logging', 'interfaces'];
 
-const MODE_SPELLINGS = 'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming or boundary';
+const MODE_SPELLINGS =
+  'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming, boundary or internal';
 
 /** One `[[subsection]]` of `[interfaces]`, checked and ready for the registry. */
 export interface InterfaceSection {
@@ -107,12 +53,9 @@ export interface LoggingConfig {
 export interface NodeConfig {
   /** The file it came from (as given to the loader), for messages. */
   readonly file: string;
-  /**
-   * The `[reticulum]` keys as written. Python's keys do not change rns-net's behaviour (it keeps
-   * no transport state); they are kept for status output and reported in `notices`.
-   */
+  /** The `[reticulum]` keys as written (the ones rns-net does not use are reported in `notices`). */
   readonly reticulum: ConfigParams;
-  /** The node-owned `[reticulum]` keys, read (defaults where absent or invalid). */
+  /** `[reticulum]` interpreted: the forwarding mode and what every interface inherits. */
   readonly reticulumSettings: ReticulumSettings;
   /** The `[logging]` settings. */
   readonly logging: LoggingConfig;
@@ -139,9 +82,8 @@ export function parseNodeConfig(text: string, file: string): NodeConfig {
  * Interprets a parsed config tree with Python RNS's rules.
  *
  * - `[logging] loglevel`: an integer 0..8; anything else is an error and the default (4) is used.
- * - `[reticulum]`: kept as written. The node-owned keys (`receive_buffer_budget`,
- *   `send_buffer_budget`: integers, MiB) are read into `reticulumSettings`; a bad value is an
- *   error and the default is used. Python's other keys have no effect in rns-net (a notice says so).
+ * - `[reticulum]`: kept as written and read by {@link readReticulumSection} (the forwarding mode,
+ *   announce rate and ingress control defaults); keys rns-net does not use get a notice.
  * - `[interfaces]`: each `[[name]]` subsection is an interface. It starts only if `enabled` or
  *   `interface_enabled` is a true boolean (yes/no/true/false/on/off/1/0); without either it is
  *   kept with `enabled: false` and a "Skipping disabled interface" notice. A non-boolean value
@@ -158,7 +100,11 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   const errors: ConfigError[] = [];
   const interfaces: InterfaceSection[] = [];
   let reticulum: ConfigParams = Object.freeze(nullRecord());
-  let reticulumSettings: ReticulumSettings = DEFAULT_RETICULUM_SETTINGS;
+  let reticulumSettings = readReticulumSection(
+    reticulum,
+    { file, line: undefined, lines: new Map() },
+    [],
+  ).settings;
   let logging: LoggingConfig = { level: DEFAULT_LOG_LEVEL };
 
   for (const [key, entry] of tree.values) {
@@ -168,7 +114,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
     switch (section.name) {
       case 'reticulum':
         reticulum = valuesOf(section);
-        reticulumSettings = readReticulum(section, file, notices, errors);
+        reticulumSettings = readReticulum(section, reticulum, file, notices, errors);
         break;
       case 'logging':
         logging = readLogging(section, file, notices, errors);
@@ -216,28 +162,19 @@ export function locateInterfaceError(
 
 function readReticulum(
   section: ConfigSection,
+  params: ConfigParams,
   file: string,
   notices: string[],
   errors: ConfigError[],
 ): ReticulumSettings {
-  const reader = new ConfigParamReader('reticulum', valuesOf(section));
-  let settings: ReticulumSettings = DEFAULT_RETICULUM_SETTINGS;
-  for (const { key, read } of RETICULUM_KEYS) {
-    try {
-      settings = { ...settings, ...read(reader, key) };
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      errors.push(err.at(file, section.values.get(key)?.line ?? section.line));
-    }
-  }
-  const ignored = Object.keys(valuesOf(section)).filter((key) => !RETICULUM_NODE_KEYS.includes(key));
-  if (ignored.length > 0) {
-    notices.push(
-      `${file}:${section.line}: [reticulum] keys have no effect in rns-net (a relay without transport state): ${ignored.join(', ')}`,
-    );
+  const lines = new Map<string, number>();
+  for (const [key, entry] of section.values) lines.set(key, entry.line);
+  const { settings, unread } = readReticulumSection(params, { file, line: section.line, lines }, errors);
+  if (unread.length > 0) {
+    notices.push(`${file}:${section.line}: [reticulum] keys not used by rns-net: ${unread.join(', ')}`);
   }
   noticeSubsections(section, file, notices);
-  return Object.freeze(settings);
+  return settings;
 }
 
 function readLogging(

@@ -1,4 +1,4 @@
-import { PacketContext } from '../../protocol/packet-constants';
+export { DEDUP_EXEMPT_CONTEXTS, isDedupExemptContext } from '../../protocol/packet-filter';
 
 /**
  * Which packets the relay lets repeat, following Python RNS `Transport.packet_filter`
@@ -42,27 +42,8 @@ import { PacketContext } from '../../protocol/packet-constants';
  * times; channel retries are re-encrypted, hence new bytes.
  */
 
-/** The contexts Python's `Transport.packet_filter` accepts without the duplicate check. */
-export const DEDUP_EXEMPT_CONTEXTS: readonly number[] = Object.freeze([
-  PacketContext.KEEPALIVE,
-  PacketContext.RESOURCE_REQ,
-  PacketContext.RESOURCE_PRF,
-  PacketContext.RESOURCE,
-  PacketContext.CACHE_REQUEST,
-  PacketContext.CHANNEL,
-]);
-
 /**
  * Bit-identical sightings of an exempt packet allowed within one dedup lifetime
  * before the loop guard drops further copies (see the file comment for why 32 is safe).
  */
 export const DEFAULT_MAX_REPEAT_SIGHTINGS = 32;
-
-/** A 256-entry table: one indexed load per packet instead of a chain of comparisons. */
-const EXEMPT_TABLE = new Uint8Array(256);
-for (const context of DEDUP_EXEMPT_CONTEXTS) EXEMPT_TABLE[context] = 1;
-
-/** Whether a packet with this context byte bypasses the duplicate check (Python's rule 1). */
-export function isDedupExemptContext(context: number): boolean {
-  return EXEMPT_TABLE[context & 0xff] === 1;
-}

@@ -1,6 +1,6 @@
 /** The relay: the node's default packet handler, forwarding frames between interfaces. */
-export { DedupCache } from './dedup-cache';
-export type { DedupCacheOptions } from './dedup-cache';
+export { DedupCache } from '../../core/dedup-cache';
+export type { DedupCacheOptions } from '../../core/dedup-cache';
 export {
   DEDUP_EXEMPT_CONTEXTS,
   DEFAULT_MAX_REPEAT_SIGHTINGS,

@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { packetHashDigest } from '../../protocol/packet-hash';
+import { digestWord, packetHashDigest } from '../../protocol/packet-hash';
 
 /**
  * Turns packets into 64-bit dedup keys, held in {@link PacketKeyHasher.high} and
@@ -40,15 +40,7 @@ export class PacketKeyHasher {
   }
 
   private readKey(digest: string): void {
-    this.high =
-      digest.charCodeAt(0) |
-      (digest.charCodeAt(1) << 8) |
-      (digest.charCodeAt(2) << 16) |
-      (digest.charCodeAt(3) << 24);
-    this.low =
-      digest.charCodeAt(4) |
-      (digest.charCodeAt(5) << 8) |
-      (digest.charCodeAt(6) << 16) |
-      (digest.charCodeAt(7) << 24);
+    this.high = digestWord(digest, 0);
+    this.low = digestWord(digest, 4);
   }
 }

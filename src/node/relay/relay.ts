@@ -1,7 +1,7 @@
 import { Clock } from '../../core/clock';
 import { InterfaceEntry } from '../../core/driver/interface-entry';
 import { PacketHandler } from '../../core/driver/packet-handler';
-import { DedupCache } from './dedup-cache';
+import { DedupCache } from '../../core/dedup-cache';
 import { DEFAULT_MAX_REPEAT_SIGHTINGS, isDedupExemptContext } from './dedup-exemptions';
 import { PacketKeyHasher } from './packet-key';
 import {

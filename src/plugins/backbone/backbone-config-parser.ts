@@ -31,7 +31,8 @@ export interface ParseBackboneConfigOptions {
  * node validates them itself.
  */
 const NODE_LEVEL_KEY = new RegExp(
-  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|' +
+  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|recursive_prs|' +
+    'announces_from_internal|announces_to_internal|' +
     'networkname|network_name|passphrase|pass_phrase|ifac_size|discoverable|discovery_\\w+|' +
     'announce_interval|reachable_on|latitude|lat|longitude|lon|height)$',
 );

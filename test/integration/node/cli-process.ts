@@ -167,14 +167,19 @@ export class NodeProcess {
   }
 }
 
-/** A config with one BackboneInterface server per given name and port on 127.0.0.1. */
+/**
+ * A config with one BackboneInterface server per given name and port on 127.0.0.1, forwarding as
+ * the flood relay unless `forwarding` says `transport`.
+ */
 export function backboneServerConfig(
   servers: readonly { name: string; port: number }[],
   loglevel = 5,
+  forwarding: 'flood' | 'transport' = 'flood',
 ): string {
   const sections = servers.map(
     (s) =>
       `  [[${s.name}]]\n    type = BackboneInterface\n    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${s.port}\n`,
   );
-  return `[logging]\n  loglevel = ${loglevel}\n\n[interfaces]\n${sections.join('')}`;
+  const reticulum = forwarding === 'flood' ? 'relay_mode = flood' : 'enable_transport = yes';
+  return `[reticulum]\n  ${reticulum}\n\n[logging]\n  loglevel = ${loglevel}\n\n[interfaces]\n${sections.join('')}`;
 }

@@ -9,6 +9,17 @@ import { RnsNode } from '../../../src/node/rns-node';
 import { freePort } from '../../helpers/loopback-port';
 import { RecordingLogger } from '../../helpers/recording-logger';
 
+/**
+ * Writes a config, with the forwarding mode after it (so the lines of `text` stay as written)
+ * unless `text` has a `[reticulum]` section of its own.
+ */
+function writeConfig(file: string, text: string): Promise<void> {
+  return fs.writeFile(
+    file,
+    text.includes('[reticulum]') ? text : `${text}\n[reticulum]\n  enable_transport = yes\n`,
+  );
+}
+
 /** One BackboneInterface server section on 127.0.0.1. */
 function server(name: string, port: number, extra = ''): string {
   return `  [[${name}]]\n    type = BackboneInterface\n    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${port}\n${extra}`;
@@ -22,7 +33,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   let loaded: NodeConfig[];
 
   const start = async (text: string): Promise<RnsNode> => {
-    await fs.writeFile(file, text);
+    await writeConfig(file, text);
     node = await RnsNode.start({ configDir: dir, logger, onConfigLoaded: (c) => loaded.push(c) });
     return node;
   };
@@ -45,7 +56,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     const port = await freePort();
     const running = await start(`[interfaces]\n${server('Public', port, '    max_connections = 8\n')}`);
     expect(running.setRuntimeConfig('backbone.Public.max_connections', 3).ok).to.equal(true);
-    await fs.writeFile(
+    await writeConfig(
       file,
       `[interfaces]\n${server('Public', port, '    max_connections = 8\n    idle_timeout = 30\n')}`,
     );
@@ -71,11 +82,11 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   it('reports a changed node-wide buffer budget as taking a restart, and keeps the running one', async () => {
     const port = await freePort();
     const running = await start(
-      `[reticulum]\n  receive_buffer_budget = 16\n[interfaces]\n${server('Public', port)}`,
+      `[reticulum]\n  enable_transport = yes\n  receive_buffer_budget = 16\n[interfaces]\n${server('Public', port)}`,
     );
     await fs.writeFile(
       file,
-      `[reticulum]\n  receive_buffer_budget = 32\n  send_buffer_budget = 256\n[interfaces]\n${server('Public', port)}`,
+      `[reticulum]\n  enable_transport = yes\n  receive_buffer_budget = 32\n  send_buffer_budget = 256\n[interfaces]\n${server('Public', port)}`,
     );
     const report = await running.reload();
     // 256 MiB is the send budget's default: unchanged.
@@ -88,7 +99,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   it('logs what takes a restart: a port, an interface added, removed or changed in mode', async () => {
     const [a, b, c, moved] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const running = await start(`[interfaces]\n${server('A', a)}${server('B', b)}${server('M', c)}`);
-    await fs.writeFile(
+    await writeConfig(
       file,
       `[interfaces]\n${server('A', moved, '    idle_timeout = 10\n')}${server('M', c, '    mode = gateway\n')}${server('New', await freePort())}`,
     );
@@ -110,7 +121,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   it('changes nothing for a file it cannot parse, and names where', async () => {
     const port = await freePort();
     const running = await start(`[interfaces]\n${server('Public', port)}`);
-    await fs.writeFile(file, `[interfaces]\n${server('Public', port, '    idle_timeout = 30\n')}[[[broken\n`);
+    await writeConfig(file, `[interfaces]\n${server('Public', port, '    idle_timeout = 30\n')}[[[broken\n`);
     const report = await running.reload();
     expect(report.applied).to.deep.equal([]);
     expect(report.problems).to.have.length(1);
@@ -126,7 +137,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   it('skips a section with a bad value, naming file, line and key, and applies the others', async () => {
     const [p, q, m] = [await freePort(), await freePort(), await freePort()];
     const running = await start(`[interfaces]\n${server('P', p)}${server('Q', q)}${server('M', m)}`);
-    await fs.writeFile(
+    await writeConfig(
       file,
       `[interfaces]\n${server('P', p, '    idle_timeout = 20\n    max_connections = lots\n')}` +
         `${server('Q', q, '    idle_timeout = 5\n')}${server('M', m, '    mode = sideways\n')}`,
@@ -148,7 +159,7 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
   it('hands every config it reads to onConfigLoaded (the CLI applies the log level there)', async () => {
     const port = await freePort();
     const running = await start(`[logging]\n  loglevel = 4\n[interfaces]\n${server('Public', port)}`);
-    await fs.writeFile(file, `[logging]\n  loglevel = 7\n[interfaces]\n${server('Public', port)}`);
+    await writeConfig(file, `[logging]\n  loglevel = 7\n[interfaces]\n${server('Public', port)}`);
     await running.reload();
     expect(loaded.map((c) => c.logging.level)).to.deep.equal([4, 7]);
   });

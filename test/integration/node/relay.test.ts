@@ -122,7 +122,7 @@ describe('relaying through RnsNode (in-process, loopback TCP peers)', function (
     // Each frame reaches node2 over both links (one copy dropped there) and is echoed back to
     // node1 over the other link (dropped there): two frames, so two duplicates on each node.
     await waitUntil(
-      () => node1.relay.counters.duplicatesDropped === 2 && node2.relay.counters.duplicatesDropped === 2,
+      () => node1.relay?.counters.duplicatesDropped === 2 && node2.relay?.counters.duplicatesDropped === 2,
       'both echoes were dropped',
     );
     // A round trip the other way flushes anything still in flight, then nothing has grown.
@@ -130,11 +130,11 @@ describe('relaying through RnsNode (in-process, loopback TCP peers)', function (
     p2.send(back);
     await waitUntil(() => p1.count(back) === 1 && p3.count(back) === 1, 'P1 and P3 got the reply');
     await waitUntil(
-      () => node1.relay.counters.duplicatesDropped === 3 && node2.relay.counters.duplicatesDropped === 3,
+      () => node1.relay?.counters.duplicatesDropped === 3 && node2.relay?.counters.duplicatesDropped === 3,
       'the reply echo was dropped',
     );
     expect(p1.received).to.deep.equal([back]);
-    expect(node1.relay.counters.received).to.equal(6);
-    expect(node2.relay.counters.received).to.equal(6);
+    expect(node1.relay?.counters.received).to.equal(6);
+    expect(node2.relay?.counters.received).to.equal(6);
   });
 });

@@ -105,6 +105,7 @@ class AnnounceReporter:
             identity=announced_identity.hash.hex() if announced_identity else None,
             app_data=app_data.decode("utf-8", "replace") if app_data else None,
             hops=RNS.Transport.hops_to(destination_hash),
+            next_hop=(RNS.Transport.next_hop(destination_hash) or b"").hex() or None,
         )
 
 
@@ -298,7 +299,9 @@ def run_client(args, identity):
             requests += 1
             next_request = now + 2.0
         time.sleep(0.05)
+    next_hop = RNS.Transport.next_hop(dest_hash)
     results["path"] = {"hops": RNS.Transport.hops_to(dest_hash), "requests": requests,
+                       "next_hop": next_hop.hex() if next_hop else None,
                        "seconds": round(time.monotonic() - step_start, 3)}
     emit("path", hash=args.dest, **results["path"])
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { renderPeers } from '../../../src/cli/format/peers-view';
+import { renderStatus } from '../../../src/cli/format/status-view';
+import { NodeStatus } from '../../../src/node/node-status';
+import { emptyTransportCounters } from '../../../src/transport/transport-counters';
 import { printable } from '../../../src/cli/format/printable';
 import { renderTable } from '../../../src/cli/format/text-table';
 import { formatBytes, formatDuration } from '../../../src/cli/format/units';
@@ -73,5 +76,65 @@ describe('cli formatting', () => {
     expect(lines[1]).to.equal(
       'Pub\\x1b[31mlic  192.0.2.1          0         0        0  1m 00s left  spam\\nFAKE  10.9.9.9  0  0  0  -\\x1b[2J\\x1b]0;title\\x07',
     );
+  });
+});
+
+describe('renderStatus', () => {
+  const base: NodeStatus = {
+    configDir: '/cfg',
+    pid: 7,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    uptimeSecs: 61,
+    interfaces: [],
+    forwarding: 'transport',
+    process: { rssBytes: 1, heapUsedBytes: 1, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } },
+    logging: { droppedLines: 0, suppressedLines: 0 },
+    buffers: {
+      receiveHeldBytes: 0,
+      receiveLimitBytes: 64 * 1024 * 1024,
+      receiveEvictions: 0,
+      sendHeldBytes: 0,
+      sendLimitBytes: 256 * 1024 * 1024,
+      sendRefusals: 0,
+    },
+  };
+
+  it('shows the transport id, the table sizes and the transport counters', () => {
+    const counters = emptyTransportCounters();
+    counters.announcesRateBlocked = 4;
+    const text = renderStatus({
+      ...base,
+      transport: {
+        transportId: 'ab'.repeat(16),
+        tables: {
+          paths: 12,
+          links: 3,
+          reverse: 0,
+          announces: 1,
+          held: 2,
+          capped: 0,
+          verifying: 0,
+          tunnels: 1,
+          hashlist: 99,
+          rates: 5,
+          discovery: 0,
+        },
+        knownDestinations: 12,
+        counters,
+      },
+    });
+    expect(text).to.contain(`transport node ${'ab'.repeat(16)}`);
+    expect(text).to.match(/paths\s+12/);
+    expect(text).to.match(/held\s+2/);
+    expect(text).to.match(/announcesRateBlocked\s+4/);
+    expect(text).to.match(/TRANSPORT COUNTER/);
+    expect(text).to.not.match(/RELAY COUNTER/);
+  });
+
+  it('shows the relay counters in flood mode', () => {
+    const text = renderStatus({ ...base, forwarding: 'flood', relay: { received: 3 } });
+    expect(text).to.match(/RELAY COUNTER/);
+    expect(text).to.not.match(/transport node/);
+    expect(text).to.match(/received\s+3/);
   });
 });

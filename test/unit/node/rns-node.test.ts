@@ -12,6 +12,7 @@ import { NodeAlreadyRunningError } from '../../../src/node/control/control-error
 import { createNodeLogger } from '../../../src/node/logging/pino-logger';
 import { NoInterfacesStartedError } from '../../../src/node/node-errors';
 import { RnsNode } from '../../../src/node/rns-node';
+import { Identity } from '../../../src/protocol/identity';
 
 /** A stand-in `BackboneInterface` that binds nothing and records what it was started with. */
 class RecordingBackbone implements InterfaceFactory<{ name: string; id: InterfaceId; params: ConfigParams }> {
@@ -66,7 +67,9 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
     nodes.push(node);
     return node;
   };
-  const writeConfig = (text: string): Promise<void> => fs.writeFile(path.join(dir, 'config'), text);
+  /** Writes `text` with a forwarding mode after it (so line numbers in `text` stay as written). */
+  const writeConfig = (text: string, reticulum = 'enable_transport = yes'): Promise<void> =>
+    fs.writeFile(path.join(dir, 'config'), `${text}\n[reticulum]\n  ${reticulum}\n`);
   const section = (name: string, extra = ''): string =>
     `  [[${name}]]\n    type = BackboneInterface\n    enabled = yes\n${extra}`;
 
@@ -134,7 +137,8 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
   it('hands every interface the same node-wide buffer budgets, sized by [reticulum]', async () => {
     await fs.mkdir(dir, { recursive: true });
     await writeConfig(
-      `[reticulum]\n  receive_buffer_budget = 16\n  send_buffer_budget = 512\n[interfaces]\n${section('A')}${section('B')}`,
+      `[interfaces]\n${section('A')}${section('B')}`,
+      'enable_transport = yes\n  receive_buffer_budget = 16\n  send_buffer_budget = 512',
     );
     const node = await start();
     const [a, b] = fake.started;
@@ -213,5 +217,91 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
     const { logging } = node.status();
     expect(logging.suppressedLines).to.equal(40);
     expect(logging.droppedLines).to.be.greaterThan(0);
+  });
+
+  describe('forwarding mode', () => {
+    it('runs the transport engine with enable_transport = yes, keeping its identity in storage/transport_identity (0600)', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      await writeConfig(`[interfaces]\n${section('A')}`);
+      const node = await start();
+      expect(node.transport).to.not.equal(undefined);
+      expect(node.relay).to.equal(undefined);
+      const file = path.join(dir, 'storage', 'transport_identity');
+      const stat = await fs.stat(file);
+      expect(stat.size).to.equal(64);
+      expect(stat.mode & 0o777).to.equal(0o600);
+      const status = node.status();
+      expect(status.forwarding).to.equal('transport');
+      expect(status.transport?.transportId).to.match(/^[0-9a-f]{32}$/);
+      expect(status.relay).to.equal(undefined);
+      const id = status.transport?.transportId;
+      await node.stop();
+      const again = await start();
+      expect(again.status().transport?.transportId, 'the same transport id after a restart').to.equal(id);
+    });
+
+    it('keeps the known destinations across a restart, in storage/known_destinations', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      await writeConfig(`[interfaces]\n${section('A')}`);
+      const node = await start();
+      const forwarding = node.forwarding;
+      if (forwarding.mode !== 'transport') throw new Error('expected transport');
+      const dest = Identity.generate();
+      forwarding.knownDestinations.remember(
+        dest.hash,
+        dest.publicKey,
+        Buffer.from('app'),
+        Buffer.alloc(32, 1),
+      );
+      await node.stop();
+      expect((await fs.stat(path.join(dir, 'storage', 'known_destinations'))).mode & 0o777).to.equal(0o600);
+      const again = await start();
+      expect(again.status().transport?.knownDestinations).to.equal(1);
+    });
+
+    it('keeps the transport id of an identity file copied from elsewhere (an rnsd)', async () => {
+      const copied = Identity.generate();
+      await fs.mkdir(path.join(dir, 'storage'), { recursive: true });
+      await fs.writeFile(path.join(dir, 'storage', 'transport_identity'), copied.privateKey(), {
+        mode: 0o600,
+      });
+      await writeConfig(`[interfaces]\n${section('A')}`);
+      const node = await start();
+      expect(node.status().transport?.transportId).to.equal(copied.hexHash);
+    });
+
+    it('runs the relay with relay_mode = flood', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      await writeConfig(`[interfaces]\n${section('A')}`, 'relay_mode = flood');
+      const node = await start();
+      expect(node.relay).to.not.equal(undefined);
+      expect(node.transport).to.equal(undefined);
+      expect(node.status()).to.deep.include({ forwarding: 'flood' });
+      await fs.access(path.join(dir, 'storage')).then(
+        () => expect.fail('a relay keeps no transport identity'),
+        () => undefined,
+      );
+    });
+
+    it('refuses to start with neither, naming both choices, and with both, naming the key; nothing is left behind', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      for (const [reticulum, message] of [
+        ['enable_transport = no', /enable_transport = yes.*relay_mode = flood/],
+        ['enable_transport = yes\n  relay_mode = flood', /exclude each other/],
+      ] as const) {
+        await writeConfig(`[interfaces]\n${section('A')}`, reticulum);
+        const err = await start().then(
+          () => expect.fail('started'),
+          (e: Error) => e,
+        );
+        expect(err.message).to.match(message);
+        expect(err.message).to.contain('[reticulum]');
+        expect(fake.started).to.deep.equal([]);
+        await fs.access(path.join(dir, 'control.sock')).then(
+          () => expect.fail('socket left behind'),
+          () => undefined,
+        );
+      }
+    });
   });
 });

@@ -69,6 +69,8 @@ export function startBackboneClient(
       ingressControl: ctx.ingressControl,
       bitrate: BACKBONE_CLIENT_BITRATE,
       mtu: BACKBONE_CLIENT_MTU,
+      autoconfigureMtu: true,
+      wantsTunnel: true,
       started: ctx.clock.now() / 1000,
     }),
     writer: client.writer,

@@ -332,6 +332,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       ingressControl: this.ctx.ingressControl,
       bitrate: BACKBONE_BITRATE,
       mtu: BACKBONE_INFO_MTU,
+      autoconfigureMtu: true,
       inCapable: true,
       outCapable: true,
     });

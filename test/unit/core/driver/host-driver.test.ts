@@ -4,6 +4,8 @@ import { Clock } from '../../../../src/core/clock';
 import { HostDriver } from '../../../../src/core/driver/host-driver';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
 import { BackbonePeerEvent } from '../../../../src/core/events';
+import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
+import { InterfaceMode } from '../../../../src/core/interface-mode';
 import { Logger, silentLogger } from '../../../../src/core/logger';
 import {
   RecordingHandler,
@@ -161,6 +163,41 @@ describe('HostDriver', () => {
       });
       expect(entry?.info.started).to.equal(1_700_000_000.5);
       expect(entry?.info.name).to.equal('L/10000');
+    });
+
+    it("applies the owner's section settings to its own info and to every peer it spawns", () => {
+      const settings = {
+        mode: InterfaceMode.Boundary,
+        outgoing: false,
+        bitrate: 9600,
+        announceCap: 0.1,
+        announceRateTarget: 60,
+        announceRateGrace: 1,
+        announceRatePenalty: 2,
+        ingressControl: { ...DEFAULT_INGRESS_CONTROL, burstFreq: 1 },
+        recursivePathRequests: true,
+        announcesFromInternal: true,
+        announcesToInternal: null,
+      };
+      driver.sinkFor(1, 'TestInterface', settings);
+      driver.attach(singleInterface(1, 'S'));
+      driver.sinkFor(2, 'TestListener', settings);
+      driver.attach(listenerInterface(2, 'L'));
+      driver.sinkFor(2).send({
+        type: 'InterfaceUp',
+        id: 10_000,
+        writer: new RecordingWriter(),
+        info: testInfo(10_000, 'L/10000'),
+      });
+      for (const id of [1, 10_000]) {
+        expect(driver.entry(id)?.info, String(id)).to.deep.include({
+          mode: InterfaceMode.Boundary,
+          outCapable: false,
+          bitrate: 9600,
+          announceRateTarget: 60,
+          recursivePathRequests: true,
+        });
+      }
     });
 
     it('adds a parentless dynamic entry through the unowned sink', () => {

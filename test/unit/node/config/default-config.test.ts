@@ -12,7 +12,8 @@ describe('DEFAULT_CONFIG_TEXT', () => {
     expect(config.errors).to.deep.equal([]);
     expect(config.notices).to.deep.equal([]);
     expect(config.logging.level).to.equal(4);
-    expect(Object.keys(config.reticulum)).to.deep.equal([]);
+    expect({ ...config.reticulum }).to.deep.equal({ enable_transport: 'yes' });
+    expect(config.reticulumSettings.routing, 'transport on by default').to.equal('transport');
   });
 
   it('yields exactly one enabled BackboneInterface server on 127.0.0.1:4242', () => {
@@ -38,7 +39,9 @@ describe('DEFAULT_CONFIG_TEXT', () => {
       '#   target_port = 4242',
       '#   write_stall_timeout = 30',
       '#   listen_ip = 0.0.0.0',
-      '# enable_transport = False',
+      'enable_transport = yes',
+      'relay_mode = flood',
+      '# default_ar_target = 3600',
     ]) {
       expect(DEFAULT_CONFIG_TEXT).to.contain(line);
     }

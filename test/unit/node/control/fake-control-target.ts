@@ -34,6 +34,7 @@ export class FakeControlTarget implements ControlTarget {
       startedAt: '2026-01-01T00:00:00.000Z',
       uptimeSecs: 5,
       interfaces: [],
+      forwarding: 'flood',
       relay: { received: 3 },
       process: {
         rssBytes: 50 * 1024 * 1024,

@@ -67,7 +67,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
   }
 
   describe('startup', () => {
-    it('resolves at once with an offline single interface and the info of rns-net', async () => {
+    it('resolves at once with an offline single interface, wanting a tunnel, its MTU autoconfigured', async () => {
       await server.listen();
       const { client } = await start(server.port);
       // Nothing is connected yet when start() resolves: connecting runs in the background.
@@ -83,7 +83,8 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
         started: clock.nowMs / 1000,
         outCapable: true,
         inCapable: true,
-        wantsTunnel: false,
+        wantsTunnel: true,
+        autoconfigureMtu: true,
       });
       expect(client.info.ingressControl).to.equal(DEFAULT_INGRESS_CONTROL);
       expect(client.writer.send(packet(24))).to.equal('offline');

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import * as sinon from 'sinon';
-import { systemClock } from '../../../../src/core/clock';
-import { DedupCache } from '../../../../src/node/relay';
-import { ManualClock } from './fake-relay-host';
+import { systemClock } from '../../../src/core/clock';
+import { DedupCache } from '../../../src/core/dedup-cache';
+import { ManualClock } from '../node/relay/fake-relay-host';
 
 /** Distinct pseudo-random 64-bit keys, as SHA-256 halves would look (deterministic). */
 function keyAt(index: number): [number, number] {
@@ -143,6 +143,38 @@ describe('DedupCache', () => {
     cache.clear();
     expect(cache.size).to.equal(0);
     expect(cache.checkAndAdd(1, 1)).to.equal(false);
+  });
+
+  it('has() looks without adding; add() remembers', () => {
+    const cache = new DedupCache({ clock: new ManualClock(), ttlMs: 1000, maxEntries: 100 });
+    expect(cache.has(7, 7)).to.equal(false);
+    expect(cache.size).to.equal(0);
+    cache.add(7, 7);
+    cache.add(7, 7);
+    expect(cache.has(7, 7)).to.equal(true);
+    expect(cache.size).to.equal(1);
+  });
+
+  describe('without ttlMs (Python transport hashlist semantics)', () => {
+    it('keeps keys however much time passes', () => {
+      const clock = new ManualClock();
+      const cache = new DedupCache({ clock, maxEntries: 100 });
+      cache.add(1, 2);
+      clock.time += 365 * 24 * 3600 * 1000;
+      expect(cache.has(1, 2)).to.equal(true);
+      clock.time -= 2 * 365 * 24 * 3600 * 1000;
+      expect(cache.has(1, 2)).to.equal(true);
+    });
+
+    it('rotates by count: a key survives one rotation and is dropped at the second', () => {
+      const cache = new DedupCache({ clock: new ManualClock(), maxEntries: 10 });
+      cache.add(-1, -1);
+      for (let i = 0; i < 4; i++) cache.add(...keyAt(i));
+      expect(cache.has(-1, -1), 'in the previous generation').to.equal(true);
+      for (let i = 4; i < 9; i++) cache.add(...keyAt(i));
+      expect(cache.has(-1, -1), 'dropped with the old previous generation').to.equal(false);
+      expect(cache.size).to.be.at.most(10);
+    });
   });
 
   it('rejects nonsensical options', () => {

@@ -1,11 +1,14 @@
-import { Clock } from '../../core/clock';
+import { Clock } from './clock';
 
 /** Options of a {@link DedupCache}. */
 export interface DedupCacheOptions {
   /** Time source; expiry is computed from `clock.now()` on each call, never with timers. */
   readonly clock: Clock;
-  /** A key is remembered for at least `ttlMs / 2` and at most `ttlMs` after it was added. */
-  readonly ttlMs: number;
+  /**
+   * A key is remembered for at least `ttlMs / 2` and at most `ttlMs` after it was added. Absent:
+   * no time limit, generations rotate by count only (Python's `packet_hashlist`).
+   */
+  readonly ttlMs?: number;
   /** Hard cap on remembered keys; when half of it is reached the oldest generation is dropped early. */
   readonly maxEntries: number;
 }
@@ -115,15 +118,16 @@ class GenerationTable {
 }
 
 /**
- * A bounded, time-limited set of 64-bit packet keys (two signed 32-bit halves, as
- * `PacketKeyHasher` produces them), for the relay's duplicate check.
+ * A bounded, optionally time-limited set of 64-bit packet keys (two signed 32-bit halves, as
+ * `PacketKeyHasher` produces them), for the relay's and the transport engine's duplicate checks.
  *
  * Two generations, as Python's `packet_hashlist` / `packet_hashlist_prev`: keys go into the
  * current one; the current becomes the previous every `ttlMs / 2`, or early once it holds
  * `maxEntries / 2` keys, and the old previous is dropped whole. So a key is remembered between
  * `ttlMs / 2` and `ttlMs` (less under a flood, which is the memory bound at work), every call is
  * O(1), there are no per-entry timers and memory never exceeds two tables of `maxEntries / 2`
- * keys at load 1/2. Rotation is lazy (checked against `clock.now()` on each call), so an idle
+ * keys at load 1/2. Without `ttlMs` only the count rotates generations, exactly as Python's
+ * transport hashlist does (rotated when it passes `hashlist_maxsize / 2`). Rotation is lazy (checked against `clock.now()` on each call), so an idle
  * cache costs nothing. A key is not refreshed when seen again: its lifetime counts from when it
  * was first added, like Python's.
  */
@@ -136,19 +140,20 @@ export class DedupCache {
   private readonly generationCap: number;
 
   constructor(options: DedupCacheOptions) {
-    if (!(options.ttlMs > 0)) throw new RangeError(`ttlMs must be > 0, got ${options.ttlMs}`);
+    const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
+    if (!(ttlMs > 0)) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
     if (!(options.maxEntries >= 2))
       throw new RangeError(`maxEntries must be >= 2, got ${options.maxEntries}`);
     this.clock = options.clock;
-    this.ttlMs = options.ttlMs;
-    this.halfTtlMs = options.ttlMs / 2;
+    this.ttlMs = ttlMs;
+    this.halfTtlMs = ttlMs / 2;
     this.generationCap = Math.floor(options.maxEntries / 2);
     // Load stays <= 1/2 at the cap, so probes stay short.
     let maxSlots = INITIAL_SLOTS;
     while (maxSlots < this.generationCap * 2) maxSlots *= 2;
     const now = this.clock.now();
     this.current = new GenerationTable(maxSlots, now);
-    this.previous = new GenerationTable(maxSlots, now - this.halfTtlMs);
+    this.previous = new GenerationTable(maxSlots, this.previousStart(now));
   }
 
   /** Keys remembered now (both generations; a key is in at most one of them). */
@@ -165,6 +170,17 @@ export class DedupCache {
     current.insertAtEmpty(high, low);
     if (current.size >= this.generationCap) this.rotate(this.clock.now());
     return false;
+  }
+
+  /** Whether the key is remembered, without adding it. */
+  has(high: number, low: number): boolean {
+    this.expire();
+    return this.current.probe(high, low) >= 0 || this.previous.probe(high, low) >= 0;
+  }
+
+  /** Remembers the key (a no-op when it is already remembered). */
+  add(high: number, low: number): void {
+    this.checkAndAdd(high, low);
   }
 
   /**
@@ -189,7 +205,12 @@ export class DedupCache {
   clear(): void {
     const now = this.clock.now();
     this.current.clear(now);
-    this.previous.clear(now - this.halfTtlMs);
+    this.previous.clear(this.previousStart(now));
+  }
+
+  /** The start stamp that makes an empty previous generation look half a lifetime old. */
+  private previousStart(now: number): number {
+    return Number.isFinite(this.halfTtlMs) ? now - this.halfTtlMs : now;
   }
 
   /**
@@ -198,6 +219,7 @@ export class DedupCache {
    * `ttlMs / 2`, which is what bounds a key's lifetime to `[ttlMs / 2, ttlMs]`.
    */
   private expire(): void {
+    if (this.ttlMs === Number.POSITIVE_INFINITY) return;
     const now = this.clock.now();
     const age = now - this.current.startedAt;
     if (age < this.halfTtlMs) {

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import * as fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { InterfaceMode } from '../../../src/core/interface-mode';
+import { TransportLimits } from '../../../src/transport';
+import { hex, VECTORS } from '../../vectors/fixture';
+import { TestDestination, linkRequest, pathRequest, transportData } from './support/packets';
+import { Harness, TestInterface } from './support/transport-harness';
+
+const SMALL: Partial<TransportLimits> = {
+  pathEntries: 64,
+  linkEntries: 32,
+  pendingLinksPerInterface: 8,
+  reverseEntries: 64,
+  announceTableEntries: 32,
+  rateEntries: 64,
+  heldAnnounces: 16,
+  queuedAnnounces: 16,
+  verifyQueueEntries: 32,
+  verifyQueuePerInterface: 8,
+  verifiedCacheEntries: 64,
+  discoveryRequests: 8,
+  pathRequestTimes: 16,
+  tunnels: 4,
+  pathsPerTunnel: 8,
+};
+
+function expectWithinLimits(h: Harness): void {
+  const sizes = h.engine.view.sizes();
+  expect(sizes.paths).to.be.at.most(64);
+  expect(sizes.links).to.be.at.most(32);
+  expect(sizes.reverse).to.be.at.most(64);
+  expect(sizes.announces).to.be.at.most(2 * 32);
+  expect(sizes.held).to.be.at.most(16);
+  expect(sizes.capped).to.be.at.most(16);
+  expect(sizes.verifying).to.be.at.most(32);
+  expect(sizes.rates).to.be.at.most(64);
+  expect(sizes.discovery).to.be.at.most(8);
+  expect(sizes.tunnels).to.be.at.most(4);
+}
+
+describe('transport engine: hostile input', () => {
+  let h: Harness;
+  let a: TestInterface;
+  let b: TestInterface;
+
+  beforeEach(() => {
+    h = new Harness({ limits: SMALL });
+    a = h.iface(1, { mode: InterfaceMode.Gateway });
+    b = h.iface(2);
+  });
+
+  afterEach(() => h.dispose());
+
+  it('random bytes never throw and never grow a table past its bound (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 600 }), { maxLength: 50 }), (frames) => {
+        for (const frame of frames) h.receive(a, frame);
+        expectWithinLimits(h);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('mutations of real Python packets never throw (property)', async () => {
+    const seeds = [
+      ...VECTORS.packets,
+      ...VECTORS.announces,
+      ...VECTORS.link_requests,
+      ...VECTORS.link_proofs,
+    ].map((v) => hex(v.raw));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 8 }),
+        fc.nat(40),
+        (seed, flips, cut) => {
+          const frame = Buffer.from(seed.subarray(0, Math.max(0, seed.length - cut)));
+          for (const { at, value } of flips) if (frame.length > 0) frame[at % frame.length] = value;
+          h.receive(b, frame);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    await h.run(10_000);
+    expectWithinLimits(h);
+  });
+
+  it('a flood of valid announces from throwaway identities stays within the path table bound', async () => {
+    for (let batch = 0; batch < 20; batch++) {
+      for (let i = 0; i < 10; i++) h.receive(a, new TestDestination().announce());
+      await h.run(10);
+    }
+    expectWithinLimits(h);
+    const c = h.engine.counters;
+    expect(c.announcesVerifyDropped, 'the verification queue sheds the excess').to.be.greaterThan(0);
+    expect(c.pathUpdates, 'more paths learnt than the table holds').to.be.greaterThan(64);
+    expect(h.engine.view.sizes().paths).to.equal(64);
+  });
+
+  it('a flood from one peer does not starve another peer in the verification queue', async () => {
+    for (let i = 0; i < 100; i++) h.receive(a, new TestDestination().announce());
+    const quiet = new TestDestination();
+    h.receive(b, quiet.announce());
+    await h.run(0);
+    expect(h.engine.view.paths({ destination: quiet.hash.toString('hex') })).to.have.length(1);
+  });
+
+  it('a link request flood fills only its own quota of the link table', async () => {
+    const dest = new TestDestination();
+    h.receive(b, dest.announce());
+    await h.run(0);
+    for (let i = 0; i < 100; i++) h.receive(a, linkRequest(dest.hash, h.identity.hash).raw);
+    expect(h.engine.view.sizes().links).to.equal(8);
+    expect(h.engine.counters.linkTableFull).to.equal(92);
+    const c = h.iface(3);
+    h.receive(c, linkRequest(dest.hash, h.identity.hash).raw);
+    expect(h.engine.view.sizes().links, 'another peer still gets a link through').to.equal(9);
+  });
+
+  it('a path request flood (unique tags, unknown destinations) keeps discovery bounded', () => {
+    for (let i = 0; i < 500; i++) h.receive(a, pathRequest(randomBytes(16)));
+    expectWithinLimits(h);
+  });
+
+  it('packets in transport for random destinations are dropped and counted', () => {
+    for (let i = 0; i < 100; i++) h.receive(a, transportData(randomBytes(16), h.identity.hash));
+    expect(h.engine.counters.noPath).to.equal(100);
+    expect(b.sent).to.deep.equal([]);
+  });
+});
