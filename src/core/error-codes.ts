@@ -99,6 +99,14 @@ export const RNS_ERR_CONNECT_TIMEOUT = 'RNS_ERR_CONNECT_TIMEOUT';
  */
 export const RNS_ERR_WRITE_STALL = 'RNS_ERR_WRITE_STALL';
 
+/**
+ * A client interface's connection was cut because the node-wide receive budget
+ * (`[reticulum] receive_buffer_budget`) was spent and it held the largest unfinished frame; it
+ * reconnects. Frequent cuts mean peers send frames slowly or only in part: raise the budget if
+ * the memory is there.
+ */
+export const RNS_ERR_BUFFER_BUDGET = 'RNS_ERR_BUFFER_BUDGET';
+
 /** Every code above, in the order of this file. */
 export const RNS_ERROR_CODES = [
   RNS_ERR_CONFIG,
@@ -116,6 +124,7 @@ export const RNS_ERROR_CODES = [
   RNS_ERR_INVALID_ARGUMENT,
   RNS_ERR_CONNECT_TIMEOUT,
   RNS_ERR_WRITE_STALL,
+  RNS_ERR_BUFFER_BUDGET,
 ] as const;
 
 /** A code of the catalogue. */

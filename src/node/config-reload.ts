@@ -7,7 +7,13 @@ import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
-import { InterfaceSection, locateInterfaceError, NodeConfig } from './config/node-config';
+import {
+  changedReticulumKeys,
+  InterfaceSection,
+  locateInterfaceError,
+  NodeConfig,
+  ReticulumSettings,
+} from './config/node-config';
 
 /** A runtime setting a reload changed. */
 export interface ReloadedSetting {
@@ -41,6 +47,8 @@ export interface ConfigReloaderDeps {
   readonly configDir: string;
   /** The interfaces running, as started. */
   readonly running: readonly RunningSection[];
+  /** The node-owned `[reticulum]` settings the node started with (they take a restart). */
+  readonly reticulum: ReticulumSettings;
   /** The `[metrics]` settings the node started with (a change takes a restart). */
   readonly metrics: MetricsSettings;
   /** Parses sections and builds the runtime-config handles that read settings out of them. */
@@ -63,7 +71,7 @@ export interface ConfigReloaderDeps {
  *   only when it starts), interfaces added, removed, enabled or disabled, and a changed type or
  *   mode take effect at the next restart; each is logged, and logged again on every reload until
  *   then, since the comparison is with the config the node started from. So does a changed
- *   `[metrics]` key.
+ *   node-owned `[reticulum]` key (the buffer budgets) or `[metrics]` key.
  * - `[logging] loglevel` is handed on through `onConfigLoaded`.
  *
  * A file that cannot be read or parsed changes nothing; a section with an invalid value is
@@ -110,6 +118,9 @@ export class ConfigReloader {
     const running = new Map(this.deps.running.map((r) => [r.section.name, r]));
     // A section the file now gets wrong is among the problems, not gone.
     const broken = new Set(config.errors.map((e) => e.section));
+    for (const key of changedReticulumKeys(this.deps.reticulum, config.reticulumSettings)) {
+      restartNeeded.push(`[reticulum] '${key}' changed; that takes a restart`);
+    }
     if (!broken.has('metrics')) {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DependencyContainer, container as rootContainer } from 'tsyringe';
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
@@ -44,7 +45,7 @@ import { packageVersion } from './package-version';
 import { PeerActivity } from './peer-activity';
 import { ProcessHealth } from './process-health';
 import { Forwarding, startForwarding, transportStatus } from './forwarding';
-import { InterfaceStatus, LoggingStatus, NodeStatus } from './node-status';
+import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
 
 /**
@@ -129,6 +130,8 @@ export class RnsNode implements ControlTarget {
     readonly driver: HostDriver,
     /** The packet handler: the transport engine, or the flood relay. */
     readonly forwarding: Forwarding,
+    /** The node-wide buffer budgets every interface shares. */
+    readonly buffers: BufferBudgets,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly logs: NodeLogs,
@@ -211,6 +214,11 @@ export class RnsNode implements ControlTarget {
       const registry = container.resolve(InterfaceRegistry);
       forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
+      // One pair of budgets for every interface: the bound is on the node, not per listener.
+      const buffers = new BufferBudgets({
+        receiveBytes: config.reticulumSettings.receiveBufferBudgetBytes,
+        sendBytes: config.reticulumSettings.sendBufferBudgetBytes,
+      });
       const started = await RnsNode.launchAll(
         enabled,
         {
@@ -219,6 +227,7 @@ export class RnsNode implements ControlTarget {
           clock,
           logger,
           interfaceLogger: logs.limited,
+          buffers,
           file: config.file,
           interfaceDefaults: config.reticulumSettings.interfaceDefaults,
         },
@@ -228,6 +237,7 @@ export class RnsNode implements ControlTarget {
       const reloader = new ConfigReloader({
         configDir,
         running: started,
+        reticulum: config.reticulumSettings,
         metrics: config.metrics,
         registry,
         driver,
@@ -239,6 +249,7 @@ export class RnsNode implements ControlTarget {
         config,
         driver,
         forwarding,
+        buffers,
         clock,
         logger,
         logs,
@@ -278,12 +289,13 @@ export class RnsNode implements ControlTarget {
       clock: Clock;
       logger: Logger;
       interfaceLogger: Logger;
+      buffers: BufferBudgets;
       file: string;
       interfaceDefaults: InterfaceDefaults;
     },
     problems: Error[],
   ): Promise<RunningSection[]> {
-    const { registry, driver, clock, logger, interfaceLogger, file, interfaceDefaults } = deps;
+    const { registry, driver, clock, logger, interfaceLogger, buffers, file, interfaceDefaults } = deps;
     const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
     const authenticators = new IfacAuthenticators();
@@ -310,6 +322,7 @@ export class RnsNode implements ControlTarget {
           dynamicIds,
           clock,
           logger: interfaceLogger,
+          buffers,
         });
         started.push({ id, section });
         logger.info('interface started', {
@@ -375,6 +388,7 @@ export class RnsNode implements ControlTarget {
         : { transport: transportStatus(forwarding) }),
       process: this.health.snapshot(),
       logging: this.loggingStatus(),
+      buffers: this.bufferStatus(),
     };
   }
 
@@ -401,6 +415,17 @@ export class RnsNode implements ControlTarget {
       });
     }
     return interfaces;
+  }
+
+  private bufferStatus(): BufferBudgetsStatus {
+    return {
+      receiveHeldBytes: this.buffers.receive.totalHeld,
+      receiveLimitBytes: this.buffers.receive.limitBytes,
+      receiveEvictions: this.buffers.receive.evictions,
+      sendHeldBytes: this.buffers.send.totalHeld,
+      sendLimitBytes: this.buffers.send.limitBytes,
+      sendRefusals: this.buffers.send.refusals,
+    };
   }
 
   private loggingStatus(): LoggingStatus {
@@ -436,6 +461,7 @@ export class RnsNode implements ControlTarget {
       },
       unknownFrames: () => this.driver.droppedUnknownFrames,
       logging: () => this.loggingStatus(),
+      buffers: () => this.bufferStatus(),
     };
   }
 

@@ -1,3 +1,4 @@
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock } from '../core/clock';
 import { EventSink } from '../core/event-sink';
 import { InterfaceId } from '../core/interface-id';
@@ -30,6 +31,13 @@ export interface StartContext {
   readonly clock: Clock;
   /** A logger bound to this interface. */
   readonly logger: Logger;
+  /**
+   * The node-wide budgets for buffered bytes (unfinished incoming frames, bytes queued for
+   * sending), one instance shared by every interface of the node. Interfaces that buffer per
+   * connection take a claim per connection. When absent (library use), interfaces share
+   * {@link BufferBudgets.processDefault}.
+   */
+  readonly buffers?: BufferBudgets;
 }
 
 /** Stops a started interface: closes its sockets. Idempotent; resolves when all are closed. */

@@ -14,6 +14,8 @@ export const MAX_LOG_LEVEL = 8;
 /** Keys of an interface section the node consumes itself; everything else goes to the plugin. */
 const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'interface_mode']);
 
+export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
+
 /** The top-level sections the node reads. */
 const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'interfaces'];
 

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { InterfaceStats } from '../../core/driver/interface-stats';
 import { InterfaceId } from '../../core/interface-id';
 import { Forwarding } from '../forwarding';
-import { InterfaceStatus, LoggingStatus } from '../node-status';
+import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus } from '../node-status';
 import { PeerActivityCounts } from '../peer-activity';
 import { ProcessHealth, ProcessHealthStatus } from '../process-health';
 import { registerForwardingMetrics } from './forwarding-metrics';
@@ -36,6 +36,8 @@ export interface MetricsSource {
   unknownFrames(): number;
   /** The node's log lines dropped and suppressed. */
   logging(): LoggingStatus;
+  /** The node-wide buffer budgets. */
+  buffers(): BufferBudgetsStatus;
 }
 
 /** Options of {@link NodeMetrics}. */
@@ -101,6 +103,7 @@ export class NodeMetrics {
     this.registerInterfaces();
     if (options.perPeer) this.registerPeers();
     registerForwardingMetrics(this.registry, source.forwarding);
+    this.registerBuffers();
     this.registerProcess();
   }
 
@@ -130,6 +133,57 @@ export class NodeMetrics {
   /** Stops sampling the event-loop delay. */
   stop(): void {
     this.health.stop();
+  }
+
+  private registerBuffers(): void {
+    const registry = this.registry;
+    const both =
+      (receive: (b: BufferBudgetsStatus) => number, send: (b: BufferBudgetsStatus) => number) =>
+      (emit: Emit) => {
+        const buffers = this.source.buffers();
+        emit({ budget: 'receive' }, receive(buffers));
+        emit({ budget: 'send' }, send(buffers));
+      };
+    collectedGauge(
+      registry,
+      {
+        name: 'rnsnet_buffer_budget_held_bytes',
+        help: 'Bytes held against each node-wide buffer budget: receive (unfinished incoming frames), send (queued for sending).',
+        labelNames: ['budget'],
+      },
+      both(
+        (b) => b.receiveHeldBytes,
+        (b) => b.sendHeldBytes,
+      ),
+    );
+    collectedGauge(
+      registry,
+      {
+        name: 'rnsnet_buffer_budget_limit_bytes',
+        help: 'The limit of each node-wide buffer budget ([reticulum] receive_buffer_budget, send_buffer_budget).',
+        labelNames: ['budget'],
+      },
+      both(
+        (b) => b.receiveLimitBytes,
+        (b) => b.sendLimitBytes,
+      ),
+    );
+    collectedCounter(
+      registry,
+      {
+        name: 'rnsnet_buffer_budget_receive_evictions_total',
+        help: 'Connections cut for holding the largest unfinished frame when the receive budget was spent.',
+      },
+      (emit) => emit({}, this.source.buffers().receiveEvictions),
+    );
+    collectedCounter(
+      registry,
+      {
+        name: 'rnsnet_buffer_budget_send_refusals_total',
+        help: 'Packets dropped because the node-wide send budget was spent (also in tx_buffer_full drops).',
+      },
+      (emit) => emit({}, this.source.buffers().sendRefusals),
+    );
   }
 
   /** The figures of the scrape under way, read on first use. */

@@ -7,6 +7,7 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../src/core/interface-mode';
 import { silentLogger } from '../../../src/core/logger';
 import { Writer } from '../../../src/core/writer';
+import { MAX_PENDING_BYTES } from '../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
 import { startBackboneServer } from '../../../src/plugins/backbone/server/backbone-server';
 import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
@@ -390,7 +391,7 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
     });
 
-    it('refuses with buffer_full and disconnects for a write stall when the 512 KiB budget overflows', async () => {
+    it('refuses with buffer_full once its budget is full and stays connected until a write stall', async () => {
       server = await startTestServer({ writeStallTimeoutMs: 0 });
       const client = await server.connectClient();
       client.pause();
@@ -402,6 +403,12 @@ describe('BackboneInterface server (loopback)', () => {
         await turn();
       }
       expect(outcome).to.equal('buffer_full');
+      expect((writer as BackbonePeer).pendingBytes).to.be.at.most(MAX_PENDING_BYTES);
+      for (let i = 0; i < 20; i++) await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      expect(writer.send(big)).to.equal('buffer_full');
+      // Only a write stall ends it.
+      expect(createServerRuntimeHandle(server.state).set('write_stall_timeout_secs', 0.05).ok).to.equal(true);
       await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
       await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
       expect(writer.send(packet(30, 1))).to.equal('offline');

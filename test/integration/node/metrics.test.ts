@@ -84,6 +84,7 @@ describe('metrics endpoint of a running node (loopback)', function () {
     expect(idle.value('rnsnet_interface_rx_packets_total', { interface: 'Hub' })).to.equal(0);
     expect(idle.value('rnsnet_process_resident_memory_bytes')).to.be.greaterThan(1e6);
     expect(idle.value('rnsnet_event_loop_delay_max_seconds')).to.be.at.least(0);
+    expect(idle.value('rnsnet_buffer_budget_limit_bytes', { budget: 'receive' })).to.equal(64 * 1024 * 1024);
 
     const [a, b] = [await connect(hubPort), await connect(hubPort)];
     await waitUntil(() => peersOf(node) === 2, 'two peers are connected');

@@ -1,3 +1,4 @@
+import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { makeInterfaceInfo } from '../../../core/interface-info';
@@ -180,7 +181,11 @@ class BackboneClient {
           if (this.connection === connection) this.onConnectionClosed(error);
         },
       },
-      { clock: this.ctx.clock, writeStallTimeoutMs: () => this.runtime.writeStallTimeoutMs ?? 0 },
+      {
+        clock: this.ctx.clock,
+        buffers: this.ctx.buffers ?? BufferBudgets.processDefault(),
+        writeStallTimeoutMs: () => this.runtime.writeStallTimeoutMs ?? 0,
+      },
     );
     this.connection = connection;
     this.state = 'connected';

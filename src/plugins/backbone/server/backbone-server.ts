@@ -1,10 +1,12 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
+import { BackboneAbuseSettings } from '../abuse/abuse-settings';
 import { DisconnectCause } from '../abuse/behaviour-tracker';
 import { Penalty } from '../abuse/penalty';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
@@ -54,7 +56,10 @@ function ignoreError(): void {}
 
 /**
  * What the behaviour tracker is told about a closed connection. Closes we caused ourselves (stop,
- * operator blacklist, penalty disconnect) are `local` and never count against the peer.
+ * operator blacklist, penalty disconnect) are `local` and never count against the peer, and so is
+ * an eviction by the node-wide receive budget: the evicted peer held the largest unfinished frame
+ * at that moment, which an honest peer sending one large packet can do while others fill the
+ * budget. Holding an unfinished frame past its deadline does count.
  */
 function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
   switch (reason) {
@@ -64,6 +69,8 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
       return 'idle_timeout';
     case 'write_stall':
       return 'write_stall';
+    case 'partial_frame_timeout':
+      return 'partial_frame_timeout';
     default:
       return 'local';
   }
@@ -72,7 +79,8 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
 /**
  * The listener and its peers. Admission is one ordered gate run before anything is allocated for
  * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
- * applied and this connection refused (reject counted); `max_connections` reached -> refused;
+ * applied and this connection refused (reject counted); `max_connections_per_ip` reached by a
+ * non-exempt IP -> refused (reject counted) and penalised; `max_connections` reached -> refused;
  * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
  * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
  * the cause, then InterfaceDown exactly once, then BackbonePeerPenalty if the close triggered one.
@@ -83,8 +91,10 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
  */
 class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly runtime: Readonly<BackboneServerRuntime>;
+  readonly abuse: Readonly<BackboneAbuseSettings>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly buffers: BufferBudgets;
   readonly flushQueue = new FlushQueue<BackbonePeer>();
   readonly frameArena = new FrameArena();
 
@@ -102,8 +112,10 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     private readonly ctx: StartContext,
   ) {
     this.runtime = state.runtime;
+    this.abuse = state.abuse;
     this.clock = ctx.clock;
     this.logger = ctx.logger;
+    this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
     state.useClock(ctx.clock);
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
@@ -281,6 +293,20 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.destroy();
       this.applyPenalty(penalty);
       monitor.recordReject(ip);
+      return;
+    }
+    const perIp = this.abuse.maxConnectionsPerIp;
+    if (perIp > 0 && monitor.connectedCount(ip) >= perIp && !this.state.tracker.isExempt(ip)) {
+      socket.on('error', ignoreError);
+      socket.destroy();
+      monitor.recordReject(ip);
+      this.logger.debug('backbone connections per IP reached, rejecting peer', {
+        ip,
+        port,
+        maxConnectionsPerIp: perIp,
+      });
+      const capPenalty = this.state.tracker.recordCapRefusal(ip);
+      if (capPenalty !== undefined) this.applyPenalty(capPenalty);
       return;
     }
     const max = this.runtime.maxConnections;

@@ -87,6 +87,17 @@ export class FakeMetricsSource implements MetricsSource {
   logging() {
     return { droppedLines: this.droppedLines, suppressedLines: 0 };
   }
+
+  buffers() {
+    return {
+      receiveHeldBytes: 10,
+      receiveLimitBytes: 64 * 1024 * 1024,
+      receiveEvictions: 1,
+      sendHeldBytes: 20,
+      sendLimitBytes: 256 * 1024 * 1024,
+      sendRefusals: 2,
+    };
+  }
 }
 
 /** A loop-delay histogram that never samples, so tests own no native timer. */

@@ -27,6 +27,8 @@ describe('NodeMetrics', () => {
       second.value('rnsnet_interface_dropped_total', { interface: 'Hub', reason: 'tx_buffer_full' }),
     ).to.equal(4);
     expect(second.value('rnsnet_driver_unknown_frames_total')).to.equal(7);
+    expect(second.value('rnsnet_buffer_budget_held_bytes', { budget: 'send' })).to.equal(20);
+    expect(second.value('rnsnet_buffer_budget_send_refusals_total')).to.equal(2);
     for (const sample of second.samples) expect(sample.name).to.match(/^rnsnet_/);
   });
 
