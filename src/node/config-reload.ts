@@ -39,6 +39,8 @@ export interface RunningSection {
   readonly id: number;
   /** The section as read at startup. */
   readonly section: InterfaceSection;
+  /** What the interface dropped or refused itself, by reason, when its plugin counts that. */
+  readonly drops?: () => Readonly<Record<string, number>>;
 }
 
 /** What a {@link ConfigReloader} works on. */

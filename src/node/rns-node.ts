@@ -307,7 +307,7 @@ export class RnsNode implements ControlTarget {
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const ifac = readIfacKeys(section.name, section.typeName, section.params);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
-        await launchInterface({
+        const attached = await launchInterface({
           registry,
           driver,
           section: {
@@ -324,7 +324,7 @@ export class RnsNode implements ControlTarget {
           logger: interfaceLogger,
           buffers,
         });
-        started.push({ id, section });
+        started.push({ id, section, ...(attached.drops !== undefined ? { drops: attached.drops } : {}) });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
@@ -438,12 +438,14 @@ export class RnsNode implements ControlTarget {
   /** What the metrics read of this node. */
   private metricsSource(): MetricsSource {
     const names = new Map(this.started.map(({ id, section }) => [id, section.name]));
+    const drops = new Map(this.started.map(({ id, drops }) => [id, drops]));
     return {
       version: packageVersion(),
       startedAtMs: this.startedAtMs,
       forwarding: this.forwarding,
       interfaces: () => this.interfaceStatuses(),
       peerActivity: (id) => this.peerActivity.of(id),
+      interfaceDrops: (id) => drops.get(id)?.() ?? {},
       peers: (limit) => {
         const peers: PeerTraffic[] = [];
         let total = 0;

@@ -28,6 +28,8 @@ export interface MetricsSource {
   readonly forwarding: Forwarding;
   /** The configured interfaces that started, with their traffic (a listener's summed over its peers). */
   interfaces(): readonly InterfaceStatus[];
+  /** What an interface dropped or refused itself, by reason (its plugin's own counts; may be empty). */
+  interfaceDrops(id: InterfaceId): Readonly<Record<string, number>>;
   /** What happened to the peers of a listener, from its peer events. */
   peerActivity(id: InterfaceId): Readonly<PeerActivityCounts> | undefined;
   /** The first `limit` live peers of listeners (oldest first), and how many there are in all. */
@@ -77,6 +79,11 @@ const DROPS: readonly (readonly [reason: string, read: (s: Readonly<InterfaceSta
   ['tx_offline', (s) => s.txRefusedOffline],
   ['tx_buffer_full', (s) => s.txRefusedFull],
 ];
+
+const DRIVER_DROP_REASONS: ReadonlySet<string> = new Set(DROPS.map(([reason]) => reason));
+
+/** The most drop reasons of an interface's own that are exported (a bound on a plugin's series). */
+export const MAX_PLUGIN_DROP_REASONS = 16;
 
 const DROPS_HELP =
   'rx_offline (arrived while offline), rx_ifac (missing, wrong or unexpected access code), ' +
@@ -301,11 +308,18 @@ export class NodeMetrics {
       registry,
       {
         name: 'rnsnet_interface_dropped_total',
-        help: `Frames and packets lost at the interface, by reason: ${DROPS_HELP}.`,
+        help: `Frames, packets and connections lost at the interface, by reason: ${DROPS_HELP}; and the reasons of the interface's plugin (docs/metrics.md).`,
         labelNames: ['interface', 'reason'],
       },
       each((emit, i) => {
         for (const [reason, read] of DROPS) emit({ interface: i.name, reason }, read(i));
+        let kept = 0;
+        for (const [reason, count] of Object.entries(this.source.interfaceDrops(i.id))) {
+          if (kept === MAX_PLUGIN_DROP_REASONS) break;
+          if (DRIVER_DROP_REASONS.has(reason) || !Number.isFinite(count) || count < 0) continue;
+          emit({ interface: i.name, reason }, count);
+          kept++;
+        }
       }),
     );
     collectedCounter(

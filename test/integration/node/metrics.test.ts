@@ -109,12 +109,20 @@ describe('metrics endpoint of a running node (loopback)', function () {
     // A duplicate from B is dropped and counted on the interface it arrived on.
     b.send(packet);
     await waitUntil(() => node.status().interfaces[0]?.rxDuplicates === 1, 'the duplicate is dropped');
+    // A frame too short for a header is dropped by the peer's decoder: the plugin's own drop reason.
+    const next = testPacket(3);
+    b.send(Buffer.alloc(5, 1));
+    b.send(next);
+    await waitUntil(() => a.count(next) === 1, 'A got the packet after the short frame');
     a.close();
     await waitUntil(() => peersOf(node) === 1, 'A is gone');
 
     const after = await Scrape.of(url);
     expect(after.value('rnsnet_interface_peers', { interface: 'Hub' })).to.equal(1);
-    expect(after.value('rnsnet_interface_rx_packets_total', { interface: 'Hub' })).to.equal(2);
+    expect(after.value('rnsnet_interface_rx_packets_total', { interface: 'Hub' })).to.equal(3);
+    expect(
+      after.value('rnsnet_interface_dropped_total', { interface: 'Hub', reason: 'rx_frame_short' }),
+    ).to.equal(1);
     expect(after.value('rnsnet_interface_rx_duplicates_total', { interface: 'Hub' })).to.equal(1);
     expect(after.value('rnsnet_relay_packets_dropped_total', { reason: 'duplicate' })).to.equal(1);
     expect(

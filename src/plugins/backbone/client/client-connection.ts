@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import { BufferBudgets, ReceiveClaim, SendClaim } from '../../../core/buffer-budgets';
 import { Clock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
-import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
+import { HdlcDecoder, HdlcDecoderStats, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { MAX_PENDING_BYTES } from '../backbone-constants';
 import { closeSocket } from './connect-attempt';
@@ -115,6 +115,11 @@ export class ClientConnection {
       this.closing = closeSocket(this.socket);
     }
     return this.closing;
+  }
+
+  /** What this connection's HDLC decoder dropped so far. */
+  get decoderStats(): Readonly<HdlcDecoderStats> {
+    return this.decoder.stats;
   }
 
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */

@@ -72,6 +72,12 @@ export class FakeMetricsSource implements MetricsSource {
     return this.interfaceList;
   }
 
+  readonly ownDrops = new Map<number, Record<string, number>>();
+
+  interfaceDrops(id: number): Readonly<Record<string, number>> {
+    return this.ownDrops.get(id) ?? {};
+  }
+
   peerActivity(id: number) {
     return this.activity.of(id);
   }

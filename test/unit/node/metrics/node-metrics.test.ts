@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { emptyInterfaceStats } from '../../../../src/core/driver/interface-stats';
+import { MAX_PLUGIN_DROP_REASONS } from '../../../../src/node/metrics/node-metrics';
 import { emptyTransportCounters, TransportCounters } from '../../../../src/transport/transport-counters';
 import { parseSamples, Scrape } from '../../../helpers/prometheus-scrape';
 import { FakeMetricsSource, idleForwarding, interfaceStatus, metricsOver } from './fake-metrics-source';
@@ -52,6 +53,22 @@ describe('NodeMetrics', () => {
     const reason = (r: string) =>
       s.value('rnsnet_interface_penalties_total', { interface: 'Hub', reason: r });
     expect([reason('repeated idle timeouts'), reason('fast flapping')]).to.deep.equal([2, 1]);
+  });
+
+  it("adds an interface's own drop reasons to its drops, bounded, never over the driver's", async () => {
+    const source = new FakeMetricsSource(idleForwarding('flood'));
+    source.interfaceList = [interfaceStatus(1, 'Hub', 'listener', { rxIfacDropped: 2 })];
+    const own: Record<string, number> = { rx_ifac: 99, conn_refused_full: 3, bogus: -1, nan: Number.NaN };
+    for (let i = 0; i < 30; i++) own[`extra_${i}`] = i;
+    source.ownDrops.set(1, own);
+    const s = await scrape(metricsOver(source));
+    const drops = s.all('rnsnet_interface_dropped_total', { interface: 'Hub' });
+    expect(s.value('rnsnet_interface_dropped_total', { interface: 'Hub', reason: 'rx_ifac' })).to.equal(2);
+    expect(
+      s.value('rnsnet_interface_dropped_total', { interface: 'Hub', reason: 'conn_refused_full' }),
+    ).to.equal(3);
+    expect(drops.map((d) => d.labels['reason'])).to.not.include.members(['bogus', 'nan']);
+    expect(drops).to.have.length(4 + MAX_PLUGIN_DROP_REASONS);
   });
 
   it('exports per-peer series only when asked, at most the limit', async () => {
