@@ -62,7 +62,8 @@ describe('package manifest', () => {
       include: string[];
     };
     expect(build.include).to.deep.equal(['src/**/*.ts']);
-    expect(manifest.scripts['prepare']).to.equal('tsc -p tsconfig.build.json');
+    // A clean dist/src first, so a packed package holds no output of deleted sources.
+    expect(manifest.scripts['prepare']).to.match(/rmSync\('dist\/src'.* && tsc -p tsconfig\.build\.json$/);
     expect(manifest.scripts['start']).to.match(/^npm run build:src --silent && /);
     expect(manifest.scripts['build:src']).to.equal('tsc -p tsconfig.build.json');
   });
