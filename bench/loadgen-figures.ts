@@ -5,7 +5,7 @@
  *
  * Run: `npm run build && node dist/bench/loadgen-figures.js --loadgen PATH [--hub node,c,...]
  *   [--runs 3] [--modes ingest,relay,latency,latency-cold,all-to-all,idle,burst,garbage]
- *   [--node-flags "--flag ..."] [--json]`
+ *   [--node-flags "--v8-flag ..."] [--run-args "--no-warm-up ..."] [--json]`
  *
  * Hubs: `node`, `baseline` (the minimal Node relay) and `c` (the minimal C relay). A figure
  * taken on a shared machine means something only beside a reference measured in the same run,
@@ -104,6 +104,7 @@ function parseArgs(argv: string[]): {
   runs: number;
   modes: string[];
   nodeFlags: string[];
+  runArgs: string[];
   json: boolean;
 } {
   const value = (flag: string): string | undefined => {
@@ -136,6 +137,7 @@ function parseArgs(argv: string[]): {
     runs: Number(value('--runs') ?? 3),
     modes,
     nodeFlags: (value('--node-flags') ?? '').split(' ').filter((f) => f !== ''),
+    runArgs: (value('--run-args') ?? '').split(' ').filter((f) => f !== ''),
     json: argv.includes('--json'),
   };
 }
@@ -199,7 +201,10 @@ async function main(): Promise<void> {
       // Hubs alternate run by run, so they meet the same machine; each run has a fresh hub:
       // memory figures and connection counts start from a clean process.
       for (const kind of hubs) {
-        const hub = await startHub(kind, kind === 'node' ? { nodeFlags: options.nodeFlags } : {});
+        const hub = await startHub(
+          kind,
+          kind === 'node' ? { nodeFlags: options.nodeFlags, runArgs: options.runArgs } : {},
+        );
         try {
           process.stderr.write(`${key} run ${i + 1}/${runs} against ${kind} pid ${hub.pid} ...\n`);
           const target = ['--port', String(hub.port), '--hub-pid', String(hub.pid)];

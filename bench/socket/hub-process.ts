@@ -36,6 +36,8 @@ export interface HubProcess {
 export interface StartHubOptions {
   /** Extra node flags for the child, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/p']`. */
   nodeFlags?: string[];
+  /** Extra arguments of the node's `rns-net run`, e.g. `['--no-warm-up']` (node only). */
+  runArgs?: string[];
   /** Extra lines for the interface section of the node's config. */
   extraInterfaceConfig?: string[];
   /** Node log level 0..8 (default 2: warnings). */
@@ -132,10 +134,14 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
     configDir = mkdtempSync(path.join(tmpdir(), 'rns-net-bench-'));
     port = await freePort();
     writeNodeConfig(configDir, port, options.logLevel ?? 2, options.extraInterfaceConfig ?? []);
-    child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
-    });
+    child = spawn(
+      process.execPath,
+      [...nodeFlags, nodeCliPath(), 'run', '--config', configDir, ...(options.runArgs ?? [])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...options.env },
+      },
+    );
   } else if (kind === 'c') {
     port = await freePort();
     child = spawn(cRelayBinary(), [String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
