@@ -33,9 +33,9 @@ export interface WarmUpResult {
 }
 
 /** Frames a write carries, as a peer sending at a moderate rate delivers them. */
-const FRAMES_PER_WRITE = 2;
+const FRAMES_PER_WRITE = 1;
 /** Writes between yields to the event loop, so the node reads small chunks as it will live. */
-const WRITES_PER_TURN = 8;
+const WRITES_PER_TURN = 2;
 
 /**
  * Warms the relay path up before the node takes real peers: a private node (flood relay, one
@@ -55,7 +55,7 @@ const WRITES_PER_TURN = 8;
  */
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpResult> {
   const started = Date.now();
-  const frames = options.frames ?? 6000;
+  const frames = options.frames ?? 20_000;
   const receivers = options.receivers ?? 2;
   const deadline = started + (options.timeoutMs ?? 4000);
   const configDir = mkdtempSync(path.join(options.parentDir ?? tmpdir(), 'rns-net-warm-up-'));
