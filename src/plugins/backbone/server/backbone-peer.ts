@@ -25,6 +25,17 @@ const NOTHING_DECODED: Readonly<HdlcDecoderStats> = Object.freeze({
 function nothing(): void {}
 
 /**
+ * The peer a socket belongs to. The socket listeners are shared functions that find their peer
+ * here (as `ws` does), so a connection carries no closures of its own.
+ */
+const kPeer = Symbol('BackbonePeer');
+
+/** A peer's socket, marked with its peer. */
+interface PeerSocket extends Socket {
+  [kPeer]: BackbonePeer;
+}
+
+/**
  * Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected and
  * what the behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
  * frames was exceeded and this peer held the largest one.
@@ -143,10 +154,11 @@ export class BackbonePeer implements Writer {
     this.arena = host.frameArena ?? new FrameArena();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
+    (socket as PeerSocket)[kPeer] = this;
+    socket.on('data', BackbonePeer.socketData);
+    socket.on('error', BackbonePeer.socketError);
     // A socket emits 'close' once; `on` spares the wrapper `once` would allocate per peer.
-    socket.on('close', this.onClose);
+    socket.on('close', BackbonePeer.socketClose);
     this.armIdleTimer();
   }
 
@@ -313,7 +325,22 @@ export class BackbonePeer implements Writer {
     this.stallWatch?.stop();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private static socketData(this: PeerSocket, chunk: Buffer): void {
+    this[kPeer].received(chunk);
+  }
+
+  private static socketError(this: PeerSocket, err: Error): void {
+    // 'close' always follows; the error only explains it.
+    const peer = this[kPeer];
+    peer.host.logger.debug('backbone peer socket error', { peer: peer.id, ip: peer.ip, error: err.message });
+  }
+
+  private static socketClose(this: PeerSocket): void {
+    this[kPeer].afterClose();
+  }
+
+  /** A chunk from the socket. */
+  private received(chunk: Buffer): void {
     if (!this.hadReceivedData) {
       this.hadReceivedData = true;
       this.idleTimer?.cancel();
@@ -331,7 +358,7 @@ export class BackbonePeer implements Writer {
       flushQueue.release();
     }
     this.trackPartialFrame(decoder);
-  };
+  }
 
   /** The first received byte: the decoder, its frame callback and the receive claim. */
   private startDecoder(): HdlcDecoder {
@@ -427,12 +454,8 @@ export class BackbonePeer implements Writer {
     this.disconnect('write_stall');
   }
 
-  private readonly onError = (err: Error): void => {
-    // 'close' always follows; the error only explains it.
-    this.host.logger.debug('backbone peer socket error', { peer: this.id, ip: this.ip, error: err.message });
-  };
-
-  private readonly onClose = (): void => {
+  /** The socket closed. */
+  private afterClose(): void {
     this.socketClosed = true;
     if (this.closeReason === null) this.closeReason = 'remote';
     this.cancelTimers();
@@ -441,5 +464,5 @@ export class BackbonePeer implements Writer {
     this.sendClaim?.release();
     this.receiveClaim?.release();
     this.host.peerClosed(this);
-  };
+  }
 }
