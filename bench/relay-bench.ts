@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock, Timer } from '../src/core/clock';
 import { InterfaceEntry } from '../src/core/driver/interface-entry';
 import { emptyInterfaceStats } from '../src/core/driver/interface-stats';
+import { OPEN_INTERFACE } from '../src/core/frame-authenticator';
 import { DEFAULT_INGRESS_CONTROL } from '../src/core/ingress-control';
 import { makeInterfaceInfo } from '../src/core/interface-info';
 import { InterfaceMode } from '../src/core/interface-mode';
@@ -77,6 +78,7 @@ function makeEntry(id: number, host: { accepted: number }): InterfaceEntry {
       },
     },
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 

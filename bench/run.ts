@@ -2,11 +2,16 @@
  * `npm run bench`: every benchmark, bounded in time, printed as one table with the issue 6
  * target where one applies. Needs nothing outside the repository.
  *
- * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,socket] [--hub node|baseline|both]
- *   [--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--json]`
+ * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket]
+ *   [--hub node|baseline|both] [--modes relay,ingest,latency,all-to-all,conns] [--time MS]
+ *   [--duration MS] [--peers N] [--json]`
  *
  * - in-process: HDLC codec (bench/hdlc-bench.ts), relay dispatch and dedup cache
- *   (bench/relay-bench.ts), `--time` ms per case (default 1000, quick 300);
+ *   (bench/relay-bench.ts), the wire layer: header parse, packet hash, announce validation, IFAC
+ *   (bench/wire-bench.ts), `--time` ms per case (default 1000, quick 300);
+ * - peers: a Backbone server's peer tables with `--peers` IPs (default 100,000, quick 20,000),
+ *   listed over a real control socket while the node measures its event-loop delay
+ *   (bench/peers);
  * - socket: the node (`dist/src/cli/main.js run`) and the baseline relay as child processes,
  *   driven by a worker-thread load generator (bench/socket), `--duration` ms of sending per
  *   mode (default 3000, quick 1000).
@@ -16,7 +21,9 @@
  * (docs/performance.md).
  */
 import { runHdlcBench } from './hdlc-bench';
+import { runPeerListingBench } from './peers/peer-listing-bench';
 import { runRelayBench } from './relay-bench';
+import { runWireBench } from './wire-bench';
 import { HubKind, nodeAvailable } from './socket/hub-process';
 import { SOCKET_MODES, SocketMode, runSocketBench } from './socket/socket-bench';
 
@@ -49,16 +56,17 @@ interface Options {
   modes: SocketMode[];
   timeMs: number;
   durationMs: number;
+  peers: number;
   json: boolean;
 }
 
-const GROUPS = ['hdlc', 'relay', 'socket'];
+const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket'];
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: run.js [--quick] [--only hdlc,relay,socket] [--hub node|baseline|both] ' +
-      '[--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--json]',
+    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket] [--hub node|baseline|both] ' +
+      '[--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--peers N] [--json]',
   );
   process.exit(2);
 }
@@ -72,7 +80,16 @@ function parseArgs(argv: string[]): Options {
     if (v === undefined || v.startsWith('--')) usage(`${flag} needs a value`);
     return v;
   };
-  const known = new Set(['--quick', '--json', '--only', '--hub', '--modes', '--time', '--duration']);
+  const known = new Set([
+    '--quick',
+    '--json',
+    '--only',
+    '--hub',
+    '--modes',
+    '--time',
+    '--duration',
+    '--peers',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) usage(`unknown argument ${argv[i]}`);
     if (!['--quick', '--json'].includes(argv[i])) i++;
@@ -88,13 +105,20 @@ function parseArgs(argv: string[]): Options {
   const durationMs = Number(value('--duration') ?? (quick ? 1000 : 3000));
   if (!(timeMs > 0 && timeMs <= 10_000)) usage('--time must be 1..10000 ms');
   if (!(durationMs > 0 && durationMs <= 30_000)) usage('--duration must be 1..30000 ms');
-  return { only, hubs, modes, timeMs, durationMs, json: argv.includes('--json') };
+  const peers = Number(value('--peers') ?? (quick ? 20_000 : 100_000));
+  if (!(Number.isInteger(peers) && peers >= 1000 && peers <= 1_000_000))
+    usage('--peers must be 1000..1000000');
+  return { only, hubs, modes, timeMs, durationMs, peers, json: argv.includes('--json') };
 }
 
 /** The issue 6 target for a row name, if any. Socket targets apply to the node. */
 export function targetFor(name: string): Target | null {
   if (name.startsWith('decode')) return { op: '>=', value: 2000 };
+  if (name.startsWith('peer listing: loop delay p99')) return { op: '<', value: 10 };
   if (name.startsWith('encode')) return { op: '>=', value: 1500 };
+  if (name.startsWith('wire header parse')) return { op: '>=', value: 2_000_000 };
+  if (name.startsWith('wire parse+hash')) return { op: '>=', value: 0.8 };
+  if (name.startsWith('wire announce validation')) return { op: '>=', value: 5000 };
   if (!name.includes('[node]')) return null;
   if (name.startsWith('socket relay 1->9')) return { op: '>=', value: 1_000_000 };
   if (name.startsWith('socket ingest')) return { op: '>=', value: 220_000 };
@@ -165,6 +189,48 @@ async function main(): Promise<void> {
     for (const r of await runRelayBench({ timeMs: options.timeMs })) {
       rows.push({ name: r.name, value: r.opsPerSec, unit: 'ops/s', target: null, detail: 'in-process' });
     }
+  }
+  if (options.only.has('wire')) {
+    log('wire ...');
+    for (const r of runWireBench({ timeMs: options.timeMs })) rows.push({ ...r, target: targetFor(r.name) });
+  }
+  if (options.only.has('peers')) {
+    log(`peers (${options.peers.toLocaleString('en-US')} IPs) ...`);
+    const r = await runPeerListingBench({ peers: options.peers });
+    const n = r.peers.toLocaleString('en-US');
+    rows.push(
+      {
+        name: `peer listing: loop delay p99 (${n} IPs)`,
+        value: r.loopDelayP99Ms,
+        unit: 'ms',
+        target: targetFor('peer listing: loop delay p99'),
+        detail:
+          `max ${formatValue(r.loopDelayMaxMs)} ms; ${r.listed.toLocaleString('en-US')} listed in ` +
+          `${formatValue(r.listingMs)} ms over the control socket; a page takes the node ` +
+          `${formatValue(r.pageP50Ms)} ms (median, max ${formatValue(r.pageMaxMs)})`,
+      },
+      {
+        name: `peer listing in one turn (${n} IPs)`,
+        value: r.oneTurnListMs,
+        unit: 'ms',
+        target: null,
+        detail: 'the sorted in-process list the node served before paging, for comparison',
+      },
+      {
+        name: `peer table insert at the cap (${n} IPs)`,
+        value: r.insertUs,
+        unit: 'us/IP',
+        target: null,
+        detail: 'a new IP in both tables, each evicting one',
+      },
+      {
+        name: `peer table sweep step max (${n} IPs)`,
+        value: r.sweepStepMaxMs,
+        unit: 'ms',
+        target: null,
+        detail: 'longest step of a sliced sweep pass over both tables',
+      },
+    );
   }
   if (options.only.has('socket')) {
     for (const hub of options.hubs) {

@@ -11,10 +11,16 @@
  *
  *     node -r ts-node/register/transpile-only scripts/hostile-soak.ts --port 4242 --duration 600
  *
+ * or against a node process the soak starts itself (`--node 1`, see hostile-soak-node.ts): its
+ * stdout a pipe nobody reads at loglevel 7 (the log flood), and each round a control client
+ * pipelining requests it never reads, besides the attacks:
+ *
+ *     node -r ts-node/register/transpile-only scripts/hostile-soak.ts --node 1 --duration 600
+ *
  * Options: `--duration <s>` (default 60), `--port <n>` (attack a running node on 127.0.0.1
  * instead of an in-process hub), `--host <ip>` (loopback only; default 127.0.0.1), `--scale <x>`
  * (multiplies every attack's size; default 1), `--interval <s>` (report period; default 5),
- * `--seed <n>` (payload seed; default 1).
+ * `--seed <n>` (payload seed; default 1), `--node 1` (start and attack a node process).
  *
  * Every report line shows the elapsed time, RSS, heap, the event-loop delay (p99 and max over
  * the period), the hub's live peers, decoder and pending bytes (in-process only), and the good
@@ -25,7 +31,7 @@
 // tsyringe (used by the plugin registry) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { HW_MTU } from '../src/core/constants';
 import { GoodPeer, until } from '../test/robustness/support/good-peer';
 import {
@@ -45,6 +51,7 @@ import {
   unterminatedFrame,
 } from '../test/robustness/support/hostile-clients';
 import { RobustHub } from '../test/robustness/support/robust-hub';
+import { SoakNode } from './hostile-soak-node';
 
 const MiB = 1024 * 1024;
 
@@ -56,6 +63,7 @@ interface SoakOptions {
   readonly scale: number;
   readonly intervalMs: number;
   readonly seed: number;
+  readonly node: boolean;
 }
 
 function parseArgs(argv: readonly string[]): SoakOptions {
@@ -78,7 +86,7 @@ function parseArgs(argv: readonly string[]): SoakOptions {
   const host = values.get('host') ?? '127.0.0.1';
   if (!/^127\.|^::1$/.test(host)) throw new Error('--host must be a loopback address');
   for (const key of values.keys()) {
-    if (!['duration', 'port', 'host', 'scale', 'interval', 'seed'].includes(key)) {
+    if (!['duration', 'port', 'host', 'scale', 'interval', 'seed', 'node'].includes(key)) {
       throw new Error(`unknown option --${key}`);
     }
   }
@@ -89,6 +97,7 @@ function parseArgs(argv: readonly string[]): SoakOptions {
     scale: Math.max(0.1, number('scale', 1)),
     intervalMs: Math.max(0.5, number('interval', 5)) * 1000,
     seed: number('seed', 1),
+    node: number('node', 0) > 0,
   };
 }
 
@@ -142,6 +151,45 @@ async function attackRound(
   for (const socket of stalled) socket.destroy();
 }
 
+/**
+ * Connections from `count` distinct loopback addresses (127.2.0.0/16, a new block each round),
+ * each opened and closed at once: the per-IP tables grow as under an attack from many addresses,
+ * and must stay bounded (`max_tracked_peers`) and cheap to list. IPv4 targets only.
+ */
+async function manyAddresses(port: number, host: string, round: number, count: number): Promise<void> {
+  if (!host.startsWith('127.')) return;
+  const one = (i: number): Promise<void> =>
+    new Promise((resolve) => {
+      const n = (round * count + i) % (254 * 254);
+      const socket = connect({ host, port, localAddress: `127.2.${Math.floor(n / 254)}.${(n % 254) + 1}` });
+      socket.on('error', () => undefined);
+      socket.once('connect', () => socket.end());
+      socket.once('close', () => resolve());
+      // The hub relays the good peers' traffic here too: read it, or its close is never seen.
+      socket.resume();
+    });
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => one(i + j)));
+  }
+}
+
+/**
+ * An operator's `rns-net peers` on the in-process hub: every page, one per turn of the event
+ * loop as the control socket serves them; returns the entries listed.
+ */
+async function listAllPeerPages(hub: RobustHub): Promise<number> {
+  let listed = 0;
+  let cursor: string | undefined;
+  do {
+    await new Promise((resolve) => setImmediate(resolve));
+    const page = hub.driver.listPeerPage({ cursor });
+    if (!page.ok) throw new Error(`peer listing failed: ${page.error.message}`);
+    listed += page.value.peers.length;
+    cursor = page.value.cursor ?? undefined;
+  } while (cursor !== undefined);
+  return listed;
+}
+
 function mb(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
@@ -150,9 +198,16 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const gc = (globalThis as { gc?: () => void }).gc;
   const resourcesBefore = [...process.getActiveResourcesInfo()].sort();
-  const hub = options.port === null ? await RobustHub.start({ writeStallTimeoutSecs: 2 }) : null;
-  const port = hub?.port ?? (options.port as number);
-  const target = hub === null ? `node at ${options.host}:${port}` : `in-process hub on 127.0.0.1:${port}`;
+  const node = options.node ? await SoakNode.start() : null;
+  const hub =
+    options.port === null && node === null ? await RobustHub.start({ writeStallTimeoutSecs: 2 }) : null;
+  const port = hub?.port ?? node?.port ?? (options.port as number);
+  const target =
+    hub !== null
+      ? `in-process hub on 127.0.0.1:${port}`
+      : node !== null
+        ? `node process (stdout unread, loglevel 7) on 127.0.0.1:${port}`
+        : `node at ${options.host}:${port}`;
   console.log(`hostile soak: ${target}, ${options.durationMs / 1000} s, scale ${options.scale}`);
 
   const a = await GoodPeer.connect(port, 1, options.host);
@@ -199,7 +254,12 @@ async function main(): Promise<number> {
   try {
     while (Date.now() - started < options.durationMs) {
       round++;
-      await attackRound(port, options.host, rng, options.scale, payloads);
+      await Promise.all([
+        attackRound(port, options.host, rng, options.scale, payloads),
+        node?.pipelineControl(Math.round(20_000 * options.scale)),
+      ]);
+      await manyAddresses(port, options.host, round, Math.max(1, Math.round(500 * options.scale)));
+      if (hub !== null) await listAllPeerPages(hub);
       // Every good packet sent so far must arrive; nothing may be duplicated or corrupted.
       await Promise.all([b.waitForAllFrom(a, 30_000), a.waitForAllFrom(b, 30_000)]).catch((error: Error) => {
         failures++;
@@ -214,6 +274,11 @@ async function main(): Promise<number> {
         (hub === null || (hub.running && hub.handlerErrors.length === 0 && maxDecoder <= DECODER_BOUND));
       if (!ok) failures++;
       report(`round ${round}${ok ? '' : ' FAILED'}`);
+      if (node !== null) {
+        const status = await node.status();
+        if (status === undefined) failures++;
+        console.log(`       ${status === undefined ? 'node did NOT answer status' : node.describe(status)}`);
+      }
       if (a.unexpectedClose || b.unexpectedClose) break;
     }
   } finally {
@@ -259,6 +324,11 @@ async function main(): Promise<number> {
     console.log(
       `handles after stop: ${leaked ? 'LEAKED ' : ''}${JSON.stringify(process.getActiveResourcesInfo())}`,
     );
+  }
+  if (node !== null) {
+    const code = await node.stop();
+    if (code !== 0) failures++;
+    console.log(`node process exit code ${code} (0 is a clean stop)`);
   }
   console.log(failures === 0 ? 'hostile soak passed' : `hostile soak FAILED (${failures} failed checks)`);
   return failures === 0 ? 0 : 1;

@@ -10,8 +10,10 @@ import 'reflect-metadata';
 // core: contracts and mechanisms
 export * from './core/clock';
 export * from './core/constants';
+export * from './core/duration';
 export * from './core/errors';
 export * from './core/event-sink';
+export * from './core/frame-authenticator';
 export * from './core/events';
 export * from './core/ingress-control';
 export * from './core/interface-id';
@@ -20,6 +22,7 @@ export * from './core/interface-mode';
 export * from './core/ip-address';
 export * from './core/logger';
 export * from './core/peer-state';
+export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
 export * from './core/storage';
@@ -33,6 +36,7 @@ export * from './core/driver/host-driver';
 export * from './core/driver/interface-entry';
 export * from './core/driver/interface-stats';
 export * from './core/driver/packet-handler';
+export * from './core/driver/peer-state-service';
 
 // registry
 export * from './registry/config-params';
@@ -56,8 +60,11 @@ export * from './core/hdlc/index';
 // the Reticulum wire model: packets, hashes, identities, announces, IFAC
 export * from './protocol/index';
 
-// the node's persistence (storage folder, identity files)
+// the node's persistence (storage folder, identity files) and interface access codes
 export * from './node/storage/index';
+export * from './node/ifac-authenticators';
+export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)
 export * from './node/relay/index';

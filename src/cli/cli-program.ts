@@ -4,8 +4,10 @@ import { LOG_FORMATS, LogFormat } from '../node/logging/log-format';
 import { parseLoglevel } from '../node/logging/log-level';
 import { CliExit, CliIo, ExitCode } from './cli-io';
 import { withControlClient } from './commands/control-command';
+import { listAllPeers } from './commands/list-peers';
 import { renderConfigEntries } from './format/config-view';
 import { renderPeers } from './format/peers-view';
+import { printable } from './format/printable';
 import { renderStatus } from './format/status-view';
 import { parseConfigValue } from './parse-config-value';
 
@@ -105,9 +107,7 @@ export function buildProgram(deps: CliDeps): Command {
     .addOption(configOption())
     .option('--json', 'print the raw result as JSON')
     .action(async (name: string | undefined, options: { config: string; json?: boolean }) => {
-      const list = await withControlClient(dirOf(options), (c) =>
-        c.call('peers.list', name !== undefined ? { interface: name } : {}),
-      );
+      const list = await withControlClient(dirOf(options), (c) => listAllPeers(c, name));
       show(io, options.json, list, (l) => renderPeers(l, name));
     });
 
@@ -134,7 +134,12 @@ export function buildProgram(deps: CliDeps): Command {
             ...(options.reason !== undefined ? { reason: options.reason } : {}),
           }),
         );
-        show(io, options.json, result, (r) => `blacklisted ${ip} on '${name}' for ${r.durationSecs} s`);
+        show(
+          io,
+          options.json,
+          result,
+          (r) => `blacklisted ${printable(ip)} on '${printable(name)}' for ${r.durationSecs} s`,
+        );
       },
     );
 
@@ -149,7 +154,7 @@ export function buildProgram(deps: CliDeps): Command {
       const result = await withControlClient(dirOf(options), (c) =>
         c.call('peers.clear', { interface: name, ip }),
       );
-      show(io, options.json, result, () => `cleared ${ip} on '${name}'`);
+      show(io, options.json, result, () => `cleared ${printable(ip)} on '${printable(name)}'`);
     });
 
   const config = program
@@ -216,7 +221,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     return ExitCode.Ok;
   } catch (err) {
     if (err instanceof CliExit) {
-      if (err.message.length > 0) deps.io.err(err.message);
+      // Its message may quote what the node said, and that may quote a peer.
+      if (err.message.length > 0) deps.io.err(printable(err.message));
       return err.exitCode;
     }
     if (err instanceof CommanderError) {
@@ -224,7 +230,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
       const benign = ['commander.helpDisplayed', 'commander.version'];
       return benign.includes(err.code) ? ExitCode.Ok : ExitCode.Usage;
     }
-    deps.io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+    deps.io.err(`error: ${printable(err instanceof Error ? err.message : String(err))}`);
     return ExitCode.Error;
   }
 }

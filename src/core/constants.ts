@@ -13,6 +13,12 @@ export const HW_MTU = 1_048_576;
  */
 export const HEADER_MINSIZE = 19;
 
+/**
+ * Bit 7 of a frame's first byte: the frame carries an interface access code (IFAC) and is masked.
+ * Must match Python RNS.
+ */
+export const IFAC_FLAG = 0x80;
+
 /** Default TCP port of a Backbone interface, server and client alike. */
 export const DEFAULT_BACKBONE_PORT = 4242;
 

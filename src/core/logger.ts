@@ -1,6 +1,9 @@
 /** Structured log fields attached to a message or a child logger. */
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
+/** The levels of the {@link Logger} contract. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 /**
  * The logging contract of the core and plugins. The node implements it with pino; tests and
  * embedders may pass {@link silentLogger} or their own.
@@ -16,6 +19,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every message (for example the interface name). */
   child(fields: LogFields): Logger;
+  /**
+   * Whether a line of `level` would be written. Optional: a logger without it counts as writing
+   * every level. Wrappers that count or limit lines ask first, so filtered lines cost nothing.
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 /** A logger that discards everything. */
@@ -25,4 +33,5 @@ export const silentLogger: Logger = Object.freeze({
   warn: () => undefined,
   error: () => undefined,
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 });

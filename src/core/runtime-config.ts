@@ -77,6 +77,12 @@ export interface RuntimeConfigHandle {
   set(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting>;
   /** Restores the startup value. */
   reset(setting: string): RuntimeConfigResult<RuntimeSetting>;
+  /**
+   * Validates and applies a value that the reloaded config file now gives, and makes it the
+   * startup value (`reset` returns to it, and it reads as `startup` again). A handle without it
+   * gets {@link set}: the value applies, reported as a runtime override.
+   */
+  rebase?(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting>;
 }
 
 /** Builds a failed {@link RuntimeConfigResult}. */

@@ -1,3 +1,4 @@
+import { durationProblem } from './duration';
 import {
   RuntimeConfigApplyMode,
   RuntimeConfigHandle,
@@ -9,7 +10,8 @@ import {
 
 /**
  * How a setting's value is typed and validated, with rns-net's rules:
- * - `seconds`: an integer or float >= 0 (0 usually means off); read back as a float.
+ * - `seconds`: an integer or float >= the spec's `min` (default 0; 0 usually means off) and at
+ *   most `MAX_DURATION_SECS` (about 24.8 days, the longest timer); read back as a float.
  * - `count`: an integer >= 0 (a float is an `invalid_type`).
  * - `boolean`: true or false.
  * - `string`: any string.
@@ -24,6 +26,8 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
   readonly kind: RuntimeSettingKind;
   /** When a change takes effect. */
   readonly applyMode: RuntimeConfigApplyMode;
+  /** For `seconds`: the smallest value accepted (default 0). */
+  readonly min?: number;
   /** What the setting does, in one sentence (shown by `rns-net config`). */
   readonly description: string;
   /** Reads the live value. */
@@ -88,6 +92,16 @@ export class RuntimeSettings implements RuntimeConfigHandle {
     return this.apply(spec, this.startup.get(setting) ?? null);
   }
 
+  /** Applies a value the reloaded config gives and makes it the startup value. */
+  rebase(setting: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeSetting> {
+    const spec = this.specs.get(setting);
+    if (spec === undefined) return this.unknown(setting);
+    const result = this.apply(spec, value);
+    if (!result.ok) return result;
+    this.startup.set(setting, spec.read());
+    return { ok: true, value: this.describe(spec) };
+  }
+
   private key(setting: string): string {
     return `${this.keyPrefix}.${this.interfaceName}.${setting}`;
   }
@@ -121,7 +135,13 @@ export class RuntimeSettings implements RuntimeConfigHandle {
           if (spec.kind === 'count' && !Number.isInteger(value)) {
             return runtimeConfigError('invalid_type', `${key} expects an integer`);
           }
-          if (value < 0) return runtimeConfigError('invalid_value', `${key} must be >= 0`);
+          const range =
+            spec.kind === 'seconds'
+              ? durationProblem(value, { min: spec.min })
+              : value < 0
+                ? 'must be >= 0'
+                : undefined;
+          if (range !== undefined) return runtimeConfigError('invalid_value', `${key} ${range}`);
           const numeric = spec as RuntimeSettingSpec<number>;
           const problem = numeric.validate?.(value);
           if (problem !== undefined) return runtimeConfigError('invalid_value', `${key} ${problem}`);

@@ -2,7 +2,11 @@ import path from 'node:path';
 import { Clock } from '../core/clock';
 import { HostDriver } from '../core/driver/host-driver';
 import { Logger } from '../core/logger';
-import { KnownDestinations } from '../protocol/known-destinations';
+import {
+  KnownDestinations,
+  loadKnownDestinations,
+  saveKnownDestinations,
+} from '../protocol/known-destinations';
 import { TransportEngine } from '../transport/transport-engine';
 import { TransportCounters } from '../transport/transport-counters';
 import { TransportTableSizes } from '../transport/transport-view';
@@ -21,8 +25,8 @@ export interface TransportForwarding {
   readonly knownDestinations: KnownDestinations;
   /** Where the transport identity and tables live. */
   readonly storage: FileBlobStore;
-  /** Stops the engine's jobs. */
-  stop(): void;
+  /** Stops the engine's jobs and writes the known destinations. */
+  stop(): Promise<void>;
 }
 
 /** The node as a shared-medium relay. */
@@ -30,7 +34,7 @@ export interface FloodForwarding {
   readonly mode: 'flood';
   readonly relay: Relay;
   /** Nothing to stop (the relay has no timers). */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /** How the node forwards packets. */
@@ -53,8 +57,9 @@ export interface TransportStatus {
  *
  * - `transport`: loads the transport identity from `storage/transport_identity` in the config
  *   dir (Python's file: the 64 private-key bytes, mode 0600; an rnsd's file carries its
- *   transport id over), creating it on first start; starts the engine's jobs and feeds it the
- *   driver's interface events.
+ *   transport id over), creating it on first start, and the known destinations from
+ *   `storage/known_destinations` (Python's format; written back at stop); starts the engine's
+ *   jobs and feeds it the driver's interface events.
  * - `flood`: the relay.
  */
 export async function startForwarding(
@@ -72,11 +77,13 @@ export async function startForwarding(
     const relay = new Relay(driver, { clock, ...deps.relay });
     driver.setPacketHandler(relay);
     logger.info('forwarding as a shared-medium relay (relay_mode = flood)');
-    return { mode: 'flood', relay, stop: () => undefined };
+    return { mode: 'flood', relay, stop: () => Promise.resolve() };
   }
   const storage = new FileBlobStore(path.join(deps.configDir, STORAGE_DIR_NAME));
   const { identity, created } = await loadOrCreateIdentity(storage, TRANSPORT_IDENTITY_NAME);
   const knownDestinations = new KnownDestinations({ clock });
+  const loaded = await loadKnownDestinations(storage, knownDestinations, logger);
+  if (loaded.status === 'loaded') logger.info('loaded known destinations', { entries: loaded.value });
   const engine = new TransportEngine({
     host: driver,
     clock,
@@ -92,7 +99,21 @@ export async function startForwarding(
     transportId: identity.hexHash,
     file: storage.pathOf(TRANSPORT_IDENTITY_NAME),
   });
-  return { mode: 'transport', engine, knownDestinations, storage, stop: () => engine.stop() };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      engine.stop();
+      try {
+        await saveKnownDestinations(storage, knownDestinations);
+      } catch (error) {
+        logger.error('could not write the known destinations', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    })();
+    return stopping;
+  };
+  return { mode: 'transport', engine, knownDestinations, storage, stop };
 }
 
 /** The `status` view of a transport forwarding. */

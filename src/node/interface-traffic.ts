@@ -8,6 +8,7 @@ export function addInterfaceStats(into: InterfaceStats, from: Readonly<Interface
   into.txBytes += from.txBytes;
   into.rxDroppedOffline += from.rxDroppedOffline;
   into.rxDuplicates += from.rxDuplicates;
+  into.rxIfacDropped += from.rxIfacDropped;
   into.txRefusedOffline += from.txRefusedOffline;
   into.txRefusedFull += from.txRefusedFull;
 }

@@ -34,8 +34,20 @@ export interface InterfaceStatus {
   readonly txRefusedOffline: number;
   /** Packets refused because a peer's send buffer was full. */
   readonly txRefusedFull: number;
-  /** Frames lost for any reason other than deduplication (offline in or out, full buffers). */
+  /** Frames dropped for a missing, wrong or unexpected interface access code (IFAC). */
+  readonly rxIfacDropped: number;
+  /** The interface's access code: its network name (never the passphrase) and size in bytes; null without IFAC. */
+  readonly ifac: { readonly networkName: string | null; readonly size: number } | null;
+  /** Frames lost for any reason other than deduplication (offline in or out, access code, full buffers). */
   readonly drops: number;
+}
+
+/** What became of the node's log lines. */
+export interface LoggingStatus {
+  /** Lines dropped because the log destination did not keep up (a pipe nobody reads). */
+  readonly droppedLines: number;
+  /** Lines held back by the per-kind rate limit (a summary line reports them every 10 s). */
+  readonly suppressedLines: number;
 }
 
 /** What `rns-net status` shows: the node's uptime, its interfaces, and the forwarding's state. */
@@ -58,4 +70,6 @@ export interface NodeStatus {
   readonly transport?: TransportStatus;
   /** Memory and event-loop delay of the node process. */
   readonly process: ProcessHealthStatus;
+  /** Log lines dropped and suppressed since start. */
+  readonly logging: LoggingStatus;
 }

@@ -1,4 +1,4 @@
-import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** The node process's health as `status` reports it. */
 export interface ProcessHealthStatus {
@@ -13,29 +13,60 @@ export interface ProcessHealthStatus {
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
+/** What {@link ProcessHealth} reads of Node's event-loop delay histogram (values in ns). */
+export interface LoopDelayHistogram {
+  readonly count: number;
+  readonly max: number;
+  percentile(percentile: number): number;
+  reset(): void;
+  disable(): boolean;
+}
+
+/** The default sampling interval of the event-loop delay, in ms (Node's own default). */
+export const DEFAULT_LOOP_DELAY_RESOLUTION_MS = 10;
+
 /**
  * Samples the process: memory on demand, and event-loop delay with Node's built-in histogram
  * (a native timer every `resolutionMs`, no work on the packet path).
+ *
+ * The histogram records the time between two runs of that timer, so an idle loop reads as the
+ * resolution itself (about 10 ms at 10 ms); the delay is what exceeds it. Every figure has the
+ * resolution subtracted (never below 0): an idle node reports well under a millisecond.
  */
 export class ProcessHealth {
-  private readonly histogram: IntervalHistogram;
+  private readonly histogram: LoopDelayHistogram;
 
-  constructor(resolutionMs = 20) {
-    this.histogram = monitorEventLoopDelay({ resolution: resolutionMs });
-    this.histogram.enable();
+  /**
+   * @param resolutionMs - the sampling interval.
+   * @param histogram - where samples are read (default: a started `monitorEventLoopDelay`).
+   */
+  constructor(
+    private readonly resolutionMs = DEFAULT_LOOP_DELAY_RESOLUTION_MS,
+    histogram?: LoopDelayHistogram,
+  ) {
+    if (histogram === undefined) {
+      const monitor = monitorEventLoopDelay({ resolution: resolutionMs });
+      monitor.enable();
+      this.histogram = monitor;
+    } else {
+      this.histogram = histogram;
+    }
   }
 
   /** Memory now and the event-loop delay since the last snapshot; starts a new interval. */
   snapshot(): ProcessHealthStatus {
     const memory = process.memoryUsage();
-    const ms = (ns: number): number => Math.round((ns / 1e6) * 1000) / 1000;
     const h = this.histogram;
+    const delay = (ns: number): number => {
+      const ms = Math.max(0, ns / 1e6 - this.resolutionMs);
+      return Math.round(ms * 1000) / 1000;
+    };
     const status = {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       eventLoopDelayMs:
         h.count > 0
-          ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }
+          ? { p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) }
           : { p50: 0, p99: 0, max: 0 },
     };
     h.reset();

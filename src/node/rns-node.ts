@@ -3,13 +3,14 @@ import { DependencyContainer, container as rootContainer } from 'tsyringe';
 import { Clock, systemClock } from '../core/clock';
 import { FIRST_CONFIGURED_INTERFACE_ID } from '../core/constants';
 import { HostDriver } from '../core/driver/host-driver';
+import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
 import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger, silentLogger } from '../core/logger';
-import { PeerStateEntry } from '../core/peer-state';
+import { PeerStatePage } from '../core/peer-state';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -23,13 +24,18 @@ import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readIfacKeys } from './config/ifac-keys';
 import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { InterfaceDefaults } from './config/reticulum-section';
+import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
 import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
+import { IfacAuthenticators } from './ifac-authenticators';
 import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
+import { LogOutputStats } from './logging/log-output';
+import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
 import { NoInterfacesStartedError } from './node-errors';
 import { ProcessHealth } from './process-health';
 import { Forwarding, startForwarding, transportStatus } from './forwarding';
@@ -49,8 +55,14 @@ export function registerDefaultPlugins(container: DependencyContainer): void {
 export interface RnsNodeOptions {
   /** The config directory: `DIR/config` is read (the default is written there when missing). */
   readonly configDir: string;
-  /** Where the node logs. Default: nothing is logged. */
+  /**
+   * Where the node logs. Default: nothing is logged. Lines from interfaces, the driver and the
+   * control endpoint (whose volume peers and clients decide) are rate-limited per kind; the
+   * node's own lifecycle lines are not.
+   */
   readonly logger?: Logger;
+  /** The log output's counters, reported by `status` (its dropped lines). */
+  readonly logOutput?: LogOutputStats;
   /** Time and timers. Default: the system clock. */
   readonly clock?: Clock;
   /** The container whose child the node registers its plugins in. Default: tsyringe's root. */
@@ -63,18 +75,23 @@ export interface RnsNodeOptions {
   /** Write the embedded default config when `DIR/config` is missing (default true). */
   readonly createDefaultConfig?: boolean;
   /**
-   * Called once the config is read, before anything is logged or started: the CLI applies
-   * `[logging] loglevel` here unless `--loglevel` overrides it.
+   * Called once the config is read, before anything is logged or started, and again whenever
+   * {@link RnsNode.reload} reads it: the CLI applies `[logging] loglevel` here unless
+   * `--loglevel` overrides it.
    */
   readonly onConfigLoaded?: (config: NodeConfig) => void;
   /** Dedup settings of the relay (with `relay_mode = flood`). */
   readonly relay?: Pick<RelayOptions, 'dedupTtlMs' | 'dedupMaxEntries'>;
 }
 
-/** A configured interface that started, with what status needs from its section. */
-interface StartedSection {
-  readonly id: number;
-  readonly section: InterfaceSection;
+/** The node's logging besides its own logger: the rate limiter and the output's counters. */
+interface NodeLogs {
+  /** Limits the lines of interfaces, driver and control endpoint. */
+  readonly limiter: LogRateLimiter;
+  /** The node's logger behind {@link limiter}. */
+  readonly limited: Logger;
+  /** The output's counters, when the embedder gave them. */
+  readonly output: LogOutputStats | undefined;
 }
 
 /**
@@ -94,6 +111,7 @@ export class RnsNode implements ControlTarget {
   private readonly departed = new DepartedPeerTraffic();
   private readonly health = new ProcessHealth();
   private stopping: Promise<void> | undefined;
+  private reloading: Promise<void> = Promise.resolve();
 
   private constructor(
     /** The absolute config directory. */
@@ -106,10 +124,12 @@ export class RnsNode implements ControlTarget {
     readonly forwarding: Forwarding,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly started: readonly StartedSection[],
+    private readonly logs: NodeLogs,
+    private readonly started: readonly RunningSection[],
     /** Problems met at startup (config errors and interfaces that failed), already logged. */
     readonly startupProblems: readonly Error[],
     private control: ControlServer | undefined,
+    private readonly reloader: ConfigReloader,
   ) {
     this.startedAtMs = clock.now();
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
@@ -122,6 +142,12 @@ export class RnsNode implements ControlTarget {
     const configDir = path.resolve(options.configDir);
     const logger = options.logger ?? silentLogger;
     const clock = options.clock ?? systemClock;
+    const limiter = new LogRateLimiter({ clock }, logger);
+    const logs: NodeLogs = {
+      limiter,
+      limited: new RateLimitedLogger(logger, limiter),
+      output: options.logOutput,
+    };
     const { config, created } = await loadNodeConfig(configDir, {
       createDefault: options.createDefaultConfig ?? true,
     });
@@ -142,9 +168,10 @@ export class RnsNode implements ControlTarget {
     const control = await ControlServer.open({
       socketPath: controlSocketPath(configDir),
       configDir,
-      logger: logger.child({ component: 'control' }),
+      clock,
+      logger: logs.limited.child({ component: 'control' }),
     });
-    const driver = new HostDriver({ clock, logger: logger.child({ component: 'driver' }) });
+    const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
     let forwarding: Forwarding | undefined;
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
@@ -159,12 +186,21 @@ export class RnsNode implements ControlTarget {
           driver,
           clock,
           logger,
+          interfaceLogger: logs.limited,
           file: config.file,
           interfaceDefaults: config.reticulumSettings.interfaceDefaults,
         },
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      const reloader = new ConfigReloader({
+        configDir,
+        running: started,
+        registry,
+        driver,
+        logger,
+        onConfigLoaded: options.onConfigLoaded,
+      });
       const node = new RnsNode(
         configDir,
         config,
@@ -172,9 +208,11 @@ export class RnsNode implements ControlTarget {
         forwarding,
         clock,
         logger,
+        logs,
         started,
         problems,
         control,
+        reloader,
       );
       control.serve(node);
       logger.info('node running', {
@@ -185,9 +223,10 @@ export class RnsNode implements ControlTarget {
       });
       return node;
     } catch (err) {
-      forwarding?.stop();
+      await forwarding?.stop();
       await driver.stop();
       await control.close();
+      limiter.stop();
       throw err;
     }
   }
@@ -203,20 +242,24 @@ export class RnsNode implements ControlTarget {
       driver: HostDriver;
       clock: Clock;
       logger: Logger;
+      interfaceLogger: Logger;
       file: string;
       interfaceDefaults: InterfaceDefaults;
     },
     problems: Error[],
-  ): Promise<StartedSection[]> {
-    const { registry, driver, clock, logger, file, interfaceDefaults } = deps;
-    const started: StartedSection[] = [];
+  ): Promise<RunningSection[]> {
+    const { registry, driver, clock, logger, interfaceLogger, file, interfaceDefaults } = deps;
+    const started: RunningSection[] = [];
     const dynamicIds = new SequentialIdAllocator();
+    const authenticators = new IfacAuthenticators();
     let nextId = FIRST_CONFIGURED_INTERFACE_ID;
     for (const section of sections) {
       const id = nextId++;
       try {
         const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
+        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         await launchInterface({
           registry,
           driver,
@@ -231,7 +274,7 @@ export class RnsNode implements ControlTarget {
           },
           dynamicIds,
           clock,
-          logger,
+          logger: interfaceLogger,
         });
         started.push({ id, section });
         logger.info('interface started', {
@@ -239,6 +282,8 @@ export class RnsNode implements ControlTarget {
           type: section.typeName,
           mode: interfaceModeName(section.mode),
           id,
+          ifacSize: ifac?.size ?? null,
+          networkName: ifac?.networkName ?? null,
         });
       } catch (err) {
         const problem =
@@ -296,7 +341,9 @@ export class RnsNode implements ControlTarget {
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
         ...traffic,
-        drops: traffic.rxDroppedOffline + traffic.txRefusedOffline + traffic.txRefusedFull,
+        drops:
+          traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
+        ifac: ifacSummary(section),
       });
     }
     const now = this.clock.now();
@@ -312,14 +359,19 @@ export class RnsNode implements ControlTarget {
         ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
         : { transport: transportStatus(forwarding) }),
       process: this.health.snapshot(),
+      logging: {
+        droppedLines: this.logs.output?.droppedLines ?? 0,
+        suppressedLines: this.logs.limiter.suppressedLines,
+      },
     };
   }
 
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
-    if (interfaceName !== undefined && !this.started.some((s) => s.section.name === interfaceName)) {
-      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
+    const name = request.interfaceName;
+    if (name !== undefined && !this.started.some((s) => s.section.name === name)) {
+      return runtimeConfigError('not_found', `interface '${name}' not found`);
     }
-    return { ok: true, value: this.driver.listPeers(interfaceName) };
+    return this.driver.listPeerPage(request);
   }
 
   blacklistPeer(
@@ -368,6 +420,20 @@ export class RnsNode implements ControlTarget {
   }
 
   /**
+   * Re-reads the config file and applies what can change while the node runs (see
+   * {@link ConfigReloader}): changed runtime settings now, the rest logged as needing a restart.
+   * Never rejects; reloads run one after another. The CLI calls it on SIGHUP.
+   */
+  reload(): Promise<ConfigReloadReport> {
+    if (this.stopping !== undefined) {
+      return Promise.resolve({ applied: [], restartNeeded: [], problems: ['the node is stopping'] });
+    }
+    const run = this.reloading.then(() => this.reloader.reload());
+    this.reloading = run.then(() => undefined);
+    return run;
+  }
+
+  /**
    * Stops the node: closes the control endpoint (removing its socket), then every interface.
    * Idempotent; resolves when all are closed.
    */
@@ -376,9 +442,10 @@ export class RnsNode implements ControlTarget {
       this.logger.info('node stopping');
       const control = this.control;
       this.control = undefined;
-      this.forwarding.stop();
       await Promise.allSettled([control?.close(), this.driver.stop()]);
+      await this.forwarding.stop();
       this.health.stop();
+      this.logs.limiter.stop();
       this.logger.info('node stopped');
     })();
     return this.stopping;
@@ -399,14 +466,14 @@ export class RnsNode implements ControlTarget {
   private onPeerEvent(event: BackbonePeerEvent): void {
     switch (event.type) {
       case 'BackbonePeerConnected':
-        this.logger.debug('peer connected', {
+        this.logs.limited.debug('peer connected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
         });
         break;
       case 'BackbonePeerDisconnected':
-        this.logger.debug('peer disconnected', {
+        this.logs.limited.debug('peer disconnected', {
           ip: event.peerIp,
           port: event.peerPort,
           id: event.peerInterfaceId,
@@ -416,19 +483,25 @@ export class RnsNode implements ControlTarget {
       // The plugin that emits the next three already logs them as info/warn lines; the node
       // only adds its view at debug level so each happens once in an operator's log.
       case 'BackbonePeerIdleTimeout':
-        this.logger.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerWriteStall':
-        this.logger.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
+        this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerPenalty':
-        this.logger.debug('peer penalised', {
+        this.logs.limited.debug('peer penalised', {
           ip: event.peerIp,
-          level: event.penaltyLevel,
+          penaltyLevel: event.penaltyLevel,
           blacklistForMs: event.blacklistForMs,
           reason: event.reason,
         });
         break;
     }
   }
+}
+
+/** What status shows of a section's access code (read again: it was validated at startup). */
+function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
+  const ifac = readIfacKeys(section.name, section.typeName, section.params);
+  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

@@ -1,7 +1,7 @@
 import { fullHash } from './packet-hash';
 import { HmacSha256Key, hkdf, hkdfWithSaltKey } from './hkdf';
 import { Identity } from './identity';
-import { IFAC_FLAG } from './packet-constants';
+import { IFAC_FLAG } from '../core/constants';
 
 /** `Reticulum.IFAC_SALT`: the salt of every interface access key. */
 export const IFAC_SALT = Buffer.from(

@@ -1,5 +1,7 @@
-import { decode, encode } from '@msgpack/msgpack';
+import { Encoder, decodeMulti } from '@msgpack/msgpack';
 import { Clock } from '../core/clock';
+import { Logger } from '../core/logger';
+import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
 import { PUBLIC_KEY_LENGTH } from './announce';
 import { KnownKeyLookup } from './announce-validator';
 import { ADDRESS_LENGTH } from './packet-constants';
@@ -250,18 +252,30 @@ function mapHeader(count: number): Uint8Array {
   return Uint8Array.of(0xdf, count >>> 24, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff);
 }
 
+/** The entry count of the map header at the start of `bytes` and the header's length. */
+function readMapHeader(bytes: Uint8Array): { count: number; length: number } {
+  const first = bytes[0];
+  if (first >= 0x80 && first <= 0x8f) return { count: first & 0x0f, length: 1 };
+  if (first === 0xde && bytes.length >= 3) return { count: (bytes[1] << 8) | bytes[2], length: 3 };
+  if (first === 0xdf && bytes.length >= 5) {
+    return { count: ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0, length: 5 };
+  }
+  throw new Error('known destinations: not a map');
+}
+
 /**
  * The table in Python's file format: a MessagePack map from destination hash (bin) to
  * `[time (float), packet_hash (bin), public_key (bin), app_data (bin or nil), last_used]`.
+ * Keys and values are encoded one by one with one reused encoder (the library's map encoder
+ * takes string keys only); 100k entries take a few hundred milliseconds.
  */
 export function encodeKnownDestinations(entries: Iterable<KnownDestination>): Uint8Array {
+  const encoder = new Encoder({ forceFloat32: false });
   const parts: Uint8Array[] = [];
   let count = 0;
   for (const e of entries) {
-    parts.push(encode(e.destinationHash));
-    parts.push(
-      encode([e.lastHeard, e.packetHash, e.publicKey, e.appData, e.lastUsed], { forceFloat32: false }),
-    );
+    parts.push(encoder.encode(e.destinationHash));
+    parts.push(encoder.encode([e.lastHeard, e.packetHash, e.publicKey, e.appData, e.lastUsed]));
     count++;
   }
   return Buffer.concat([mapHeader(count), ...parts]);
@@ -272,39 +286,68 @@ export function encodeKnownDestinations(entries: Iterable<KnownDestination>): Ui
  * length are skipped (Python skips a wrong-length hash too); four-element entries from older
  * versions get `last_used` 0, as Python pads them. Sorted least recently heard first.
  *
+ * The map is read pair by pair (its header by hand, then the keys and values as a sequence), so
+ * no object keyed by 100k destination strings is built on the way.
+ *
  * @throws Error when the bytes are not such a map at all (a corrupt file)
  */
 export function decodeKnownDestinations(bytes: Uint8Array): KnownDestination[] {
-  const decoded: unknown = decode(bytes, {
-    mapKeyConverter: (key: unknown) => {
-      if (key instanceof Uint8Array) return Buffer.from(key).toString('hex');
-      throw new Error('known destinations: a key is not a byte string');
-    },
-  });
-  if (
-    decoded === null ||
-    typeof decoded !== 'object' ||
-    Array.isArray(decoded) ||
-    decoded instanceof Uint8Array
-  ) {
-    throw new Error('known destinations: not a map');
-  }
+  const { count, length } = readMapHeader(bytes);
   const out: KnownDestination[] = [];
-  for (const [hexKey, value] of Object.entries(decoded as Record<string, unknown>)) {
-    if (hexKey.length !== ADDRESS_LENGTH * 2 || !Array.isArray(value) || value.length < 4) continue;
-    const [time, packetHash, publicKey, appData, lastUsed] = value as unknown[];
-    if (typeof time !== 'number' || !Number.isFinite(time)) continue;
-    if (!(packetHash instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) continue;
-    if (publicKey.length !== PUBLIC_KEY_LENGTH) continue;
-    if (appData !== null && appData !== undefined && !(appData instanceof Uint8Array)) continue;
-    out.push({
-      destinationHash: Buffer.from(hexKey, 'hex'),
-      publicKey: Buffer.from(publicKey),
-      appData: appData instanceof Uint8Array ? Buffer.from(appData) : null,
-      packetHash: Buffer.from(packetHash),
-      lastHeard: time,
-      lastUsed: typeof lastUsed === 'number' && Number.isFinite(lastUsed) ? lastUsed : 0,
-    });
+  let key: unknown = undefined;
+  let items = 0;
+  for (const item of decodeMulti(bytes.subarray(length))) {
+    items++;
+    if (items > 2 * count) throw new Error('known destinations: data after the map');
+    if (items % 2 === 1) {
+      key = item;
+      continue;
+    }
+    const entry = entryOf(key, item);
+    if (entry !== null) out.push(entry);
   }
+  if (items !== 2 * count) throw new Error(`known destinations: map of ${count} entries holds ${items / 2}`);
   return out.sort((a, b) => a.lastHeard - b.lastHeard);
+}
+
+/** One decoded `[key, value]` pair as an entry, or null when Python would not use it either. */
+function entryOf(key: unknown, value: unknown): KnownDestination | null {
+  if (!(key instanceof Uint8Array) || key.length !== ADDRESS_LENGTH) return null;
+  if (!Array.isArray(value) || value.length < 4) return null;
+  const [time, packetHash, publicKey, appData, lastUsed] = value as unknown[];
+  if (typeof time !== 'number' || !Number.isFinite(time)) return null;
+  if (!(packetHash instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return null;
+  if (publicKey.length !== PUBLIC_KEY_LENGTH) return null;
+  if (appData !== null && appData !== undefined && !(appData instanceof Uint8Array)) return null;
+  return {
+    destinationHash: Buffer.from(key),
+    publicKey: Buffer.from(publicKey),
+    appData: appData instanceof Uint8Array ? Buffer.from(appData) : null,
+    packetHash: Buffer.from(packetHash),
+    lastHeard: time,
+    lastUsed: typeof lastUsed === 'number' && Number.isFinite(lastUsed) ? lastUsed : 0,
+  };
+}
+
+/** Name of the known-destinations blob in the storage folder, as Python names the file. */
+export const KNOWN_DESTINATIONS_NAME = 'known_destinations';
+
+/**
+ * Loads the stored known destinations into `table` (see {@link loadBlob}: an unreadable file is
+ * logged, set aside and reported, never thrown).
+ *
+ * @returns what was found; for `loaded`, the number of entries added
+ */
+export async function loadKnownDestinations(
+  store: BlobStore,
+  table: KnownDestinations,
+  logger: Logger,
+): Promise<LoadOutcome<number>> {
+  const outcome = await loadBlob(store, KNOWN_DESTINATIONS_NAME, decodeKnownDestinations, logger);
+  return outcome.status === 'loaded' ? { status: 'loaded', value: table.load(outcome.value) } : outcome;
+}
+
+/** Writes `table` to the store atomically, in Python's file format. */
+export function saveKnownDestinations(store: BlobStore, table: KnownDestinations): Promise<void> {
+  return store.write(KNOWN_DESTINATIONS_NAME, encodeKnownDestinations(table.values()));
 }

@@ -9,21 +9,22 @@ import {
 } from './packet-constants';
 
 /**
- * Largest hashable part hashed through the shared scratch buffer. Larger packets (resource parts
- * on big-MTU links) take the streaming path: one extra allocation, no large buffer.
+ * Largest packet hashed through the shared scratch buffer. Larger packets (resource parts on
+ * big-MTU links) take the streaming path: one extra allocation, no large buffer.
  */
 const SCRATCH_LIMIT = 65_536;
 
 /**
- * Hashable parts up to this length reuse a cached view of the scratch buffer (one per length, so
- * at most this many small objects), saving a Buffer view allocation per packet at the sizes
- * Reticulum mostly uses (500-byte MTU; the cap keeps a peer cycling lengths from growing it far).
+ * Hashable parts up to this length reuse a cached view of the scratch buffer (one per length and
+ * header type, so at most twice this many small objects): creating a view per packet costs about
+ * a fifth of the hash itself. The cap keeps a peer cycling lengths from growing the cache far.
  */
 const CACHED_VIEW_LIMIT = 2048;
 
 // One scratch buffer for the module: hashing is synchronous, so no call can interleave with another.
 const scratch = Buffer.allocUnsafe(SCRATCH_LIMIT);
-const views: Array<Buffer | undefined> = new Array<Buffer | undefined>(CACHED_VIEW_LIMIT + 1);
+const header1Views: Array<Buffer | undefined> = new Array<Buffer | undefined>(CACHED_VIEW_LIMIT + 1);
+const header2Views: Array<Buffer | undefined> = new Array<Buffer | undefined>(CACHED_VIEW_LIMIT + 1);
 
 /**
  * Offset of the first hashed byte after the flags: HEADER_2 packets skip the transport id, so a
@@ -41,29 +42,32 @@ export function hashedBodyOffset(raw: Uint8Array): number {
  * The hash is Python's `Packet.get_hash`: SHA-256 over `flags & 0x0F`, then the packet from
  * byte 2 (HEADER_1) or byte 18 (HEADER_2) on. Hops and transport id are never hashed.
  *
+ * The packet is copied whole into a scratch buffer (one native copy, no view made), the byte just
+ * before the hashed body overwritten with the masked flags, and a cached view of that range
+ * hashed: the input is never written to.
+ *
  * @param end hash only the bytes before this offset (a link request's id leaves out its
  *   signalling bytes); defaults to the whole packet
  */
 export function packetHashDigest(raw: Uint8Array, end: number = raw.length): string {
   const offset = hashedBodyOffset(raw);
-  const bodyLength = end > offset ? end - offset : 0;
-  const hashedLength = 1 + bodyLength;
-  if (hashedLength > SCRATCH_LIMIT) {
+  const hashedLength = 1 + (end > offset ? end - offset : 0);
+  if (raw.length > SCRATCH_LIMIT) {
     return createHash('sha256')
       .update(Uint8Array.of(raw[0] & HASHED_FLAGS_MASK))
       .update(raw.subarray(offset, end))
       .digest('binary');
   }
-  scratch[0] = raw[0] & HASHED_FLAGS_MASK;
-  if (bodyLength > 0) {
-    // Buffer#copy skips the view that TypedArray#set needs (about a third of the overhead).
-    if (Buffer.isBuffer(raw)) raw.copy(scratch, 1, offset, end);
-    else scratch.set(raw.subarray(offset, end), 1);
-  }
-  let view = hashedLength <= CACHED_VIEW_LIMIT ? views[hashedLength] : undefined;
+  scratch.set(raw, 0);
+  const start = offset - 1;
+  scratch[start] = raw[0] & HASHED_FLAGS_MASK;
+  if (hashedLength > CACHED_VIEW_LIMIT)
+    return oneShotHash('sha256', scratch.subarray(start, start + hashedLength), 'binary');
+  const views = start === 1 ? header1Views : header2Views;
+  let view = views[hashedLength];
   if (view === undefined) {
-    view = scratch.subarray(0, hashedLength);
-    if (hashedLength <= CACHED_VIEW_LIMIT) views[hashedLength] = view;
+    view = scratch.subarray(start, start + hashedLength);
+    views[hashedLength] = view;
   }
   return oneShotHash('sha256', view, 'binary');
 }

@@ -1,3 +1,4 @@
+import { IFAC_FLAG } from '../core/constants';
 import { Malformed, malformed } from './malformed';
 import {
   ADDRESS_LENGTH,
@@ -12,7 +13,6 @@ import {
   HEADER_2_FLAG,
   HEADER_2_MIN_LENGTH,
   HeaderType,
-  IFAC_FLAG,
   MAX_HOPS,
   PACKET_TYPE_MASK,
   PacketType,
@@ -55,43 +55,50 @@ export interface PacketFields {
  * `raw` and the offsets allocates no view at all.
  */
 export class Packet implements PacketFields {
+  // Fields are declared, not initialised, and set once in the constructor: native class fields
+  // would define every one of them before the constructor assigns it, doubling the stores of the
+  // hottest allocation of the wire layer.
   /** Discriminates a packet from a {@link Malformed} result. */
-  readonly ok = true as const;
+  declare readonly ok: true;
+  /** The bytes the packet was parsed from. */
+  declare readonly raw: Uint8Array;
   /** Byte 0. */
-  readonly flags: number;
-  readonly ifac: boolean;
-  readonly headerType: HeaderType;
-  readonly contextFlag: boolean;
-  readonly transportType: TransportType;
-  readonly destinationType: DestinationType;
-  readonly packetType: PacketType;
-  readonly context: number;
+  declare readonly flags: number;
+  declare readonly hops: number;
+  declare readonly ifac: boolean;
+  declare readonly headerType: HeaderType;
+  declare readonly contextFlag: boolean;
+  declare readonly transportType: TransportType;
+  declare readonly destinationType: DestinationType;
+  declare readonly packetType: PacketType;
+  declare readonly context: number;
   /** Offset of the destination hash in `raw` (2 or 18). */
-  readonly destinationOffset: number;
+  declare readonly destinationOffset: number;
   /** Offset of the data in `raw` (19 or 35). */
-  readonly dataOffset: number;
-  private transportIdView: Uint8Array | null | undefined = undefined;
-  private destinationView: Uint8Array | undefined = undefined;
-  private dataView: Uint8Array | undefined = undefined;
+  declare readonly dataOffset: number;
+  declare private transportIdView: Uint8Array | null | undefined;
+  declare private destinationView: Uint8Array | undefined;
+  declare private dataView: Uint8Array | undefined;
 
   /** Use {@link parsePacket}: it checks the lengths this constructor relies on. */
-  private constructor(
-    /** The bytes the packet was parsed from. */
-    readonly raw: Uint8Array,
-    readonly hops: number,
-    destinationOffset: number,
-  ) {
+  private constructor(raw: Uint8Array, hops: number, destinationOffset: number) {
     const flags = raw[0];
+    this.ok = true;
+    this.raw = raw;
     this.flags = flags;
+    this.hops = hops;
     this.ifac = (flags & IFAC_FLAG) !== 0;
     this.headerType = ((flags & HEADER_2_FLAG) >> 6) as HeaderType;
     this.contextFlag = (flags & CONTEXT_FLAG) !== 0;
     this.transportType = ((flags & TRANSPORT_FLAG) >> 4) as TransportType;
     this.destinationType = ((flags & DESTINATION_TYPE_MASK) >> 2) as DestinationType;
     this.packetType = (flags & PACKET_TYPE_MASK) as PacketType;
-    this.destinationOffset = destinationOffset;
     this.context = raw[destinationOffset + ADDRESS_LENGTH];
+    this.destinationOffset = destinationOffset;
     this.dataOffset = destinationOffset + ADDRESS_LENGTH + 1;
+    this.transportIdView = undefined;
+    this.destinationView = undefined;
+    this.dataView = undefined;
   }
 
   /** @internal Parses `raw` (see {@link parsePacket}). */

@@ -1,3 +1,4 @@
+import { DurationRule, durationProblem } from '../core/duration';
 import { ConfigError } from '../core/errors';
 
 /** One config value: a string, or a list for a comma-separated value (ConfigObj list syntax). */
@@ -94,9 +95,21 @@ export class ConfigParamReader {
     return this.number(key, { min: 1, max: 65535, integer: true });
   }
 
-  /** A non-negative duration in seconds (fractions allowed). */
-  seconds(key: string): number | undefined {
-    return this.number(key, { min: 0 });
+  /**
+   * A duration in `rule.unit` (seconds by default; fractions allowed), at least `rule.min`
+   * (default 0) and at most `MAX_DURATION_SECS`, the longest timer (see `durationProblem`).
+   */
+  duration(key: string, rule: DurationRule = {}): number | undefined {
+    const value = this.number(key);
+    if (value === undefined) return undefined;
+    const problem = durationProblem(value, rule);
+    if (problem !== undefined) throw this.error(key, `${problem}, got '${String(this.params[key])}'`);
+    return value;
+  }
+
+  /** A duration in seconds, at least `min` (default 0): {@link duration} in seconds. */
+  seconds(key: string, min = 0): number | undefined {
+    return this.duration(key, { min });
   }
 
   /** A {@link ConfigError} about `key` in this section. */

@@ -51,7 +51,7 @@ export class AnnounceEmitter {
    */
   schedule(
     destination: BinaryKey,
-    raw: Uint8Array,
+    announce: string,
     hops: number,
     source: InterfaceEntry,
     now: number,
@@ -62,7 +62,7 @@ export class AnnounceEmitter {
       retransmitAt: now + this.state.random() * PATHFINDER_RW_MS,
       retries: 0,
       hops,
-      raw,
+      announce,
       localRebroadcasts: 0,
       pathResponse: false,
       attached: null,
@@ -110,15 +110,17 @@ export class AnnounceEmitter {
   }
 
   /** A path response sent at once on `target` (an answer to a waiting discovery path request). */
-  sendPathResponse(target: InterfaceEntry, raw: Uint8Array, hops: number): void {
+  sendPathResponse(target: InterfaceEntry, announce: string, hops: number): void {
     if (!target.online || !target.info.outCapable) return;
-    this.state.host.transmit(target, transportAnnounce(raw, hops, true, this.state.identity.hash));
+    const frame = transportAnnounce(Buffer.from(announce, 'latin1'), hops, true, this.state.identity.hash);
+    this.state.host.transmit(target, frame);
     this.state.counters.rebroadcasts++;
   }
 
   private send(entry: PendingAnnounce, now: number): void {
     const state = this.state;
-    const frame = transportAnnounce(entry.raw, entry.hops, entry.pathResponse, state.identity.hash);
+    const raw = Buffer.from(entry.announce, 'latin1');
+    const frame = transportAnnounce(raw, entry.hops, entry.pathResponse, state.identity.hash);
     if (entry.attached !== null) {
       if (entry.attached.online && entry.attached.info.outCapable) {
         state.host.transmit(entry.attached, frame);
@@ -129,7 +131,7 @@ export class AnnounceEmitter {
     const path = state.paths.get(entry.destination);
     if (path === undefined) return;
     const from = path.iface.info;
-    const emitted = emissionOf(entry.raw);
+    const emitted = emissionOf(raw);
     const targets = state.host.onlineInterfaces();
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i];

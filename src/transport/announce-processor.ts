@@ -7,8 +7,8 @@ import { packetHash, packetHashDigest, truncatedHash } from '../protocol/packet-
 import { AnnounceEmitter } from './announce-emitter';
 import { BinaryKey, binaryKey, equalBytes } from './binary-key';
 import { LOCAL_REBROADCASTS_MAX, PATHFINDER_M } from './constants';
-import { PathEntry, PathState, pathLifetimeMs, publicKeyOf, shouldUpdatePath } from './path-table';
-import { RandomBlobs } from './random-blobs';
+import { PathEntry, PathState, hasPublicKey, pathLifetimeMs, shouldUpdatePath } from './path-table';
+import { NO_BLOBS, addBlob, blobOf, hasBlob } from './random-blobs';
 import { TransportState } from './transport-state';
 
 /**
@@ -45,8 +45,7 @@ export class AnnounceProcessor {
       return;
     }
     const destination = binaryKey(announce.destinationHash);
-    const known = this.knownKey(destination, announce);
-    if (known !== undefined && !equalBytes(known, announce.publicKey)) {
+    if (this.keyChanged(destination, announce)) {
       counters.announcesKeyChanged++;
       return;
     }
@@ -98,11 +97,12 @@ export class AnnounceProcessor {
     this.receive(source, packet, packet.hops + 1, packetHashDigest(raw), now);
   }
 
-  /** The key a destination is known by: from its path's announce, else the known destinations. */
-  private knownKey(destination: BinaryKey, announce: AnnouncePayload): Uint8Array | undefined {
+  /** Whether the announce's key differs from the one its destination is known by (path or store). */
+  private keyChanged(destination: BinaryKey, announce: AnnouncePayload): boolean {
     const path = this.state.paths.get(destination);
-    if (path !== undefined) return publicKeyOf(path);
-    return this.state.knownDestinations?.publicKeyOf(announce.destinationHash);
+    if (path !== undefined) return !hasPublicKey(path, announce.publicKey);
+    const known = this.state.knownDestinations?.publicKeyOf(announce.destinationHash);
+    return known !== undefined && !equalBytes(known, announce.publicKey);
   }
 
   /** True when the announce could change no state: its blob is the path's and nothing awaits it. */
@@ -110,8 +110,7 @@ export class AnnounceProcessor {
     const path = this.state.paths.get(destination);
     if (path === undefined || path.state === PathState.Unresponsive) return false;
     if (this.state.announces.get(destination) !== undefined) return false;
-    const random = announce.randomHash;
-    return path.blobs.has(random, 0);
+    return hasBlob(path.blobs, blobOf(announce.randomHash));
   }
 
   /** A validated announce: ingress control, rebroadcast bookkeeping, the path table. */
@@ -158,34 +157,25 @@ export class AnnounceProcessor {
       return;
     }
 
-    const transportId = packet.transportId;
-    if (transportId !== null) this.noteRebroadcast(destination, hops, now);
+    if (packet.transportId !== null) this.noteRebroadcast(destination, hops, now);
     if (hops >= PATHFINDER_M + 1) return;
 
     const existing = state.paths.get(destination);
-    const blob = announce.randomHash;
-    if (!shouldUpdatePath(existing, { hops, emitted: announce.emissionTime, blob, blobOffset: 0 }, now))
-      return;
+    const blob = blobOf(announce.randomHash);
+    if (!shouldUpdatePath(existing, { hops, emitted: announce.emissionTime, blob }, now)) return;
 
     const pathResponse = packet.context === PacketContext.PATH_RESPONSE;
     const rateBlocked = !pathResponse && state.rates.check(destination, source.info, now);
     if (rateBlocked) counters.announcesRateBlocked++;
 
-    const raw = new Uint8Array(packet.raw);
-    const blobs = existing?.blobs ?? new RandomBlobs();
-    blobs.add(blob, 0);
     const entry: PathEntry = {
       destination,
       timestamp: now,
-      nextHop:
-        transportId !== null
-          ? raw.subarray(2, 2 + ADDRESS_LENGTH)
-          : raw.subarray(packet.destinationOffset, packet.destinationOffset + ADDRESS_LENGTH),
       hops,
       expires: now + pathLifetimeMs(source.info.mode),
-      blobs,
+      blobs: addBlob(existing?.blobs ?? NO_BLOBS, blob),
       iface: source,
-      announce: raw,
+      announce: binaryKey(packet.raw),
       state: PathState.Unknown,
       used: (existing?.used ?? false) || awaited,
     };
@@ -196,26 +186,23 @@ export class AnnounceProcessor {
     counters.pathUpdates++;
     if (awaited) state.knownDestinations?.markUsed(announce.destinationHash);
 
-    if (!pathResponse && !rateBlocked && !this.emitter.schedule(destination, raw, hops, source, now)) {
+    if (
+      !pathResponse &&
+      !rateBlocked &&
+      !this.emitter.schedule(destination, entry.announce, hops, source, now)
+    ) {
       counters.announceTableFull++;
     }
     const discovery = state.discovery.get(destination);
     if (discovery !== undefined && !state.isGone(discovery.requester)) {
-      this.emitter.sendPathResponse(discovery.requester, raw, hops);
+      this.emitter.sendPathResponse(discovery.requester, entry.announce, hops);
     }
     const tunnel = state.tunnels.ofInterface(source);
     if (tunnel !== undefined) {
       state.tunnels.addPath(
         tunnel,
         destination,
-        {
-          timestamp: now,
-          nextHop: entry.nextHop,
-          hops,
-          expires: entry.expires,
-          blobs: blobs.clone(),
-          announce: raw,
-        },
+        { timestamp: now, hops, expires: entry.expires, blobs: entry.blobs, announce: entry.announce },
         now,
       );
     }

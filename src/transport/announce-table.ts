@@ -15,8 +15,8 @@ export interface PendingAnnounce {
   retries: number;
   /** The hops the rebroadcast carries (the received hops plus one). */
   readonly hops: number;
-  /** The announce as received (flags, destination and data are reused). */
-  readonly raw: Uint8Array;
+  /** The announce as received, latin1 (the path's own copy: flags, destination and data are reused). */
+  readonly announce: string;
   /** Neighbours' rebroadcasts of it heard so far. */
   localRebroadcasts: number;
   /** A path response: sent with context PATH_RESPONSE, on `attached` only, never rate- or mode-checked. */

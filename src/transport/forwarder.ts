@@ -20,7 +20,7 @@ import {
 } from '../protocol/packet-constants';
 import { BinaryKey, binaryKey, keyBytes } from './binary-key';
 import { LINK_ESTABLISHMENT_TIMEOUT_PER_HOP_MS, RETICULUM_MTU } from './constants';
-import { publicKeyOf } from './path-table';
+import { nextHopOf, publicKeyOf } from './path-table';
 import { TransportState } from './transport-state';
 
 /** A received packet with what the engine worked out about it. */
@@ -71,7 +71,7 @@ export class Forwarder {
       out = Buffer.allocUnsafe(raw.length);
       out.set(raw);
       out[1] = hops;
-      if (remaining > 1) out.set(path.nextHop, ADDRESS_OFFSET);
+      if (remaining > 1) out.write(nextHopOf(path), ADDRESS_OFFSET, ADDRESS_LENGTH, 'latin1');
     }
     const outbound = path.iface;
     if (packet.packetType === PacketType.LINKREQUEST) {
@@ -86,7 +86,6 @@ export class Forwarder {
       const outcome = state.links.add({
         linkId,
         timestamp: now,
-        nextHop: path.nextHop,
         outbound,
         remainingHops: remaining,
         inbound: source,

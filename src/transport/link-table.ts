@@ -9,8 +9,6 @@ export interface LinkEntry {
   readonly linkId: BinaryKey;
   /** Created, or when the link last carried a packet, ms. */
   timestamp: number;
-  /** The next hop's transport id (or the destination itself) towards the destination. */
-  readonly nextHop: Uint8Array;
   /** The interface towards the destination. */
   readonly outbound: InterfaceEntry;
   /** Hops from here to the destination (a valid proof may rebalance it). */

@@ -10,7 +10,7 @@ import {
   TransportType,
 } from '../protocol/packet-constants';
 import { parsePathRequest, pathRequestData } from '../protocol/path-request';
-import { BinaryKey, binaryKey, equalBytes, keyBytes } from './binary-key';
+import { BinaryKey, binaryKey, keyBytes } from './binary-key';
 import {
   DISCOVERY_PR_THROTTLE_MS,
   HEADER_MINSIZE,
@@ -22,7 +22,7 @@ import {
   PATHFINDER_R,
 } from './constants';
 import { LinkEntry } from './link-table';
-import { PathState } from './path-table';
+import { PathState, nextHopOf } from './path-table';
 import { TransportState } from './transport-state';
 
 /** Modes on which a transport node searches for paths it does not know (`DISCOVER_PATHS_FOR`). */
@@ -81,7 +81,7 @@ export class PathRequests {
         return;
       }
       const requester = request.requestingTransportId;
-      if (requester !== null && equalBytes(requester, path.nextHop)) {
+      if (requester !== null && binaryKey(requester) === nextHopOf(path)) {
         counters.pathRequestsIgnored++;
         return;
       }
@@ -94,7 +94,7 @@ export class PathRequests {
           retransmitAt: now + grace,
           retries: PATHFINDER_R,
           hops: path.hops,
-          raw: path.announce,
+          announce: path.announce,
           localRebroadcasts: 0,
           pathResponse: true,
           attached: source,

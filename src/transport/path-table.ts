@@ -3,13 +3,15 @@ import { InterfaceId } from '../core/interface-id';
 import { InterfaceMode } from '../core/interface-mode';
 import { PUBLIC_KEY_LENGTH } from '../protocol/announce';
 import {
+  ADDRESS_LENGTH,
+  ADDRESS_OFFSET,
   HEADER_1_CONTEXT_OFFSET,
   HEADER_2_CONTEXT_OFFSET,
   HEADER_2_FLAG,
 } from '../protocol/packet-constants';
 import { BinaryKey } from './binary-key';
 import { AP_PATH_TIME_MS, PATHFINDER_E_MS, ROAMING_PATH_TIME_MS } from './constants';
-import { RandomBlobs } from './random-blobs';
+import { RandomBlobs, blobsTimebase, blobsTimebaseUpTo, hasBlob } from './random-blobs';
 
 /** Python's path states (`STATE_UNKNOWN`, `STATE_UNRESPONSIVE`, `STATE_RESPONSIVE`). */
 export const PathState = { Unknown: 0, Unresponsive: 1, Responsive: 2 } as const;
@@ -22,8 +24,6 @@ export interface PathEntry {
   readonly destination: BinaryKey;
   /** When the path was learnt or last used to forward, ms. */
   timestamp: number;
-  /** The next hop: the transport id the announce came through, or the destination itself. */
-  readonly nextHop: Uint8Array;
   /** Hops to the destination (Python may rebalance it from a link proof). */
   hops: number;
   /** When the announce that made the path stops being preferred over longer paths, ms. */
@@ -32,20 +32,49 @@ export interface PathEntry {
   readonly blobs: RandomBlobs;
   /** The interface the announce came in on: where packets for the destination go. */
   readonly iface: InterfaceEntry;
-  /** The announce as received (its hops byte as it was on the wire), answered to path requests. */
-  readonly announce: Uint8Array;
+  /**
+   * The announce as received (its hops byte as it was on the wire), answered to path requests:
+   * a latin1 string, one character per byte, as compact as the heap holds bytes (a byte array
+   * would add an object, a buffer and a backing store per path).
+   */
+  readonly announce: string;
   /** Whether the path was found unresponsive. */
   state: PathState;
   /** Whether the path carried traffic or answered a path request (kept over unused ones when full). */
   used: boolean;
 }
 
+/**
+ * The next hop of a path: the transport id its announce came through (HEADER_2), or the
+ * destination itself (HEADER_1). Both sit at bytes 2..17 of the announce.
+ */
+export function nextHopOf(path: PathEntry): BinaryKey {
+  return path.announce.slice(ADDRESS_OFFSET, ADDRESS_OFFSET + ADDRESS_LENGTH);
+}
+
+/** A path's announce as bytes. */
+export function announceBytes(path: PathEntry): Buffer {
+  return Buffer.from(path.announce, 'latin1');
+}
+
+/** Where the 64-byte public key starts in a path's announce. */
+function publicKeyOffset(path: PathEntry): number {
+  const header2 = (path.announce.charCodeAt(0) & HEADER_2_FLAG) !== 0;
+  return (header2 ? HEADER_2_CONTEXT_OFFSET : HEADER_1_CONTEXT_OFFSET) + 1;
+}
+
 /** The 64-byte public key in a path's cached announce. */
-export function publicKeyOf(path: PathEntry): Uint8Array {
-  const announce = path.announce;
-  const dataOffset =
-    (announce[0] & HEADER_2_FLAG) !== 0 ? HEADER_2_CONTEXT_OFFSET + 1 : HEADER_1_CONTEXT_OFFSET + 1;
-  return announce.subarray(dataOffset, dataOffset + PUBLIC_KEY_LENGTH);
+export function publicKeyOf(path: PathEntry): Buffer {
+  const at = publicKeyOffset(path);
+  return Buffer.from(path.announce.slice(at, at + PUBLIC_KEY_LENGTH), 'latin1');
+}
+
+/** Whether `key` is the public key in a path's cached announce (no allocation). */
+export function hasPublicKey(path: PathEntry, key: Uint8Array): boolean {
+  if (key.length !== PUBLIC_KEY_LENGTH) return false;
+  const at = publicKeyOffset(path);
+  for (let i = 0; i < PUBLIC_KEY_LENGTH; i++) if (path.announce.charCodeAt(at + i) !== key[i]) return false;
+  return true;
 }
 
 /** A path's lifetime for the mode of the interface it came in on (Python's `expires`). */
@@ -66,21 +95,16 @@ export function pathLifetimeMs(mode: InterfaceMode): number {
  */
 export function shouldUpdatePath(
   existing: PathEntry | undefined,
-  announce: {
-    readonly hops: number;
-    readonly emitted: number;
-    readonly blob: Uint8Array;
-    readonly blobOffset: number;
-  },
+  announce: { readonly hops: number; readonly emitted: number; readonly blob: string },
   now: number,
 ): boolean {
   if (existing === undefined) return true;
-  const blobSeen = existing.blobs.has(announce.blob, announce.blobOffset);
+  const blobSeen = hasBlob(existing.blobs, announce.blob);
   if (announce.hops <= existing.hops) {
-    return !blobSeen && announce.emitted > existing.blobs.timebase();
+    return !blobSeen && announce.emitted > blobsTimebase(existing.blobs);
   }
   if (now >= existing.expires) return !blobSeen;
-  const pathEmitted = existing.blobs.timebaseUpTo(announce.emitted);
+  const pathEmitted = blobsTimebaseUpTo(existing.blobs, announce.emitted);
   if (announce.emitted > pathEmitted) return !blobSeen;
   return announce.emitted === pathEmitted && existing.state === PathState.Unresponsive;
 }

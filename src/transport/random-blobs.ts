@@ -1,98 +1,91 @@
-import { RANDOM_HASH_LENGTH, readEmissionTime } from '../protocol/announce';
+import { RANDOM_HASH_LENGTH } from '../protocol/announce';
 import { MAX_RANDOM_BLOBS } from './constants';
-
-/** Length of an announce's random hash ("random blob"): 5 random bytes, then 5 of emission time. */
-const RANDOM_BLOB_LENGTH = RANDOM_HASH_LENGTH;
 
 /**
  * The random blobs of a destination's recent announces, oldest first, at most
  * {@link MAX_RANDOM_BLOBS} (Python's `random_blobs` list): the path table refuses an announce
- * whose blob it has seen (a loop or a replay) and orders announces by their emission times. Held
- * in one byte array that grows with the count, so a destination heard once costs 10 bytes.
+ * whose blob it has seen (a loop or a replay) and orders announces by their emission times.
+ *
+ * Held as one latin1 string of 10 characters per blob: a destination heard once costs a
+ * 26-character string, where a byte array would cost its object, its buffer and its backing store
+ * (about five times as much, and the path table holds 100,000 of these).
  */
-export class RandomBlobs {
-  private bytes: Uint8Array;
-  private count = 0;
+export type RandomBlobs = string;
 
-  constructor(initialCapacity = 1) {
-    this.bytes = new Uint8Array(Math.max(1, initialCapacity) * RANDOM_BLOB_LENGTH);
-  }
+/** No blobs. */
+export const NO_BLOBS: RandomBlobs = '';
 
-  /** A copy holding `blobs` (oldest first; the last {@link MAX_RANDOM_BLOBS} kept). */
-  static of(blobs: readonly Uint8Array[]): RandomBlobs {
-    const out = new RandomBlobs(Math.min(blobs.length, MAX_RANDOM_BLOBS));
-    for (const blob of blobs) out.add(blob, 0);
-    return out;
-  }
+/** The blob at `offset` of `bytes` as a 10-character latin1 string. */
+export function blobOf(bytes: Uint8Array, offset = 0): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + RANDOM_HASH_LENGTH));
+}
 
-  /** How many blobs are held. */
-  get size(): number {
-    return this.count;
-  }
+/** How many blobs are held. */
+export function blobCount(blobs: RandomBlobs): number {
+  return blobs.length / RANDOM_HASH_LENGTH;
+}
 
-  /** Whether the blob at `offset` in `source` is held. */
-  has(source: Uint8Array, offset: number): boolean {
-    const bytes = this.bytes;
-    for (let i = 0; i < this.count; i++) {
-      const base = i * RANDOM_BLOB_LENGTH;
-      let j = 0;
-      while (j < RANDOM_BLOB_LENGTH && bytes[base + j] === source[offset + j]) j++;
-      if (j === RANDOM_BLOB_LENGTH) return true;
-    }
-    return false;
+/** Whether `blob` is held. */
+export function hasBlob(blobs: RandomBlobs, blob: string): boolean {
+  for (let at = 0; at < blobs.length; at += RANDOM_HASH_LENGTH) {
+    if (blobs.startsWith(blob, at)) return true;
   }
+  return false;
+}
 
-  /** Appends the blob at `offset` unless held, dropping the oldest beyond the limit. */
-  add(source: Uint8Array, offset: number): void {
-    if (this.has(source, offset)) return;
-    if (this.count === MAX_RANDOM_BLOBS) {
-      this.bytes.copyWithin(0, RANDOM_BLOB_LENGTH, this.count * RANDOM_BLOB_LENGTH);
-      this.count--;
-    } else if ((this.count + 1) * RANDOM_BLOB_LENGTH > this.bytes.length) {
-      const grown = new Uint8Array(Math.min(MAX_RANDOM_BLOBS, this.count * 2 + 1) * RANDOM_BLOB_LENGTH);
-      grown.set(this.bytes.subarray(0, this.count * RANDOM_BLOB_LENGTH));
-      this.bytes = grown;
-    }
-    this.bytes.set(source.subarray(offset, offset + RANDOM_BLOB_LENGTH), this.count * RANDOM_BLOB_LENGTH);
-    this.count++;
-  }
+/** `blobs` with `blob` appended unless held, the oldest dropped beyond the limit. */
+export function addBlob(blobs: RandomBlobs, blob: string): RandomBlobs {
+  if (hasBlob(blobs, blob)) return blobs;
+  const added = blobs + blob;
+  const excess = added.length - MAX_RANDOM_BLOBS * RANDOM_HASH_LENGTH;
+  return excess > 0 ? added.slice(excess) : added;
+}
 
-  /** The newest emission time among the blobs, 0 when none (Python's `timebase_from_random_blobs`). */
-  timebase(): number {
-    let newest = 0;
-    for (let i = 0; i < this.count; i++)
-      newest = Math.max(newest, readEmissionTime(this.bytes, i * RANDOM_BLOB_LENGTH));
-    return newest;
-  }
+/** Emission time of the blob starting at character `at`: its characters 5..9, big-endian seconds. */
+function emissionAt(blobs: string, at: number): number {
+  return (
+    blobs.charCodeAt(at + 5) * 0x1_0000_0000 +
+    ((blobs.charCodeAt(at + 6) << 24) >>> 0) +
+    (blobs.charCodeAt(at + 7) << 16) +
+    (blobs.charCodeAt(at + 8) << 8) +
+    blobs.charCodeAt(at + 9)
+  );
+}
 
-  /**
-   * The running newest emission time, scanning oldest first and stopping at the first that
-   * reaches `emitted`: exactly the value Python compares a longer path's announce with
-   * (Transport.py, the "more hops" branch), equality included.
-   */
-  timebaseUpTo(emitted: number): number {
-    let newest = 0;
-    for (let i = 0; i < this.count; i++) {
-      newest = Math.max(newest, readEmissionTime(this.bytes, i * RANDOM_BLOB_LENGTH));
-      if (newest >= emitted) break;
-    }
-    return newest;
-  }
+/** The newest emission time among the blobs, 0 when none (Python's `timebase_from_random_blobs`). */
+export function blobsTimebase(blobs: RandomBlobs): number {
+  let newest = 0;
+  for (let at = 0; at < blobs.length; at += RANDOM_HASH_LENGTH)
+    newest = Math.max(newest, emissionAt(blobs, at));
+  return newest;
+}
 
-  /** A copy of the blobs, oldest first (for persistence and tunnels). */
-  toArray(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < this.count; i++) {
-      out.push(this.bytes.slice(i * RANDOM_BLOB_LENGTH, (i + 1) * RANDOM_BLOB_LENGTH));
-    }
-    return out;
+/**
+ * The running newest emission time, scanning oldest first and stopping at the first that
+ * reaches `emitted`: exactly the value Python compares a longer path's announce with
+ * (Transport.py, the "more hops" branch), equality included.
+ */
+export function blobsTimebaseUpTo(blobs: RandomBlobs, emitted: number): number {
+  let newest = 0;
+  for (let at = 0; at < blobs.length; at += RANDOM_HASH_LENGTH) {
+    newest = Math.max(newest, emissionAt(blobs, at));
+    if (newest >= emitted) break;
   }
+  return newest;
+}
 
-  /** An independent copy. */
-  clone(): RandomBlobs {
-    const out = new RandomBlobs(this.count);
-    out.bytes.set(this.bytes.subarray(0, this.count * RANDOM_BLOB_LENGTH));
-    out.count = this.count;
-    return out;
+/** The blobs as byte arrays, oldest first (for persistence). */
+export function blobsToArray(blobs: RandomBlobs): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < blobs.length; at += RANDOM_HASH_LENGTH) {
+    out.push(Buffer.from(blobs.slice(at, at + RANDOM_HASH_LENGTH), 'latin1'));
   }
+  return out;
+}
+
+/** Blobs from byte arrays (oldest first; the last {@link MAX_RANDOM_BLOBS} of 10 bytes each kept). */
+export function blobsFromArray(blobs: readonly Uint8Array[]): RandomBlobs {
+  let out = NO_BLOBS;
+  for (const blob of blobs) if (blob.length === RANDOM_HASH_LENGTH) out = addBlob(out, blobOf(blob));
+  return out;
 }

@@ -1,4 +1,5 @@
 import { Clock, Timer } from '../core/clock';
+import { IFAC_FLAG } from '../core/constants';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { PacketHandler } from '../core/driver/packet-handler';
 import { Logger, silentLogger } from '../core/logger';
@@ -9,7 +10,6 @@ import {
   ADDRESS_OFFSET,
   DestinationType,
   HeaderType,
-  IFAC_FLAG,
   PacketContext,
   PacketType,
 } from '../protocol/packet-constants';
@@ -30,6 +30,7 @@ import { Forwarder, Inbound } from './forwarder';
 import { TransportLimits, resolveLimits } from './limits';
 import { PathRequests } from './path-requests';
 import { pathLifetimeMs } from './path-table';
+import { blobsTimebase } from './random-blobs';
 import { TransportCounters } from './transport-counters';
 import { KnownDestinations } from '../protocol/known-destinations';
 import { TransportHost, TransportIdentity } from './transport-host';
@@ -300,7 +301,10 @@ export class TransportEngine implements PacketHandler {
     state.reverse.cull(now);
     for (const expired of state.links.cull(now, isGone)) this.pathRequests.linkRequestExpired(expired, now);
     this.pathRequests.cull(now, PATH_REQUEST_GATE_TIMEOUT_MS);
-    state.tunnels.cull(now, (destination) => state.paths.get(destination)?.blobs.timebase());
+    state.tunnels.cull(now, (destination) => {
+      const path = state.paths.get(destination);
+      return path === undefined ? undefined : blobsTimebase(path.blobs);
+    });
     for (const [, ifaceState] of state.interfaceStateEntries()) {
       const dropped = ifaceState.cap.expire(now);
       state.queuedTotal -= dropped;

@@ -1,7 +1,7 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { BinaryKey, keyBytes, keyFromHex, keyHex } from './binary-key';
-import { PathEntry, PathState } from './path-table';
-import { RandomBlobs } from './random-blobs';
+import { PathEntry, PathState, announceBytes, nextHopOf } from './path-table';
+import { blobsFromArray, blobsToArray } from './random-blobs';
 import { TransportState } from './transport-state';
 
 /** How full each table is. */
@@ -58,14 +58,13 @@ export interface PathFilter {
 export interface PathRecord {
   readonly destination: Uint8Array;
   readonly timestamp: number;
-  readonly nextHop: Uint8Array;
   readonly hops: number;
   readonly expires: number;
   /** Random blobs, oldest first (Python persists up to 32). */
   readonly randomBlobs: readonly Uint8Array[];
   /** The name of the interface the path runs over. */
   readonly interfaceName: string;
-  /** The announce as received. */
+  /** The announce as received: its transport id (HEADER_2) or destination (HEADER_1) is the next hop. */
   readonly announce: Uint8Array;
 }
 
@@ -123,7 +122,7 @@ export class TransportView {
       out.push({
         destination: keyHex(path.destination),
         hops: path.hops,
-        nextHop: Buffer.from(path.nextHop).toString('hex'),
+        nextHop: keyHex(nextHopOf(path)),
         interfaceId: path.iface.id,
         interfaceName: name,
         timestamp: path.timestamp,
@@ -159,12 +158,11 @@ export class TransportView {
       paths.push({
         destination: keyBytes(path.destination),
         timestamp: path.timestamp,
-        nextHop: Uint8Array.from(path.nextHop),
         hops: path.hops,
         expires: path.expires,
-        randomBlobs: path.blobs.toArray(),
+        randomBlobs: blobsToArray(path.blobs),
         interfaceName: path.iface.info.name,
-        announce: Uint8Array.from(path.announce),
+        announce: announceBytes(path),
       });
     }
     return { paths };
@@ -185,16 +183,14 @@ export class TransportView {
       if (iface === undefined) continue;
       const destination: BinaryKey = Buffer.from(record.destination).toString('latin1');
       if (this.state.paths.has(destination)) continue;
-      const announce = Uint8Array.from(record.announce);
       const outcome = this.state.paths.set({
         destination,
         timestamp: record.timestamp,
-        nextHop: Uint8Array.from(record.nextHop),
         hops: record.hops,
         expires: record.expires,
-        blobs: RandomBlobs.of(record.randomBlobs),
+        blobs: blobsFromArray(record.randomBlobs),
         iface,
-        announce,
+        announce: Buffer.from(record.announce).toString('latin1'),
         state: PathState.Unknown,
         used: false,
       });

@@ -1,22 +1,20 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { BinaryKey } from './binary-key';
 import { TUNNEL_PATH_TIMEOUT_MS, TUNNEL_TIMEOUT_MS } from './constants';
-import { RandomBlobs } from './random-blobs';
+import { RandomBlobs, blobsTimebase } from './random-blobs';
 
 /** A path learnt over a tunnel, kept to be restored when the tunnel comes back. */
 export interface TunnelPath {
   /** When the path was learnt, ms. */
   readonly timestamp: number;
-  /** Its next hop. */
-  readonly nextHop: Uint8Array;
   /** Its hops. */
   readonly hops: number;
   /** Its expiry (as the path table's `expires`), ms. */
   readonly expires: number;
   /** Its destination's random blobs at the time. */
   readonly blobs: RandomBlobs;
-  /** The announce that made it. */
-  readonly announce: Uint8Array;
+  /** The announce that made it (latin1, as the path table holds it). */
+  readonly announce: string;
 }
 
 /**
@@ -130,7 +128,7 @@ export class TunnelTable {
         const current = currentTimebase(destination);
         if (
           now > path.timestamp + TUNNEL_PATH_TIMEOUT_MS ||
-          (current !== undefined && current > path.blobs.timebase())
+          (current !== undefined && current > blobsTimebase(path.blobs))
         ) {
           tunnel.paths.delete(destination);
         }

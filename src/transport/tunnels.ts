@@ -16,6 +16,7 @@ import {
 import { fullHash } from '../protocol/packet-hash';
 import { BinaryKey, binaryKey } from './binary-key';
 import { PathEntry, PathState } from './path-table';
+import { blobsTimebase } from './random-blobs';
 import { TransportState } from './transport-state';
 import { TunnelPath } from './tunnel-table';
 
@@ -102,7 +103,7 @@ export class Tunnels {
       else {
         restore =
           (saved.hops <= current.hops || now > current.expires) &&
-          saved.blobs.timebase() >= current.blobs.timebase();
+          blobsTimebase(saved.blobs) >= blobsTimebase(current.blobs);
       }
       if (!restore) {
         paths.delete(destination);
@@ -111,10 +112,9 @@ export class Tunnels {
       const entry: PathEntry = {
         destination,
         timestamp: now,
-        nextHop: saved.nextHop,
         hops: saved.hops,
         expires: saved.expires,
-        blobs: saved.blobs.clone(),
+        blobs: saved.blobs,
         iface,
         announce: saved.announce,
         state: PathState.Unknown,

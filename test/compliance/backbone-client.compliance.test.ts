@@ -24,7 +24,7 @@ interfacePluginCompliance<BackboneConfig>(
       factory: new BackboneInterfaceFactory(),
       sectionName: 'Backbone Uplink',
       id: 2,
-      params: { target_host: '127.0.0.1', target_port: String(port), reconnect_wait: '0.05' },
+      params: { target_host: '127.0.0.1', target_port: String(port), reconnect_wait: '1' },
       badParam: { key: 'target_port', value: 'abc' },
       connectPeer: () => acceptHdlcPeer(server, 2000),
     };

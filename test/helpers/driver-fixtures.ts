@@ -64,7 +64,10 @@ export function listenerInterface(
   return { id, name, typeName: 'TestListener', kind: 'listener', stop: async () => undefined, ...extra };
 }
 
-/** A packet of `length` bytes filled with `fill`. */
-export function packet(length = 32, fill = 0xab): Uint8Array {
+/**
+ * A packet of `length` bytes filled with `fill`. The default keeps bit 7 of the first byte clear:
+ * that bit flags an access code (IFAC), and an interface without IFAC drops such frames.
+ */
+export function packet(length = 32, fill = 0x2b): Uint8Array {
   return new Uint8Array(length).fill(fill);
 }

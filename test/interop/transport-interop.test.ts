@@ -236,3 +236,177 @@ describe('Python RNS interop through the transport engine', function () {
     expect(d.packets.filter((p) => forged.some((bad) => Buffer.from(p.data).equals(bad)))).to.deep.equal([]);
   });
 });
+
+describe('Python RNS interop through a chain of two transport nodes', function () {
+  this.timeout(180_000);
+  let rns: PythonRns | undefined;
+  let root: string;
+  const nodes: RnsNode[] = [];
+  let server: ServerPeer | undefined;
+  let client: EventedProcess | undefined;
+
+  async function startNode(name: string, sections: string[]): Promise<RnsNode> {
+    const dir = path.join(root, name);
+    await fs.mkdir(dir);
+    await fs.writeFile(
+      path.join(dir, 'config'),
+      [
+        '[reticulum]',
+        '  enable_transport = yes',
+        '[logging]',
+        '  loglevel = 2',
+        '[interfaces]',
+        ...sections,
+        '',
+      ].join('\n'),
+    );
+    const node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    nodes.push(node);
+    return node;
+  }
+
+  const serverSection = (port: number) =>
+    `  [[Hub]]\n    type = BackboneInterface\n    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${port}\n    ingress_control = no`;
+
+  before(async function () {
+    rns = await findPythonRns();
+    if (!rns) this.skip();
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-chain-'));
+    const [port1, port2] = [await freePort(), await freePort()];
+    const first = await startNode('first', [serverSection(port1)]);
+    const second = await startNode('second', [
+      serverSection(port2),
+      `  [[Uplink]]\n    type = BackboneInterface\n    enabled = yes\n    remote = 127.0.0.1\n    target_port = ${port1}\n    ingress_control = no`,
+    ]);
+    await until(
+      () => second.status().interfaces.some((i) => i.name === 'Uplink' && i.online),
+      'the uplink connected',
+    );
+    await until(
+      () => (first.transport?.counters.tunnelsSynthesized ?? 0) >= 1,
+      'the uplink synthesised its tunnel',
+    );
+    server = await startServerPeer(rns, { interface: 'backbone', port: port1 });
+    client = startClientPeer(rns, {
+      interface: 'tcp',
+      port: port2,
+      destinationHash: server.destinationHash,
+      resourceSize: 1024 * 1024,
+      keepalives: 0,
+      stepTimeoutSec: 20,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.exited,
+      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
+    ]);
+    clearTimeout(timer);
+  });
+
+  after(async function () {
+    await client?.stop();
+    await server?.process.stop();
+    for (const node of nodes.splice(0)) await node.stop();
+    if (root) await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('Python - ours - ours - Python: B sees A 3 hops away via the second node, and everything arrives', async function () {
+    const events = (client as EventedProcess).events;
+    const step = (name: string) => {
+      const event = events.find((e) => e.event === name);
+      if (!event) throw (client as EventedProcess).failure(`step '${name}' not reached`);
+      return event;
+    };
+    const pathEvent = step('path');
+    expect(field<number>(pathEvent, 'hops')).to.equal(3);
+    expect(field<string>(pathEvent, 'next_hop')).to.equal(nodes[1]?.status().transport?.transportId);
+    step('packet_proven');
+    step('link_established');
+    const sent = step('resource_sent');
+    const concluded = await (server as ServerPeer).process.waitFor('resource_concluded', 5_000);
+    expect(field<string>(concluded, 'sha256')).to.equal(field<string>(sent, 'sha256'));
+    expect(step('summary').ok).to.equal(true);
+    for (const node of nodes) expect(node.transport?.counters.forwardedLink).to.be.greaterThan(50);
+  });
+});
+
+describe('Python RNS interop: a client that reconnects gets its paths back (tunnels)', function () {
+  this.timeout(120_000);
+  let rns: PythonRns | undefined;
+  let dir: string;
+  let node: RnsNode | undefined;
+  let server: ServerPeer | undefined;
+  let client: EventedProcess | undefined;
+
+  before(async function () {
+    rns = await findPythonRns();
+    if (!rns) this.skip();
+  });
+
+  after(async function () {
+    await client?.stop();
+    await server?.process.stop();
+    await node?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('restores the paths behind a reconnecting Python client without a new announce, and answers for them', async function () {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-tunnel-interop-'));
+    const port = await freePort();
+    await fs.writeFile(
+      path.join(dir, 'config'),
+      [
+        '[reticulum]',
+        '  enable_transport = yes',
+        '[logging]',
+        '  loglevel = 2',
+        '[interfaces]',
+        '  [[Hub]]',
+        '    type = BackboneInterface',
+        '    enabled = yes',
+        '    listen_ip = 127.0.0.1',
+        `    listen_port = ${port}`,
+        '    ingress_control = no',
+        '',
+      ].join('\n'),
+    );
+    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    const engine = node.transport;
+    // A announces once (no re-announce): after its reconnect only the tunnel can bring its path back.
+    server = await startServerPeer(rns!, { interface: 'backbone', port });
+    await until(
+      () => engine?.view.paths({ destination: server?.destinationHash }).length === 1,
+      'A has a path',
+    );
+    await until(() => (engine?.counters.tunnelsSynthesized ?? 0) >= 1, 'A synthesised its tunnel');
+    const before = engine?.view.paths({ destination: server.destinationHash })[0];
+
+    // Drop A's connection; its path goes with the interface, the tunnel keeps it.
+    node.blacklistPeer('Hub', '127.0.0.1', 1, 'interop: force a reconnect');
+    await until(
+      () => engine?.view.paths({ destination: server?.destinationHash }).length === 0,
+      'the path was culled',
+      15_000,
+    );
+    await until(
+      () => (engine?.counters.tunnelPathsRestored ?? 0) >= 1,
+      'A reconnected and its path came back',
+      30_000,
+    );
+    const after = engine?.view.paths({ destination: server.destinationHash })[0];
+    expect(after?.interfaceId).to.not.equal(before?.interfaceId);
+    expect(after?.hops).to.equal(1);
+
+    client = startClientPeer(rns!, {
+      interface: 'tcp',
+      port,
+      destinationHash: server.destinationHash,
+      resourceSize: 0,
+      keepalives: 0,
+      stepTimeoutSec: 20,
+    });
+    const pathEvent = await client.waitFor('path', 30_000);
+    expect(field<number>(pathEvent, 'hops')).to.equal(2);
+    await client.waitFor('link_established', 20_000);
+  });
+});

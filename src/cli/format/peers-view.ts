@@ -1,4 +1,5 @@
 import { PeerStateEntry } from '../../core/peer-state';
+import { printable } from './printable';
 import { renderTable } from './text-table';
 import { formatDuration } from './units';
 
@@ -7,7 +8,7 @@ export function renderPeers(peers: readonly PeerStateEntry[], interfaceName?: st
   if (peers.length === 0) {
     return interfaceName === undefined
       ? 'no peer state on any interface'
-      : `no peer state on '${interfaceName}'`;
+      : `no peer state on '${printable(interfaceName)}'`;
   }
   return renderTable(
     [

@@ -1,4 +1,5 @@
 import { NodeStatus } from '../../node/node-status';
+import { printable } from './printable';
 import { renderTable } from './text-table';
 import { formatBytes, formatDuration, formatTraffic } from './units';
 
@@ -10,8 +11,9 @@ import { formatBytes, formatDuration, formatTraffic } from './units';
 export function renderStatus(status: NodeStatus): string {
   const { rssBytes, eventLoopDelayMs: delay } = status.process;
   const header =
-    `rns-net node for ${status.configDir} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}\n` +
-    `memory ${formatBytes(rssBytes)} RSS; event-loop delay since the last status p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms`;
+    `rns-net node for ${printable(status.configDir)} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}\n` +
+    `memory ${formatBytes(rssBytes)} RSS; event-loop delay since the last status p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms\n` +
+    `log lines dropped (output blocked) ${status.logging.droppedLines}, suppressed (rate limit) ${status.logging.suppressedLines}`;
   const interfaces = renderTable(
     [
       { header: 'interface' },

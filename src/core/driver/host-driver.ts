@@ -1,12 +1,13 @@
 import { Clock, systemClock } from '../clock';
 import { RnsError } from '../errors';
 import { EventSink } from '../event-sink';
+import { FrameAuthenticator, OPEN_INTERFACE } from '../frame-authenticator';
 import { BackbonePeerEvent, FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
 import { InterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
-import { PeerStateEntry } from '../peer-state';
+import { PeerStateEntry, PeerStatePage } from '../peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../runtime-config';
 import { WriteOutcome, Writer } from '../writer';
 import { AttachedInterface } from './attached-interface';
@@ -17,7 +18,7 @@ import { HostCallbacks, HostDriverEventName, HostDriverEvents } from './host-cal
 import { InterfaceEntry } from './interface-entry';
 import { emptyInterfaceStats } from './interface-stats';
 import { PacketHandler } from './packet-handler';
-import { PeerStateService } from './peer-state-service';
+import { PeerPageRequest, PeerStateService } from './peer-state-service';
 import { RuntimeConfigService } from './runtime-config-service';
 
 /** What a {@link HostDriver} is built with; every field has a default. */
@@ -62,7 +63,7 @@ export class HostDriver {
   private packetHandler: PacketHandler;
   private readonly callbacks: HostCallbacks;
   private readonly runtimeConfig = new RuntimeConfigService();
-  private readonly peerState = new PeerStateService();
+  private readonly peerState: PeerStateService;
 
   private readonly table = new Map<InterfaceId, TableEntry>();
   private readonly attached = new Map<InterfaceId, AttachedInterface>();
@@ -86,9 +87,12 @@ export class HostDriver {
   private currentEntry: InterfaceEntry | undefined;
   private reportingError = false;
   private unknownFrames = 0;
+  /** Access-code authenticators of configured interfaces, shared with the peers they spawn. */
+  private readonly authenticators = new Map<InterfaceId, FrameAuthenticator>();
 
   constructor(options: HostDriverOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.peerState = new PeerStateService(this.clock);
     this.logger = options.logger ?? silentLogger;
     this.packetHandler = options.packetHandler ?? DROP_PACKETS;
     this.callbacks = new HostCallbacks((error, event) => this.onCallbackError(error, event));
@@ -98,6 +102,15 @@ export class HostDriver {
   /** Replaces the packet handler (the node installs the relay after building the driver). */
   setPacketHandler(handler: PacketHandler): void {
     this.packetHandler = handler;
+  }
+
+  /**
+   * Sets the frame authenticator (IFAC) of the configured interface `ownerId` and of every peer
+   * it spawns. Call it before the interface is attached; without it an interface is open
+   * ({@link OPEN_INTERFACE}: flagged frames dropped, packets sent as they are).
+   */
+  setFrameAuthenticator(ownerId: InterfaceId, authenticator: FrameAuthenticator): void {
+    this.authenticators.set(ownerId, authenticator);
   }
 
   /** True once {@link stop} finished: every interface stopped and every sink closed. */
@@ -160,6 +173,7 @@ export class HostDriver {
         parentId: null,
         writer: iface.writer,
         stats: emptyInterfaceStats(),
+        authenticator: this.authenticators.get(iface.id) ?? OPEN_INTERFACE,
       });
     }
     if (this.pendingUp.has(iface.id)) {
@@ -193,8 +207,9 @@ export class HostDriver {
   }
 
   /**
-   * Sends one packet on an interface and counts the outcome. An offline entry, a missing writer
-   * or a writer that throws (a plugin bug, logged) count as `offline`. Never throws.
+   * Sends one packet on an interface and counts the outcome. The interface's authenticator frames
+   * it first (adds our access code on an IFAC interface). An offline entry, a missing writer or a
+   * writer that throws (a plugin bug, logged) count as `offline`. Never throws.
    */
   transmit(entry: InterfaceEntry, packet: Uint8Array): WriteOutcome {
     const writer = entry.writer;
@@ -204,8 +219,10 @@ export class HostDriver {
       return 'offline';
     }
     let outcome: WriteOutcome;
+    let frame: Uint8Array;
     try {
-      outcome = writer.send(packet);
+      frame = entry.authenticator.apply(packet);
+      outcome = writer.send(frame);
     } catch (error) {
       stats.txRefusedOffline++;
       this.logger.warn('writer threw; packet counted as refused (offline)', {
@@ -216,7 +233,7 @@ export class HostDriver {
     }
     if (outcome === 'accepted') {
       stats.txPackets++;
-      stats.txBytes += packet.length;
+      stats.txBytes += frame.length;
     } else if (outcome === 'buffer_full') {
       stats.txRefusedFull++;
     } else {
@@ -257,9 +274,22 @@ export class HostDriver {
     return this.runtimeConfig.reset(key);
   }
 
-  /** Peer state of one listener, or of all; sorted by interface name, then IP. */
+  /** Applies a value from a reloaded config as the setting's new startup value; returns it read back. */
+  rebaseRuntimeConfig(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    return this.runtimeConfig.rebase(key, value);
+  }
+
+  /**
+   * Peer state of one listener, or of all; sorted by interface name, then IP. Built in one turn:
+   * for small tables and tests; operator listings use {@link listPeerPage}.
+   */
   listPeers(interfaceName?: string): PeerStateEntry[] {
     return this.peerState.list(interfaceName);
+  }
+
+  /** One page of a peer-state listing (see `PeerStateService.listPage`). */
+  listPeerPage(request: PeerPageRequest = {}): RuntimeConfigResult<PeerStatePage> {
+    return this.peerState.listPage(request);
   }
 
   /** Forgets an IP's state on a listener; the value says whether there was any. */
@@ -417,10 +447,15 @@ export class HostDriver {
       entry.stats.rxDroppedOffline++;
       return;
     }
+    const packet = entry.authenticator.verifyAndStrip(event.data);
+    if (packet === null) {
+      entry.stats.rxIfacDropped++;
+      return;
+    }
     entry.stats.rxPackets++;
     entry.stats.rxBytes += event.data.length;
     try {
-      this.packetHandler.handle(entry, event.data);
+      this.packetHandler.handle(entry, packet);
     } catch (error) {
       this.reportHandlerError(error, entry, 'packet handler');
     }
@@ -449,6 +484,7 @@ export class HostDriver {
       parentId: owner,
       writer: event.writer ?? null,
       stats: emptyInterfaceStats(),
+      authenticator: (owner === null ? undefined : this.authenticators.get(owner)) ?? OPEN_INTERFACE,
     };
     this.table.set(entry.id, entry);
     if (owner !== null) this.childCounts.set(owner, (this.childCounts.get(owner) ?? 0) + 1);

@@ -1,3 +1,4 @@
+import { FrameAuthenticator } from '../frame-authenticator';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
 import { Writer } from '../writer';
@@ -21,4 +22,6 @@ export interface InterfaceEntry {
   writer: Writer | null;
   /** Counters, bumped in place. */
   readonly stats: InterfaceStats;
+  /** Checks received frames and frames sent packets (IFAC); a listener's peers share its own. */
+  readonly authenticator: FrameAuthenticator;
 }

@@ -15,6 +15,11 @@ export interface InterfaceStats {
   rxDroppedOffline: number;
   /** Frames the packet handler dropped as duplicates. */
   rxDuplicates: number;
+  /**
+   * Frames dropped at the interface boundary for their access code: missing or wrong on an IFAC
+   * interface, or present on one without IFAC.
+   */
+  rxIfacDropped: number;
   /** Packets refused because the writer was offline. */
   txRefusedOffline: number;
   /** Packets refused because the writer's buffer was full. */
@@ -30,6 +35,7 @@ export function emptyInterfaceStats(): InterfaceStats {
     txBytes: 0,
     rxDroppedOffline: 0,
     rxDuplicates: 0,
+    rxIfacDropped: 0,
     txRefusedOffline: 0,
     txRefusedFull: 0,
   };

@@ -82,6 +82,16 @@ export class RuntimeConfigService {
     return this.mutate(key, (handle, setting) => handle.reset(setting));
   }
 
+  /**
+   * Applies a value from a reloaded config file and makes it the setting's startup value (see
+   * {@link RuntimeConfigHandle.rebase}), then reads the entry back.
+   */
+  rebase(key: string, value: RuntimeConfigValue): RuntimeConfigResult<RuntimeConfigEntry> {
+    return this.mutate(key, (handle, setting) =>
+      handle.rebase !== undefined ? handle.rebase(setting, value) : handle.set(setting, value),
+    );
+  }
+
   private mutate(
     key: string,
     apply: (handle: RuntimeConfigHandle, setting: string) => RuntimeConfigResult<RuntimeSetting>,

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors';
@@ -42,6 +42,7 @@ export async function loadNodeConfig(
   let text = await readConfigFile(file);
   let created = false;
   if (text === undefined) {
+    await refuseDanglingLinks(dir, file);
     if (options.createDefault === false) {
       throw new ConfigError('no config file found (and writing the default one was turned off)', { file });
     }
@@ -61,6 +62,41 @@ async function readConfigFile(file: string): Promise<string | undefined> {
     if (errorCode(e) === 'ENOENT') return undefined;
     throw new ConfigError(`cannot read the config file: ${errorMessage(e)}`, { file }, { cause: e });
   }
+}
+
+/**
+ * A missing config that is a symbolic link to nothing (or lies in a directory that is one) is
+ * an operator's mistake to point out, not a file to create: writing the default through the link
+ * would fail with a confusing message, or create a file the operator did not mean.
+ */
+async function refuseDanglingLinks(dir: string, file: string): Promise<void> {
+  const fileTarget = await danglingLinkTarget(file);
+  if (fileTarget !== undefined) {
+    throw new ConfigError(
+      `the config file is a symbolic link to '${fileTarget}', which does not exist; fix the link or remove it`,
+      { file },
+    );
+  }
+  const dirTarget = await danglingLinkTarget(dir);
+  if (dirTarget !== undefined) {
+    throw new ConfigError(
+      `the config directory ${dir} is a symbolic link to '${dirTarget}', which does not exist; ` +
+        `create that directory or fix the link`,
+      { file },
+    );
+  }
+}
+
+/** The target of `path` when it is a symbolic link that leads nowhere; else undefined. */
+async function danglingLinkTarget(path: string): Promise<string | undefined> {
+  try {
+    if (!(await lstat(path)).isSymbolicLink()) return undefined;
+    await stat(path);
+    return undefined;
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') return undefined;
+  }
+  return readlink(path).catch(() => undefined);
 }
 
 /** Writes the default config; false when another process wrote a config first. */

@@ -61,6 +61,10 @@ loglevel = 4
   #
   # Every interface also accepts "mode" (or "interface_mode"): full (default),
   # gateway, access_point, pointtopoint, roaming or boundary.
+  #
+  # As in Python RNS, "networkname" and/or "passphrase" on an interface admit
+  # only nodes configured with the same values (interface access codes), and
+  # "ifac_size" sets the code length in bits (default 128; 64 on serial links).
 
   [[Default Backbone]]
     # A BackboneInterface without "remote" (or "target_host") is a server:

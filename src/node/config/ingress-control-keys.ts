@@ -12,18 +12,19 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 const NUMERIC_KEYS: ReadonlyArray<{
   readonly key: string;
   readonly field: Exclude<keyof IngressControlConfig, 'enabled' | 'egressControl'>;
-  readonly integer: boolean;
+  /** `count` an integer, `rate` a number per second, `seconds` a duration (bounded like every one). */
+  readonly kind: 'count' | 'rate' | 'seconds';
 }> = [
-  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', integer: true },
-  { key: 'ic_burst_hold', field: 'burstHold', integer: false },
-  { key: 'ic_burst_freq_new', field: 'burstFreqNew', integer: false },
-  { key: 'ic_burst_freq', field: 'burstFreq', integer: false },
-  { key: 'ic_pr_burst_freq_new', field: 'prBurstFreqNew', integer: false },
-  { key: 'ic_pr_burst_freq', field: 'prBurstFreq', integer: false },
-  { key: 'ic_new_time', field: 'newTime', integer: false },
-  { key: 'ic_burst_penalty', field: 'burstPenalty', integer: false },
-  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', integer: false },
-  { key: 'ec_pr_freq', field: 'ecPrFreq', integer: false },
+  { key: 'ic_max_held_announces', field: 'maxHeldAnnounces', kind: 'count' },
+  { key: 'ic_burst_hold', field: 'burstHold', kind: 'seconds' },
+  { key: 'ic_burst_freq_new', field: 'burstFreqNew', kind: 'rate' },
+  { key: 'ic_burst_freq', field: 'burstFreq', kind: 'rate' },
+  { key: 'ic_pr_burst_freq_new', field: 'prBurstFreqNew', kind: 'rate' },
+  { key: 'ic_pr_burst_freq', field: 'prBurstFreq', kind: 'rate' },
+  { key: 'ic_new_time', field: 'newTime', kind: 'seconds' },
+  { key: 'ic_burst_penalty', field: 'burstPenalty', kind: 'seconds' },
+  { key: 'ic_held_release_interval', field: 'heldReleaseInterval', kind: 'seconds' },
+  { key: 'ec_pr_freq', field: 'ecPrFreq', kind: 'rate' },
 ];
 
 /** Every key {@link readIngressControl} may read. */
@@ -49,8 +50,10 @@ export function readIngressControl(
   const out: Writable<IngressControlConfig> = { ...base };
   if (readEnabled) out.enabled = reader.boolean('ingress_control') ?? base.enabled;
   out.egressControl = reader.boolean('egress_control') ?? base.egressControl;
-  for (const { key, field, integer } of NUMERIC_KEYS) {
-    out[field] = reader.number(key, { min: 0, integer }) ?? base[field];
+  for (const { key, field, kind } of NUMERIC_KEYS) {
+    const value =
+      kind === 'seconds' ? reader.seconds(key) : reader.number(key, { min: 0, integer: kind === 'count' });
+    out[field] = value ?? base[field];
   }
   return Object.freeze(out);
 }

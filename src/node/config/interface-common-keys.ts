@@ -11,14 +11,10 @@ const DEFAULT_ANNOUNCE_CAP_PERCENT = 2;
 
 /**
  * Keys Python RNS accepts on every interface section that configure features rns-net does not
- * have; they are accepted so a Python config works, and reported so nobody believes they are in
- * force.
+ * have (interface discovery); they are accepted so a Python config works, and reported so nobody
+ * believes they are in force. (IFAC keys are read by `readIfacKeys`.)
  */
 const UNSUPPORTED_KEYS: ReadonlyMap<string, string> = new Map([
-  ...['networkname', 'network_name', 'passphrase', 'pass_phrase', 'ifac_size'].map(
-    (k) =>
-      [k, 'IFAC is not implemented: frames with the IFAC flag are relayed untouched, unchecked'] as const,
-  ),
   ...[
     'discoverable',
     'discovery_name',

@@ -1,11 +1,15 @@
 import net from 'node:net';
 import path from 'node:path';
 import { BoundedLineSplitter } from './bounded-line-splitter';
+import { openUnixSocketAddress, UnixSocketAddress } from './unix-socket-address';
 import { ControlConnectionError, ControlRequestError, NoNodeRunningError } from './control-errors';
-import { ControlErrorCode, ControlMethod, ControlMethods, ControlResponse } from './control-protocol';
-
-/** Longest response line a client reads (64 MiB): a peer list of a busy hub can be large. */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+import {
+  ControlErrorCode,
+  ControlMethod,
+  ControlMethods,
+  ControlResponse,
+  MAX_CONTROL_RESPONSE_BYTES,
+} from './control-protocol';
 
 /** Default time a request may take before {@link ControlClient.call} rejects. */
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;
@@ -23,7 +27,7 @@ interface Pending {
 export class ControlClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly splitter = new BoundedLineSplitter(MAX_RESPONSE_BYTES);
+  private readonly splitter = new BoundedLineSplitter(MAX_CONTROL_RESPONSE_BYTES);
   private failure: Error | undefined;
 
   private constructor(private readonly socket: net.Socket) {
@@ -42,17 +46,39 @@ export class ControlClient {
    * @param options.timeoutMs - connect timeout.
    * @throws {@link NoNodeRunningError} when no node listens there.
    */
-  static connect(
+  static async connect(
     socketPath: string,
     options: { configDir?: string; timeoutMs?: number } = {},
   ): Promise<ControlClient> {
     const configDir = options.configDir ?? path.dirname(socketPath);
+    let address: UnixSocketAddress;
+    try {
+      address = await openUnixSocketAddress(socketPath);
+    } catch (err) {
+      // The long path's directory is missing: nothing can be listening there.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NoNodeRunningError(socketPath, configDir);
+      throw err;
+    }
+    try {
+      return await ControlClient.connectTo(address.path, socketPath, configDir, options.timeoutMs);
+    } finally {
+      await address.release();
+    }
+  }
+
+  private static connectTo(
+    address: string,
+    socketPath: string,
+    configDir: string,
+    timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS,
+  ): Promise<ControlClient> {
     return new Promise<ControlClient>((resolve, reject) => {
-      const socket = net.createConnection(socketPath);
+      const socket = net.createConnection(address);
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new ControlConnectionError(`timed out connecting to ${socketPath}`));
-      }, options.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS);
+      }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { normalizeIp } from '../../core/ip-address';
 import { Logger } from '../../core/logger';
 import { RuntimeConfigResult, RuntimeConfigValue } from '../../core/runtime-config';
 import { ControlErrorCode, ControlOutcome, isControlMethod } from './control-protocol';
@@ -56,11 +56,21 @@ class Params {
     return value;
   }
 
-  /** An IP address (IPv4 or IPv6). */
+  /** An IP address (IPv4 or IPv6, without a zone id), in its canonical spelling. */
   ip(key: string): string {
     const value = this.string(key);
-    if (isIP(value) === 0)
+    const ip = normalizeIp(value);
+    if (ip === undefined)
       throw new ParamError('invalid_value', `${this.method}: '${key}' is not an IP address: ${value}`);
+    return ip;
+  }
+
+  /** An optional integer. */
+  optionalInteger(key: string): number | undefined {
+    const value = this.fields[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      throw new ParamError('invalid_type', `${this.method}: '${key}' must be an integer`);
     return value;
   }
 
@@ -115,8 +125,13 @@ export function dispatchControlRequest(
         new Params(method, params, []);
         return { ok: true, result: target.status() };
       case 'peers.list': {
-        const p = new Params(method, params, ['interface']);
-        return fromResult(target.listPeers(p.optionalString('interface')), (peers) => peers);
+        const p = new Params(method, params, ['interface', 'cursor', 'limit']);
+        const request = {
+          interfaceName: p.optionalString('interface'),
+          cursor: p.optionalString('cursor'),
+          limit: p.optionalInteger('limit'),
+        };
+        return fromResult(target.listPeers(request), (page) => page);
       }
       case 'peers.blacklist': {
         const p = new Params(method, params, ['interface', 'ip', 'durationSecs', 'reason']);

@@ -1,4 +1,4 @@
-import { PeerStateEntry } from '../../core/peer-state';
+import { PeerStatePage } from '../../core/peer-state';
 import { RuntimeConfigEntry, RuntimeConfigErrorCode, RuntimeConfigValue } from '../../core/runtime-config';
 import { NodeStatus } from '../node-status';
 
@@ -11,10 +11,18 @@ import { NodeStatus } from '../node-status';
  * - failure: `{ "id": 1, "ok": false, "error": { "code": "unknown_key", "message": "..." } }`
  *
  * The `id` is echoed so a client may pipeline; it is `null` when the request could not be read.
+ * A client that pipelines must read: the node stops reading a connection whose answers wait
+ * unsent, and closes one that makes no progress for a minute.
  */
 
 /** Largest request line the node reads (64 KiB); a longer line is answered with `request_too_large`. */
 export const MAX_CONTROL_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * Largest response line (64 MiB): a peer list of a busy hub can be large. The node answers a
+ * longer one with `response_too_large`; a client refuses to buffer more.
+ */
+export const MAX_CONTROL_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** A request id: echoed verbatim in the response. */
 export type ControlRequestId = string | number | null;
@@ -23,8 +31,16 @@ export type ControlRequestId = string | number | null;
 export interface ControlMethods {
   /** Uptime, interfaces and relay counters. */
   status: { params: Record<string, never>; result: NodeStatus };
-  /** Per-IP peer state of every listener, or of one. */
-  'peers.list': { params: { interface?: string }; result: readonly PeerStateEntry[] };
+  /**
+   * One page of the per-IP peer state of every listener, or of one, in no particular order. Ask
+   * again with the returned `cursor` (and the same `interface`) until it is null; `limit` is the
+   * most entries per page (default 250, at most 1000). Paged so a listing of a large table never
+   * holds up the node for long.
+   */
+  'peers.list': {
+    params: { interface?: string; cursor?: string; limit?: number };
+    result: PeerStatePage;
+  };
   /** Blacklists an IP on a listener (and disconnects it); the result is the duration applied. */
   'peers.blacklist': {
     params: { interface: string; ip: string; durationSecs: number; reason?: string };
@@ -74,6 +90,10 @@ export type ControlErrorCode =
   | 'unknown_method'
   /** The request line exceeded {@link MAX_CONTROL_REQUEST_BYTES}; the node closes the connection. */
   | 'request_too_large'
+  /** The response would exceed {@link MAX_CONTROL_RESPONSE_BYTES}. */
+  | 'response_too_large'
+  /** The node serves as many control connections as it allows; this one is closed. */
+  | 'too_many_connections'
   /** The node failed while serving the request (a bug; it is logged). */
   | 'internal_error';
 

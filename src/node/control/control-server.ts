@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Clock, systemClock } from '../../core/clock';
 import { Logger, silentLogger } from '../../core/logger';
-import { BoundedLineSplitter } from './bounded-line-splitter';
+import { ControlConnection, ControlConnectionLimits } from './control-connection';
 import { dispatchControlRequest } from './control-dispatcher';
 import { NodeAlreadyRunningError } from './control-errors';
 import {
@@ -10,9 +11,11 @@ import {
   ControlRequestId,
   ControlResponse,
   MAX_CONTROL_REQUEST_BYTES,
+  MAX_CONTROL_RESPONSE_BYTES,
 } from './control-protocol';
 import { ControlTarget } from './control-target';
 import { probeControlSocket } from './probe-control-socket';
+import { openUnixSocketAddress, UnixSocketAddress } from './unix-socket-address';
 
 /** Options of {@link ControlServer.open}. */
 export interface ControlServerOptions {
@@ -27,11 +30,31 @@ export interface ControlServerOptions {
   readonly target?: ControlTarget;
   /** Where failures and refused connections are logged. */
   readonly logger?: Logger;
+  /** Time and timers (the idle timeout, the refusal grace). Default: the system clock. */
+  readonly clock?: Clock;
   /** Longest request line, in bytes (default {@link MAX_CONTROL_REQUEST_BYTES}). */
   readonly maxRequestBytes?: number;
-  /** Simultaneous client connections served; more are closed at once (default 32). */
+  /** Longest response line, in bytes (default {@link MAX_CONTROL_RESPONSE_BYTES}). */
+  readonly maxResponseBytes?: number;
+  /** Answer bytes that may wait unsent before a connection's requests wait too (default 64 KiB). */
+  readonly outputHighWaterBytes?: number;
+  /** Close a connection without progress for this long, in ms (default 60 s; 0: never). */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Simultaneous client connections served (default 32). One more is answered
+   * `too_many_connections` and closed; past twice as many, connections are closed unanswered.
+   */
   readonly maxConnections?: number;
 }
+
+/** Default of {@link ControlServerOptions.maxConnections}. */
+export const DEFAULT_MAX_CONTROL_CONNECTIONS = 32;
+
+/** Default of {@link ControlServerOptions.idleTimeoutMs}. */
+export const DEFAULT_CONTROL_IDLE_TIMEOUT_MS = 60_000;
+
+/** How long a refused client may take to read its answer before its connection is closed. */
+const REFUSAL_GRACE_MS = 1000;
 
 /** Access for the node's user only: the socket changes runtime config and blacklists peers. */
 const SOCKET_MODE = 0o600;
@@ -45,15 +68,27 @@ const SOCKET_MODE = 0o600;
  */
 export class ControlServer {
   private readonly connections = new Set<net.Socket>();
+  private readonly refusing = new Set<net.Socket>();
+  private readonly limits: ControlConnectionLimits;
+  private readonly clock: Clock;
   private closing: Promise<void> | undefined;
   private target: ControlTarget | undefined;
 
   private constructor(
     private readonly server: net.Server,
+    private readonly address: UnixSocketAddress,
     private readonly options: ControlServerOptions,
     private readonly logger: Logger,
   ) {
     this.target = options.target;
+    this.clock = options.clock ?? systemClock;
+    this.limits = {
+      maxRequestBytes: options.maxRequestBytes ?? MAX_CONTROL_REQUEST_BYTES,
+      maxResponseBytes: options.maxResponseBytes ?? MAX_CONTROL_RESPONSE_BYTES,
+      outputHighWaterBytes: options.outputHighWaterBytes ?? 64 * 1024,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_CONTROL_IDLE_TIMEOUT_MS,
+      requestsPerTurn: 64,
+    };
     server.on('connection', (socket) => this.accept(socket));
     server.on('error', (err) => this.logger.error('control socket error', { error: err.message }));
   }
@@ -81,28 +116,17 @@ export class ControlServer {
       await fs.rm(options.socketPath, { force: true });
     }
     await fs.mkdir(path.dirname(options.socketPath), { recursive: true });
+    const address = await openUnixSocketAddress(options.socketPath);
     const server = net.createServer({ allowHalfOpen: false });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        if (err.code === 'EADDRINUSE')
-          reject(new NodeAlreadyRunningError(options.socketPath, options.configDir));
-        else reject(err);
-      };
-      server.once('error', onError);
-      // The umask makes the socket file 0600 from the moment it exists (bind happens inside
-      // listen(), synchronously); the chmod below is the portable guarantee.
-      const previousUmask = process.umask(0o177);
-      try {
-        server.listen(options.socketPath, () => {
-          server.off('error', onError);
-          resolve();
-        });
-      } finally {
-        process.umask(previousUmask);
-      }
-    });
-    await fs.chmod(options.socketPath, SOCKET_MODE);
-    return new ControlServer(server, options, logger);
+    try {
+      await listen(server, address.path, options);
+      await fs.chmod(options.socketPath, SOCKET_MODE);
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await address.release();
+      throw err;
+    }
+    return new ControlServer(server, address, options, logger);
   }
 
   /**
@@ -111,8 +135,9 @@ export class ControlServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      for (const socket of this.connections) socket.destroy();
+      for (const socket of [...this.connections, ...this.refusing]) socket.destroy();
       await closed;
+      await this.address.release();
       // server.close() unlinks the socket file on Linux; this covers platforms that do not.
       await fs.rm(this.options.socketPath, { force: true });
     })();
@@ -120,32 +145,49 @@ export class ControlServer {
   }
 
   private accept(socket: net.Socket): void {
-    const maxConnections = this.options.maxConnections ?? 32;
-    if (this.connections.size >= maxConnections || this.closing !== undefined) {
-      this.logger.warn('control connection refused: too many connections', { max: maxConnections });
+    socket.on('error', (err) => this.logger.debug('control connection error', { error: err.message }));
+    if (this.closing !== undefined) {
       socket.destroy();
       return;
     }
+    const max = this.options.maxConnections ?? DEFAULT_MAX_CONTROL_CONNECTIONS;
+    if (this.connections.size >= max) {
+      this.refuse(socket, max);
+      return;
+    }
     this.connections.add(socket);
-    const splitter = new BoundedLineSplitter(this.options.maxRequestBytes ?? MAX_CONTROL_REQUEST_BYTES);
-    socket.on('data', (chunk: Buffer) => {
-      for (const line of splitter.push(chunk)) {
-        if (line.trim().length > 0) this.reply(socket, this.answer(line));
-      }
-      if (splitter.overflow && !socket.writableEnded) {
-        this.reply(socket, {
-          id: null,
-          ok: false,
-          error: {
-            code: 'request_too_large',
-            message: `request line exceeds ${splitter.maxBytes} bytes; closing the connection`,
-          },
-        });
-        socket.end();
-      }
-    });
-    socket.on('error', (err) => this.logger.debug('control connection error', { error: err.message }));
     socket.on('close', () => this.connections.delete(socket));
+    new ControlConnection(socket, this.limits, this.clock, (line) => this.answer(line));
+  }
+
+  /**
+   * Tells a client over the limit why it is refused, rather than resetting it (which a client
+   * sees as EPIPE): the answer is written, its requests are read and discarded, and the
+   * connection closes once it has read the answer or after a short grace. Refusals are bounded
+   * too: past `max` of them at once, connections are closed unanswered.
+   */
+  private refuse(socket: net.Socket, max: number): void {
+    this.logger.warn('control connection refused: too many connections', { max });
+    if (this.refusing.size >= max) {
+      socket.destroy();
+      return;
+    }
+    this.refusing.add(socket);
+    const grace = this.clock.setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS);
+    socket.on('close', () => {
+      grace.cancel();
+      this.refusing.delete(socket);
+    });
+    socket.resume();
+    const refusal: ControlResponse = {
+      id: null,
+      ok: false,
+      error: {
+        code: 'too_many_connections',
+        message: `too many control connections (at most ${max}); try again when another client has finished`,
+      },
+    };
+    socket.end(`${JSON.stringify(refusal)}\n`);
   }
 
   /** Serves one request line; never throws. */
@@ -169,11 +211,29 @@ export class ControlServer {
         : dispatchControlRequest(this.target, fields.method, fields.params, this.logger);
     return { id, ...outcome };
   }
+}
 
-  private reply(socket: net.Socket, response: ControlResponse): void {
-    if (socket.writableEnded || socket.destroyed) return;
-    socket.write(`${JSON.stringify(response)}\n`);
-  }
+/** Listens on `address` with the socket file mode 0600 from the start. */
+function listen(server: net.Server, address: string, options: ControlServerOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (err.code === 'EADDRINUSE')
+        reject(new NodeAlreadyRunningError(options.socketPath, options.configDir));
+      else reject(err);
+    };
+    server.once('error', onError);
+    // The umask makes the socket file 0600 from the moment it exists (bind happens inside
+    // listen(), synchronously); the chmod after it is the portable guarantee.
+    const previousUmask = process.umask(0o177);
+    try {
+      server.listen(address, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    } finally {
+      process.umask(previousUmask);
+    }
+  });
 }
 
 /** A request's id, or `undefined` when it has an unusable one (absent counts as null). */

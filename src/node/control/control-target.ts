@@ -1,4 +1,5 @@
-import { PeerStateEntry } from '../../core/peer-state';
+import { PeerPageRequest } from '../../core/driver/peer-state-service';
+import { PeerStatePage } from '../../core/peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../../core/runtime-config';
 import { NodeStatus } from '../node-status';
 
@@ -9,8 +10,11 @@ import { NodeStatus } from '../node-status';
 export interface ControlTarget {
   /** Uptime, interfaces and relay counters. */
   status(): NodeStatus;
-  /** Peer state of every listener, or of the named one (`not_found` when there is none). */
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]>;
+  /**
+   * One page of the peer state of every listener, or of the named one (`not_found` when there is
+   * none); see `PeerStateService.listPage`.
+   */
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage>;
   /** Blacklists `ip` on a listener; the value is the duration applied, in seconds. */
   blacklistPeer(
     interfaceName: string,

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
+import { openUnixSocketAddress } from './unix-socket-address';
 
 /**
  * What is at a control socket path: `live` (a node accepted a connection), `stale` (a socket file
@@ -22,8 +23,17 @@ export async function probeControlSocket(socketPath: string, timeoutMs = 2000): 
     throw err;
   }
   if (!stat.isSocket()) throw new Error(`${socketPath} exists and is not a socket; remove it`);
+  const address = await openUnixSocketAddress(socketPath);
+  try {
+    return await connectOnce(address.path, timeoutMs);
+  } finally {
+    await address.release();
+  }
+}
+
+function connectOnce(address: string, timeoutMs: number): Promise<ControlSocketState> {
   return new Promise<ControlSocketState>((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
+    const socket = net.createConnection(address);
     const timer = setTimeout(() => done(undefined, 'live'), timeoutMs);
     function done(err: Error | undefined, state?: ControlSocketState): void {
       clearTimeout(timer);

@@ -34,7 +34,7 @@ export { DEDUP_EXEMPT_CONTEXTS, isDedupExemptContext } from '../../protocol/pack
  * own link table; that concerns routed transport (a packet seen on a shared medium before the
  * routing chain reaches this node), not a flooding relay, which sees each packet once per copy.
  *
- * Loop guard: the exempt contexts and IFAC frames are relayed without dedup, but a relay loop
+ * Loop guard: the exempt contexts are relayed without dedup, but a relay loop
  * would circulate them forever. The relay therefore counts bit-identical sightings and stops
  * after {@link DEFAULT_MAX_REPEAT_SIGHTINGS} within one dedup lifetime. No Python retry schedule
  * comes near that: keepalives are at least 5 s apart (`Link.KEEPALIVE_MIN`), so at most 7 fit in
@@ -43,7 +43,7 @@ export { DEDUP_EXEMPT_CONTEXTS, isDedupExemptContext } from '../../protocol/pack
  */
 
 /**
- * Bit-identical sightings of an exempt packet or IFAC frame allowed within one dedup lifetime
+ * Bit-identical sightings of an exempt packet allowed within one dedup lifetime
  * before the loop guard drops further copies (see the file comment for why 32 is safe).
  */
 export const DEFAULT_MAX_REPEAT_SIGHTINGS = 32;

@@ -33,7 +33,7 @@ export class PacketKeyHasher {
   /**
    * Keys `packet` by SHA-256 of every byte of the frame, hops and transport id included. Used
    * where only a bit-identical copy (what a relay loop produces: relays never modify a frame)
-   * counts as a repeat: announces and IFAC frames.
+   * counts as a repeat: announces.
    */
   keyFrame(packet: Uint8Array): void {
     this.readKey(oneShotHash('sha256', packet, 'binary'));

@@ -8,7 +8,6 @@ import {
   HEADER_1_CONTEXT_OFFSET,
   HEADER_2_CONTEXT_OFFSET,
   HEADER_2_FLAG,
-  IFAC_FLAG,
   PACKET_TYPE_MASK,
   PacketType,
 } from '../../protocol/packet-constants';
@@ -38,7 +37,7 @@ export interface RelayOptions {
   /** Most keys the dedup cache holds; default 1,048,576. */
   readonly dedupMaxEntries?: number;
   /**
-   * Bit-identical copies of an exempt-context packet or an IFAC frame relayed within one dedup
+   * Bit-identical copies of an exempt-context packet relayed within one dedup
    * lifetime before the loop guard drops the rest; default 32.
    */
   readonly maxRepeatSightings?: number;
@@ -59,14 +58,12 @@ export interface RelayCounters {
   deliveries: number;
   /** Frames dropped as duplicates (including those the loop guard stopped). */
   duplicatesDropped: number;
-  /** Of `duplicatesDropped`: exempt or IFAC frames seen more than the repeat limit (a loop). */
+  /** Of `duplicatesDropped`: exempt-context packets seen more than the repeat limit (a loop). */
   loopGuardDropped: number;
   /** Copies refused because the destination's writer buffer was full. */
   refusedFull: number;
   /** Copies refused because the destination's writer was offline. */
   refusedOffline: number;
-  /** IFAC-flagged frames relayed (untouched, without the packet-hash dedup). */
-  ifacRelayed: number;
   /** Frames dropped as too short to hold their header's context byte. */
   malformed: number;
 }
@@ -82,7 +79,6 @@ export function emptyRelayCounters(): RelayCounters {
     loopGuardDropped: 0,
     refusedFull: 0,
     refusedOffline: 0,
-    ifacRelayed: 0,
     malformed: 0,
   };
 }
@@ -92,17 +88,17 @@ export function emptyRelayCounters(): RelayCounters {
  * Python RNS nodes attached to this node reach each other. The frame's bytes are handed on as
  * they are (the hops byte included: Python checks hop counts exactly), never back to the source.
  *
+ * Interface access codes (IFAC) are checked and stripped by the driver below the relay, and put
+ * on again per interface when it sends: the relay sees plain packets only.
+ *
  * Filters, in order:
- * 1. IFAC flag set: the header is masked and cannot be parsed, so the frame is relayed untouched
- *    with no packet-hash dedup; only the loop guard (bit-identical copies past the repeat limit)
- *    applies, because a loop would otherwise carry it forever.
- * 2. Too short to hold the context byte (under 19 bytes for HEADER_1, 35 for HEADER_2): dropped
+ * 1. Too short to hold the context byte (under 19 bytes for HEADER_1, 35 for HEADER_2): dropped
  *    and counted as `malformed`. Every Python receiver drops such a packet in `unpack`, and
  *    without a context it cannot be classed for dedup, so relaying it could only waste bandwidth
  *    or loop. (The stream decoder already drops frames of 19 bytes or less.)
- * 3. Context exempt in Python's `packet_filter` (keepalive, resource parts, ...): relayed, loop
+ * 2. Context exempt in Python's `packet_filter` (keepalive, resource parts, ...): relayed, loop
  *    guard only.
- * 4. Announces: deduplicated by whole-frame hash; everything else by Reticulum packet hash.
+ * 3. Announces: deduplicated by whole-frame hash; everything else by Reticulum packet hash.
  * See dedup-exemptions.ts for why each rule is what it is.
  *
  * Hot path: one SHA-256 per frame into a reused scratch buffer, a 64-bit key in flat typed
@@ -140,13 +136,6 @@ export class Relay implements PacketHandler {
     counters.received++;
     const flags = packet[0];
     const keys = this.keys;
-
-    if ((flags & IFAC_FLAG) !== 0) {
-      keys.keyFrame(packet);
-      if (this.isLoopRepeat()) return this.dropDuplicate(source, true);
-      counters.ifacRelayed++;
-      return this.forward(source, packet);
-    }
 
     const contextOffset = (flags & HEADER_2_FLAG) !== 0 ? HEADER_2_CONTEXT_OFFSET : HEADER_1_CONTEXT_OFFSET;
     if (packet.length <= contextOffset) {

@@ -14,6 +14,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
+  MIN_RECONNECT_WAIT_SECS,
 } from './backbone-constants';
 import { NetworkInterfaceTable, resolveDeviceAddress } from './network-device-address';
 import { secondsToMs } from './seconds-to-ms';
@@ -138,7 +139,9 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
   const targetPort = portWithAlias(reader, 'target_port', 'port');
   const transportIdentity = nonEmptyString(reader, 'transport_identity') ?? null;
   const startup: BackboneClientRuntime = {
-    reconnectWaitMs: secondsToMs(reader.seconds('reconnect_wait') ?? DEFAULT_RECONNECT_WAIT_SECS),
+    reconnectWaitMs: secondsToMs(
+      reader.seconds('reconnect_wait', MIN_RECONNECT_WAIT_SECS) ?? DEFAULT_RECONNECT_WAIT_SECS,
+    ),
     maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
     writeStallTimeoutMs: secondsToMs(

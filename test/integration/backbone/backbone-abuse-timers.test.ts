@@ -231,7 +231,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
       error: {
         code: 'invalid_value',
         message:
-          "backbone.test-backbone.penalty_exempt has an invalid entry: '10.0.0.0/300' has an invalid prefix length",
+          "backbone.test-backbone.penalty_exempt has an invalid entry: '10.0.0.0/300' is not an IP address or CIDR range",
       },
     });
     expect(handle.set('penalty_exempt', '127.0.0.1').ok).to.equal(true);

@@ -289,6 +289,42 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
     });
 
+    it('keeps a silent client past the host timer limit (3 000 000 s) until its timeout is due', async () => {
+      clock = fakeTimers();
+      // Bypasses the config check on purpose: the peer's timer itself must not fire early.
+      server = await startTestServer({ idleTimeoutMs: 3_000_000_000 });
+      await server.connectClient();
+      const { id } = await upOf(server);
+      await clock.tickAsync(1);
+      // Synchronous ticks: the server's 10 s sweep fires ~300 000 times on the way.
+      clock.tick(2 ** 31);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown'), 'not closed at 1 ms, nor at 2^31 ms').to.have.length(0);
+      clock.tick(3_000_000_000 - 2 ** 31 - 2);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      await clock.tickAsync(1);
+      await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
+      expect(server.sink.ofType('BackbonePeerIdleTimeout')[0]?.connectedForMs).to.equal(3_000_000_000);
+    });
+
+    it('refuses idle_timeout_secs past the longest timer at runtime and keeps the silent client', async () => {
+      clock = fakeTimers();
+      server = await startTestServer({ idleTimeoutMs: 0 });
+      const handle = createServerRuntimeHandle(server.state);
+      await server.connectClient();
+      await upOf(server);
+      for (const secs of [1e308, 3_000_000]) {
+        const result = handle.set('idle_timeout_secs', secs);
+        expect(!result.ok && result.error.code).to.equal('invalid_value');
+      }
+      expect(server.state.runtime.idleTimeoutMs).to.equal(0);
+      await clock.tickAsync(60_000);
+      await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
+    });
+
     it('disconnects at once when the live idle timeout is already exceeded, and 0 turns it off', async () => {
       clock = fakeTimers();
       server = await startTestServer({ idleTimeoutMs: 5000 });
@@ -385,7 +421,7 @@ describe('BackboneInterface server (loopback)', () => {
       second.on('error', () => undefined);
       await closed(second);
       expect(server.sink.ofType('InterfaceUp')).to.have.length(1);
-      const [entry] = handle.list();
+      const [entry] = server.state.list();
       expect(entry).to.include({
         ip: '127.0.0.1',
         rejectCount: 1,
@@ -393,6 +429,23 @@ describe('BackboneInterface server (loopback)', () => {
         blacklistReason: 'test blacklist',
       });
       expect(entry?.blacklistedRemainingSecs).to.be.within(59, 60);
+    });
+
+    it('refuses a peer blacklisted under another spelling of its address (hex IPv4-mapped)', async () => {
+      server = await startTestServer();
+      const handle = createServerPeerStateHandle(server.state);
+      // 127.0.0.1 as an IPv4-mapped IPv6 address in hex groups, with leading zeros.
+      expect(handle.blacklist('0:0:0:0:0:FFFF:7f00:0001', 60, 'spelling')).to.equal(60);
+      const refused = await server.connectClient();
+      refused.on('error', () => undefined);
+      await closed(refused);
+      expect(server.sink.ofType('InterfaceUp')).to.have.length(0);
+      expect(server.state.list()).to.have.length(1);
+      expect(server.state.list()[0]).to.include({
+        ip: '127.0.0.1',
+        rejectCount: 1,
+        blacklistReason: 'spelling',
+      });
     });
 
     it('disconnects live connections of a blacklisted IP', async () => {
@@ -406,7 +459,11 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('InterfaceDown', () => server!.sink.ofType('InterfaceDown').length === 2);
       expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
       expect(server.sink.ofType('BackbonePeerWriteStall')).to.have.length(0);
-      expect(handle.list()[0]).to.include({ ip: '127.0.0.1', connectedCount: 0, blacklistReason: 'abuse' });
+      expect(server.state.list()[0]).to.include({
+        ip: '127.0.0.1',
+        connectedCount: 0,
+        blacklistReason: 'abuse',
+      });
     });
 
     it('caps blacklist durations at max_penalty_duration and admits again once it expires', async () => {
@@ -414,9 +471,9 @@ describe('BackboneInterface server (loopback)', () => {
       server = await startTestServer({ maxPenaltyDurationMs: 10_000 });
       const handle = createServerPeerStateHandle(server.state);
       expect(handle.blacklist('127.0.0.1', 3600, 'long')).to.equal(10);
-      expect(handle.list()[0]?.blacklistedRemainingSecs).to.equal(10);
+      expect(server.state.list()[0]?.blacklistedRemainingSecs).to.equal(10);
       await clock.tickAsync(10_000);
-      expect(handle.list()).to.deep.equal([]);
+      expect(server.state.list()).to.deep.equal([]);
       await server.connectClient();
       await upOf(server);
     });

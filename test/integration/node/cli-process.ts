@@ -57,6 +57,13 @@ export function rnsNet(home: string, ...args: string[]): Promise<CliResult> {
   });
 }
 
+/** Polls `status` until the node answers (bounded), returning the last exit code. */
+export async function waitForStatus(home: string, dir: string): Promise<number> {
+  let code = -1;
+  for (let i = 0; i < 50 && code !== 0; i++) code = (await rnsNet(home, 'status', '--config', dir)).code;
+  return code;
+}
+
 /** A `rns-net run` child process and its JSON log lines. */
 export class NodeProcess {
   readonly logs: Record<string, unknown>[] = [];
@@ -95,12 +102,25 @@ export class NodeProcess {
 
   /** Spawns `rns-net run --config dir --log-format json ...extra`. */
   static spawn(home: string, dir: string, ...extra: string[]): NodeProcess {
+    return NodeProcess.spawnWithStdout(home, dir, 'pipe', ...extra);
+  }
+
+  /**
+   * Spawns `rns-net run` as {@link spawn} does, with its stdout on `stdout` (a file descriptor
+   * the test holds); {@link logs} stays empty unless it is `'pipe'`.
+   */
+  static spawnWithStdout(
+    home: string,
+    dir: string,
+    stdout: number | 'pipe',
+    ...extra: string[]
+  ): NodeProcess {
     const child = spawn(
       process.execPath,
       [builtCli(), 'run', '--config', dir, '--log-format', 'json', ...extra],
       {
         env: { ...process.env, HOME: home },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', stdout, 'pipe'],
       },
     );
     return new NodeProcess(child);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
 import { freePort } from '../../helpers/loopback-port';
-import { backboneServerConfig, builtCli, NodeProcess, rnsNet } from './cli-process';
+import { backboneServerConfig, builtCli, NodeProcess, rnsNet, waitForStatus } from './cli-process';
 
 describe('rns-net CLI against a running node (child process)', function () {
   // The first test may build the CLI (tsc) when dist is missing or stale.
@@ -46,6 +46,7 @@ describe('rns-net CLI against a running node (child process)', function () {
     expect(table.stdout).to.match(new RegExp(`^rns-net node for ${dir} \\(pid \\d+\\), up `));
     expect(table.stdout).to.match(/^Public\s+BackboneInterface\s+full\s+yes\s+0\s+0 \/ 0 B/m);
     expect(table.stdout).to.match(/^received\s+0$/m);
+    expect(table.stdout).to.match(/^log lines dropped \(output blocked\) 0, suppressed \(rate limit\) 0$/m);
     const json = await rnsNet(home, 'status', '--json', '--config', dir);
     expect(json.code).to.equal(0);
     const status = JSON.parse(json.stdout) as NodeStatus;
@@ -57,6 +58,9 @@ describe('rns-net CLI against a running node (child process)', function () {
     expect(status.process.rssBytes).to.be.greaterThan(10 * 1024 * 1024);
     expect(status.process.heapUsedBytes).to.be.greaterThan(0);
     expect(status.process.eventLoopDelayMs.max).to.be.at.least(status.process.eventLoopDelayMs.p50);
+    // An idle node's loop is hardly ever late; the sampling interval itself is not delay.
+    expect(status.process.eventLoopDelayMs.p50).to.be.below(8);
+    expect(status.logging).to.deep.equal({ droppedLines: 0, suppressedLines: 0 });
   });
 
   it('status counts a connected peer', async () => {
@@ -104,6 +108,36 @@ describe('rns-net CLI against a running node (child process)', function () {
     const unknown = await rnsNet(home, 'peers', 'Nope', '--config', dir);
     expect(unknown.code).to.equal(1);
     expect(unknown.stderr.trim()).to.equal("error: not_found: interface 'Nope' not found");
+  });
+
+  it('peers: a reason with newlines and escape sequences stays on its row, escaped', async () => {
+    const reason = 'flood\nPublic  203.0.113.9  9  9  9  forged row\x1b[2J\x1b[31m';
+    const add = await rnsNet(
+      home,
+      'peers',
+      'blacklist',
+      'Public',
+      '192.0.2.46',
+      '--for',
+      '60',
+      '--reason',
+      reason,
+      '--config',
+      dir,
+    );
+    expect(add.code, add.stderr).to.equal(0);
+    const table = await rnsNet(home, 'peers', 'Public', '--config', dir);
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows).to.have.length(2);
+    expect(rows[1]).to.match(/^Public\s+192\.0\.2\.46\s/);
+    expect(rows[1]?.endsWith('flood\\nPublic  203.0.113.9  9  9  9  forged row\\x1b[2J\\x1b[31m')).to.equal(
+      true,
+    );
+    const json = JSON.parse((await rnsNet(home, 'peers', '--json', '--config', dir)).stdout) as {
+      blacklistReason: string;
+    }[];
+    expect(json.map((p) => p.blacklistReason)).to.include(reason);
+    expect((await rnsNet(home, 'peers', 'clear', 'Public', '192.0.2.46', '--config', dir)).code).to.equal(0);
   });
 
   it('config list / get / set / reset, with --json', async () => {
@@ -279,11 +313,34 @@ describe('rns-net run: startup outcomes (child process)', function () {
     loud.child.kill('SIGTERM');
     expect(await loud.exited).to.equal(0);
   });
-});
 
-/** Polls `status` until the node answers (bounded), returning the last exit code. */
-async function waitForStatus(home: string, dir: string): Promise<number> {
-  let code = -1;
-  for (let i = 0; i < 50 && code !== 0; i++) code = (await rnsNet(home, 'status', '--config', dir)).code;
-  return code;
-}
+  it('runs from a config directory too long for a Unix socket address, and restarts after a crash', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const port = await freePort();
+    const longDir = path.join(home, 'l'.repeat(120));
+    await fs.mkdir(longDir);
+    await fs.writeFile(path.join(longDir, 'config'), backboneServerConfig([{ name: 'Long', port }]));
+    const socket = path.join(longDir, 'control.sock');
+    const first = NodeProcess.spawn(home, longDir);
+    nodes.push(first);
+    await first.running();
+    expect((await rnsNet(home, 'status', '--config', longDir)).code).to.equal(0);
+    // A crash leaves the socket file behind; the next start finds it stale and replaces it.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await fs.lstat(socket)).isSocket()).to.equal(true);
+    const second = NodeProcess.spawn(home, longDir);
+    nodes.push(second);
+    await second.running();
+    expect(second.logs.some((r) => r.msg === 'removing stale control socket')).to.equal(true);
+    const status = await rnsNet(home, 'status', '--json', '--config', longDir);
+    expect(status.code, status.stderr).to.equal(0);
+    expect((JSON.parse(status.stdout) as NodeStatus).configDir).to.equal(longDir);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).to.equal(0);
+    await fs.access(socket).then(
+      () => expect.fail('control socket left behind'),
+      (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+    );
+  });
+});

@@ -39,7 +39,7 @@ def log_to_stderr(line):
         pass
 
 
-def interface_section(kind, host, port, name="Interop", ingress_control=True):
+def interface_section(kind, host, port, name="Interop", ingress_control=True, ifac=None):
     """Returns the [[...]] subsection text for one interface of the given kind.
 
     kind: "backbone" (BackboneInterface client), "tcp" (TCPClientInterface) or
@@ -48,6 +48,9 @@ def interface_section(kind, host, port, name="Interop", ingress_control=True):
     ingress_control=False turns off Python's announce-burst hold on the interface: on an
     interface younger than 2 h, more than 3 announces per second are held back (for 15 s and
     more), which several test peers announcing at once through a shared-medium relay trigger.
+
+    ifac: an optional dict of interface access code keys (networkname, passphrase, ifac_size)
+    written into the section as they are.
     """
     if kind == "backbone":
         body = ["type = BackboneInterface", f"target_host = {host}", f"target_port = {port}"]
@@ -59,6 +62,8 @@ def interface_section(kind, host, port, name="Interop", ingress_control=True):
         raise ValueError(f"unknown interface kind {kind!r}")
     if not ingress_control:
         body.append("ingress_control = no")
+    for key, value in (ifac or {}).items():
+        body.append(f"{key} = {value}")
     lines = [f"  [[{name}]]", "    enabled = yes"] + ["    " + entry for entry in body]
     return "\n".join(lines) + "\n"
 

@@ -69,6 +69,9 @@ def parse_args():
     parser.add_argument("--ingress-control", choices=["yes", "no"], default="no",
                         help="Python's announce-burst hold on the interface (default off: test peers "
                              "announce in bursts)")
+    parser.add_argument("--networkname", help="interface access code: network name")
+    parser.add_argument("--passphrase", help="interface access code: passphrase")
+    parser.add_argument("--ifac-size", type=int, help="interface access code length in bits")
     parser.add_argument("--loglevel", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temp config dir")
     return parser.parse_args()
@@ -145,8 +148,10 @@ def interface_facts():
 
 
 def start_reticulum(args, config_dir):
+    ifac = {key: value for key, value in (("networkname", args.networkname), ("passphrase", args.passphrase),
+                                           ("ifac_size", args.ifac_size)) if value is not None}
     interface_text = interface_section(args.interface, args.host, args.port,
-                                       ingress_control=args.ingress_control == "yes")
+                                       ingress_control=args.ingress_control == "yes", ifac=ifac)
     write_config(config_dir, transport=False, interface_text=interface_text, loglevel=args.loglevel)
     reticulum = RNS.Reticulum(configdir=config_dir, loglevel=args.loglevel, logdest=log_to_stderr)
     return reticulum

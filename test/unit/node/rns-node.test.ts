@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { DependencyContainer } from 'tsyringe';
 import { InterfaceId } from '../../../src/core/interface-id';
 import { ConfigParams } from '../../../src/registry/config-params';
 import { InterfaceFactory, StartContext, StartedInterface } from '../../../src/registry/interface-factory';
 import { registerInterfaceFactory } from '../../../src/registry/register-plugin';
 import { NodeAlreadyRunningError } from '../../../src/node/control/control-errors';
+import { createNodeLogger } from '../../../src/node/logging/pino-logger';
 import { NoInterfacesStartedError } from '../../../src/node/node-errors';
 import { RnsNode } from '../../../src/node/rns-node';
 import { Identity } from '../../../src/protocol/identity';
@@ -37,6 +39,8 @@ class RecordingBackbone implements InterfaceFactory<{ name: string; id: Interfac
     ctx: StartContext,
   ): Promise<StartedInterface> {
     if (config.params.fail === 'yes') throw new Error('cannot bind');
+    // A chatty interface: as many lines as the config asks, all of one kind.
+    for (let i = 0; i < Number(config.params.chatter ?? 0); i++) ctx.logger.warn('peer refused', { i });
     this.started.push({ ...config, mode: ctx.mode, ingressEnabled: ctx.ingressControl.enabled });
     return {
       kind: 'listener',
@@ -163,11 +167,29 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
 
   it('answers peers.list for unknown interfaces with not_found', async () => {
     const node = await start();
-    expect(node.listPeers('Nope')).to.deep.equal({
+    expect(node.listPeers({ interfaceName: 'Nope' })).to.deep.equal({
       ok: false,
       error: { code: 'not_found', message: "interface 'Nope' not found" },
     });
-    expect(node.listPeers()).to.deep.equal({ ok: true, value: [] });
+    expect(node.listPeers({})).to.deep.equal({ ok: true, value: { peers: [], cursor: null } });
+  });
+
+  it('rate-limits what interfaces log, not its own lines, and reports limited and dropped lines', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(`[interfaces]\n${section('Chatty', '    chatter = 50\n')}`);
+    // A destination that takes nothing: only the first line or two fit in the 300-byte bound.
+    const stalled = new Writable({ write: () => undefined, highWaterMark: 1 });
+    const logger = createNodeLogger({
+      loglevel: 4,
+      format: 'json',
+      destination: stalled,
+      maxBufferedBytes: 300,
+    });
+    const node = await RnsNode.start({ configDir: dir, plugins, logger, logOutput: logger.output });
+    nodes.push(node);
+    const { logging } = node.status();
+    expect(logging.suppressedLines).to.equal(40);
+    expect(logging.droppedLines).to.be.greaterThan(0);
   });
 
   describe('forwarding mode', () => {
@@ -189,6 +211,25 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
       await node.stop();
       const again = await start();
       expect(again.status().transport?.transportId, 'the same transport id after a restart').to.equal(id);
+    });
+
+    it('keeps the known destinations across a restart, in storage/known_destinations', async () => {
+      await fs.mkdir(dir, { recursive: true });
+      await writeConfig(`[interfaces]\n${section('A')}`);
+      const node = await start();
+      const forwarding = node.forwarding;
+      if (forwarding.mode !== 'transport') throw new Error('expected transport');
+      const dest = Identity.generate();
+      forwarding.knownDestinations.remember(
+        dest.hash,
+        dest.publicKey,
+        Buffer.from('app'),
+        Buffer.alloc(32, 1),
+      );
+      await node.stop();
+      expect((await fs.stat(path.join(dir, 'storage', 'known_destinations'))).mode & 0o777).to.equal(0o600);
+      const again = await start();
+      expect(again.status().transport?.knownDestinations).to.equal(1);
     });
 
     it('keeps the transport id of an identity file copied from elsewhere (an rnsd)', async () => {

@@ -3,12 +3,15 @@ import { silentLogger } from '../../../src/core/logger';
 import { MemoryBlobStore, loadBlob } from '../../../src/core/storage';
 import {
   Identity,
+  KNOWN_DESTINATIONS_NAME,
   KnownDestinations,
   RETAINED,
   UNUSED_DESTINATION_LINGER_S,
   UNUSED_DESTINATION_TIMEOUT_S,
   decodeKnownDestinations,
   encodeKnownDestinations,
+  loadKnownDestinations,
+  saveKnownDestinations,
 } from '../../../src/protocol';
 import { RecordingLogger } from '../../helpers/recording-logger';
 import { VECTORS, hex } from '../../vectors/fixture';
@@ -135,5 +138,39 @@ describe('protocol: known destinations', () => {
     expect(
       (await loadBlob(store, 'known_destinations', decodeKnownDestinations, silentLogger)).status,
     ).to.equal('missing');
+  });
+});
+
+describe('protocol: known destinations on disk', () => {
+  it('saves to a store and loads back into another table; a Python file loads the same way', async () => {
+    const store = new MemoryBlobStore();
+    const table = new KnownDestinations({ clock: new ManualClock(1_767_225_600_000) });
+    table.remember(dest(1), KEY_A, Buffer.from('x'), HASH);
+    table.remember(dest(2), KEY_B, null, HASH);
+    await saveKnownDestinations(store, table);
+    const again = new KnownDestinations({ clock: new ManualClock(0) });
+    expect(await loadKnownDestinations(store, again, silentLogger)).to.deep.equal({
+      status: 'loaded',
+      value: 2,
+    });
+    expect(Buffer.from(again.publicKeyOf(dest(2))!).equals(KEY_B)).to.equal(true);
+    expect(again.get(dest(1))!.appData!.toString()).to.equal('x');
+
+    await store.write(KNOWN_DESTINATIONS_NAME, hex(VECTORS.known_destinations.file));
+    const fromPython = new KnownDestinations({ clock: new ManualClock(0) });
+    expect(await loadKnownDestinations(store, fromPython, silentLogger)).to.deep.equal({
+      status: 'loaded',
+      value: 3,
+    });
+  });
+
+  it('reports a missing file and sets a corrupt one aside', async () => {
+    const store = new MemoryBlobStore();
+    const table = new KnownDestinations({ clock: new ManualClock(0) });
+    expect(await loadKnownDestinations(store, table, silentLogger)).to.deep.equal({ status: 'missing' });
+    await store.write(KNOWN_DESTINATIONS_NAME, Buffer.from([0x92, 0x01]));
+    const outcome = await loadKnownDestinations(store, table, silentLogger);
+    expect(outcome.status).to.equal('corrupt');
+    expect(table.size).to.equal(0);
   });
 });

@@ -62,7 +62,13 @@ class ScriptedFactory implements InterfaceFactory<{ name: string; port: number }
 
   peerStateHandle(config: { name: string }): PeerStateHandle | undefined {
     if (!this.withHandles) return undefined;
-    return { interfaceName: config.name, list: () => [], clear: () => false, blacklist: (_ip, d) => d };
+    return {
+      interfaceName: config.name,
+      ips: () => [].values(),
+      entry: () => undefined,
+      clear: () => false,
+      blacklist: (_ip, d) => d,
+    };
   }
 }
 

@@ -232,7 +232,6 @@ describe('transport engine: forwarding', () => {
               {
                 destination,
                 timestamp: Date.now(),
-                nextHop: destination,
                 hops: 1,
                 expires: Date.now() + 3600_000,
                 randomBlobs: [],

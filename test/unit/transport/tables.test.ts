@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
+import { OPEN_INTERFACE } from '../../../src/core/frame-authenticator';
 import { emptyInterfaceStats } from '../../../src/core/driver/interface-stats';
 import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { makeInterfaceInfo } from '../../../src/core/interface-info';
@@ -12,7 +13,15 @@ import { FrequencySampler } from '../../../src/transport/frequency-sampler';
 import { IngressState } from '../../../src/transport/ingress-control';
 import { LinkEntry, LinkTable } from '../../../src/transport/link-table';
 import { PathEntry, PathState, PathTable, shouldUpdatePath } from '../../../src/transport/path-table';
-import { RandomBlobs } from '../../../src/transport/random-blobs';
+import {
+  addBlob,
+  blobCount,
+  blobOf,
+  blobsFromArray,
+  blobsTimebase,
+  hasBlob,
+  NO_BLOBS,
+} from '../../../src/transport/random-blobs';
 import { ReverseTable } from '../../../src/transport/reverse-table';
 
 function iface(id: number, mode: number = InterfaceMode.Full): InterfaceEntry {
@@ -30,26 +39,26 @@ function iface(id: number, mode: number = InterfaceMode.Full): InterfaceEntry {
     parentId: null,
     writer: null,
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 
-function blob(emitted: number, salt = 0): Uint8Array {
+function blob(emitted: number, salt = 0): string {
   const out = Buffer.alloc(10);
   out.writeUInt32BE(salt, 0);
   out.writeUIntBE(emitted, 5, 5);
-  return out;
+  return blobOf(out);
 }
 
 function path(destination: string, via: InterfaceEntry, extra: Partial<PathEntry> = {}): PathEntry {
   return {
     destination,
     timestamp: 0,
-    nextHop: new Uint8Array(16),
     hops: 1,
     expires: 1_000_000,
-    blobs: RandomBlobs.of([blob(100)]),
+    blobs: addBlob(NO_BLOBS, blob(100)),
     iface: via,
-    announce: new Uint8Array(180),
+    announce: '\0'.repeat(180),
     state: PathState.Unknown,
     used: false,
     ...extra,
@@ -72,15 +81,11 @@ describe('transport tables', () => {
     it('as many hops or fewer: only a newer emission with an unseen blob', () => {
       expect(shouldUpdatePath(existing, announce(3, 101), 0)).to.equal(true);
       expect(shouldUpdatePath(existing, announce(2, 100), 0), 'equal emission').to.equal(false);
-      expect(
-        shouldUpdatePath(existing, { hops: 2, emitted: 100, blob: blob(100, 0), blobOffset: 0 }, 0),
-      ).to.equal(false);
+      expect(shouldUpdatePath(existing, { hops: 2, emitted: 100, blob: blob(100, 0) }, 0)).to.equal(false);
     });
     it('more hops: when the path expired (unseen blob), or a newer emission, or the same emission on an unresponsive path', () => {
       expect(shouldUpdatePath(existing, announce(5, 50), 6000), 'expired').to.equal(true);
-      expect(
-        shouldUpdatePath(existing, { hops: 5, emitted: 100, blob: blob(100, 0), blobOffset: 0 }, 6000),
-      ).to.equal(false);
+      expect(shouldUpdatePath(existing, { hops: 5, emitted: 100, blob: blob(100, 0) }, 6000)).to.equal(false);
       expect(shouldUpdatePath(existing, announce(5, 101), 0), 'newer').to.equal(true);
       expect(shouldUpdatePath(existing, announce(5, 100), 0), 'same, responsive').to.equal(false);
       const unresponsive = { ...existing, state: PathState.Unresponsive as PathState };
@@ -88,14 +93,28 @@ describe('transport tables', () => {
     });
   });
 
-  describe('RandomBlobs', () => {
+  describe('random blobs', () => {
     it('keeps the last 64, oldest dropped, and knows the newest emission', () => {
-      const blobs = new RandomBlobs();
-      for (let i = 0; i < 70; i++) blobs.add(blob(1000 + i, i), 0);
-      expect(blobs.size).to.equal(64);
-      expect(blobs.has(blob(1000, 0), 0)).to.equal(false);
-      expect(blobs.has(blob(1069, 69), 0)).to.equal(true);
-      expect(blobs.timebase()).to.equal(1069);
+      let blobs = NO_BLOBS;
+      for (let i = 0; i < 70; i++) blobs = addBlob(blobs, blob(1000 + i, i));
+      expect(blobCount(blobs)).to.equal(64);
+      expect(hasBlob(blobs, blob(1000, 0))).to.equal(false);
+      expect(hasBlob(blobs, blob(1069, 69))).to.equal(true);
+      expect(blobsTimebase(blobs)).to.equal(1069);
+      expect(addBlob(blobs, blob(1069, 69)), 'a held blob is not added twice').to.equal(blobs);
+    });
+
+    it('round-trips through byte arrays for persistence (property)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.uint8Array({ minLength: 10, maxLength: 10 }), { maxLength: 80 }),
+          (arrays) => {
+            const blobs = blobsFromArray(arrays);
+            expect(blobCount(blobs)).to.be.at.most(64);
+            for (const bytes of arrays.slice(-64)) expect(hasBlob(blobs, blobOf(bytes))).to.equal(true);
+          },
+        ),
+      );
     });
   });
 
@@ -249,7 +268,6 @@ describe('transport tables', () => {
     const link = (id: string, from: InterfaceEntry, to: InterfaceEntry): LinkEntry => ({
       linkId: id,
       timestamp: 0,
-      nextHop: new Uint8Array(16),
       outbound: to,
       remainingHops: 1,
       inbound: from,

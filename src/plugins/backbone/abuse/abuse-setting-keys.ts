@@ -135,7 +135,8 @@ export const NUMERIC_ABUSE_KEYS: readonly NumericAbuseKey[] = [
     unit: 'count',
     min: 1,
     field: 'maxTrackedIps',
-    description: 'Cap on IPs with behaviour state; the least recently active idle entries are evicted first.',
+    description:
+      'Cap on IPs in each peer table (behaviour, and blacklists with refusals); the least recently active idle entries are evicted first.',
   },
 ];
 

@@ -1,4 +1,5 @@
 import { Clock } from '../../../core/clock';
+import { RecencyMap } from '../../../core/recency-map';
 import { AddressExemptions } from './address-exemptions';
 import { BackboneAbuseSettings } from './abuse-settings';
 import { EventWindow } from './event-window';
@@ -6,6 +7,18 @@ import { Penalty, PenaltyReason, capDurationMs, penaltyDurationMs } from './pena
 
 /** How a connection ended, as far as behaviour detection cares. */
 export type DisconnectCause = 'remote_closed' | 'idle_timeout' | 'write_stall' | 'local';
+
+/**
+ * How many entries one eviction looks at for a quiet one before it takes the least recently
+ * active of all; the hand moves on, so the next eviction looks at others.
+ */
+const EVICTION_SCAN_LIMIT = 16;
+
+/**
+ * Evictions per new entry: one makes room for it, the other works off an excess left by a
+ * lowered cap, so the table shrinks to a lowered cap as new IPs arrive (and sweeps do the rest).
+ */
+const EVICTIONS_PER_INSERT = 2;
 
 /** What the server reports when a connection ends. */
 export interface DisconnectRecord {
@@ -63,11 +76,13 @@ interface IpBehaviour {
  * The tracker only decides: the server applies a returned {@link Penalty} (blacklist, disconnect
  * live connections, event, log). Exempt addresses are never tracked. Memory is bounded: windows
  * keep at most `threshold` times, empty records are pruned by {@link sweep}, and the table is
- * capped at `maxTrackedIps` with the least recently active quiet entries evicted first.
+ * capped at `maxTrackedIps`: a new IP evicts the least recently active quiet entry (no live
+ * connection, no blacklist) among the oldest few, else the least recently active of all, in
+ * O(1) amortised time.
  */
 export class BehaviourTracker {
-  /** Insertion order doubles as recency order: an IP is re-inserted whenever it is active. */
-  private readonly ips = new Map<string, IpBehaviour>();
+  /** In recency order: an IP moves to the recent end whenever it is active. */
+  private readonly ips = new RecencyMap<string, IpBehaviour>();
   private exemptions: AddressExemptions;
   private exemptionSource: readonly string[];
   private clock: Clock;
@@ -167,9 +182,9 @@ export class BehaviourTracker {
     };
   }
 
-  /** Every tracked IP. */
-  trackedIps(): string[] {
-    return [...this.ips.keys()];
+  /** Every tracked IP, least recently active first (a live view: copy it to keep it). */
+  trackedIps(): IterableIterator<string> {
+    return this.ips.keys();
   }
 
   /** Forgets an IP (an operator cleared it). Returns whether it was tracked. */
@@ -178,14 +193,17 @@ export class BehaviourTracker {
   }
 
   /**
-   * Applies decay, drops records that hold nothing, and enforces the table cap (which an operator
-   * may have lowered). The server calls it periodically; cost is linear in tracked IPs.
+   * Applies decay, drops records that hold nothing, and evicts down to the table cap (which an
+   * operator may have lowered): `budget` entries at a time, continuing where the previous call
+   * stopped, so the server can spread a pass over many turns of the event loop.
+   *
+   * @returns true when this call finished a pass.
    */
-  sweep(): void {
-    this.makeRoom(0);
+  sweep(budget = Number.POSITIVE_INFINITY): boolean {
+    const trimmed = this.trim(budget);
     const now = this.clock.now();
     const s = this.options.settings;
-    for (const [ip, state] of this.ips) {
+    const swept = this.ips.sweep(budget, (ip, state) => {
       this.decay(ip, state, now);
       this.pruneWindows(state, now);
       if (state.fastFlaps > 0 && now - state.lastFastFlap > s.fastFlappingBlockTimeMs) state.fastFlaps = 0;
@@ -196,8 +214,9 @@ export class BehaviourTracker {
         state.writeStalls.count === 0 &&
         state.silentFlaps.count === 0 &&
         state.connects.count === 0;
-      if (empty && this.options.isQuiet(ip)) this.ips.delete(ip);
-    }
+      return empty && this.options.isQuiet(ip);
+    });
+    return swept && trimmed;
   }
 
   private detectorOn(threshold: number, windowMs: number): boolean {
@@ -237,10 +256,9 @@ export class BehaviourTracker {
   private touch(ip: string, now: number): IpBehaviour {
     let state = this.ips.get(ip);
     if (state !== undefined) {
-      this.ips.delete(ip);
       this.decay(ip, state, now);
     } else {
-      this.makeRoom(1);
+      this.trim(EVICTIONS_PER_INSERT, 1);
       state = {
         level: 0,
         decayAnchor: now,
@@ -252,27 +270,23 @@ export class BehaviourTracker {
         lastFastFlap: 0,
       };
     }
-    this.ips.set(ip, state);
+    this.ips.touch(ip, state);
     return state;
   }
 
   /**
-   * Keeps the table under its cap with room for `extra` new entries: evicts the oldest quiet IP,
-   * or the oldest of all if none is quiet.
+   * Evicts (at most `budget` entries) until `room` more fit under the cap: a quiet IP among the
+   * least recently active, else the least recently active of all. Returns false while there is
+   * more to evict.
    */
-  private makeRoom(extra: number): void {
+  private trim(budget: number, room = 0): boolean {
     const cap = Math.max(1, this.options.settings.maxTrackedIps);
-    while (this.ips.size > 0 && this.ips.size + extra > cap) {
-      let victim: string | undefined;
-      for (const ip of this.ips.keys()) {
-        if (this.options.isQuiet(ip)) {
-          victim = ip;
-          break;
-        }
-      }
-      victim ??= this.ips.keys().next().value as string;
-      this.ips.delete(victim);
+    const quiet = (ip: string): boolean => this.options.isQuiet(ip);
+    for (let evicted = 0; this.ips.size > 0 && this.ips.size + room > cap; evicted++) {
+      if (evicted === budget) return false;
+      this.ips.evict(quiet, EVICTION_SCAN_LIMIT, true);
     }
+    return true;
   }
 
   private penalise(ip: string, state: IpBehaviour, now: number, reason: PenaltyReason): Penalty {

@@ -1,19 +1,18 @@
-import { AddressExemptions } from './address-exemptions';
+import { normalizeCidr } from '../../../core/ip-address';
 
 /**
- * Splits a comma-separated `penalty_exempt` value into entries and validates each one, so a typo
- * is reported where it was written (config file or runtime config) and never reaches the
- * tracker. An empty value means no exemptions.
+ * Splits a comma-separated `penalty_exempt` value into entries, each validated and written in
+ * its canonical form (`normalizeCidr`), so a typo is reported where it was written (config file
+ * or runtime config) and never reaches the tracker. An empty value means no exemptions.
  *
  * @throws Error naming the first invalid entry.
  */
 export function parseExemptionList(entries: readonly string[]): string[] {
   const result: string[] = [];
   for (const raw of entries) {
-    const entry = raw.trim();
-    if (entry.length === 0) continue;
-    // Validates one entry at a time so the error names the offending one.
-    new AddressExemptions([entry]);
+    if (raw.trim().length === 0) continue;
+    const entry = normalizeCidr(raw);
+    if (entry === undefined) throw new Error(`'${raw.trim()}' is not an IP address or CIDR range`);
     result.push(entry);
   }
   return result;

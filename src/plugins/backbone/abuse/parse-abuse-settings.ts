@@ -17,7 +17,7 @@ export function parseAbuseSettings(reader: ConfigParamReader): BackboneAbuseSett
     const value =
       entry.unit === 'count'
         ? reader.number(entry.key, { min: entry.min, integer: true })
-        : reader.number(entry.key, { min: entry.min });
+        : reader.duration(entry.key, { unit: entry.unit, min: entry.min });
     if (value === undefined) continue;
     settings[entry.field] =
       entry.unit === 'count' ? value : secondsToMs(entry.unit === 'minutes' ? value * 60 : value);

@@ -1,3 +1,5 @@
+import { MAX_TIMER_DELAY_MS } from '../../../core/clock';
+
 /** Why a peer IP was penalised; these words appear in logs, events and peer state. */
 export type PenaltyReason =
   | 'repeated idle timeouts'
@@ -20,10 +22,11 @@ export interface Penalty {
 
 /**
  * Blacklist duration for a penalty level: `base x 2^(level-1)`, capped by `capMs` when it is
- * set. The exponent is bounded so a long-lived attacker cannot overflow it.
+ * set, and never beyond the longest duration a setting takes (`MAX_TIMER_DELAY_MS`, about
+ * 24.8 days), so the doubling of a repeat offender stays a duration like any other.
  */
 export function penaltyDurationMs(baseMs: number, level: number, capMs: number): number {
-  const scaled = baseMs * 2 ** Math.min(Math.max(level - 1, 0), 30);
+  const scaled = Math.min(baseMs * 2 ** Math.min(Math.max(level - 1, 0), 30), MAX_TIMER_DELAY_MS);
   return capMs > 0 ? Math.min(scaled, capMs) : scaled;
 }
 

@@ -1,6 +1,7 @@
 import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { RuntimeSettings } from '../../../core/runtime-settings';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
+import { MIN_RECONNECT_WAIT_SECS } from '../backbone-constants';
 import { msToSeconds, secondsToMs } from '../seconds-to-ms';
 import { notifyClientRuntimeChanged } from './client-runtime-watchers';
 
@@ -38,7 +39,8 @@ export function createClientRuntimeHandle(
       name: 'reconnect_wait_secs',
       kind: 'seconds',
       applyMode: 'next_reconnect',
-      description: 'Delay between backbone client reconnect attempts in seconds.',
+      description: 'Delay between backbone client reconnect attempts in seconds (at least 1).',
+      min: MIN_RECONNECT_WAIT_SECS,
       read: () => runtime.reconnectWaitMs / 1000,
       write: (seconds: number) => void (runtime.reconnectWaitMs = seconds * 1000),
     },

@@ -1,18 +1,17 @@
-import { isIP } from 'node:net';
 import { Clock, systemClock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
-import { PeerStateEntry } from '../../../core/peer-state';
+import { normalizeIp } from '../../../core/ip-address';
+import { MAX_BLACKLIST_SECS, PeerStateEntry } from '../../../core/peer-state';
 import { BackboneAbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-settings';
 import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import { BackbonePeerMonitor } from '../peer-monitor';
-import { normalizePeerIp } from '../peer-ip';
 
 /** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
 export interface BackboneServerLiveControl {
   /** A runtime setting changed: re-arm the idle and stall timers of connected peers. */
   runtimeChanged(): void;
-  /** Disconnects every live connection from `ip`; returns how many there were. */
+  /** Disconnects every live connection from `ip` (canonical); returns how many there were. */
   disconnectIp(ip: string, reason: string): number;
 }
 
@@ -27,15 +26,19 @@ export class BackboneServerState {
   readonly runtime: BackboneServerRuntime;
   /** The live abuse-defence settings (initialised from the config); the tracker reads them live. */
   readonly abuse: BackboneAbuseSettings;
-  /** Per-IP admission state. */
-  readonly monitor = new BackbonePeerMonitor();
+  /** Per-IP admission state, bounded by `max_tracked_peers` like the tracker. */
+  readonly monitor: BackbonePeerMonitor;
   /** Per-IP behaviour windows and penalty levels; decides penalties, the server applies them. */
   readonly tracker: BehaviourTracker;
   private live: BackboneServerLiveControl | null = null;
+  /** Which table finished its part of the sweep pass under way. */
+  private trackerSwept = false;
+  private monitorSwept = false;
 
   constructor(readonly config: BackboneServerConfig) {
     this.runtime = { ...config.startup };
     this.abuse = { ...(config.abuse ?? DEFAULT_ABUSE_SETTINGS) };
+    this.monitor = new BackbonePeerMonitor({ maxEntries: () => this.abuse.maxTrackedIps });
     this.tracker = new BehaviourTracker({
       clock: systemClock,
       settings: this.abuse,
@@ -50,9 +53,35 @@ export class BackboneServerState {
     this.tracker.useClock(clock);
   }
 
-  /** Every IP with admission or behaviour state, sorted by IP, for the peer-state handle. */
+  /** Every IP with admission or behaviour state, sorted by IP (O(n log n) in one turn). */
   list(): PeerStateEntry[] {
     return this.monitor.list(this.config.name, this.tracker);
+  }
+
+  /** A lazy walk over every IP with admission or behaviour state, unsorted (see PeerStateHandle.ips). */
+  ips(): IterableIterator<string> {
+    return this.monitor.walkIps(this.tracker);
+  }
+
+  /** The peer-state entry of `ip` (canonical) now, or undefined when it has no state. */
+  entry(ip: string): PeerStateEntry | undefined {
+    return this.monitor.entry(this.config.name, ip, this.tracker);
+  }
+
+  /**
+   * One step of the periodic upkeep of both tables (penalty decay, expired blacklists, emptied
+   * entries, a lowered cap): `budget` entries of each, continuing where the last call stopped.
+   * Without a budget, one whole pass.
+   *
+   * @returns true when this call finished a pass over both.
+   */
+  sweep(budget = Number.POSITIVE_INFINITY): boolean {
+    if (!this.trackerSwept) this.trackerSwept = this.tracker.sweep(budget);
+    if (!this.monitorSwept) this.monitorSwept = this.monitor.sweep(budget);
+    if (!this.trackerSwept || !this.monitorSwept) return false;
+    this.trackerSwept = false;
+    this.monitorSwept = false;
+    return true;
   }
 
   /**
@@ -60,7 +89,8 @@ export class BackboneServerState {
    * connections stay counted). Returns whether there was anything.
    */
   clear(ip: string): boolean {
-    const key = normalizePeerIp(ip);
+    const key = normalizeIp(ip);
+    if (key === undefined) return false;
     const monitored = this.monitor.clear(key);
     const tracked = this.tracker.forget(key);
     return monitored || tracked;
@@ -82,13 +112,15 @@ export class BackboneServerState {
   }
 
   /**
-   * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration`, and disconnects its live
-   * connections. Returns the duration applied, in seconds.
+   * Blacklists `ip` for `durationSecs`, capped by `max_penalty_duration` and by
+   * {@link MAX_BLACKLIST_SECS}, and disconnects its live connections. Returns the duration applied, in seconds.
    *
-   * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP or a negative duration.
+   * @throws {@link RnsError} `RNS_ERR_INVALID_ARGUMENT` for an invalid IP (a zone id included:
+   *   peer addresses never carry one) or a negative duration.
    */
   blacklist(ip: string, durationSecs: number, reason: string): number {
-    if (isIP(ip.split('%')[0] ?? '') === 0) {
+    const key = normalizeIp(ip);
+    if (key === undefined) {
       throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
     }
     if (!Number.isFinite(durationSecs) || durationSecs < 0) {
@@ -98,9 +130,10 @@ export class BackboneServerState {
       );
     }
     const capMs = this.runtime.maxPenaltyDurationMs;
-    const appliedSecs = capMs > 0 && durationSecs * 1000 > capMs ? capMs / 1000 : durationSecs;
-    this.monitor.blacklist(ip, appliedSecs * 1000, reason);
-    this.live?.disconnectIp(ip, reason);
+    const capSecs = capMs > 0 ? Math.min(capMs / 1000, MAX_BLACKLIST_SECS) : MAX_BLACKLIST_SECS;
+    const appliedSecs = Math.min(durationSecs, capSecs);
+    this.monitor.blacklist(key, appliedSecs * 1000, reason);
+    this.live?.disconnectIp(key, reason);
     return appliedSecs;
   }
 }

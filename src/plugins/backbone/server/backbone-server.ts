@@ -1,6 +1,7 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { Clock, Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
+import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
@@ -13,8 +14,8 @@ import {
   BACKBONE_TYPE_NAME,
   BEHAVIOUR_SWEEP_INTERVAL_MS,
   LISTEN_BACKLOG,
+  SWEEP_STEP_ENTRIES,
 } from '../backbone-constants';
-import { normalizePeerIp } from '../peer-ip';
 import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer';
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
@@ -92,6 +93,8 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   private stopping: Promise<void> | null = null;
   private allPeersClosed: (() => void) | null = null;
   private sweepTimer: Timer | null = null;
+  /** The next step of a sweep pass under way, or null between passes. */
+  private sweepStep: Timer | null = null;
 
   constructor(
     private readonly config: BackboneServerConfig,
@@ -114,7 +117,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
         this.server.off('error', onListenError);
         this.server.on('error', this.onServerError);
         this.state.attach(this);
-        this.sweepTimer = this.clock.setInterval(this.sweep, BEHAVIOUR_SWEEP_INTERVAL_MS);
+        this.sweepTimer = this.clock.setInterval(this.startSweep, BEHAVIOUR_SWEEP_INTERVAL_MS);
         this.logger.info('backbone server listening', { address: this.address() });
         resolve();
       });
@@ -126,6 +129,8 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.state.detach(this);
     this.sweepTimer?.cancel();
     this.sweepTimer = null;
+    this.sweepStep?.cancel();
+    this.sweepStep = null;
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const peersClosed = new Promise<void>((resolve) => {
       if (this.peers.size === 0) resolve();
@@ -140,14 +145,16 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
 
   runtimeChanged(): void {
     for (const peer of this.peers.values()) peer.runtimeChanged();
+    // A lowered max_tracked_peers is worked off now, a step at a time, not at the next sweep.
+    this.startSweep();
   }
 
+  /** Disconnects the live connections of `ip` (canonical, see normalizeIp). */
   disconnectIp(ip: string, reason: string): number {
-    const key = normalizePeerIp(ip);
     let count = 0;
     for (const peer of this.peers.values()) {
-      if (peer.ip !== key || peer.closeReason !== null) continue;
-      this.logger.info('disconnecting blacklisted backbone peer', { peer: peer.id, ip: key, reason });
+      if (peer.ip !== ip || peer.closeReason !== null) continue;
+      this.logger.info('disconnecting blacklisted backbone peer', { peer: peer.id, ip, reason });
       peer.disconnect('blacklisted');
       count++;
     }
@@ -204,7 +211,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     const durationSecs = durationMs / 1000;
     this.logger.warn(`penalizing peer ${ip} for ${durationSecs}s (level ${level}) due to ${reason}`, {
       ip,
-      level,
+      penaltyLevel: level,
       durationSecs,
       reason,
     });
@@ -219,10 +226,19 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.disconnectIp(ip, reason);
   }
 
-  /** Periodic upkeep: penalty decay, pruning of emptied entries, table caps. */
-  private readonly sweep = (): void => {
-    this.state.tracker.sweep();
-    this.state.monitor.sweep();
+  /**
+   * Periodic upkeep of both peer tables (penalty decay, pruning of emptied entries, table caps),
+   * {@link SWEEP_STEP_ENTRIES} entries per step with a turn of the event loop between steps, so a
+   * pass over a large table never holds up the relay. A pass under way is not started again.
+   */
+  private readonly startSweep = (): void => {
+    if (this.sweepStep === null && this.stopping === null) this.runSweepStep();
+  };
+
+  private readonly runSweepStep = (): void => {
+    this.sweepStep = null;
+    if (this.stopping !== null || this.state.sweep(SWEEP_STEP_ENTRIES)) return;
+    this.sweepStep = this.clock.setTimeout(this.runSweepStep, 0);
   };
 
   /** Sends an event; once the driver is gone, closes everything (as rns-net's thread exits). */
@@ -243,7 +259,9 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.destroy();
       return;
     }
-    const ip = normalizePeerIp(address);
+    // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
+    // be a usable key if it did.
+    const ip = normalizeIp(address) ?? address;
     const monitor = this.state.monitor;
     if (monitor.isBlacklisted(ip)) {
       monitor.recordReject(ip);

@@ -95,8 +95,8 @@ function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
           validate: (value: number) => (value < entry.min ? `must be >= ${entry.min}` : undefined),
           write: (value: number) => {
             abuse[entry.field] = value;
-            // A lowered table cap takes effect now, not at the next sweep.
-            if (entry.field === 'maxTrackedIps') state.tracker.sweep();
+            // A running server works a lowered table cap off at once, a step at a time.
+            if (entry.field === 'maxTrackedIps') state.notifyRuntimeChanged();
           },
         }
       : {
@@ -104,6 +104,7 @@ function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
           kind: 'seconds',
           applyMode: 'immediate',
           description: entry.description,
+          min: entry.min,
           read: () => msToSeconds(abuse[entry.field]),
           write: (secs: number) => {
             abuse[entry.field] = secondsToMs(secs);

@@ -102,6 +102,48 @@ describe('HostDriver runtime config', () => {
     expect(reset).to.include({ value: 15, source: 'startup' });
   });
 
+  it('rebases a setting from a reloaded config: applied, and the new startup value', () => {
+    unwrap(driver.setRuntimeConfig('backbone.Public.max_connections', 3));
+    const rebased = unwrap(driver.rebaseRuntimeConfig('backbone.Public.idle_timeout_secs', 45));
+    expect(rebased).to.include({ value: 45, default: 45, source: 'startup' });
+    // Reset goes back to the file's new value; other settings keep their overrides.
+    expect(unwrap(driver.resetRuntimeConfig('backbone.Public.idle_timeout_secs')).value).to.equal(45);
+    expect(driver.getRuntimeConfig('backbone.Public.max_connections')).to.include({ value: 3, default: 8 });
+    expect(errorOf(driver.rebaseRuntimeConfig('backbone.Public.idle_timeout_secs', -1)).code).to.equal(
+      'invalid_value',
+    );
+    expect(driver.getRuntimeConfig('backbone.Public.idle_timeout_secs')).to.include({
+      value: 45,
+      default: 45,
+    });
+  });
+
+  it('rebases through set when a handle cannot rebase (a runtime override then)', () => {
+    let wait = 5;
+    const plain: RuntimeConfigHandle = {
+      keyPrefix: 'plain',
+      interfaceName: 'P',
+      list: () => [{ setting: 'wait', value: wait, startup: 5, applyMode: 'immediate', description: 'd' }],
+      get: (setting) =>
+        setting === 'wait'
+          ? { setting, value: wait, startup: 5, applyMode: 'immediate', description: 'd' }
+          : undefined,
+      set: (setting, value) => {
+        wait = value as number;
+        return {
+          ok: true,
+          value: { setting, value: wait, startup: 5, applyMode: 'immediate', description: 'd' },
+        };
+      },
+      reset: () => ({ ok: false, error: { code: 'unsupported', message: 'no' } }),
+    };
+    driver.attach(listenerInterface(4, 'P', { runtimeConfig: plain }));
+    expect(unwrap(driver.rebaseRuntimeConfig('plain.P.wait', 9))).to.include({
+      value: 9,
+      source: 'runtime_override',
+    });
+  });
+
   it('reports a value equal to the startup value as startup', () => {
     expect(unwrap(driver.setRuntimeConfig('backbone.Public.max_connections', 8)).source).to.equal('startup');
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../../src/core/errors';
@@ -81,6 +81,33 @@ describe('loadNodeConfig', () => {
     const err = await rejection(loadNodeConfig(base));
     expect(err.file).to.equal(join(base, 'config'));
     expect(err.message).to.contain('cannot read');
+  });
+
+  it('says so when the config file is a symbolic link to nothing, and writes nothing', async () => {
+    await symlink(join(base, 'gone', 'config'), join(base, 'config'));
+    for (const createDefault of [true, false]) {
+      const err = await rejection(loadNodeConfig(base, { createDefault }));
+      expect(err.message).to.equal(
+        `${join(base, 'config')}: the config file is a symbolic link to '${join(base, 'gone', 'config')}', which does not exist; fix the link or remove it`,
+      );
+    }
+    expect(await readdir(base)).to.deep.equal(['config']);
+  });
+
+  it('says so when the config directory is a symbolic link to nothing', async () => {
+    await symlink(join(base, 'gone'), join(base, 'dir'));
+    const err = await rejection(loadNodeConfig(join(base, 'dir')));
+    expect(err.message).to.equal(
+      `${join(base, 'dir', 'config')}: the config directory ${join(base, 'dir')} is a symbolic link to '${join(base, 'gone')}', which does not exist; create that directory or fix the link`,
+    );
+  });
+
+  it('follows a symbolic link to a config file', async () => {
+    await writeFile(join(base, 'real'), '[logging]\n  loglevel = 6\n');
+    await symlink(join(base, 'real'), join(base, 'config'));
+    const { config, created } = await loadNodeConfig(base);
+    expect(created).to.equal(false);
+    expect(config.logging.level).to.equal(6);
   });
 
   it('names the file when the directory path runs through a regular file', async () => {

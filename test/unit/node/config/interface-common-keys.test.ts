@@ -143,15 +143,26 @@ describe('readInterfaceCommonKeys', () => {
     }
   });
 
+  it('rejects an ingress-control duration past the longest timer (2147483.647 s)', () => {
+    for (const key of ['ic_burst_hold', 'ic_new_time', 'ic_burst_penalty', 'ic_held_release_interval']) {
+      const err = catchConfigError(() => readInterfaceCommonKeys('Public', { [key]: '3000000' }, TRANSPORT));
+      expect(err.key).to.equal(key);
+      expect(err.detail).to.match(/^must be <= 2147483\.647/);
+    }
+    // Rates are not durations: a high announce frequency is just a high number.
+    expect(
+      readInterfaceCommonKeys('Public', { ic_burst_freq: '3000000' }).settings.ingressControl.burstFreq,
+    ).to.equal(3_000_000);
+  });
+
   it('reports Python keys that have no effect here, naming each and why', () => {
     const { notices } = readInterfaceCommonKeys(
       'Public',
       { networkname: 'x', announce_cap: '2', discoverable: 'yes' },
       TRANSPORT,
     );
-    expect(notices).to.have.length(2);
-    expect(notices[0]).to.match(/^\[Public\] 'networkname' is ignored: IFAC is not implemented/);
-    expect(notices[1]).to.match(/'discoverable' is ignored: interface discovery/);
+    expect(notices, 'IFAC and transport keys are in force, not reported').to.have.length(1);
+    expect(notices[0]).to.match(/^\[Public\] 'discoverable' is ignored: interface discovery/);
   });
 
   it('reports transport keys as ignored when the node relays', () => {

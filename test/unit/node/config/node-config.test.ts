@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../../../src/core/errors';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
+import { BackboneInterfaceFactory } from '../../../../src/plugins/backbone/backbone-interface-factory';
 import { ConfigParamReader } from '../../../../src/registry/config-params';
+import { catchConfigError } from '../../../helpers/config-error';
 import {
   DEFAULT_LOG_LEVEL,
   locateInterfaceError,
@@ -301,6 +303,27 @@ describe('parseNodeConfig', () => {
     expect(located.message).to.equal(`${FILE}:5 [S] 'listen_port': expected a number, got 'abc'`);
     const general = locateInterfaceError(FILE, section, new ConfigError('cannot start', { section: 'S' }));
     expect(general.message).to.equal(`${FILE}:2 [S]: cannot start`);
+  });
+
+  it('names file, line, section and key of a Backbone duration out of bounds', () => {
+    const factory = new BackboneInterfaceFactory();
+    const cases: Array<[string[], string, string]> = [
+      [['idle_timeout = 3000000'], 'idle_timeout', 'must be <= 2147483.647'],
+      [['remote = 127.0.0.1', 'connect_timeout = 3000000'], 'connect_timeout', 'must be <= 2147483.647'],
+      [['remote = 127.0.0.1', 'reconnect_wait = 1e308'], 'reconnect_wait', 'must be <= 2147483.647'],
+      [['remote = 127.0.0.1', 'reconnect_wait = 0'], 'reconnect_wait', "must be >= 1, got '0'"],
+    ];
+    for (const [body, key, detail] of cases) {
+      const config = load([
+        '[interfaces]',
+        ...iface('S', 'type = BackboneInterface', 'enabled = yes', ...body),
+      ]);
+      const section = config.interfaces[0];
+      const err = catchConfigError(() => factory.parseConfig(section.name, 1, section.params));
+      expect(locateInterfaceError(FILE, section, err).message).to.include(
+        `${FILE}:${4 + body.length} [S] '${key}': ${detail}`,
+      );
+    }
   });
 
   it('throws a ConfigError naming the file for text that is not ConfigObj', () => {

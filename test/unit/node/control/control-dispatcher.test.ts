@@ -32,13 +32,21 @@ describe('dispatchControlRequest', () => {
     expect(errorCode(run('config.get', { key: 'a', extra: 1 }))).to.equal('invalid_value');
   });
 
-  it('lists peers of every listener or of one, and passes not_found on', () => {
+  it('lists a page of peers of every listener or of one, and passes not_found on', () => {
     const all = run('peers.list');
-    expect(all.ok && (all.result as unknown[]).length).to.equal(1);
+    expect(all.ok && all.result).to.deep.equal({ peers: target.peers, cursor: null });
     expect(target.calls).to.deep.equal(['listPeers *']);
     expect(run('peers.list', { interface: 'Public' }).ok).to.equal(true);
     expect(errorCode(run('peers.list', { interface: 'Nope' }))).to.equal('not_found');
     expect(errorCode(run('peers.list', { interface: 7 }))).to.equal('invalid_type');
+  });
+
+  it('passes a page cursor and limit on, and refuses ones of the wrong type', () => {
+    expect(run('peers.list', { interface: 'Public', cursor: '0', limit: 10 }).ok).to.equal(true);
+    expect(target.calls).to.deep.equal(['listPeers Public 0']);
+    expect(errorCode(run('peers.list', { cursor: 5 }))).to.equal('invalid_type');
+    expect(errorCode(run('peers.list', { limit: '10' }))).to.equal('invalid_type');
+    expect(errorCode(run('peers.list', { limit: 1.5 }))).to.equal('invalid_type');
   });
 
   it('blacklists with a default reason and reports the applied duration', () => {

@@ -3,7 +3,6 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import sinon from 'sinon';
 import { ControlClient } from '../../../../src/node/control/control-client';
 import {
@@ -16,50 +15,7 @@ import { ControlResponse } from '../../../../src/node/control/control-protocol';
 import { ControlServer } from '../../../../src/node/control/control-server';
 import { controlSocketPath } from '../../../../src/node/control/control-socket-path';
 import { FakeControlTarget } from './fake-control-target';
-
-/** A raw connection that sends lines and reads response lines. */
-class RawConnection {
-  private buffer = '';
-  private readonly lines: string[] = [];
-  private waiter: (() => void) | undefined;
-  closed = false;
-
-  constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      this.buffer += text;
-      let nl;
-      while ((nl = this.buffer.indexOf('\n')) !== -1) {
-        this.lines.push(this.buffer.slice(0, nl));
-        this.buffer = this.buffer.slice(nl + 1);
-      }
-      this.waiter?.();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.waiter?.();
-    });
-    socket.on('error', () => undefined);
-  }
-
-  static async open(socketPath: string): Promise<RawConnection> {
-    const socket = net.createConnection(socketPath);
-    await once(socket, 'connect');
-    return new RawConnection(socket);
-  }
-
-  async next(): Promise<ControlResponse> {
-    while (this.lines.length === 0) {
-      if (this.closed) throw new Error('closed');
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-    }
-    return JSON.parse(this.lines.shift() as string) as ControlResponse;
-  }
-
-  async untilClosed(): Promise<void> {
-    while (!this.closed) await new Promise<void>((resolve) => (this.waiter = resolve));
-  }
-}
+import { RawConnection } from './raw-connection';
 
 describe('ControlServer and ControlClient', () => {
   let dir: string;

@@ -1,4 +1,5 @@
-import { PeerStateEntry } from '../../../../src/core/peer-state';
+import { PeerPageRequest } from '../../../../src/core/driver/peer-state-service';
+import { PeerStateEntry, PeerStatePage } from '../../../../src/core/peer-state';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -40,14 +41,19 @@ export class FakeControlTarget implements ControlTarget {
         heapUsedBytes: 8 * 1024 * 1024,
         eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
       },
+      logging: { droppedLines: 0, suppressedLines: 0 },
     };
   }
 
-  listPeers(interfaceName?: string): RuntimeConfigResult<readonly PeerStateEntry[]> {
-    this.calls.push(`listPeers ${interfaceName ?? '*'}`);
+  /** Serves {@link peers} one entry per page, the cursor being the index of the next one. */
+  listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
+    const { interfaceName, cursor } = request;
+    this.calls.push(`listPeers ${interfaceName ?? '*'}${cursor !== undefined ? ` ${cursor}` : ''}`);
     if (interfaceName !== undefined && interfaceName !== 'Public')
       return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
-    return { ok: true, value: this.peers };
+    const index = Number(cursor ?? 0);
+    const next = index + 1 < this.peers.length ? String(index + 1) : null;
+    return { ok: true, value: { peers: this.peers.slice(index, index + 1), cursor: next } };
   }
 
   blacklistPeer(

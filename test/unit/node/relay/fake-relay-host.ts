@@ -1,6 +1,7 @@
 import { Clock, Timer } from '../../../../src/core/clock';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
 import { emptyInterfaceStats } from '../../../../src/core/driver/interface-stats';
+import { OPEN_INTERFACE } from '../../../../src/core/frame-authenticator';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { makeInterfaceInfo } from '../../../../src/core/interface-info';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
@@ -39,6 +40,7 @@ export function makeEntry(id: number): InterfaceEntry & { writer: RecordingWrite
     parentId: null,
     writer: new RecordingWriter(),
     stats: emptyInterfaceStats(),
+    authenticator: OPEN_INTERFACE,
   };
 }
 

@@ -161,18 +161,6 @@ describe('Relay', () => {
     expect(entries[1].writer.sent.length).to.equal(5);
   });
 
-  it('relays IFAC-flagged frames untouched and without packet-hash dedup', () => {
-    const { entries, relay } = setup(3);
-    const ifac = makePacket();
-    ifac[0] |= 0x80;
-    const short = Buffer.from([0x80 | 0x40, 0x00, ...Buffer.alloc(18, 0x01)]);
-    for (let i = 0; i < 3; i++) relay.handle(entries[0], ifac);
-    relay.handle(entries[0], short);
-    expect(sentCounts(entries)).to.deep.equal([0, 4, 4]);
-    expect(entries[1].writer.sent[0]).to.equal(ifac);
-    expect(relay.counters).to.include({ ifacRelayed: 4, duplicatesDropped: 0, malformed: 0 });
-  });
-
   it('drops an announce only when it is bit-identical; relays a rebroadcast with other hops or transport id', () => {
     const { entries, relay } = setup(2);
     relay.handle(entries[0], makePacket({ packetType: ANNOUNCE }));
@@ -334,13 +322,10 @@ describe('Relay loops', () => {
     }
   });
 
-  it('a ring of three relays: exempt contexts and IFAC frames stop at the loop-guard limit', () => {
-    const ifac = makePacket({ payload: 'masked' });
-    ifac[0] |= 0x80;
+  it('a ring of three relays: exempt contexts stop at the loop-guard limit', () => {
     const packets = [
       makePacket({ destinationType: LINK, context: PacketContext.KEEPALIVE }),
       makePacket({ destinationType: LINK, context: PacketContext.RESOURCE }),
-      ifac,
     ];
     for (const limit of [4, 32]) {
       for (const packet of packets) {

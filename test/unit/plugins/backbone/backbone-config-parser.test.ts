@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../../src/core/errors';
 import { BackboneClientConfig, BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
+import { NUMERIC_ABUSE_KEYS } from '../../../../src/plugins/backbone/abuse/abuse-setting-keys';
 import { parseBackboneConfig } from '../../../../src/plugins/backbone/backbone-config-parser';
 import { NetworkInterfaceTable } from '../../../../src/plugins/backbone/network-device-address';
 import { ConfigParams } from '../../../../src/registry/config-params';
@@ -191,7 +192,7 @@ describe('parseBackboneConfig', () => {
       remote: 'b.example',
       target_port: '1000',
       port: '2000',
-      reconnect_wait: '0.5',
+      reconnect_wait: '1.5',
       max_reconnect_tries: '3',
       connect_timeout: '2.5',
       write_stall_timeout: '0.25',
@@ -199,7 +200,7 @@ describe('parseBackboneConfig', () => {
     expect(config.targetHost).to.equal('b.example');
     expect(config.targetPort).to.equal(2000);
     expect(config.startup).to.deep.equal({
-      reconnectWaitMs: 500,
+      reconnectWaitMs: 1500,
       maxReconnectTries: 3,
       connectTimeoutMs: 2500,
       writeStallTimeoutMs: 250,
@@ -234,5 +235,57 @@ describe('parseBackboneConfig', () => {
 
   it('does not read server keys in client mode (they are reported as unknown)', () => {
     expect(client({ remote: 'hub', idle_timeout: '5' }).unknownKeys).to.deep.equal(['idle_timeout']);
+  });
+
+  describe('durations (at most the longest timer; reconnect_wait at least 1 s)', () => {
+    const serverKeys: ReadonlyArray<readonly [string, 'seconds' | 'minutes']> = [
+      ['idle_timeout', 'seconds'],
+      ['write_stall_timeout', 'seconds'],
+      ['max_penalty_duration', 'seconds'],
+      ...NUMERIC_ABUSE_KEYS.flatMap((entry) =>
+        entry.unit === 'count' ? [] : [[entry.key, entry.unit] as const],
+      ),
+    ];
+    const clientKeys = ['connect_timeout', 'reconnect_wait', 'write_stall_timeout'];
+    const longest = { seconds: '2147483.647', minutes: '35791.394' };
+    const tooLong = { seconds: '2147483.648', minutes: '35791.395' };
+
+    for (const [key, unit] of serverKeys) {
+      it(`server ${key}: rejects 3000000, 1e308 and just past the limit; accepts the limit`, () => {
+        for (const value of ['3000000', '1e308', tooLong[unit]]) {
+          const err = configError({ [key]: value });
+          expect(err.key, `${key} = ${value}`).to.equal(key);
+          expect(err.section).to.equal('Bad');
+          expect(err.detail).to.match(/^must be <= [\d.]+ \(about 24\.8 days, the longest timer\), got '/);
+        }
+        expect(() => server({ [key]: longest[unit] })).to.not.throw();
+      });
+    }
+
+    for (const key of clientKeys) {
+      it(`client ${key}: rejects 3000000 and 1e308; accepts 2147483.647`, () => {
+        for (const value of ['3000000', '1e308']) {
+          const err = configError({ target_host: 'hub', [key]: value });
+          expect(err.key, `${key} = ${value}`).to.equal(key);
+          expect(err.message).to.include(`[Bad] '${key}': must be <= 2147483.647`);
+        }
+        expect(client({ target_host: 'hub', [key]: '2147483.647' }).startup).to.deep.include({
+          [key === 'connect_timeout'
+            ? 'connectTimeoutMs'
+            : key === 'reconnect_wait'
+              ? 'reconnectWaitMs'
+              : 'writeStallTimeoutMs']: 2_147_483_647,
+        });
+      });
+    }
+
+    it('rejects reconnect_wait below 1 s (0 retried ~1300 times a second) and accepts 1', () => {
+      for (const value of ['0', '0.5', '0.999']) {
+        const err = configError({ target_host: 'hub', reconnect_wait: value });
+        expect(err.key).to.equal('reconnect_wait');
+        expect(err.detail).to.equal(`must be >= 1, got '${value}'`);
+      }
+      expect(client({ target_host: 'hub', reconnect_wait: '1' }).startup.reconnectWaitMs).to.equal(1000);
+    });
   });
 });

@@ -68,7 +68,7 @@ describe('BackboneInterfaceFactory', () => {
       socket.on('error', () => undefined);
       await new Promise((resolve) => socket.once('close', resolve));
       expect(sink.ofType('InterfaceUp')).to.have.length(0);
-      expect(peers?.list()[0]).to.include({ rejectCount: 1, blacklistReason: 'before start' });
+      expect(peers?.entry('127.0.0.1')).to.include({ rejectCount: 1, blacklistReason: 'before start' });
     } finally {
       await started.stop();
     }

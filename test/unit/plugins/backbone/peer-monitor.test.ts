@@ -1,31 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { MAX_BLACKLIST_SECS } from '../../../../src/core/peer-state';
 import {
   BackbonePeerMonitor,
   REJECT_HISTORY_RETENTION_MS,
 } from '../../../../src/plugins/backbone/peer-monitor';
-import { compareIps, normalizePeerIp } from '../../../../src/plugins/backbone/peer-ip';
-
-describe('normalizePeerIp / compareIps', () => {
-  it('turns IPv4-mapped IPv6 into IPv4 and lowercases IPv6', () => {
-    expect(normalizePeerIp('::ffff:1.2.3.4')).to.equal('1.2.3.4');
-    expect(normalizePeerIp('::FFFF:10.0.0.1')).to.equal('10.0.0.1');
-    expect(normalizePeerIp('2001:DB8::1')).to.equal('2001:db8::1');
-    expect(normalizePeerIp('127.0.0.1')).to.equal('127.0.0.1');
-  });
-
-  it('sorts numerically, IPv4 before IPv6', () => {
-    const ips = ['2001:db8::10', '10.0.0.2', '::1', '9.0.0.1', '2001:db8::9', '10.0.0.10'];
-    expect([...ips].sort(compareIps)).to.deep.equal([
-      '9.0.0.1',
-      '10.0.0.2',
-      '10.0.0.10',
-      '::1',
-      '2001:db8::9',
-      '2001:db8::10',
-    ]);
-  });
-});
 
 describe('BackbonePeerMonitor', () => {
   let clock: sinon.SinonFakeTimers;
@@ -36,7 +15,7 @@ describe('BackbonePeerMonitor', () => {
 
   it('counts connections per IP and prunes an IP that holds nothing', () => {
     const monitor = new BackbonePeerMonitor();
-    monitor.recordConnected('::ffff:10.0.0.1');
+    monitor.recordConnected('10.0.0.1');
     monitor.recordConnected('10.0.0.1');
     expect(monitor.list('If')).to.deep.equal([
       {
@@ -51,7 +30,7 @@ describe('BackbonePeerMonitor', () => {
       },
     ]);
     monitor.recordDisconnected('10.0.0.1');
-    monitor.recordDisconnected('::ffff:10.0.0.1');
+    monitor.recordDisconnected('10.0.0.1');
     expect(monitor.list('If')).to.deep.equal([]);
     monitor.recordDisconnected('10.0.0.1');
     expect(monitor.list('If')).to.deep.equal([]);
@@ -61,7 +40,7 @@ describe('BackbonePeerMonitor', () => {
     const monitor = new BackbonePeerMonitor();
     monitor.blacklist('10.0.0.5', 300_000, 'sentinel');
     expect(monitor.isBlacklisted('10.0.0.5')).to.equal(true);
-    expect(monitor.isBlacklisted('::ffff:10.0.0.5')).to.equal(true);
+    expect(monitor.isBlacklisted('10.0.0.5')).to.equal(true);
     expect(monitor.blacklistReason('10.0.0.5')).to.equal('sentinel');
     clock.tick(10_000);
     expect(monitor.list('If')[0]).to.include({ blacklistedRemainingSecs: 290, blacklistReason: 'sentinel' });
@@ -80,6 +59,15 @@ describe('BackbonePeerMonitor', () => {
         windowCounts: {},
       },
     ]);
+  });
+
+  it('keeps a blacklist of any length finite (a penalty or a caller that did not cap it)', () => {
+    const monitor = new BackbonePeerMonitor();
+    monitor.blacklist('10.0.0.9', Infinity, 'endless');
+    expect(monitor.isBlacklisted('10.0.0.9')).to.equal(true);
+    const remaining = monitor.list('If')[0]?.blacklistedRemainingSecs;
+    expect(remaining).to.be.a('number').and.satisfy(Number.isFinite);
+    expect(remaining).to.be.within(MAX_BLACKLIST_SECS - 1, MAX_BLACKLIST_SECS);
   });
 
   it('drops an entry whose only content was an expired blacklist', () => {
@@ -102,7 +90,7 @@ describe('BackbonePeerMonitor', () => {
       blacklistReason: null,
     });
     monitor.blacklist('10.0.0.8', 60_000, 'y');
-    expect(monitor.clear('::ffff:10.0.0.8')).to.equal(true);
+    expect(monitor.clear('10.0.0.8')).to.equal(true);
     expect(monitor.clear('10.0.0.8')).to.equal(false);
     expect(monitor.list('If').map((e) => e.ip)).to.deep.equal(['10.0.0.7']);
   });
@@ -176,5 +164,46 @@ describe('BackbonePeerMonitor', () => {
         windowCounts: { idle_timeouts: 1 },
       },
     ]);
+  });
+
+  describe('bound (max_tracked_peers)', () => {
+    it('holds at most the cap however many IPs are blacklisted (20,001 with a cap of 100)', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 100 });
+      for (let i = 0; i <= 20_000; i++) monitor.blacklist(`10.5.${i >> 8}.${i & 255}`, 60_000, 'penalty');
+      expect(monitor.size).to.equal(100);
+      expect(monitor.isBlacklisted('10.5.78.32'), 'the most recent blacklist stays').to.equal(true);
+      expect(monitor.isBlacklisted('10.5.0.0')).to.equal(false);
+    });
+
+    it('evicts the least recently active entry first', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 3 });
+      monitor.blacklist('10.0.0.1', 60_000, 'a');
+      monitor.blacklist('10.0.0.2', 60_000, 'b');
+      monitor.blacklist('10.0.0.3', 60_000, 'c');
+      monitor.recordReject('10.0.0.1');
+      monitor.blacklist('10.0.0.4', 60_000, 'd');
+      expect(monitor.list('If').map((e) => e.ip)).to.deep.equal(['10.0.0.1', '10.0.0.3', '10.0.0.4']);
+    });
+
+    it('never evicts an IP with live connections: the per-IP counts stay exact', () => {
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => 100 });
+      for (let i = 0; i < 150; i++) monitor.recordConnected(`10.6.0.${i}`);
+      monitor.blacklist('10.6.1.1', 60_000, 'x');
+      expect(monitor.size).to.equal(151);
+      for (let i = 0; i < 150; i++) expect(monitor.isQuiet(`10.6.0.${i}`)).to.equal(false);
+      for (let i = 0; i < 150; i++) monitor.recordDisconnected(`10.6.0.${i}`);
+      expect(monitor.size).to.equal(1);
+    });
+
+    it('works off a lowered cap in sweep steps', () => {
+      let cap = 1000;
+      const monitor = new BackbonePeerMonitor({ maxEntries: () => cap });
+      for (let i = 0; i < 1000; i++) monitor.blacklist(`10.7.${i >> 8}.${i & 255}`, 60_000, 'x');
+      cap = 10;
+      expect(monitor.sweep(400)).to.equal(false);
+      expect(monitor.size).to.equal(600);
+      while (!monitor.sweep(400));
+      expect(monitor.size).to.equal(10);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { MAX_BLACKLIST_SECS } from '../../../../src/core/peer-state';
 import { BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
 import {
   BackboneServerLiveControl,
@@ -122,6 +123,29 @@ describe('Backbone server runtime-config handle', () => {
     expect(handle.get('nope')).to.equal(undefined);
   });
 
+  it('refuses every duration past the longest timer (idle_timeout_secs 1e308 would close peers at once)', () => {
+    const state = makeState();
+    const handle = createServerRuntimeHandle(state);
+    const durations = handle.list().filter((s) => s.setting.endsWith('_secs'));
+    expect(durations.length).to.be.at.least(12);
+    const before = { runtime: { ...state.runtime }, abuse: { ...state.abuse } };
+    for (const { setting } of durations) {
+      for (const secs of [1e308, 3_000_000, 2_147_483.648]) {
+        expect(handle.set(setting, secs), `${setting} ${secs}`).to.deep.equal({
+          ok: false,
+          error: {
+            code: 'invalid_value',
+            message: `backbone.Public.${setting} must be <= 2147483.647 (about 24.8 days, the longest timer)`,
+          },
+        });
+      }
+    }
+    expect({ runtime: state.runtime, abuse: state.abuse }).to.deep.equal(before);
+    for (const { setting } of durations)
+      expect(handle.set(setting, 2_147_483.647).ok, setting).to.equal(true);
+    expect(state.runtime.idleTimeoutMs).to.equal(2_147_483_647);
+  });
+
   it('lowering max_penalty_duration_secs shortens existing blacklists', () => {
     const clock = sinon.useFakeTimers({ now: 5_000_000, toFake: ['Date'] });
     try {
@@ -129,7 +153,7 @@ describe('Backbone server runtime-config handle', () => {
       const peers = createServerPeerStateHandle(state);
       expect(peers.blacklist('10.0.0.1', 3600, 'x')).to.equal(3600);
       expect(createServerRuntimeHandle(state).set('max_penalty_duration_secs', 60).ok).to.equal(true);
-      expect(peers.list()[0]?.blacklistedRemainingSecs).to.equal(60);
+      expect(peers.entry('10.0.0.1')?.blacklistedRemainingSecs).to.equal(60);
     } finally {
       clock.restore();
     }
@@ -146,7 +170,7 @@ describe('Backbone server peer-state handle', () => {
     expect(handle.blacklist('10.0.0.1', 300, 'sentinel blacklist')).to.equal(100);
     expect(handle.blacklist('10.0.0.2', 50, 'short')).to.equal(50);
     expect(live.disconnected).to.deep.equal(['10.0.0.1', '10.0.0.2']);
-    const entries = handle.list();
+    const entries = state.list();
     expect(entries.map((e) => e.ip)).to.deep.equal(['10.0.0.1', '10.0.0.2']);
     expect(entries[0]).to.include({
       interfaceName: 'Public',
@@ -157,12 +181,43 @@ describe('Backbone server peer-state handle', () => {
     expect(entries[0]?.windowCounts).to.deep.equal({});
   });
 
-  it('clears an IP and reports whether there was any state', () => {
+  it('keeps an enormous blacklist finite and listed (1e308 s, no max_penalty_duration)', () => {
     const handle = createServerPeerStateHandle(makeState());
+    expect(handle.blacklist('10.0.0.1', 1e308, 'forever')).to.equal(MAX_BLACKLIST_SECS);
+    const entry = handle.entry('10.0.0.1');
+    expect(entry?.blacklistReason).to.equal('forever');
+    expect(entry?.blacklistedRemainingSecs).to.be.within(MAX_BLACKLIST_SECS - 1, MAX_BLACKLIST_SECS);
+    // What the control socket sends: the time left survives JSON (Infinity would become null).
+    const wire = JSON.parse(JSON.stringify(entry)) as { blacklistedRemainingSecs: number | null };
+    expect(wire.blacklistedRemainingSecs).to.be.a('number').above(3e9);
+  });
+
+  it('clears an IP and reports whether there was any state', () => {
+    const state = makeState();
+    const handle = createServerPeerStateHandle(state);
     handle.blacklist('2001:db8::1', 60, 'x');
     expect(handle.clear('2001:DB8::1')).to.equal(true);
     expect(handle.clear('2001:db8::1')).to.equal(false);
-    expect(handle.list()).to.deep.equal([]);
+    expect(state.list()).to.deep.equal([]);
+    expect([...handle.ips()]).to.deep.equal([]);
+  });
+
+  it('keys every spelling of an address as one canonical IP, and refuses zone ids', () => {
+    const state = makeState();
+    const live = fakeLive();
+    state.attach(live);
+    const handle = createServerPeerStateHandle(state);
+    handle.blacklist('0:0:0:0:0:0:0:1', 60, 'x');
+    handle.blacklist('::ffff:7f00:7', 60, 'x');
+    handle.blacklist('2001:0DB8:0:0:0:0:0:0001', 60, 'x');
+    expect(live.disconnected).to.deep.equal(['::1', '127.0.0.7', '2001:db8::1']);
+    expect(state.list().map((e) => e.ip)).to.deep.equal(['127.0.0.7', '::1', '2001:db8::1']);
+    expect(state.monitor.isBlacklisted('::1')).to.equal(true);
+    expect(state.monitor.isBlacklisted('127.0.0.7')).to.equal(true);
+    expect(handle.clear('0000::0001')).to.equal(true);
+    expect(handle.clear('::ffff:127.0.0.7')).to.equal(true);
+    expect(() => handle.blacklist('::1%lo', 60, 'x')).to.throw(/invalid peer IP '::1%lo'/);
+    expect(handle.clear('fe80::1%eth0')).to.equal(false);
   });
 
   it('refuses an invalid IP or duration', () => {

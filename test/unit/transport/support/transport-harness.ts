@@ -1,6 +1,7 @@
 import * as sinon from 'sinon';
 import { systemClock } from '../../../../src/core/clock';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
+import { OPEN_INTERFACE } from '../../../../src/core/frame-authenticator';
 import { emptyInterfaceStats } from '../../../../src/core/driver/interface-stats';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceId } from '../../../../src/core/interface-id';
@@ -47,6 +48,7 @@ export class FakeHost implements TransportHost {
       parentId: null,
       writer: { send: () => 'accepted' },
       stats: emptyInterfaceStats(),
+      authenticator: OPEN_INTERFACE,
       sent: [],
     };
     this.table.set(id, entry);

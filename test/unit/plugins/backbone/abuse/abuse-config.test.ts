@@ -84,8 +84,15 @@ describe('Backbone server abuse config keys', () => {
     expect(parse({ penalty_exempt: '' }).abuse?.penaltyExempt).to.deep.equal([]);
   });
 
+  it('writes penalty_exempt entries in their canonical form, mapped IPv4 ranges as IPv4', () => {
+    const config = parse({
+      penalty_exempt: '0:0:0:0:0:0:0:1, ::FFFF:10.0.0.0/104, 2001:0DB8::/32, ::ffff:7f00:7',
+    });
+    expect(config.abuse?.penaltyExempt).to.deep.equal(['::1', '10.0.0.0/8', '2001:db8::/32', '127.0.0.7']);
+  });
+
   it('names the key and the entry of an invalid penalty_exempt entry', () => {
-    for (const entry of ['10.0.0.0/33', 'example.org', '::1/129', '10.0.0.0/x']) {
+    for (const entry of ['10.0.0.0/33', 'example.org', '::1/129', '10.0.0.0/x', '::1%lo', 'fe80::%eth0/64']) {
       const err = configError({ penalty_exempt: ['127.0.0.1', entry] });
       expect(err.section).to.equal('Bad');
       expect(err.key).to.equal('penalty_exempt');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { systemClock } from '../../../../../src/core/clock';
+import { MAX_TIMER_DELAY_MS, systemClock } from '../../../../../src/core/clock';
 import {
   BackboneAbuseSettings,
   DEFAULT_ABUSE_SETTINGS,
@@ -137,6 +137,17 @@ describe('BehaviourTracker', () => {
     expect(durations).to.deep.equal([20 * SEC, 40 * SEC, 80 * SEC, 100 * SEC]);
   });
 
+  it('never lets the doubling pass the longest duration (about 24.8 days) when nothing caps it', () => {
+    settings.blacklistDurationMs = 2_000_000_000;
+    const durations: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      tracker.recordDisconnect(IP, stall);
+      durations.push(tracker.recordDisconnect(IP, stall)?.durationMs ?? 0);
+    }
+    expect(durations[0]).to.equal(2_000_000_000);
+    expect(durations.slice(1).every((ms) => ms === MAX_TIMER_DELAY_MS)).to.equal(true);
+  });
+
   it('decays one level per quiet interval after the blacklist ends', () => {
     settings.blacklistDurationMs = 1 * SEC;
     settings.penaltyDecayIntervalMs = 1 * SEC;
@@ -214,7 +225,45 @@ describe('BehaviourTracker', () => {
     tracker.recordConnectAttempt('10.0.0.1');
     for (let i = 0; i < 20_000; i++) tracker.recordConnectAttempt(`10.1.${i >> 8}.${i & 255}`);
     expect(tracker.size).to.equal(1000);
-    expect(tracker.trackedIps()).to.include('10.0.0.1', 'a busy IP outlives quiet ones');
+    expect([...tracker.trackedIps()]).to.include('10.0.0.1', 'a busy IP outlives quiet ones');
+  });
+
+  it('evicts in O(1) amortised: busy IPs at the old end are not scanned again for every new IP', () => {
+    settings.maxTrackedIps = 20_000;
+    for (let i = 0; i < 20_000; i++) {
+      const ip = `10.2.${i >> 8}.${i & 255}`;
+      if (i < 19_000) busy.add(ip);
+      tracker.recordConnectAttempt(ip);
+    }
+    let quietChecks = 0;
+    const isQuiet = (ip: string): boolean => (quietChecks++, !busy.has(ip));
+    tracker = new BehaviourTracker({ clock: systemClock, settings, maxPenaltyDurationMs: () => 0, isQuiet });
+    for (let i = 0; i < 20_000; i++) tracker.recordConnectAttempt(`10.2.${i >> 8}.${i & 255}`);
+    quietChecks = 0;
+    for (let i = 0; i < 5000; i++) tracker.recordConnectAttempt(`10.3.${i >> 8}.${i & 255}`);
+    expect(tracker.size).to.equal(20_000);
+    // A scan from the old end per new IP would have made ~19,000 checks each (95 million).
+    expect(quietChecks).to.be.below(5000 * 16 + 20_000);
+  });
+
+  it('works off a lowered cap in linear time, a sweep step at a time', () => {
+    let quietChecks = 0;
+    tracker = new BehaviourTracker({
+      clock: systemClock,
+      settings,
+      maxPenaltyDurationMs: () => 0,
+      isQuiet: (ip) => (quietChecks++, !busy.has(ip)),
+    });
+    for (let i = 0; i < 8000; i++) tracker.recordConnectAttempt(`10.4.${i >> 8}.${i & 255}`);
+    settings.maxTrackedIps = 100;
+    quietChecks = 0;
+    expect(tracker.sweep(1000)).to.equal(false);
+    expect(tracker.size).to.equal(7000, 'one step evicts at most its budget');
+    while (!tracker.sweep(1000));
+    expect(tracker.size).to.equal(100);
+    // Quadratic (a scan from the old end per eviction) would be ~32 million checks.
+    expect(quietChecks).to.be.below(4 * 8000);
+    expect([...tracker.trackedIps()]).to.include('10.4.31.63', 'the most recent IP stays');
   });
 
   it('prunes records that hold nothing', () => {

@@ -4,6 +4,7 @@ import { RecordingEventSink } from '../../../../helpers/recording-event-sink';
 import { freePort } from '../../../../helpers/loopback-port';
 import * as net from 'node:net';
 import * as sinon from 'sinon';
+import { MAX_TIMER_DELAY_MS } from '../../../../../src/core/clock';
 import { frame } from '../../../../../src/core/hdlc';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
@@ -330,15 +331,49 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
         random: () => 0.5,
       });
       const first = await clock.nextPending((ms) => ms === 100);
-      expect(handle.set('reconnect_wait_secs', 0.4).ok).to.be.true;
+      expect(handle.set('reconnect_wait_secs', 4).ok).to.be.true;
       expect(handle.set('connect_timeout_secs', 7).ok).to.be.true;
       // The wait already scheduled keeps its delay; the next attempt uses the new timeout.
       expect(first.ms).to.equal(100);
       clock.fire(first);
       expect(clock.pending().map((t) => t.ms)).to.deep.equal([7000]);
       await logger.waitFor('reconnect failed');
-      // Attempt 1 failed: the next wait is 0.4 s x 2^1.
-      expect((await clock.nextPending((ms) => ms !== 7000)).ms).to.equal(800);
+      // Attempt 1 failed: the next wait is 4 s x 2^1.
+      expect((await clock.nextPending((ms) => ms !== 7000)).ms).to.equal(8000);
+    });
+  });
+
+  describe('reconnect wait bounds', () => {
+    it('refuses reconnect_wait_secs 0 at runtime: the refused remote is retried after the old wait, not in a loop', async () => {
+      const port = await freePort();
+      const config = {
+        ...clientConfig(port),
+        startup: { ...clientConfig(port).startup, reconnectWaitMs: 1000 },
+      };
+      const runtime = clientRuntime(config);
+      const handle = createClientRuntimeHandle(config, runtime);
+      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
+        random: () => 0.5,
+      });
+      const first = await reconnectTimer(1000);
+      const refused = handle.set('reconnect_wait_secs', 0);
+      expect(!refused.ok && refused.error).to.deep.equal({
+        code: 'invalid_value',
+        message: 'backbone_client.Backbone Client.reconnect_wait_secs must be >= 1',
+      });
+      clock.fire(first);
+      await logger.waitFor('reconnect failed');
+      // One attempt per fired wait: the next wait is 1 s x 2^1, and nothing else is scheduled.
+      expect(clock.pending().map((t) => t.ms)).to.deep.equal([2000]);
+      expect(logger.messages('warn').filter((m) => m.startsWith('reconnect failed'))).to.have.length(1);
+    });
+
+    it('caps a backoff past the longest timer, so a long wait never turns into a 1 ms retry', async () => {
+      const port = await freePort();
+      await start(port, { reconnectWaitMs: 2_000_000_000 });
+      clock.fire(await reconnectTimer(2_000_000_000));
+      await logger.waitFor('reconnect failed');
+      expect((await clock.nextPending((ms) => ms > 2_000_000_000)).ms).to.equal(MAX_TIMER_DELAY_MS);
     });
   });
 

@@ -2,7 +2,7 @@
 // and a loopback server that can restart. The event sink and the logger are the shared ones in
 // test/helpers.
 import * as net from 'node:net';
-import { Clock, Timer } from '../../../../../src/core/clock';
+import { checkTimerDelay, Clock, Timer } from '../../../../../src/core/clock';
 import { EventSink } from '../../../../../src/core/event-sink';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
@@ -63,6 +63,7 @@ export class RecordingClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): Timer {
+    checkTimerDelay(ms);
     const timer: RecordedTimer = { ms, callback, cancelled: false, fired: false };
     this.timers.push(timer);
     for (const waiter of [...this.waiters]) waiter(timer);

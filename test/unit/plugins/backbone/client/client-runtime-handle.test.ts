@@ -32,7 +32,7 @@ describe('createClientRuntimeHandle', () => {
         value: 5,
         startup: 5,
         applyMode: 'next_reconnect',
-        description: 'Delay between backbone client reconnect attempts in seconds.',
+        description: 'Delay between backbone client reconnect attempts in seconds (at least 1).',
       },
       {
         setting: 'max_reconnect_tries',
@@ -56,8 +56,8 @@ describe('createClientRuntimeHandle', () => {
     const set = handle.set('connect_timeout_secs', 2.5);
     expect(set.ok && set.value.value).to.equal(2.5);
     expect(runtime.connectTimeoutMs).to.equal(2500);
-    expect(handle.set('reconnect_wait_secs', 0).ok).to.be.true;
-    expect(runtime.reconnectWaitMs).to.equal(0);
+    expect(handle.set('reconnect_wait_secs', 1).ok).to.be.true;
+    expect(runtime.reconnectWaitMs).to.equal(1000);
     expect(handle.set('max_reconnect_tries', 3).ok).to.be.true;
     expect(runtime.maxReconnectTries).to.equal(3);
     expect(handle.get('max_reconnect_tries')?.value).to.equal(3);
@@ -88,7 +88,7 @@ describe('createClientRuntimeHandle', () => {
       ok: false,
       error: {
         code: 'invalid_value',
-        message: 'backbone_client.Backbone Client.reconnect_wait_secs must be >= 0',
+        message: 'backbone_client.Backbone Client.reconnect_wait_secs must be >= 1',
       },
     });
     expect(handle.set('connect_timeout_secs', 'soon')).to.deep.equal({
@@ -113,6 +113,33 @@ describe('createClientRuntimeHandle', () => {
       maxReconnectTries: 0,
       writeStallTimeoutMs: 30_000,
     });
+  });
+
+  it('refuses a reconnect wait under 1 s (0 would retry in a tight loop)', () => {
+    const { handle, runtime } = make();
+    for (const secs of [0, 0.5, 0.999]) {
+      expect(handle.set('reconnect_wait_secs', secs)).to.deep.equal({
+        ok: false,
+        error: {
+          code: 'invalid_value',
+          message: 'backbone_client.Backbone Client.reconnect_wait_secs must be >= 1',
+        },
+      });
+    }
+    expect(runtime.reconnectWaitMs).to.equal(5000);
+  });
+
+  it('refuses durations past the longest timer (2147483.647 s), which would fire after 1 ms', () => {
+    const { handle, runtime } = make();
+    for (const setting of ['connect_timeout_secs', 'reconnect_wait_secs', 'write_stall_timeout_secs']) {
+      for (const secs of [1e308, 3_000_000, 2_147_483.648]) {
+        const result = handle.set(setting, secs);
+        expect(!result.ok && result.error.code, `${setting} ${secs}`).to.equal('invalid_value');
+        expect(!result.ok && result.error.message).to.include('must be <= 2147483.647');
+      }
+      expect(handle.set(setting, 2_147_483.647).ok, setting).to.be.true;
+    }
+    expect(runtime).to.include({ connectTimeoutMs: 2_147_483_647, reconnectWaitMs: 2_147_483_647 });
   });
 
   it('gets, sets and resets write_stall_timeout_secs, telling the running client each time', () => {

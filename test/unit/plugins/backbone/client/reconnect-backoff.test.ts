@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { MAX_TIMER_DELAY_MS } from '../../../../../src/core/clock';
 import {
   MAX_BACKOFF_SHIFT,
   reconnectDelayMs,
@@ -41,5 +42,22 @@ describe('reconnectDelayMs', () => {
   it('gives no delay for a zero wait, and treats a negative attempt as the first', () => {
     expect(reconnectDelayMs(0, 3, () => 0.9)).to.equal(0);
     expect(reconnectDelayMs(100, -1, () => 0.5)).to.equal(100);
+  });
+
+  it('never passes the longest timer, however long the configured wait', () => {
+    expect(reconnectDelayMs(MAX_TIMER_DELAY_MS, 6, () => 0.9)).to.equal(MAX_TIMER_DELAY_MS);
+    expect(reconnectDelayMs(3_000_000_000, 0, () => 0.5)).to.equal(MAX_TIMER_DELAY_MS);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: MAX_TIMER_DELAY_MS }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: 0, max: 0.999_999, noNaN: true }),
+        (base, attempt, r) => {
+          const delay = reconnectDelayMs(base, attempt, () => r);
+          expect(delay).to.be.at.most(MAX_TIMER_DELAY_MS);
+          expect(delay).to.be.at.least(Math.min(0.75 * base * 2 ** Math.min(attempt, 6), MAX_TIMER_DELAY_MS));
+        },
+      ),
+    );
   });
 });

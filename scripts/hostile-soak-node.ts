@@ -1,0 +1,96 @@
+/**
+ * The node-level patterns of the hostile soak (`--node 1`): a real `rns-net run` process whose
+ * stdout is a pipe nobody reads, at loglevel 7, so every connection the attacks make asks for log
+ * lines it cannot write (the log flood), and a local control client that pipelines requests
+ * without reading the answers. The node must go on relaying and answering `status`.
+ */
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ControlClient } from '../src/node/control/control-client';
+import { controlSocketPath } from '../src/node/control/control-socket-path';
+import { NodeStatus } from '../src/node/node-status';
+import { FullPipe } from '../test/helpers/full-pipe';
+import { freePort } from '../test/helpers/loopback-port';
+import { NodeProcess, waitForStatus } from '../test/integration/node/cli-process';
+
+/** A node process under attack, and what the soak asks of it. */
+export class SoakNode {
+  private constructor(
+    private readonly home: string,
+    /** The node's config directory. */
+    readonly configDir: string,
+    /** Its BackboneInterface server port on 127.0.0.1. */
+    readonly port: number,
+    private readonly process: NodeProcess,
+    private readonly pipe: FullPipe,
+  ) {}
+
+  /** Starts `rns-net run` with one Backbone server, loglevel 7, stdout on a full, unread pipe. */
+  static async start(): Promise<SoakNode> {
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-soak-'));
+    const configDir = path.join(home, 'node');
+    await fs.mkdir(configDir);
+    const port = await freePort();
+    await fs.writeFile(
+      path.join(configDir, 'config'),
+      '[logging]\n  loglevel = 7\n\n[interfaces]\n  [[Soak]]\n    type = BackboneInterface\n' +
+        `    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${port}\n    write_stall_timeout = 2\n`,
+    );
+    const pipe = FullPipe.open();
+    const child = NodeProcess.spawnWithStdout(home, configDir, pipe.blockingWriteFd);
+    if ((await waitForStatus(home, configDir)) !== 0) throw new Error('the soak node did not start');
+    return new SoakNode(home, configDir, port, child, pipe);
+  }
+
+  /** The node's status, or undefined when it does not answer within 5 s. */
+  async status(): Promise<NodeStatus | undefined> {
+    try {
+      const client = await ControlClient.connect(controlSocketPath(this.configDir), { timeoutMs: 5000 });
+      try {
+        return await client.call('status', {}, 5000);
+      } finally {
+        client.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Pipelines `requests` status requests on one control connection without reading an answer,
+   * holds the connection for `holdMs`, then drops it.
+   */
+  async pipelineControl(requests: number, holdMs = 2000): Promise<void> {
+    const socket = net.createConnection(controlSocketPath(this.configDir));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve).once('close', resolve));
+    socket.pause();
+    const line = '{"id":1,"method":"status"}\n';
+    socket.write(line.repeat(requests));
+    await new Promise((resolve) => setTimeout(resolve, holdMs));
+    socket.destroy();
+  }
+
+  /** One line about the node: memory, loop delay, log lines dropped and suppressed. */
+  describe(status: NodeStatus): string {
+    const delay = status.process.eventLoopDelayMs;
+    return (
+      `node rss=${(status.process.rssBytes / 1024 / 1024).toFixed(1)}MB loopDelay p99=${delay.p99}ms max=${delay.max}ms` +
+      ` peers=${status.interfaces[0]?.peers ?? 0} logDropped=${status.logging.droppedLines}` +
+      ` logSuppressed=${status.logging.suppressedLines}`
+    );
+  }
+
+  /** Stops the node with SIGTERM; resolves with its exit code. Removes its directory. */
+  async stop(): Promise<number | null> {
+    this.process.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill(), 15_000);
+    const code = await this.process.exited;
+    clearTimeout(timer);
+    this.pipe.close();
+    await fs.rm(this.home, { recursive: true, force: true });
+    return code;
+  }
+}
