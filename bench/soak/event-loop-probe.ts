@@ -27,6 +27,10 @@ export interface LoopProbeSample {
   heapUsedKb: number;
   /** A line written after a forced garbage collection (SIGUSR2), memory only. */
   gc?: boolean;
+  /** On `gc` lines: memory of ArrayBuffers and Buffers (outside the V8 heap), kB. */
+  arrayBuffersKb?: number;
+  /** On `gc` lines: the V8 heap's committed size, kB. */
+  heapTotalKb?: number;
 }
 
 const file = process.env.RNS_BENCH_LOOP_PROBE_FILE;
@@ -73,6 +77,8 @@ if (file) {
         rssKb: Math.round(memory.rss / 1024),
         heapUsedKb: Math.round(memory.heapUsed / 1024),
         gc: true,
+        arrayBuffersKb: Math.round(memory.arrayBuffers / 1024),
+        heapTotalKb: Math.round(memory.heapTotal / 1024),
       };
       try {
         appendFileSync(file, `${JSON.stringify(sample)}\n`);

@@ -466,7 +466,7 @@ export async function runPathTable(
     passedOn++;
     lastPassedAt = Date.now();
   };
-  const ours = (await hub.status()) !== null;
+  const ours = (await hub.status())?.transport !== undefined;
   const receivedSoFar = async (): Promise<number> =>
     ours ? processedByEngine(await hub.status()) : passedOn;
 

@@ -89,7 +89,9 @@ function memoryText(before: HubMemory, after: HubMemory, entries: number, unit: 
   if (!Number.isFinite(after.heapUsedKb)) return rss;
   return (
     `${rss}; live heap ${mb(before.heapUsedKb)} -> ${mb(after.heapUsedKb)} MB, ` +
-    `${perEntry(after.heapUsedKb - before.heapUsedKb)} B/${unit}`
+    `${perEntry(after.heapUsedKb - before.heapUsedKb)} B/${unit} (committed ${mb(before.heapTotalKb)} -> ` +
+    `${mb(after.heapTotalKb)} MB); buffers ${mb(before.arrayBuffersKb)} -> ${mb(after.arrayBuffersKb)} MB, ` +
+    `${perEntry(after.arrayBuffersKb - before.arrayBuffersKb)} B/${unit}`
   );
 }
 

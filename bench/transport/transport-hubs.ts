@@ -57,6 +57,10 @@ export interface HubMemory {
   readonly rssKb: number;
   /** V8 heap in use after a full garbage collection (our node with `memoryProbe`), else NaN. */
   readonly heapUsedKb: number;
+  /** ArrayBuffer and Buffer memory after that collection (outside the V8 heap), else NaN. */
+  readonly arrayBuffersKb: number;
+  /** The V8 heap's committed size after that collection, else NaN. */
+  readonly heapTotalKb: number;
 }
 
 /** Options of {@link startTransportHub}. */
@@ -144,7 +148,9 @@ export async function startTransportHub(
     },
     loopSamples: () => readProbe(probeFile).filter((s) => s.gc !== true),
     memory: async () => {
-      if (options.memoryProbe !== true) return { rssKb: readRssKb(hub.pid), heapUsedKb: NaN };
+      if (options.memoryProbe !== true) {
+        return { rssKb: readRssKb(hub.pid), heapUsedKb: NaN, arrayBuffersKb: NaN, heapTotalKb: NaN };
+      }
       const before = readProbe(probeFile).filter((s) => s.gc === true).length;
       process.kill(hub.pid, 'SIGUSR2');
       const deadline = Date.now() + 15_000;
@@ -153,7 +159,12 @@ export async function startTransportHub(
         const gcs = readProbe(probeFile).filter((s) => s.gc === true);
         if (gcs.length > before) {
           const last = gcs[gcs.length - 1];
-          return { rssKb: last.rssKb, heapUsedKb: last.heapUsedKb };
+          return {
+            rssKb: last.rssKb,
+            heapUsedKb: last.heapUsedKb,
+            arrayBuffersKb: last.arrayBuffersKb ?? NaN,
+            heapTotalKb: last.heapTotalKb ?? NaN,
+          };
         }
       }
       throw new Error('bench: the node wrote no memory sample after SIGUSR2');
@@ -242,7 +253,13 @@ async function startRnsd(python: PythonRns, options: TransportHubOptions): Promi
     port,
     status: () => Promise.resolve(null),
     loopSamples: () => [],
-    memory: () => Promise.resolve({ rssKb: readRssKb(child.pid as number), heapUsedKb: NaN }),
+    memory: () =>
+      Promise.resolve({
+        rssKb: readRssKb(child.pid as number),
+        heapUsedKb: NaN,
+        arrayBuffersKb: NaN,
+        heapTotalKb: NaN,
+      }),
     output: () => tail,
     stop,
   };

@@ -20,7 +20,13 @@ async function floodHub(): Promise<TransportBenchHub> {
     port: (server.address() as AddressInfo).port,
     status: () => Promise.resolve(null),
     loopSamples: () => [],
-    memory: () => Promise.resolve({ rssKb: process.memoryUsage().rss / 1024, heapUsedKb: NaN }),
+    memory: () =>
+      Promise.resolve({
+        rssKb: process.memoryUsage().rss / 1024,
+        heapUsedKb: NaN,
+        arrayBuffersKb: NaN,
+        heapTotalKb: NaN,
+      }),
     output: () => '',
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
