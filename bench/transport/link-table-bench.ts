@@ -48,7 +48,7 @@ export interface LinkTableOutcome {
 export interface LinkTableOptions {
   /** Links to establish (after the warm-up). */
   readonly links: number;
-  /** Links established first, before the baseline (default 1,000). */
+  /** Links established first, before the baseline (default 1,000; see transport-bench.ts). */
   readonly warmup?: number;
   /** Initiating peers (default 4). */
   readonly initiators?: number;
