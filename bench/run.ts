@@ -7,8 +7,9 @@
  *   [--duration MS] [--peers N] [--json]`
  *
  * - in-process: HDLC codec (bench/hdlc-bench.ts), relay dispatch and dedup cache
- *   (bench/relay-bench.ts), the wire layer: header parse, packet hash, announce validation, IFAC
- *   (bench/wire-bench.ts), `--time` ms per case (default 1000, quick 300);
+ *   (bench/relay-bench.ts), the Backbone server's send path (bench/peer-send-bench.ts), the wire
+ *   layer: header parse, packet hash, announce validation, IFAC (bench/wire-bench.ts), `--time` ms
+ *   per case (default 1000, quick 300);
  * - peers: a Backbone server's peer tables with `--peers` IPs (default 100,000, quick 20,000),
  *   listed over a real control socket while the node measures its event-loop delay
  *   (bench/peers);
@@ -26,6 +27,7 @@
  * (docs/performance.md).
  */
 import { runHdlcBench } from './hdlc-bench';
+import { runPeerSendBench } from './peer-send-bench';
 import { runPeerListingBench } from './peers/peer-listing-bench';
 import { runRelayBench } from './relay-bench';
 import { runWireBench } from './wire-bench';
@@ -195,6 +197,14 @@ async function main(): Promise<void> {
     for (const r of await runRelayBench({ timeMs: options.timeMs })) {
       rows.push({ name: r.name, value: r.opsPerSec, unit: 'ops/s', target: null, detail: 'in-process' });
     }
+    const send = await runPeerSendBench({ timeMs: options.timeMs });
+    rows.push({
+      name: send.name,
+      value: send.opsPerSec,
+      unit: 'deliveries/s',
+      target: null,
+      detail: 'in-process',
+    });
   }
   if (options.only.has('wire')) {
     log('wire ...');

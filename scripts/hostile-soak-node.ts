@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { BufferBudgetLimits } from '../src/core/buffer-budgets';
 import { ControlClient } from '../src/node/control/control-client';
 import { controlSocketPath } from '../src/node/control/control-socket-path';
 import { NodeStatus } from '../src/node/node-status';
@@ -27,16 +28,37 @@ export class SoakNode {
     private readonly pipe: FullPipe,
   ) {}
 
-  /** Starts `rns-net run` with one Backbone server, loglevel 7, stdout on a full, unread pipe. */
-  static async start(): Promise<SoakNode> {
+  /**
+   * Starts `rns-net run` with one Backbone server, loglevel 7, stdout on a full, unread pipe. The
+   * server also gets `serverKeys` (which win over its defaults here: a 2 s write stall timeout),
+   * and `[reticulum]` the node-wide buffer budgets (bytes, written in whole MiB).
+   */
+  static async start(
+    serverKeys: Readonly<Record<string, string>> = {},
+    budgets: BufferBudgetLimits = {},
+  ): Promise<SoakNode> {
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-soak-'));
     const configDir = path.join(home, 'node');
     await fs.mkdir(configDir);
     const port = await freePort();
+    const MiB = 1024 * 1024;
+    const reticulum = [
+      budgets.receiveBytes === undefined ? '' : `  receive_buffer_budget = ${budgets.receiveBytes / MiB}\n`,
+      budgets.sendBytes === undefined ? '' : `  send_buffer_budget = ${budgets.sendBytes / MiB}\n`,
+    ].join('');
+    const keys = {
+      listen_ip: '127.0.0.1',
+      listen_port: String(port),
+      write_stall_timeout: '2',
+      ...serverKeys,
+    };
+    const server = Object.entries(keys)
+      .map(([key, value]) => `    ${key} = ${value}\n`)
+      .join('');
     await fs.writeFile(
       path.join(configDir, 'config'),
-      '[logging]\n  loglevel = 7\n\n[interfaces]\n  [[Soak]]\n    type = BackboneInterface\n' +
-        `    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${port}\n    write_stall_timeout = 2\n`,
+      `[reticulum]\n${reticulum}\n[logging]\n  loglevel = 7\n\n[interfaces]\n  [[Soak]]\n` +
+        `    type = BackboneInterface\n    enabled = yes\n${server}`,
     );
     const pipe = FullPipe.open();
     const child = NodeProcess.spawnWithStdout(home, configDir, pipe.blockingWriteFd);
@@ -79,7 +101,9 @@ export class SoakNode {
     return (
       `node rss=${(status.process.rssBytes / 1024 / 1024).toFixed(1)}MB loopDelay p99=${delay.p99}ms max=${delay.max}ms` +
       ` peers=${status.interfaces[0]?.peers ?? 0} logDropped=${status.logging.droppedLines}` +
-      ` logSuppressed=${status.logging.suppressedLines}`
+      ` logSuppressed=${status.logging.suppressedLines} receiveBudget=${(status.buffers.receiveHeldBytes / 1024 / 1024).toFixed(1)}MB` +
+      ` (evictions ${status.buffers.receiveEvictions}) sendBudget=${(status.buffers.sendHeldBytes / 1024 / 1024).toFixed(1)}MB` +
+      ` (refusals ${status.buffers.sendRefusals})`
     );
   }
 

@@ -3,6 +3,15 @@
  * for a configurable duration, while two well-behaved peers exchange packets through the hub.
  * Not part of `npm test`.
  *
+ * Besides those (all from 127.0.0.1), each round runs the memory attacks from other loopback
+ * addresses: unfinished frames held by one IP (127.0.0.2) until the deadline or the node-wide
+ * receive budget cuts them, one IP (127.0.0.3) filling connection slots past its cap, and a fast
+ * sender of 1 MiB packets (127.0.0.4) beside a reader draining 20 MB/s (127.0.0.5), which must
+ * never be disconnected. The in-process hub (and the node of `--node 1`) runs these defences with
+ * short durations, so every round sees them act: see {@link HUB_PARAMS}. Against a running node,
+ * give its server the same keys (above all `penalty_exempt = 127.0.0.1`, or loopback is exempt
+ * from the per-IP cap).
+ *
  * Run against an in-process hub (driver + relay + BackboneInterface server on 127.0.0.1):
  *
  *     node --expose-gc -r ts-node/register/transpile-only scripts/hostile-soak.ts --duration 120
@@ -50,10 +59,133 @@ import {
   tinyFrames,
   unterminatedFrame,
 } from '../test/robustness/support/hostile-clients';
+import {
+  connectFrom,
+  fillSlots,
+  holdPartialFrame,
+  sendBigPackets,
+  SteadyReader,
+} from '../test/robustness/support/memory-attacks';
 import { RobustHub } from '../test/robustness/support/robust-hub';
+import { BufferBudgets } from '../src/core/buffer-budgets';
+import { BackbonePeerEvent } from '../src/core/events';
 import { SoakNode } from './hostile-soak-node';
 
 const MiB = 1024 * 1024;
+
+/**
+ * The server keys of the in-process hub (and of the `--node 1` node) for the memory attacks: the good peers and the older attacks
+ * come from 127.0.0.1 (exempt); the memory attackers from 127.0.0.2-5 meet a 32-connection cap,
+ * a 2 s unfinished-frame deadline and penalties of 1-2 s (short, so they are back next round).
+ */
+const HUB_PARAMS: Readonly<Record<string, string>> = {
+  penalty_exempt: '127.0.0.1',
+  max_connections_per_ip: '32',
+  partial_frame_timeout: '2',
+  partial_frame_blacklist_threshold: '4',
+  partial_frame_blacklist_window: '60',
+  blacklist_duration: '1',
+  max_penalty_duration: '2',
+};
+
+/**
+ * The node-wide budgets of the in-process hub (and of the `--node 1` node): small, so the attacks exceed them every round (24 held
+ * frames of 1.5 MiB; some 60 connections that read nothing while 1 MiB packets are relayed).
+ */
+const HUB_BUDGETS = { receiveBytes: 16 * MiB, sendBytes: 64 * MiB };
+
+/** What one round of memory attacks observed; `problems` lists the checks that failed. */
+interface MemoryRound {
+  /** Connections of the frame holder (127.0.0.2) and the slot filler (127.0.0.3) the hub admitted. */
+  readonly admitted: number;
+  /** The steady reader's intact 1 MiB packets. */
+  readonly readerBigPackets: number;
+  readonly problems: string[];
+}
+
+/** Connections from `ip` the hub admitted and closed, among `events`. */
+function admittedAndClosed(events: readonly BackbonePeerEvent[], ip: string): [number, number] {
+  let admitted = 0;
+  let closed = 0;
+  for (const event of events) {
+    if (event.peerIp !== ip) continue;
+    if (event.type === 'BackbonePeerConnected') admitted++;
+    else if (event.type === 'BackbonePeerDisconnected') closed++;
+  }
+  return [admitted, closed];
+}
+
+/** The innocent side of the fast-sender attack: connected for the whole soak, like a real peer. */
+interface FastSenderPair {
+  readonly reader: SteadyReader;
+  readonly sender: Socket;
+  /** Big packets sent so far (the next sequence number). */
+  sent: number;
+}
+
+/**
+ * The memory attacks of one round, at once: 24 connections holding 1.5 MiB unfinished frames
+ * from one IP and 40 connections from another (8 over its cap), none of which reads, while the
+ * fast sender sends 1 MiB packets and the reader drains 20 MB/s. Past the unfinished-frame
+ * deadline every attacker connection must have been cut (deadline, receive budget, or the
+ * penalty that follows a refusal at the cap); the reader must never be. The hub-side checks need
+ * an in-process `hub`.
+ */
+async function memoryRound(
+  port: number,
+  host: string,
+  scale: number,
+  hub: RobustHub | null,
+  soakNode: boolean,
+  pair: FastSenderPair,
+): Promise<MemoryRound> {
+  // The in-process hub and the soak's node process run HUB_PARAMS; a node given by --port may not.
+  const defended = hub !== null || soakNode;
+  const problems: string[] = [];
+  const firstEvent = hub?.peerEvents.length ?? 0;
+  const bigBefore = pair.reader.bigPackets;
+  const startedAt = Date.now();
+  const attackers = async (): Promise<Socket[]> => {
+    const holders = await Promise.all(
+      Array.from({ length: Math.max(1, Math.round(24 * scale)) }, () =>
+        holdPartialFrame(port, '127.0.0.2', 1.5 * MiB, host).catch(() => null),
+      ),
+    );
+    const slots = await fillSlots(port, '127.0.0.3', 40, host);
+    return [...holders.filter((s): s is Socket => s !== null), ...slots];
+  };
+  const fastSender = async (): Promise<void> => {
+    const count = Math.max(1, Math.round(20 * scale));
+    await sendBigPackets(pair.sender, count, 1_000_000, pair.sent);
+    pair.sent += count;
+    // Let the reader drain what the hub still holds for it (4 MiB at 20 MB/s, with margin).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  };
+  const [sockets] = await Promise.all([attackers(), fastSender()]);
+  // Past the deadline, read what the hub sent them, so each sees the end of its stream.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + 3000 - Date.now())));
+  for (const socket of sockets) socket.resume();
+  const open = (): number => sockets.filter((socket) => !socket.closed).length;
+  if (defended) {
+    await until(() => open() === 0, 'every attacker connection to be cut', 15_000).catch(() => undefined);
+    if (open() > 0) problems.push(`${open()} attacker connections were not cut by the hub`);
+  }
+  for (const socket of sockets) socket.destroy();
+  if (pair.reader.closedByHub) problems.push('the steady reader was disconnected');
+  if (pair.reader.corrupt + pair.reader.outOfOrder > 0) {
+    problems.push('the steady reader got corrupt or reordered packets');
+  }
+
+  let admitted = 0;
+  if (hub !== null) {
+    const events = hub.peerEvents.slice(firstEvent);
+    const [held] = admittedAndClosed(events, '127.0.0.2');
+    const [filler] = admittedAndClosed(events, '127.0.0.3');
+    if (filler > 32) problems.push(`the slot filler got ${filler} connections past its cap of 32`);
+    admitted = held + filler;
+  }
+  return { admitted, readerBigPackets: pair.reader.bigPackets - bigBefore, problems };
+}
 
 /** Parsed command line. */
 interface SoakOptions {
@@ -194,13 +326,45 @@ function mb(bytes: number): string {
   return (bytes / MiB).toFixed(1);
 }
 
+/** Least-squares slope of `samples` ([seconds, bytes]) in MiB per minute; 0 for fewer than 2. */
+function slopeMiBPerMinute(samples: ReadonlyArray<readonly [number, number]>): number {
+  if (samples.length < 2) return 0;
+  const n = samples.length;
+  const meanT = samples.reduce((sum, [t]) => sum + t, 0) / n;
+  const meanV = samples.reduce((sum, [, v]) => sum + v, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [t, v] of samples) {
+    num += (t - meanT) * (v - meanV);
+    den += (t - meanT) ** 2;
+  }
+  return den === 0 ? 0 : (num / den / MiB) * 60;
+}
+
+/** A delay histogram in microseconds as `p50/p99/max ms`. */
+function delays(h: { percentile(p: number): number; max: number; count: number }): string {
+  if (h.count === 0) return 'none';
+  return `${(h.percentile(50) / 1000).toFixed(2)}/${(h.percentile(99) / 1000).toFixed(2)}/${(h.max / 1000).toFixed(1)} ms`;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const gc = (globalThis as { gc?: () => void }).gc;
   const resourcesBefore = [...process.getActiveResourcesInfo()].sort();
-  const node = options.node ? await SoakNode.start() : null;
+  // 5 s of write stall: the steady reader runs in this process, which a loaded machine can starve.
+  const node = options.node
+    ? await SoakNode.start({ ...HUB_PARAMS, write_stall_timeout: '5' }, HUB_BUDGETS)
+    : null;
   const hub =
-    options.port === null && node === null ? await RobustHub.start({ writeStallTimeoutSecs: 2 }) : null;
+    options.port === null && node === null
+      ? await RobustHub.start({
+          // Not 2 s: this process hosts the steady reader too, and a loaded machine can starve
+          // it for a second or two; the never-readers are still cut within the round.
+          writeStallTimeoutSecs: 5,
+          params: HUB_PARAMS,
+          buffers: new BufferBudgets(HUB_BUDGETS),
+        })
+      : null;
   const port = hub?.port ?? node?.port ?? (options.port as number);
   const target =
     hub !== null
@@ -212,6 +376,15 @@ async function main(): Promise<number> {
 
   const a = await GoodPeer.connect(port, 1, options.host);
   const b = await GoodPeer.connect(port, 2, options.host);
+  // Attacks from other loopback addresses need an IPv4 loopback target.
+  const pair: FastSenderPair | null = options.host.startsWith('127.')
+    ? {
+        reader: await SteadyReader.connect(port, '127.0.0.5', 20_000_000, options.host),
+        sender: await connectFrom(port, '127.0.0.4', options.host),
+        sent: 0,
+      }
+    : null;
+  if (hub !== null) await until(() => hub.peerEntries().length === (pair === null ? 2 : 4), 'peers up');
   const baseline = hub?.snapshot();
   gc?.();
   const rssBaseline = process.memoryUsage().rss;
@@ -239,7 +412,7 @@ async function main(): Promise<number> {
       `${label} t=${((Date.now() - started) / 1000).toFixed(0)}s rss=${mb(memory.rss)}MB heap=${mb(memory.heapUsed)}MB` +
         ` buffers=${mb(memory.arrayBuffers)}MB loopDelay p99=${(delay.percentile(99) / 1e6).toFixed(1)}ms` +
         ` max=${(delay.max / 1e6).toFixed(1)}ms${hubPart} good sent=${a.sent + b.sent}` +
-        ` in-flight=${missingAtA + missingAtB}`,
+        ` in-flight=${missingAtA + missingAtB} pair delay p99=${(Math.max(a.delayUs.percentile(99), b.delayUs.percentile(99)) / 1000).toFixed(2)}ms`,
     );
     delay.reset();
   };
@@ -247,6 +420,11 @@ async function main(): Promise<number> {
   const sampler = setInterval(() => {
     if (hub !== null) maxDecoder = Math.max(maxDecoder, hub.maxDecoderBytes());
   }, 5);
+  // RSS once a second, for its maximum and its slope over the last 5 minutes.
+  const rssSamples: Array<[number, number]> = [];
+  const rssSampler = setInterval(() => {
+    rssSamples.push([(Date.now() - started) / 1000, process.memoryUsage().rss]);
+  }, 1000);
 
   const rng = new SeededRandom(options.seed);
   const payloads = buildPayloads(rng, options.scale);
@@ -254,10 +432,15 @@ async function main(): Promise<number> {
   try {
     while (Date.now() - started < options.durationMs) {
       round++;
-      await Promise.all([
+      const [, memory] = await Promise.all([
         attackRound(port, options.host, rng, options.scale, payloads),
+        pair === null ? null : memoryRound(port, options.host, options.scale, hub, node !== null, pair),
         node?.pipelineControl(Math.round(20_000 * options.scale)),
       ]);
+      for (const problem of memory?.problems ?? []) {
+        failures++;
+        console.log(`round ${round}: ${problem}`);
+      }
       await manyAddresses(port, options.host, round, Math.max(1, Math.round(500 * options.scale)));
       if (hub !== null) await listAllPeerPages(hub);
       // Every good packet sent so far must arrive; nothing may be duplicated or corrupted.
@@ -274,6 +457,15 @@ async function main(): Promise<number> {
         (hub === null || (hub.running && hub.handlerErrors.length === 0 && maxDecoder <= DECODER_BOUND));
       if (!ok) failures++;
       report(`round ${round}${ok ? '' : ' FAILED'}`);
+      if (memory !== null) {
+        console.log(
+          `       memory attacks: steady reader got ${memory.readerBigPackets} big packets` +
+            (hub === null
+              ? ''
+              : `, ${memory.admitted} attacker connections admitted and cut, receive budget evictions` +
+                ` ${hub.buffers.receive.evictions}, send budget refusals ${hub.buffers.send.refusals}`),
+        );
+      }
       if (node !== null) {
         const status = await node.status();
         if (status === undefined) failures++;
@@ -284,6 +476,7 @@ async function main(): Promise<number> {
   } finally {
     clearInterval(ticker);
     clearInterval(sampler);
+    clearInterval(rssSampler);
     await Promise.all([a.stopStreaming(), b.stopStreaming()]);
   }
   await Promise.all([b.waitForAllFrom(a, 30_000), a.waitForAllFrom(b, 30_000)]).catch((error: Error) => {
@@ -291,6 +484,19 @@ async function main(): Promise<number> {
     console.log(`final delivery: ${error.message}`);
   });
   console.log(`good peers: A->B ${JSON.stringify(b.reportFrom(a))}, B->A ${JSON.stringify(a.reportFrom(b))}`);
+  const lost = a.sent - b.reportFrom(a).received + (b.sent - a.reportFrom(b).received);
+  console.log(
+    `good pair: ${lost} frames lost; delivery delay p50/p99/max A->B ${delays(b.delayUs)}, B->A ${delays(a.delayUs)}`,
+  );
+  const lastSecs = rssSamples.length > 0 ? (rssSamples[rssSamples.length - 1] as [number, number])[0] : 0;
+  const window = rssSamples.filter(([t]) => t >= lastSecs - 300);
+  console.log(
+    `rss max ${mb(Math.max(0, ...rssSamples.map(([, v]) => v)))}MB; slope over the last ` +
+      `${Math.round(lastSecs - (window[0]?.[0] ?? lastSecs))} s ${slopeMiBPerMinute(window).toFixed(2)} MiB/min` +
+      (options.port === null
+        ? ' (hub, attackers and good peers in this process)'
+        : ' (this process, not the node)'),
+  );
 
   if (hub !== null && baseline !== undefined) {
     const settled = await until(
@@ -309,7 +515,8 @@ async function main(): Promise<number> {
   gc?.();
   console.log(`rss ${mb(process.memoryUsage().rss)}MB (after warm-up: ${mb(rssBaseline)}MB)`);
   delay.disable();
-  await Promise.all([a.close(), b.close()]);
+  await Promise.all([a.close(), b.close(), pair?.reader.close()]);
+  pair?.sender.destroy();
   if (hub !== null) {
     await hub.stop();
     const leaked = await until(

@@ -16,7 +16,7 @@ export interface PeerStateEntry {
   readonly ip: string;
   /** Live connections from this IP. */
   readonly connectedCount: number;
-  /** Connections refused while the IP was blacklisted. */
+  /** Connections from this IP that admission refused (blacklisted, or at a per-IP cap). */
   readonly rejectCount: number;
   /** Seconds left on the blacklist, or null when not blacklisted. */
   readonly blacklistedRemainingSecs: number | null;

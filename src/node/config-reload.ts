@@ -6,7 +6,14 @@ import { RuntimeConfigValue, RuntimeSetting } from '../core/runtime-config';
 import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
-import { InterfaceSection, locateInterfaceError, NodeConfig } from './config/node-config';
+import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
+import {
+  changedReticulumKeys,
+  InterfaceSection,
+  locateInterfaceError,
+  NodeConfig,
+  ReticulumSettings,
+} from './config/node-config';
 
 /** A runtime setting a reload changed. */
 export interface ReloadedSetting {
@@ -32,6 +39,8 @@ export interface RunningSection {
   readonly id: number;
   /** The section as read at startup. */
   readonly section: InterfaceSection;
+  /** What the interface dropped or refused itself, by reason, when its plugin counts that. */
+  readonly drops?: () => Readonly<Record<string, number>>;
 }
 
 /** What a {@link ConfigReloader} works on. */
@@ -40,6 +49,10 @@ export interface ConfigReloaderDeps {
   readonly configDir: string;
   /** The interfaces running, as started. */
   readonly running: readonly RunningSection[];
+  /** The node-owned `[reticulum]` settings the node started with (they take a restart). */
+  readonly reticulum: ReticulumSettings;
+  /** The `[metrics]` settings the node started with (a change takes a restart). */
+  readonly metrics: MetricsSettings;
   /** Parses sections and builds the runtime-config handles that read settings out of them. */
   readonly registry: InterfaceRegistry;
   /** Serves and applies the live settings. */
@@ -59,7 +72,8 @@ export interface ConfigReloaderDeps {
  * - Everything else an interface section changes (a port, an address, a key the interface reads
  *   only when it starts), interfaces added, removed, enabled or disabled, and a changed type or
  *   mode take effect at the next restart; each is logged, and logged again on every reload until
- *   then, since the comparison is with the config the node started from.
+ *   then, since the comparison is with the config the node started from. So does a changed
+ *   node-owned `[reticulum]` key (the buffer budgets) or `[metrics]` key.
  * - `[logging] loglevel` is handed on through `onConfigLoaded`.
  *
  * A file that cannot be read or parsed changes nothing; a section with an invalid value is
@@ -106,6 +120,13 @@ export class ConfigReloader {
     const running = new Map(this.deps.running.map((r) => [r.section.name, r]));
     // A section the file now gets wrong is among the problems, not gone.
     const broken = new Set(config.errors.map((e) => e.section));
+    for (const key of changedReticulumKeys(this.deps.reticulum, config.reticulumSettings)) {
+      restartNeeded.push(`[reticulum] '${key}' changed; that takes a restart`);
+    }
+    if (!broken.has('metrics')) {
+      for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
+        restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);
+    }
     for (const name of next.keys()) {
       if (!running.has(name))
         restartNeeded.push(`interface '${name}' is not running; it starts at the next restart`);

@@ -42,6 +42,22 @@ export interface InterfaceStatus {
   readonly drops: number;
 }
 
+/** The node-wide buffer budgets: what all connections hold now, the limits, what they cut. */
+export interface BufferBudgetsStatus {
+  /** Bytes of unfinished incoming frames held by all connections. */
+  readonly receiveHeldBytes: number;
+  /** `[reticulum] receive_buffer_budget`, bytes. */
+  readonly receiveLimitBytes: number;
+  /** Connections disconnected for holding the largest unfinished frame past the limit. */
+  readonly receiveEvictions: number;
+  /** Bytes queued for sending to all connections. */
+  readonly sendHeldBytes: number;
+  /** `[reticulum] send_buffer_budget`, bytes. */
+  readonly sendLimitBytes: number;
+  /** Packets dropped because the node-wide send budget was spent. */
+  readonly sendRefusals: number;
+}
+
 /** What became of the node's log lines. */
 export interface LoggingStatus {
   /** Lines dropped because the log destination did not keep up (a pipe nobody reads). */
@@ -72,4 +88,6 @@ export interface NodeStatus {
   readonly process: ProcessHealthStatus;
   /** Log lines dropped and suppressed since start. */
   readonly logging: LoggingStatus;
+  /** The node-wide buffer budgets. */
+  readonly buffers: BufferBudgetsStatus;
 }

@@ -1,3 +1,4 @@
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock } from '../core/clock';
 import { EventSink } from '../core/event-sink';
 import { InterfaceId } from '../core/interface-id';
@@ -30,12 +31,26 @@ export interface StartContext {
   readonly clock: Clock;
   /** A logger bound to this interface. */
   readonly logger: Logger;
+  /**
+   * The node-wide budgets for buffered bytes (unfinished incoming frames, bytes queued for
+   * sending), one instance shared by every interface of the node. Interfaces that buffer per
+   * connection take a claim per connection. When absent (library use), interfaces share
+   * {@link BufferBudgets.processDefault}.
+   */
+  readonly buffers?: BufferBudgets;
 }
 
 /** Stops a started interface: closes its sockets. Idempotent; resolves when all are closed. */
 export interface StopControl {
   /** Closes the interface's sockets and timers; see {@link StopControl}. */
   stop(): Promise<void>;
+  /**
+   * What the interface dropped or refused itself, before anything reached the driver (frames that
+   * do not deframe, connections refused at admission), by reason (`snake_case`, a few fixed
+   * reasons per plugin): counts since start, a listener's including its departed peers. Optional;
+   * read by the node's metrics at scrape time, never on the packet path.
+   */
+  drops?(): Readonly<Record<string, number>>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock } from '../core/clock';
 import { AttachedInterface } from '../core/driver/attached-interface';
 import { HostDriver } from '../core/driver/host-driver';
@@ -47,6 +48,8 @@ export interface LaunchArgs {
   readonly clock: Clock;
   /** Parent logger; the interface gets a child bound to its name. */
   readonly logger: Logger;
+  /** The node-wide buffer budgets, shared by every interface; absent = the process default. */
+  readonly buffers?: BufferBudgets;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface LaunchArgs {
  *   interface cannot be attached (the started interface is stopped again first).
  */
 export async function launchInterface(args: LaunchArgs): Promise<AttachedInterface> {
-  const { registry, driver, section, dynamicIds, clock, logger } = args;
+  const { registry, driver, section, dynamicIds, clock, logger, buffers } = args;
   const factory = registry.require(section.typeName, section.name);
   let config: unknown;
   try {
@@ -83,6 +86,7 @@ export async function launchInterface(args: LaunchArgs): Promise<AttachedInterfa
     ingressControl: section.ingressControl ?? DEFAULT_INGRESS_CONTROL,
     clock,
     logger: logger.child({ interface: section.name }),
+    buffers: buffers ?? BufferBudgets.processDefault(),
   };
   const started = await factory.start(config, ctx);
   try {
@@ -115,6 +119,7 @@ function toAttached(
     name: section.name,
     typeName,
     stop: () => started.stop(),
+    ...(started.drops !== undefined ? { drops: () => started.drops?.() ?? {} } : {}),
     ...(handles.runtimeConfig !== undefined ? { runtimeConfig: handles.runtimeConfig } : {}),
     ...(handles.peerState !== undefined ? { peerState: handles.peerState } : {}),
   };

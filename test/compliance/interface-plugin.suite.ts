@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { BufferBudgets } from '../../src/core/buffer-budgets';
 import { systemClock } from '../../src/core/clock';
 import { FIRST_DYNAMIC_INTERFACE_ID } from '../../src/core/constants';
 import { ConfigError } from '../../src/core/errors';
@@ -129,6 +130,7 @@ export function interfacePluginCompliance<C>(
         ingressControl: DEFAULT_INGRESS_CONTROL,
         clock: systemClock,
         logger: silentLogger,
+        buffers: new BufferBudgets(),
       };
       const started = await fixture.factory.start(config, ctx);
       running = { started, events };
@@ -228,6 +230,31 @@ export function interfacePluginCompliance<C>(
       });
     });
 
+    describe('drop counts', () => {
+      it('counts its own drops, when it does, as a few snake_case reasons that never go backwards', async () => {
+        const target = await start();
+        const { started } = target;
+        if (started.drops === undefined) return;
+        const check = (counts: Readonly<Record<string, number>>) => {
+          expect(Object.keys(counts).length, 'a few fixed reasons').to.be.within(1, 16);
+          for (const [reason, count] of Object.entries(counts)) {
+            expect(reason).to.match(/^[a-z][a-z0-9_]*$/);
+            expect(Number.isSafeInteger(count) && count >= 0, `${reason} = ${count}`).to.equal(true);
+          }
+        };
+        const before = started.drops();
+        check(before);
+        const peer = await connect(target);
+        const { writer } = await waitOnline(target);
+        writer.send(randomBytes(64));
+        await peer.close();
+        await started.stop();
+        const after = started.drops();
+        check(after);
+        for (const [reason, count] of Object.entries(before)) expect(after[reason]).to.be.at.least(count);
+      });
+    });
+
     describe('events', () => {
       it('reports a connected peer up with well-formed events', async () => {
         const target = await start();
@@ -298,6 +325,20 @@ export function interfacePluginCompliance<C>(
         await peer.close();
         const after = await settledResources(before, 2000);
         expect(after, 'open handles after stop (type: count over the baseline)').to.deep.equal({});
+      });
+
+      it('holds nothing on the node-wide buffer budgets once stopped', async () => {
+        const target = await start();
+        const peer = await connect(target);
+        const { writer } = await waitOnline(target);
+        await peer.send(randomBytes(64));
+        for (let i = 0; i < 50; i++) writer.send(randomBytes(1000));
+        await target.started.stop();
+        await peer.close();
+        const { receive, send } = target.ctx.buffers as BufferBudgets;
+        expect([receive.totalHeld, receive.holders, send.totalHeld, send.holders]).to.deep.equal([
+          0, 0, 0, 0,
+        ]);
       });
     });
   });

@@ -4,7 +4,7 @@ import { renderTable } from './text-table';
 import { formatBytes, formatDuration, formatTraffic } from './units';
 
 /**
- * `rns-net status` for people: a header line, the interface table (traffic as
+ * `rns-net status` for people: a header, the node-wide buffer budgets, the interface table (traffic as
  * `packets / bytes`; drops = offline and full-buffer losses, duplicates counted apart), then the
  * transport engine's id, table sizes and counters (or, in flood mode, the relay counters).
  */
@@ -14,6 +14,11 @@ export function renderStatus(status: NodeStatus): string {
     `rns-net node for ${printable(status.configDir)} (pid ${status.pid}), up ${formatDuration(status.uptimeSecs)} since ${status.startedAt}\n` +
     `memory ${formatBytes(rssBytes)} RSS; event-loop delay since the last status p50 ${delay.p50} ms, p99 ${delay.p99} ms, max ${delay.max} ms\n` +
     `log lines dropped (output blocked) ${status.logging.droppedLines}, suppressed (rate limit) ${status.logging.suppressedLines}`;
+  const { buffers } = status;
+  const budgets =
+    `buffers: unfinished frames ${formatBytes(buffers.receiveHeldBytes)} of ${formatBytes(buffers.receiveLimitBytes)}` +
+    ` (${buffers.receiveEvictions} peers cut); send queues ${formatBytes(buffers.sendHeldBytes)} of` +
+    ` ${formatBytes(buffers.sendLimitBytes)} (${buffers.sendRefusals} packets dropped)`;
   const interfaces = renderTable(
     [
       { header: 'interface' },
@@ -38,7 +43,7 @@ export function renderStatus(status: NodeStatus): string {
       String(i.drops),
     ]),
   );
-  return `${header}\n\n${interfaces}\n\n${renderForwarding(status)}`;
+  return `${header}\n${budgets}\n\n${interfaces}\n\n${renderForwarding(status)}`;
 }
 
 function renderForwarding(status: NodeStatus): string {

@@ -87,6 +87,7 @@ export class HdlcDecoder {
   private partial: Buffer | null = null;
   private partialLength = 0;
   private partialHasEsc = false;
+  private partialCount = 0;
 
   /**
    * @param options - see {@link HdlcDecoderOptions}
@@ -105,6 +106,23 @@ export class HdlcDecoder {
   /** Bytes of the unfinished frame currently buffered (never more than `2 × hwMtu`). */
   get bufferedBytes(): number {
     return this.partialLength;
+  }
+
+  /**
+   * Bytes of memory held for the unfinished frame: its buffer, which grows geometrically, so at
+   * most about twice {@link bufferedBytes}; 0 when no frame is pending.
+   */
+  get retainedBytes(): number {
+    return this.partial?.length ?? 0;
+  }
+
+  /**
+   * How many unfinished frames the decoder has started buffering so far (a frame spread over
+   * several chunks counts once). A caller that saw a partial frame before can tell from it
+   * whether the one buffered now is still that frame.
+   */
+  get partialsStarted(): number {
+    return this.partialCount;
   }
 
   /**
@@ -223,6 +241,7 @@ export class HdlcDecoder {
       this.dropPartial();
       return;
     }
+    if (this.partialLength === 0) this.partialCount++;
     let partial = this.partial;
     if (partial === null || needed > partial.length) {
       // Geometric growth keeps a frame spread over many small chunks at O(frame) copying.

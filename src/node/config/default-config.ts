@@ -42,6 +42,14 @@ enable_transport = yes
 # ic_burst_freq = 10
 # ic_max_held_announces = 256
 
+# Memory the node may spend on buffers, all interfaces together, in MiB:
+# unfinished incoming frames (past it, the peer holding the largest one is
+# disconnected) and data queued for sending (past it, packets are dropped for
+# the peers with the most queued).
+#
+# receive_buffer_budget = 64
+# send_buffer_budget = 256
+
 
 [logging]
 
@@ -51,6 +59,23 @@ enable_transport = yes
 #   2: warnings         5: verbose            8: extreme logging
 
 loglevel = 4
+
+
+# Prometheus metrics: traffic, peers and drops per interface, the transport
+# engine's counters and tables, penalties, memory and event-loop delay, at
+# http://127.0.0.1:9464/metrics. Off unless enabled; every metric is listed
+# in docs/metrics.md. Uncomment to serve them:
+#
+# [metrics]
+# enabled = yes
+# listen_ip = 127.0.0.1
+# listen_port = 9464
+#
+# Series for each peer of a listener as well (at most per_peer_limit peers;
+# the rest count only in their listener's sums):
+#
+# per_peer = no
+# per_peer_limit = 100
 
 
 [interfaces]
@@ -90,8 +115,9 @@ loglevel = 4
     # connecting; 0 or absent = never.
     # idle_timeout = 30
     #
-    # Disconnect a peer that does not take the data sent to it for this many
-    # seconds; 0 or absent = only when its 512 KiB send buffer overflows.
+    # Disconnect a peer that takes none of the data sent to it for this many
+    # seconds (a peer that reads slowly only has packets dropped); 0 = never.
+    # Default 30.
     # write_stall_timeout = 30
     #
     # Longest blacklist, in seconds, any penalty or operator request can set;

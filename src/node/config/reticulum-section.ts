@@ -1,3 +1,4 @@
+import { DEFAULT_RECEIVE_BUDGET_BYTES, DEFAULT_SEND_BUDGET_BYTES } from '../../core/buffer-budgets';
 import { ConfigError } from '../../core/errors';
 import { DEFAULT_INGRESS_CONTROL, IngressControlConfig } from '../../core/ingress-control';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
@@ -34,6 +35,10 @@ export interface ReticulumSettings {
   readonly routingError: ConfigError | null;
   /** Defaults for every interface section. */
   readonly interfaceDefaults: InterfaceDefaults;
+  /** Node-wide budget for unfinished incoming frames, bytes (`receive_buffer_budget`, in MiB). */
+  readonly receiveBufferBudgetBytes: number;
+  /** Node-wide budget for bytes queued for sending, bytes (`send_buffer_budget`, in MiB). */
+  readonly sendBufferBudgetBytes: number;
 }
 
 /** The defaults when no transport engine runs (relay mode, and tests of interface sections). */
@@ -45,15 +50,42 @@ export const RELAY_INTERFACE_DEFAULTS: InterfaceDefaults = Object.freeze({
   announceRatePenalty: 0,
 });
 
-/** The keys of `[reticulum]` rns-net reads. */
-const READ_KEYS: ReadonlySet<string> = new Set([
-  'enable_transport',
-  'relay_mode',
-  'default_ar_target',
-  'default_ar_grace',
-  'default_ar_penalty',
-  ...[...INGRESS_CONTROL_KEY_NAMES].filter((k) => k !== 'ingress_control'),
-]);
+const MiB = 1024 * 1024;
+
+/**
+ * The `[reticulum]` keys rns-net reads, in groups of keys whose setting changes together (a
+ * reload compares groups). Python's other `[reticulum]` keys are accepted and reported as unused.
+ */
+const KEY_GROUPS: ReadonlyArray<{
+  readonly keys: readonly string[];
+  readonly differs: (a: ReticulumSettings, b: ReticulumSettings) => boolean;
+}> = [
+  { keys: ['enable_transport', 'relay_mode'], differs: (a, b) => a.routing !== b.routing },
+  {
+    keys: [
+      'default_ar_target',
+      'default_ar_grace',
+      'default_ar_penalty',
+      ...[...INGRESS_CONTROL_KEY_NAMES].filter((k) => k !== 'ingress_control'),
+    ],
+    differs: (a, b) => JSON.stringify(a.interfaceDefaults) !== JSON.stringify(b.interfaceDefaults),
+  },
+  {
+    keys: ['receive_buffer_budget'],
+    differs: (a, b) => a.receiveBufferBudgetBytes !== b.receiveBufferBudgetBytes,
+  },
+  { keys: ['send_buffer_budget'], differs: (a, b) => a.sendBufferBudgetBytes !== b.sendBufferBudgetBytes },
+];
+
+/** Every `[reticulum]` key the node owns or reads: the one list of them. */
+export const RETICULUM_NODE_KEYS: readonly string[] = KEY_GROUPS.flatMap((g) => g.keys);
+
+const READ_KEYS: ReadonlySet<string> = new Set(RETICULUM_NODE_KEYS);
+
+/** The `[reticulum]` keys whose setting differs between `before` and `after` (a reload needs a restart for them). */
+export function changedReticulumKeys(before: ReticulumSettings, after: ReticulumSettings): string[] {
+  return KEY_GROUPS.filter((g) => g.differs(before, after)).map((g) => g.keys.join('/'));
+}
 
 const CHOOSE =
   'choose how the node forwards packets in [reticulum]: "enable_transport = yes" routes as a Reticulum ' +
@@ -71,6 +103,7 @@ const CHOOSE =
  *   the 3600 s default through an `or`, so it cannot be turned off there).
  * - `ic_*`, `ec_pr_freq`, `egress_control`: defaults for every interface. A value of 0 is taken
  *   as 0 (Python falls back to its default for 0 here, through the same `or`).
+ * - `receive_buffer_budget`, `send_buffer_budget`: the node-wide buffer budgets, whole MiB.
  *
  * @param lines - the line of each key, for errors.
  * @param errors - where bad values go (each names file, line, section and key); the key's
@@ -156,8 +189,20 @@ export function readReticulumSection(
     announceRateGrace: routing === 'transport' ? (arGrace ?? TRANSPORT_ANNOUNCE_RATE.grace) : 0,
     announceRatePenalty: routing === 'transport' ? (arPenalty ?? TRANSPORT_ANNOUNCE_RATE.penalty) : 0,
   });
+  // A partial frame is at most 2 MiB (2 x HW_MTU), so less could not hold one; two frames of the
+  // largest size (one connection's own send budget) need 4 MiB.
+  const mebibytes = (key: string, min: number): number | undefined =>
+    attempt(key, () => reader.number(key, { min, max: 65_536, integer: true }), undefined);
+  const receiveMiB = mebibytes('receive_buffer_budget', 2);
+  const sendMiB = mebibytes('send_buffer_budget', 4);
   return {
-    settings: Object.freeze({ routing, routingError, interfaceDefaults }),
+    settings: Object.freeze({
+      routing,
+      routingError,
+      interfaceDefaults,
+      receiveBufferBudgetBytes: receiveMiB === undefined ? DEFAULT_RECEIVE_BUDGET_BYTES : receiveMiB * MiB,
+      sendBufferBudgetBytes: sendMiB === undefined ? DEFAULT_SEND_BUDGET_BYTES : sendMiB * MiB,
+    }),
     unread: Object.keys(params).filter((k) => !READ_KEYS.has(k)),
   };
 }

@@ -10,10 +10,10 @@ import {
   BackboneServerRuntime,
 } from './backbone-config';
 import {
-  DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS,
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
+  DEFAULT_WRITE_STALL_TIMEOUT_SECS,
   MIN_RECONNECT_WAIT_SECS,
 } from './backbone-constants';
 import { NetworkInterfaceTable, resolveDeviceAddress } from './network-device-address';
@@ -38,15 +38,16 @@ const NODE_LEVEL_KEY = new RegExp(
 );
 
 /**
- * Server duration keys: config key (seconds, fractions allowed, 0 or absent = off) -> runtime field
- * (milliseconds). Add abuse-defence durations here.
+ * Server duration keys: config key (seconds, fractions allowed, 0 = off) -> runtime field
+ * (milliseconds), and the value when the key is absent (off, unless given).
  */
 const SERVER_DURATION_KEYS: ReadonlyArray<{
   readonly key: string;
   readonly field: Exclude<keyof BackboneServerRuntime, 'maxConnections'>;
+  readonly defaultSecs?: number;
 }> = [
   { key: 'idle_timeout', field: 'idleTimeoutMs' },
-  { key: 'write_stall_timeout', field: 'writeStallTimeoutMs' },
+  { key: 'write_stall_timeout', field: 'writeStallTimeoutMs', defaultSecs: DEFAULT_WRITE_STALL_TIMEOUT_SECS },
   { key: 'max_penalty_duration', field: 'maxPenaltyDurationMs' },
 ];
 
@@ -108,8 +109,8 @@ function parseServer(
     writeStallTimeoutMs: 0,
     maxPenaltyDurationMs: 0,
   };
-  for (const { key, field } of SERVER_DURATION_KEYS) {
-    startup[field] = secondsToMs(reader.seconds(key) ?? 0);
+  for (const { key, field, defaultSecs } of SERVER_DURATION_KEYS) {
+    startup[field] = secondsToMs(reader.seconds(key) ?? defaultSecs ?? 0);
   }
   const abuse = Object.freeze(parseAbuseSettings(reader));
   return { mode: 'server', name, id, listenIp, listenPort, startup: Object.freeze(startup), abuse };
@@ -145,7 +146,7 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
     maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
     writeStallTimeoutMs: secondsToMs(
-      reader.seconds('write_stall_timeout') ?? DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS,
+      reader.seconds('write_stall_timeout') ?? DEFAULT_WRITE_STALL_TIMEOUT_SECS,
     ),
   };
   return {

@@ -10,7 +10,7 @@ export interface BackboneServerRuntime {
   maxConnections: number;
   /** Disconnect peers that sent nothing for this long after connecting; 0 = off. */
   idleTimeoutMs: number;
-  /** Disconnect peers whose send buffer stays undrained this long; 0 = off (the 512 KiB cap still applies). */
+  /** Disconnect peers whose kernel takes none of their queued bytes this long; 0 = off (their send budget still applies). */
   writeStallTimeoutMs: number;
   /** Cap on every blacklist duration; 0 = no cap. */
   maxPenaltyDurationMs: number;
@@ -52,7 +52,7 @@ export interface BackboneClientRuntime {
   connectTimeoutMs: number;
   /**
    * Close the connection (and reconnect) when the remote takes none of our queued bytes for this
-   * long; 0 = off (the 512 KiB budget still refuses packets with `buffer_full`). Optional so
+   * long; 0 = off (the send budget still refuses packets with `buffer_full`). Optional so
    * runtimes built before the key existed keep working: absent means off. The parser always sets
    * it (default 30 s).
    */

@@ -2,9 +2,17 @@
  * Fixed values of the Backbone interface that are not config keys. They follow rns-net 0.5.5
  * (`interface/backbone.rs`) unless a comment says otherwise.
  */
+import { HW_MTU } from '../../core/constants';
 
-/** Per-peer send budget: batched bytes plus bytes queued in the socket (rns-net's MAX_PENDING_BYTES). */
-export const MAX_PENDING_BYTES = 512 * 1024;
+/**
+ * Per-connection send budget (a server's peer or a client): batched bytes plus bytes queued in
+ * the socket. Two frames of the largest size (a HW_MTU packet escapes to at most
+ * `2 × HW_MTU + 2` bytes), so a peer that drains steadily always has room for the next large
+ * packet while one is on its way (rns-net's 512 KiB could not hold one). A packet that does not
+ * fit is dropped for that connection (`buffer_full`); it never closes the connection: only a
+ * write stall does.
+ */
+export const MAX_PENDING_BYTES = 2 * (2 * HW_MTU + 2);
 
 /**
  * A peer's batch is written out at once when it reaches this size, without waiting for the end
@@ -42,12 +50,13 @@ export const MIN_RECONNECT_WAIT_SECS = 1;
 export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;
 
 /**
- * Default write stall timeout of a client (`write_stall_timeout`), in seconds. Not in rns-net: a
- * remote that stops reading would otherwise hold the uplink in `buffer_full` until the kernel's
- * retransmission timeout (~15 min) errors the socket; 30 s is long enough for a slow but live
- * remote to take something.
+ * Default write stall timeout (`write_stall_timeout`), in seconds, of a server's peers and of a
+ * client. Not in rns-net: a remote that stops reading would otherwise keep its connection (a slot,
+ * and a full send budget whose packets are all dropped) until the kernel gives up on the socket,
+ * which a peer that keeps acknowledging with a zero window never makes it do; 30 s is long enough
+ * for a slow but live remote to take something.
  */
-export const DEFAULT_CLIENT_WRITE_STALL_TIMEOUT_SECS = 30;
+export const DEFAULT_WRITE_STALL_TIMEOUT_SECS = 30;
 
 /**
  * How often a server sweeps its behaviour tracker (penalty decay, emptied entries, table cap) and

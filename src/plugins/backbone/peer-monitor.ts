@@ -103,7 +103,12 @@ export class BackbonePeerMonitor {
     return record === undefined || (record.connectedCount === 0 && record.blacklistedUntil === null);
   }
 
-  /** Counts a connection refused because the IP is blacklisted. */
+  /** Live connections from `ip`. */
+  connectedCount(ip: string): number {
+    return this.peers.get(ip)?.connectedCount ?? 0;
+  }
+
+  /** Counts a connection refused at admission (blacklisted, or at the per-IP cap). */
   recordReject(ip: string): void {
     this.upsert(ip).rejectCount += 1;
   }

@@ -7,6 +7,7 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../src/core/interface-mode';
 import { silentLogger } from '../../../src/core/logger';
 import { Writer } from '../../../src/core/writer';
+import { MAX_PENDING_BYTES } from '../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
 import { startBackboneServer } from '../../../src/plugins/backbone/server/backbone-server';
 import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
@@ -220,6 +221,30 @@ describe('BackboneInterface server (loopback)', () => {
     await server.sink.waitFor('InterfaceUp', () => server!.sink.ofType('InterfaceUp').length === 2);
   });
 
+  it('counts what it drops itself: short frames of live and departed peers, refused connections', async () => {
+    server = await startTestServer({ maxConnections: 1 });
+    const first = await server.connectClient();
+    const { id } = await upOf(server);
+    // A frame shorter than a Reticulum header is dropped by the decoder; the next one proves it was read.
+    first.write(Buffer.concat([frame(packet(5, 1)), frame(packet(32, 2))]));
+    await server.sink.waitFor('Frame');
+    expect(server.started.drops?.()).to.deep.include({ rx_frame_short: 1, conn_refused_full: 0 });
+    const refused = await server.connectClient();
+    refused.on('error', () => undefined);
+    await closed(refused);
+    first.destroy();
+    await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
+    expect(server.started.drops?.()).to.deep.equal({
+      rx_frame_short: 1,
+      rx_frame_oversize: 0,
+      rx_frame_overflow: 0,
+      conn_refused_blacklisted: 0,
+      conn_refused_rate: 0,
+      conn_refused_per_ip: 0,
+      conn_refused_full: 1,
+    });
+  });
+
   it('applies a lowered max_connections to new connections only', async () => {
     server = await startTestServer({ maxConnections: 0 });
     const handle = createServerRuntimeHandle(server.state);
@@ -390,7 +415,7 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
     });
 
-    it('refuses with buffer_full and disconnects for a write stall when the 512 KiB budget overflows', async () => {
+    it('refuses with buffer_full once its budget is full and stays connected until a write stall', async () => {
       server = await startTestServer({ writeStallTimeoutMs: 0 });
       const client = await server.connectClient();
       client.pause();
@@ -402,6 +427,12 @@ describe('BackboneInterface server (loopback)', () => {
         await turn();
       }
       expect(outcome).to.equal('buffer_full');
+      expect((writer as BackbonePeer).pendingBytes).to.be.at.most(MAX_PENDING_BYTES);
+      for (let i = 0; i < 20; i++) await turn();
+      expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
+      expect(writer.send(big)).to.equal('buffer_full');
+      // Only a write stall ends it.
+      expect(createServerRuntimeHandle(server.state).set('write_stall_timeout_secs', 0.05).ok).to.equal(true);
       await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
       await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
       expect(writer.send(packet(30, 1))).to.equal('offline');

@@ -9,9 +9,15 @@ import { RnsNode } from '../../../src/node/rns-node';
 import { freePort } from '../../helpers/loopback-port';
 import { RecordingLogger } from '../../helpers/recording-logger';
 
-/** Writes a config, with the forwarding mode after it (so the lines of `text` stay as written). */
+/**
+ * Writes a config, with the forwarding mode after it (so the lines of `text` stay as written)
+ * unless `text` has a `[reticulum]` section of its own.
+ */
 function writeConfig(file: string, text: string): Promise<void> {
-  return fs.writeFile(file, `${text}\n[reticulum]\n  enable_transport = yes\n`);
+  return fs.writeFile(
+    file,
+    text.includes('[reticulum]') ? text : `${text}\n[reticulum]\n  enable_transport = yes\n`,
+  );
 }
 
 /** One BackboneInterface server section on 127.0.0.1. */
@@ -73,6 +79,23 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     expect((await running.reload()).applied).to.deep.equal([]);
   });
 
+  it('reports a changed node-wide buffer budget as taking a restart, and keeps the running one', async () => {
+    const port = await freePort();
+    const running = await start(
+      `[reticulum]\n  enable_transport = yes\n  receive_buffer_budget = 16\n[interfaces]\n${server('Public', port)}`,
+    );
+    await fs.writeFile(
+      file,
+      `[reticulum]\n  enable_transport = yes\n  receive_buffer_budget = 32\n  send_buffer_budget = 256\n[interfaces]\n${server('Public', port)}`,
+    );
+    const report = await running.reload();
+    // 256 MiB is the send budget's default: unchanged.
+    expect(report.restartNeeded).to.deep.equal([
+      "[reticulum] 'receive_buffer_budget' changed; that takes a restart",
+    ]);
+    expect(running.buffers.receive.limitBytes).to.equal(16 * 1024 * 1024);
+  });
+
   it('logs what takes a restart: a port, an interface added, removed or changed in mode', async () => {
     const [a, b, c, moved] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const running = await start(`[interfaces]\n${server('A', a)}${server('B', b)}${server('M', c)}`);
@@ -93,6 +116,20 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     const peer = net.createConnection({ host: '127.0.0.1', port: a });
     await once(peer, 'connect');
     peer.destroy();
+  });
+
+  it('reports a changed [metrics] section as taking a restart, and keeps serving as started', async () => {
+    const [hub, metrics, other] = [await freePort(), await freePort(), await freePort()];
+    const section = (port: number, extra = '') =>
+      `[metrics]\n  enabled = yes\n  listen_port = ${port}\n${extra}`;
+    const running = await start(`${section(metrics)}[interfaces]\n${server('A', hub)}`);
+    await writeConfig(file, `${section(other, '  per_peer = yes\n')}[interfaces]\n${server('A', hub)}`);
+    const report = await running.reload();
+    expect(report.restartNeeded).to.deep.equal([
+      "[metrics] 'listen_port' changed; that takes a restart",
+      "[metrics] 'per_peer' changed; that takes a restart",
+    ]);
+    expect(running.metricsUrl).to.equal(`http://127.0.0.1:${metrics}/metrics`);
   });
 
   it('changes nothing for a file it cannot parse, and names where', async () => {

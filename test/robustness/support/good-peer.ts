@@ -4,7 +4,11 @@
  * good peer was lost, duplicated or corrupted on its way to another while the hub is attacked.
  */
 import { connect, Socket } from 'node:net';
+import { createHistogram, performance, RecordableHistogram } from 'node:perf_hooks';
 import { frame, HdlcDecoder } from '../../../src/core/hdlc';
+
+/** Send times are kept for the last this many packets of each peer (a ring, 8 MiB). */
+const SENT_AT_RING = 1 << 20;
 
 /**
  * Marks a good peer's packet: the first 6 bytes of its destination hash. Hostile traffic is
@@ -69,6 +73,15 @@ export class GoodPeer {
   echoed = 0;
   /** Set when the socket closed before {@link close} was called. */
   unexpectedClose = false;
+  /**
+   * Delivery delay of the good packets received here, in microseconds: from the moment their
+   * sender handed them to its socket to their decoding here (both peers in this process).
+   */
+  readonly delayUs: RecordableHistogram = createHistogram();
+
+  /** Connected peers by sender id, so a receiver finds a packet's send time. */
+  private static readonly bySender = new Map<number, GoodPeer>();
+  private readonly sentAt = new Float64Array(SENT_AT_RING);
 
   private readonly decoder = new HdlcDecoder();
   /** sender -> seq -> copies received. */
@@ -84,8 +97,10 @@ export class GoodPeer {
   ) {
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk, this.onPacket));
     socket.on('error', () => undefined);
+    GoodPeer.bySender.set(sender, this);
     socket.once('close', () => {
       if (!this.closing) this.unexpectedClose = true;
+      if (GoodPeer.bySender.get(sender) === this) GoodPeer.bySender.delete(sender);
     });
   }
 
@@ -122,7 +137,11 @@ export class GoodPeer {
   /** Sends `count` good packets at once (one write). */
   sendBurst(count: number): void {
     const frames: Buffer[] = [];
-    for (let i = 0; i < count; i++) frames.push(frame(goodPacket(this.sender, this.sent++)));
+    const now = performance.now();
+    for (let i = 0; i < count; i++) {
+      this.sentAt[this.sent % SENT_AT_RING] = now;
+      frames.push(frame(goodPacket(this.sender, this.sent++)));
+    }
     this.socket.write(Buffer.concat(frames));
   }
 
@@ -182,7 +201,9 @@ export class GoodPeer {
   private async run(maxPackets: number, perTick: number): Promise<void> {
     while (this.streaming && this.sent < maxPackets && !this.socket.destroyed) {
       const frames: Buffer[] = [];
+      const now = performance.now();
       for (let i = 0; i < perTick && this.sent < maxPackets; i++) {
+        this.sentAt[this.sent % SENT_AT_RING] = now;
         frames.push(frame(goodPacket(this.sender, this.sent++)));
       }
       if (!this.socket.write(Buffer.concat(frames))) {
@@ -214,6 +235,12 @@ export class GoodPeer {
       return;
     }
     if (sender === this.sender) this.echoed++;
+    const from = GoodPeer.bySender.get(sender);
+    if (from !== undefined && from.sent - seq <= SENT_AT_RING) {
+      this.delayUs.record(
+        Math.max(1, Math.round((performance.now() - from.sentAt[seq % SENT_AT_RING]!) * 1000)),
+      );
+    }
     let seen = this.copies.get(sender);
     if (seen === undefined) {
       seen = new Map();

@@ -4,6 +4,7 @@
  * started through the plugin's factory as the node's launcher would start it.
  */
 import { container } from 'tsyringe';
+import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { systemClock } from '../../../src/core/clock';
 import { HostDriver } from '../../../src/core/driver/host-driver';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
@@ -29,6 +30,10 @@ export interface RobustHubOptions {
   readonly idleTimeoutSecs?: number;
   /** The relay's dedup cap; default 65,536 keys (bounded memory in long soaks). */
   readonly dedupMaxEntries?: number;
+  /** More keys of the server section, as a config file writes them (abuse defences, say). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** The node-wide buffer budgets; default: fresh ones with the default limits. */
+  readonly buffers?: BufferBudgets;
 }
 
 /** Structural state the hub retains; a hub at rest returns to the same snapshot. */
@@ -43,6 +48,10 @@ export interface HubSnapshot {
   readonly decoderBytes: number;
   /** Bytes accepted by the peers' writers but not yet written to the kernel. */
   readonly pendingBytes: number;
+  /** What the node-wide receive budget counts as held (unfinished frames). */
+  readonly receiveBudgetHeld: number;
+  /** What the node-wide send budget counts as queued. */
+  readonly sendBudgetHeld: number;
 }
 
 /** A running hub; {@link stop} it when done. */
@@ -59,6 +68,8 @@ export class RobustHub {
     readonly relay: Relay,
     /** The server's bound port on 127.0.0.1. */
     readonly port: number,
+    /** The node-wide buffer budgets the server was started with. */
+    readonly buffers: BufferBudgets,
   ) {
     driver.on('peerEvent', (event) => this.peerEvents.push(event));
     driver.on('handlerError', (error) => this.handlerErrors.push(error));
@@ -82,7 +93,9 @@ export class RobustHub {
       port: '4242',
       write_stall_timeout: String(options.writeStallTimeoutSecs ?? 2),
       idle_timeout: String(options.idleTimeoutSecs ?? 0),
+      ...options.params,
     });
+    const buffers = options.buffers ?? new BufferBudgets();
     const config = { ...(parsed as Record<string, unknown>), listenPort: 0 };
     const started = await factory.start(config, {
       events: driver.sinkFor(HUB_INTERFACE_ID, factory.typeName),
@@ -91,6 +104,7 @@ export class RobustHub {
       ingressControl: DEFAULT_INGRESS_CONTROL,
       clock: systemClock,
       logger: silentLogger,
+      buffers,
     });
     const port = (started as { port?: unknown }).port;
     if (started.kind !== 'listener' || typeof port !== 'number') {
@@ -106,7 +120,7 @@ export class RobustHub {
       runtimeConfig: factory.runtimeConfigHandle?.(config),
       peerState: factory.peerStateHandle?.(config),
     });
-    return new RobustHub(driver, relay, port);
+    return new RobustHub(driver, relay, port, buffers);
   }
 
   /** The server's live peers (the writers of the dynamic entries). */
@@ -140,6 +154,8 @@ export class RobustHub {
       monitorConnected,
       decoderBytes,
       pendingBytes,
+      receiveBudgetHeld: this.buffers.receive.totalHeld,
+      sendBudgetHeld: this.buffers.send.totalHeld,
     };
   }
 

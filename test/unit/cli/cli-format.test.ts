@@ -89,6 +89,14 @@ describe('renderStatus', () => {
     forwarding: 'transport',
     process: { rssBytes: 1, heapUsedBytes: 1, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 } },
     logging: { droppedLines: 0, suppressedLines: 0 },
+    buffers: {
+      receiveHeldBytes: 0,
+      receiveLimitBytes: 64 * 1024 * 1024,
+      receiveEvictions: 0,
+      sendHeldBytes: 0,
+      sendLimitBytes: 256 * 1024 * 1024,
+      sendRefusals: 0,
+    },
   };
 
   it('shows the transport id, the table sizes and the transport counters', () => {

@@ -23,6 +23,7 @@ class RecordingBackbone implements InterfaceFactory<{ name: string; id: Interfac
     params: ConfigParams;
     mode: number;
     ingressEnabled: boolean;
+    buffers: StartContext['buffers'];
   }[] = [];
   stopped = 0;
 
@@ -41,7 +42,12 @@ class RecordingBackbone implements InterfaceFactory<{ name: string; id: Interfac
     if (config.params.fail === 'yes') throw new Error('cannot bind');
     // A chatty interface: as many lines as the config asks, all of one kind.
     for (let i = 0; i < Number(config.params.chatter ?? 0); i++) ctx.logger.warn('peer refused', { i });
-    this.started.push({ ...config, mode: ctx.mode, ingressEnabled: ctx.ingressControl.enabled });
+    this.started.push({
+      ...config,
+      mode: ctx.mode,
+      ingressEnabled: ctx.ingressControl.enabled,
+      buffers: ctx.buffers,
+    });
     return {
       kind: 'listener',
       stop: async () => {
@@ -126,6 +132,27 @@ describe('RnsNode composition (in-process, stand-in plugin)', () => {
     expect(node.startupProblems.map((p) => p.message)).to.deep.equal([
       `${path.join(dir, 'config')}:5 [Bad] 'ic_burst_hold': must be >= 0, got '-1'`,
     ]);
+  });
+
+  it('hands every interface the same node-wide buffer budgets, sized by [reticulum]', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    await writeConfig(
+      `[interfaces]\n${section('A')}${section('B')}`,
+      'enable_transport = yes\n  receive_buffer_budget = 16\n  send_buffer_budget = 512',
+    );
+    const node = await start();
+    const [a, b] = fake.started;
+    expect(a?.buffers).to.be.an('object');
+    expect(a?.buffers).to.equal(b?.buffers);
+    expect(a?.buffers).to.equal(node.buffers);
+    expect(node.buffers.receive.limitBytes).to.equal(16 * 1024 * 1024);
+    expect(node.buffers.send.limitBytes).to.equal(512 * 1024 * 1024);
+    expect(node.status().buffers).to.deep.include({
+      receiveLimitBytes: 16 * 1024 * 1024,
+      sendLimitBytes: 512 * 1024 * 1024,
+      receiveHeldBytes: 0,
+      sendHeldBytes: 0,
+    });
   });
 
   it('refuses to run with no interface started, and leaves no socket behind', async () => {

@@ -101,6 +101,36 @@ export const NUMERIC_ABUSE_KEYS: readonly NumericAbuseKey[] = [
     description: 'Sliding window for counting connection attempts, in seconds; 0 disables.',
   },
   {
+    key: 'max_connections_per_ip',
+    unit: 'count',
+    min: 0,
+    field: 'maxConnectionsPerIp',
+    description:
+      'Most simultaneous connections from one IP (penalty_exempt addresses are not capped); a refused one is penalised; 0 disables.',
+  },
+  {
+    key: 'partial_frame_timeout',
+    unit: 'seconds',
+    min: 0,
+    field: 'partialFrameTimeoutMs',
+    description:
+      'Disconnect a peer that holds an unfinished frame (opened, never closed) for this many seconds; 0 disables.',
+  },
+  {
+    key: 'partial_frame_blacklist_threshold',
+    unit: 'count',
+    min: 0,
+    field: 'partialFrameThreshold',
+    description: 'Unfinished-frame timeouts of one IP within the window that trigger a penalty; 0 disables.',
+  },
+  {
+    key: 'partial_frame_blacklist_window',
+    unit: 'seconds',
+    min: 0,
+    field: 'partialFrameWindowMs',
+    description: 'Sliding window for counting unfinished-frame timeouts, in seconds; 0 disables.',
+  },
+  {
     key: 'penalty_decay_interval',
     unit: 'seconds',
     min: 0,

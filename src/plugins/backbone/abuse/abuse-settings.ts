@@ -28,6 +28,10 @@ export interface BackboneAbuseSettings {
   connectRateThreshold: number;
   /** The connection-rate detector's sliding window. */
   connectRateWindowMs: number;
+  /** Unfinished-frame timeouts (see `partialFrameTimeoutMs`) within the window that trigger a penalty. */
+  partialFrameThreshold: number;
+  /** The unfinished-frame detector's sliding window. */
+  partialFrameWindowMs: number;
   /** Quiet time (no connection, no blacklist) after which the penalty level drops by one; 0 = never. */
   penaltyDecayIntervalMs: number;
   /** Python's fast-flap blocking (`block_fast_flapping`). */
@@ -42,9 +46,23 @@ export interface BackboneAbuseSettings {
   penaltyExempt: readonly string[];
   /** Cap on tracked IPs; the oldest idle entries are evicted first. */
   maxTrackedIps: number;
+  /**
+   * Most simultaneous connections from one IP; exempt addresses are not capped. A refusal at the
+   * cap is penalised (when `blacklistDurationMs` is set). 0 = no cap.
+   */
+  maxConnectionsPerIp: number;
+  /**
+   * A peer that holds an unfinished frame (opened, not closed) this long has it discarded and is
+   * disconnected; 0 = off.
+   */
+  partialFrameTimeoutMs: number;
 }
 
-/** Python RNS's fast-flap defaults and every other detector off; loopback exempt. */
+/**
+ * Python RNS's fast-flap defaults and every other detector off; loopback exempt. The two bounds
+ * that keep one IP from holding the server's memory are on: 32 connections per IP, 30 s for an
+ * unfinished frame.
+ */
 export const DEFAULT_ABUSE_SETTINGS: Readonly<BackboneAbuseSettings> = Object.freeze({
   blacklistDurationMs: 0,
   idleTimeoutThreshold: 0,
@@ -56,6 +74,8 @@ export const DEFAULT_ABUSE_SETTINGS: Readonly<BackboneAbuseSettings> = Object.fr
   flapMaxConnectionAgeMs: 10_000,
   connectRateThreshold: 0,
   connectRateWindowMs: 0,
+  partialFrameThreshold: 0,
+  partialFrameWindowMs: 0,
   penaltyDecayIntervalMs: 0,
   blockFastFlapping: true,
   fastFlappingThresholdMs: 20_000,
@@ -63,4 +83,6 @@ export const DEFAULT_ABUSE_SETTINGS: Readonly<BackboneAbuseSettings> = Object.fr
   fastFlappingBlockTimeMs: 12 * 60 * 60 * 1000,
   penaltyExempt: Object.freeze(['127.0.0.0/8', '::1']),
   maxTrackedIps: 100_000,
+  maxConnectionsPerIp: 32,
+  partialFrameTimeoutMs: 30_000,
 });

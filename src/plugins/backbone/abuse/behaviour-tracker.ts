@@ -6,7 +6,8 @@ import { EventWindow } from './event-window';
 import { Penalty, PenaltyReason, capDurationMs, penaltyDurationMs } from './penalty';
 
 /** How a connection ended, as far as behaviour detection cares. */
-export type DisconnectCause = 'remote_closed' | 'idle_timeout' | 'write_stall' | 'local';
+export type DisconnectCause =
+  'remote_closed' | 'idle_timeout' | 'write_stall' | 'partial_frame_timeout' | 'local';
 
 /**
  * How many entries one eviction looks at for a quiet one before it takes the least recently
@@ -62,6 +63,7 @@ interface IpBehaviour {
   readonly writeStalls: EventWindow;
   readonly silentFlaps: EventWindow;
   readonly connects: EventWindow;
+  readonly partialFrameTimeouts: EventWindow;
   /** Python-style fast-flap counter and the time of the last fast flap. */
   fastFlaps: number;
   lastFastFlap: number;
@@ -69,9 +71,10 @@ interface IpBehaviour {
 
 /**
  * The behaviour-based defence of a Backbone server: per-IP sliding windows of idle timeouts,
- * write stalls, silent flaps and connection attempts; a detector fires when its count within
- * its window reaches its threshold, raising the IP's penalty level and deciding a blacklist of
- * `blacklist_duration x 2^(level-1)` (capped). Python's fast-flap blocking runs beside them.
+ * write stalls, silent flaps, unfinished-frame timeouts and connection attempts; a detector fires
+ * when its count within its window reaches its threshold, raising the IP's penalty level and
+ * deciding a blacklist of `blacklist_duration x 2^(level-1)` (capped). A connection refused at
+ * the per-IP cap is penalised at once. Python's fast-flap blocking runs beside them.
  *
  * The tracker only decides: the server applies a returned {@link Penalty} (blacklist, disconnect
  * live connections, event, log). Exempt addresses are never tracked. Memory is bounded: windows
@@ -130,6 +133,18 @@ export class BehaviourTracker {
       : undefined;
   }
 
+  /**
+   * Records a connection refused because its IP already holds `max_connections_per_ip`
+   * connections. One refusal is penalised (when penalties are on, `blacklist_duration` > 0):
+   * no well-behaved peer needs that many connections from one address, so the IP is filling the
+   * server's slots, and the penalty also closes the ones it holds.
+   */
+  recordCapRefusal(ip: string): Penalty | undefined {
+    if (this.isExempt(ip) || this.options.settings.blacklistDurationMs <= 0) return undefined;
+    const now = this.clock.now();
+    return this.penalise(ip, this.touch(ip, now), now, 'connections per IP exceeded');
+  }
+
   /** Records the end of a connection; may decide a penalty. */
   recordDisconnect(ip: string, record: DisconnectRecord): Penalty | undefined {
     if (this.isExempt(ip) || record.cause === 'local') return undefined;
@@ -148,6 +163,15 @@ export class BehaviourTracker {
     if (record.cause === 'write_stall' && this.detectorOn(s.writeStallThreshold, s.writeStallWindowMs)) {
       const count = state.writeStalls.record(now, s.writeStallWindowMs, s.writeStallThreshold);
       if (count >= s.writeStallThreshold) return this.penalise(ip, state, now, 'repeated write stalls');
+    }
+    if (
+      record.cause === 'partial_frame_timeout' &&
+      this.detectorOn(s.partialFrameThreshold, s.partialFrameWindowMs)
+    ) {
+      const count = state.partialFrameTimeouts.record(now, s.partialFrameWindowMs, s.partialFrameThreshold);
+      if (count >= s.partialFrameThreshold) {
+        return this.penalise(ip, state, now, 'repeated partial frame timeouts');
+      }
     }
     if (this.isSilentFlap(record) && this.detectorOn(s.flapThreshold, s.flapWindowMs)) {
       const count = state.silentFlaps.record(now, s.flapWindowMs, s.flapThreshold);
@@ -177,6 +201,7 @@ export class BehaviourTracker {
         write_stalls: state.writeStalls.count,
         silent_flaps: state.silentFlaps.count,
         connects: state.connects.count,
+        partial_frame_timeouts: state.partialFrameTimeouts.count,
         fast_flaps: state.fastFlaps,
       },
     };
@@ -213,7 +238,8 @@ export class BehaviourTracker {
         state.idleTimeouts.count === 0 &&
         state.writeStalls.count === 0 &&
         state.silentFlaps.count === 0 &&
-        state.connects.count === 0;
+        state.connects.count === 0 &&
+        state.partialFrameTimeouts.count === 0;
       return empty && this.options.isQuiet(ip);
     });
     return swept && trimmed;
@@ -247,6 +273,8 @@ export class BehaviourTracker {
     const relevant =
       (record.cause === 'idle_timeout' && this.detectorOn(s.idleTimeoutThreshold, s.idleTimeoutWindowMs)) ||
       (record.cause === 'write_stall' && this.detectorOn(s.writeStallThreshold, s.writeStallWindowMs)) ||
+      (record.cause === 'partial_frame_timeout' &&
+        this.detectorOn(s.partialFrameThreshold, s.partialFrameWindowMs)) ||
       (this.isSilentFlap(record) && this.detectorOn(s.flapThreshold, s.flapWindowMs)) ||
       this.isFastFlap(record);
     return relevant ? this.touch(ip, now) : undefined;
@@ -266,6 +294,7 @@ export class BehaviourTracker {
         writeStalls: new EventWindow(),
         silentFlaps: new EventWindow(),
         connects: new EventWindow(),
+        partialFrameTimeouts: new EventWindow(),
         fastFlaps: 0,
         lastFastFlap: 0,
       };
@@ -302,6 +331,7 @@ export class BehaviourTracker {
     state.writeStalls.clear();
     state.silentFlaps.clear();
     state.connects.clear();
+    state.partialFrameTimeouts.clear();
     state.fastFlaps = 0;
     return { ip, level: state.level, durationMs, reason };
   }
@@ -323,5 +353,6 @@ export class BehaviourTracker {
     state.writeStalls.prune(now, s.writeStallWindowMs);
     state.silentFlaps.prune(now, s.flapWindowMs);
     state.connects.prune(now, s.connectRateWindowMs);
+    state.partialFrameTimeouts.prune(now, s.partialFrameWindowMs);
   }
 }

@@ -6,6 +6,8 @@ export type PenaltyReason =
   | 'repeated write stalls'
   | 'rapid silent reconnect churn'
   | 'connection rate exceeded'
+  | 'connections per IP exceeded'
+  | 'repeated partial frame timeouts'
   | 'fast flapping';
 
 /** A penalty decided by the {@link BehaviourTracker}; the server applies it. */

@@ -1,17 +1,13 @@
 import * as net from 'node:net';
+import { BufferBudgets, ReceiveClaim, SendClaim } from '../../../core/buffer-budgets';
 import { Clock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
-import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
+import { HdlcDecoder, HdlcDecoderStats, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
+import { MAX_PENDING_BYTES } from '../backbone-constants';
 import { closeSocket } from './connect-attempt';
 import { WriteStallWatch } from '../write-stall-watch';
-
-/**
- * Bound on the bytes a client connection holds for its socket (our batch plus Node's write
- * queue), as the server's per-peer budget: beyond it packets are refused with `buffer_full`
- * rather than queued without bound.
- */
-export const CLIENT_MAX_PENDING_BYTES = 512 * 1024;
+import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../../core/error-codes';
 
 /**
  * The connection was closed because the remote took none of our queued bytes for the write stall
@@ -24,17 +20,19 @@ export class ClientWriteStallError extends RnsError {
   readonly pendingBytes: number;
 
   constructor(timeoutMs: number, pendingBytes: number) {
-    super('RNS_ERR_WRITE_STALL', `write stall: remote took no data for ${timeoutMs / 1000}s`);
+    super(RNS_ERR_WRITE_STALL, `write stall: remote took no data for ${timeoutMs / 1000}s`);
     this.name = 'ClientWriteStallError';
     this.timeoutMs = timeoutMs;
     this.pendingBytes = pendingBytes;
   }
 }
 
-/** What a {@link ClientConnection} needs besides its socket: time, and the live stall timeout. */
+/** What a {@link ClientConnection} needs besides its socket: time, budgets, the live stall timeout. */
 export interface ClientConnectionOptions {
   /** Drives the write stall timer. */
   readonly clock: Clock;
+  /** The node-wide buffer budgets; the connection holds a claim on each. */
+  readonly buffers: BufferBudgets;
   /** The write stall timeout in milliseconds, read live at every decision; 0 = off. */
   writeStallTimeoutMs(): number;
 }
@@ -59,6 +57,11 @@ const ignoreError = (): void => undefined;
  * what leaves. A reconnect makes a new connection (and so a new writer and decoder); the writer
  * of a closed connection refuses everything with `offline`.
  *
+ * Buffers: what leaves is bounded by {@link MAX_PENDING_BYTES} (our batch plus Node's write
+ * queue) and by the node-wide send budget, beyond which packets are refused with `buffer_full`;
+ * an unfinished incoming frame is claimed from the node-wide receive budget, which may close the
+ * connection (reported like any other end, so the owner reconnects).
+ *
  * Write stall ({@link WriteStallWatch}, as on the server's peers): while the socket holds unwritten bytes a stall timer
  * runs on the injected clock; each completed socket write counts as progress, and a connection
  * that makes none for the write stall timeout is closed and reported with a
@@ -82,6 +85,8 @@ export class ClientConnection {
   private closing: Promise<void> | undefined;
   private readonly stallWatch: WriteStallWatch;
   private stallError: ClientWriteStallError | undefined;
+  private readonly sendClaim: SendClaim;
+  private readonly receiveClaim: ReceiveClaim;
 
   /**
    * @param socket - a connected socket; the connection owns it from now on.
@@ -95,6 +100,8 @@ export class ClientConnection {
   ) {
     this.writer = { send: (packet) => this.send(packet) };
     this.stallWatch = new WriteStallWatch(socket, options.clock, options.writeStallTimeoutMs, this.onStall);
+    this.sendClaim = options.buffers.send.claim();
+    this.receiveClaim = options.buffers.receive.claim(this.onReceiveBudgetEviction);
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
@@ -108,6 +115,11 @@ export class ClientConnection {
       this.closing = closeSocket(this.socket);
     }
     return this.closing;
+  }
+
+  /** What this connection's HDLC decoder dropped so far. */
+  get decoderStats(): Readonly<HdlcDecoderStats> {
+    return this.decoder.stats;
   }
 
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
@@ -127,8 +139,7 @@ export class ClientConnection {
     if (!this.open) return 'offline';
     const length = framedLength(packet);
     const pending = this.pendingBytes;
-    // An empty buffer takes any single packet, so frames up to the HW_MTU (1 MiB) still pass.
-    if (pending > 0 && pending + length > CLIENT_MAX_PENDING_BYTES) return 'buffer_full';
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) return 'buffer_full';
     this.batch.push(packet);
     this.batchBytes += length;
     if (!this.flushScheduled) {
@@ -148,8 +159,24 @@ export class ClientConnection {
     this.batch = [];
     this.batchBytes = 0;
     this.stallWatch.beforeWrite();
-    this.socket.write(out, this.stallWatch.written);
+    this.socket.write(out, this.onWritten);
     this.stallWatch.afterWrite();
+    this.sendClaim.update(this.socket.writableLength);
+  };
+
+  private readonly onWritten = (error?: Error | null): void => {
+    this.stallWatch.written(error);
+    if (this.open) this.sendClaim.update(this.pendingBytes);
+  };
+
+  private readonly onReceiveBudgetEviction = (): void => {
+    if (!this.open) return;
+    this.firstError ??= new RnsError(
+      RNS_ERR_BUFFER_BUDGET,
+      'receive buffer budget exceeded: this connection held the largest unfinished frame',
+    );
+    this.markClosed();
+    this.socket.destroy();
   };
 
   private readonly onStall = (stallMs: number): void => {
@@ -166,6 +193,7 @@ export class ClientConnection {
       // The owner may close the connection from inside onFrame; drop the rest of the chunk.
       if (this.open) this.handlers.onFrame(frame);
     });
+    if (this.open) this.receiveClaim.update(this.decoder.retainedBytes);
   };
 
   private readonly onError = (error: Error): void => {
@@ -186,5 +214,8 @@ export class ClientConnection {
     this.stallWatch.stop();
     this.batch = [];
     this.batchBytes = 0;
+    this.decoder.reset();
+    this.sendClaim.release();
+    this.receiveClaim.release();
   }
 }

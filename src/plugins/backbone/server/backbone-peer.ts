@@ -1,22 +1,39 @@
 import { Socket } from 'node:net';
+import { BufferBudgets, ReceiveClaim, SendClaim } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
-import { HdlcDecoder } from '../../../core/hdlc';
+import { HdlcDecoder, HdlcDecoderStats } from '../../../core/hdlc';
 import { InterfaceId } from '../../../core/interface-id';
 import { Logger } from '../../../core/logger';
 import { WriteOutcome, Writer } from '../../../core/writer';
+import { BackboneAbuseSettings } from '../abuse/abuse-settings';
 import { BackboneServerRuntime } from '../backbone-config';
 import { EARLY_FLUSH_BYTES, KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../backbone-constants';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
 import { WriteStallWatch } from '../write-stall-watch';
 
-/** Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected. */
-export type PeerCloseReason = 'remote' | 'idle_timeout' | 'write_stall' | 'blacklisted' | 'stopped';
+/**
+ * Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected and
+ * what the behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
+ * frames was exceeded and this peer held the largest one.
+ */
+export type PeerCloseReason =
+  | 'remote'
+  | 'idle_timeout'
+  | 'write_stall'
+  | 'partial_frame_timeout'
+  | 'receive_budget'
+  | 'blacklisted'
+  | 'stopped';
 
 /** What a peer needs from the server that accepted it. */
 export interface BackbonePeerHost {
   /** The live settings (read on every decision, so runtime changes apply at once). */
   readonly runtime: Readonly<BackboneServerRuntime>;
+  /** The live abuse-defence settings (the unfinished-frame deadline is read from here). */
+  readonly abuse: Readonly<BackboneAbuseSettings>;
+  /** The node-wide buffer budgets; the peer holds a claim on each. */
+  readonly buffers: BufferBudgets;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Where peers queue their flushes (one per server). */
@@ -33,6 +50,10 @@ export interface BackbonePeerHost {
  * One admitted connection of a Backbone server, and its {@link Writer}.
  *
  * Receive: one HDLC decoder per peer; any received byte exempts the peer from the idle timeout.
+ * An unfinished frame (opened, not closed) is bounded twice: a peer that holds one for
+ * `partial_frame_timeout` has it discarded and is disconnected; and what its decoder retains is
+ * claimed from the node-wide receive budget, which disconnects the largest holder when the
+ * total is exceeded.
  *
  * Send: never blocks, never throws. Each packet is framed by the server's {@link FrameArena}
  * (once for all peers) and the peer's batch is the ranges of arena bytes it was given; the batch
@@ -41,12 +62,14 @@ export interface BackbonePeerHost {
  * from elsewhere. A batch that is one contiguous range (the usual case) is written as a view,
  * without a copy, while the socket has nothing queued; otherwise it is joined into a buffer of
  * its own, so a slow peer's queue never keeps more than one arena slab alive besides its own
- * bytes. The pending budget (batch plus bytes
- * queued in the socket) is {@link MAX_PENDING_BYTES}: a packet that would overflow it disconnects
- * the peer for a write stall and is refused with `buffer_full` (a packet into an empty budget is
- * always taken, so a frame up to the hardware MTU still gets through). While the socket holds
- * unwritten bytes, a stall timer runs: each completed socket write counts as progress, and a peer
- * that makes none for `write_stall_timeout` is disconnected for a write stall.
+ * bytes.
+ *
+ * Send budget: the peer's pending bytes (batch plus bytes queued in the socket) stay within
+ * {@link MAX_PENDING_BYTES} and within what the node-wide send budget grants; a packet beyond
+ * either is dropped for this peer and refused with `buffer_full` (counted by the driver), and
+ * the peer stays connected: a reader that keeps draining is never disconnected. Only a write
+ * stall is: while the socket holds unwritten bytes a {@link WriteStallWatch} runs, and a peer
+ * whose kernel takes no byte for `write_stall_timeout` is disconnected.
  *
  * Timers come from the injected clock, never `socket.setTimeout` (our own writes would reset it).
  */
@@ -57,6 +80,8 @@ export class BackbonePeer implements Writer {
   hadReceivedData = false;
   /** Set once the connection is being closed, with the reason. */
   closeReason: PeerCloseReason | null = null;
+  /** Packets refused with `buffer_full` (dropped for this peer). */
+  droppedPackets = 0;
 
   /** Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place. */
   private readonly decoder = new HdlcDecoder({ unescapeInPlace: true });
@@ -72,6 +97,15 @@ export class BackbonePeer implements Writer {
   private idleTimer: Timer | null = null;
   private readonly stallWatch: WriteStallWatch;
   private socketClosed = false;
+  private readonly sendClaim: SendClaim;
+  private readonly receiveClaim: ReceiveClaim;
+  /** Whether the last packet was refused (a drop episode is logged once). */
+  private dropping = false;
+  /** The decoder's `partialsStarted` when the current unfinished frame was first seen. */
+  private partialSeen = 0;
+  /** Clock ms when the current unfinished frame was first seen. */
+  private partialSince = 0;
+  private partialTimer: Timer | null = null;
 
   constructor(
     /** The peer's dynamic interface id. */
@@ -86,12 +120,19 @@ export class BackbonePeer implements Writer {
     this.connectedAt = host.clock.now();
     this.arena = host.frameArena ?? new FrameArena();
     this.stallWatch = new WriteStallWatch(socket, host.clock, this.stallTimeoutMs, this.onStall);
+    this.sendClaim = host.buffers.send.claim();
+    this.receiveClaim = host.buffers.receive.claim(this.onReceiveBudgetEviction);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
     this.armIdleTimer();
+  }
+
+  /** What this peer's HDLC decoder dropped so far. */
+  get decoderStats(): Readonly<HdlcDecoderStats> {
+    return this.decoder.stats;
   }
 
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
@@ -107,6 +148,11 @@ export class BackbonePeer implements Writer {
     return this.decoder.bufferedBytes;
   }
 
+  /** Memory the decoder retains for the unfinished frame (what the receive budget counts). */
+  get receiveRetainedBytes(): number {
+    return this.decoder.retainedBytes;
+  }
+
   /** Whether the socket has closed. */
   get closed(): boolean {
     return this.socketClosed;
@@ -116,16 +162,10 @@ export class BackbonePeer implements Writer {
     if (this.closeReason !== null) return 'offline';
     const arena = this.arena;
     const length = arena.frame(packet);
-    const pending = this.pendingBytes;
-    if (pending > 0 && pending + length > MAX_PENDING_BYTES) {
-      this.host.logger.warn('backbone peer send buffer overflow, disconnecting for write stall', {
-        peer: this.id,
-        ip: this.ip,
-        pendingBytes: pending,
-      });
-      this.disconnect('write_stall');
-      return 'buffer_full';
-    }
+    const pending = this.batchBytes + this.socket.writableLength;
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length))
+      return this.drop(pending);
+    this.dropping = false;
     if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
       // Framed right after this batch's last packet: the range just grows.
       this.rangeEnd = arena.end;
@@ -145,6 +185,20 @@ export class BackbonePeer implements Writer {
       this.host.flushQueue.enqueue(this);
     }
     return 'accepted';
+  }
+
+  /** Refuses a packet for this peer: counted, logged once per run of refusals. */
+  private drop(pending: number): WriteOutcome {
+    this.droppedPackets++;
+    if (!this.dropping) {
+      this.dropping = true;
+      this.host.logger.debug('backbone peer send budget full, dropping packets for it', {
+        peer: this.id,
+        ip: this.ip,
+        pendingBytes: pending,
+      });
+    }
+    return 'buffer_full';
   }
 
   /** Writes the batch out in one socket write (called by the flush queue). */
@@ -169,7 +223,7 @@ export class BackbonePeer implements Writer {
     this.clearBatch();
     this.stallWatch.beforeWrite();
     try {
-      this.socket.write(out, this.stallWatch.written);
+      this.socket.write(out, this.onWritten);
     } catch (err) {
       // Node reports write failures through 'error'; this only guards the never-throw contract.
       this.host.logger.debug('backbone peer write failed', { peer: this.id, error: (err as Error).message });
@@ -177,7 +231,14 @@ export class BackbonePeer implements Writer {
       return;
     }
     this.stallWatch.afterWrite();
+    this.sendClaim.update(this.socket.writableLength);
   }
+
+  /** A socket write completed: progress for the stall watch, room in the send budget. */
+  private readonly onWritten = (error?: Error | null): void => {
+    this.stallWatch.written(error);
+    if (this.closeReason === null) this.sendClaim.update(this.batchBytes + this.socket.writableLength);
+  };
 
   private clearBatch(): void {
     this.rangeSlab = null;
@@ -191,14 +252,17 @@ export class BackbonePeer implements Writer {
     this.closeReason = reason;
     this.clearBatch();
     this.cancelTimers();
+    this.sendClaim.release();
+    this.receiveClaim.release();
     this.socket.destroy();
   }
 
-  /** Re-arms the idle and stall timers after a runtime setting changed. */
+  /** Re-arms the idle, stall and unfinished-frame timers after a runtime setting changed. */
   runtimeChanged(): void {
     if (this.closeReason !== null) return;
     this.armIdleTimer();
     this.stallWatch.timeoutChanged();
+    this.armPartialTimer();
   }
 
   private armIdleTimer(): void {
@@ -213,6 +277,8 @@ export class BackbonePeer implements Writer {
   private cancelTimers(): void {
     this.idleTimer?.cancel();
     this.idleTimer = null;
+    this.partialTimer?.cancel();
+    this.partialTimer = null;
     this.stallWatch.stop();
   }
 
@@ -232,6 +298,71 @@ export class BackbonePeer implements Writer {
     } finally {
       flushQueue.release();
     }
+    this.trackPartialFrame();
+  };
+
+  /**
+   * After each chunk: tells the receive budget what the decoder retains (which may evict this
+   * peer or another), and starts the deadline when a new unfinished frame appeared. A chunk that
+   * changes neither costs two comparisons.
+   */
+  private trackPartialFrame(): void {
+    const decoder = this.decoder;
+    if (this.closeReason !== null) {
+      // Closed while relaying this chunk (a penalty, say): whatever the decoder kept goes too.
+      decoder.reset();
+      return;
+    }
+    // May evict this peer (then the decoder is empty) or another one.
+    this.receiveClaim.update(decoder.retainedBytes);
+    if (decoder.bufferedBytes === 0 || decoder.partialsStarted === this.partialSeen) return;
+    this.partialSeen = decoder.partialsStarted;
+    this.partialSince = this.host.clock.now();
+    // One timer per deadline, not per frame: a running one re-arms itself for the frame it finds.
+    if (this.partialTimer === null) this.armPartialTimer();
+  }
+
+  private armPartialTimer(): void {
+    this.partialTimer?.cancel();
+    this.partialTimer = null;
+    const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
+    if (timeoutMs <= 0 || this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    const remaining = this.partialSince + timeoutMs - this.host.clock.now();
+    this.partialTimer = this.host.clock.setTimeout(this.onPartialDeadline, Math.max(0, remaining));
+  }
+
+  private readonly onPartialDeadline = (): void => {
+    this.partialTimer = null;
+    if (this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
+    if (timeoutMs <= 0) return;
+    if (this.host.clock.now() - this.partialSince < timeoutMs) {
+      this.armPartialTimer();
+      return;
+    }
+    this.host.logger.info('backbone peer held an unfinished frame too long, disconnecting', {
+      peer: this.id,
+      ip: this.ip,
+      bufferedBytes: this.decoder.bufferedBytes,
+      timeoutMs,
+    });
+    this.decoder.reset();
+    this.disconnect('partial_frame_timeout');
+  };
+
+  /** The node-wide receive budget was exceeded and this peer holds the largest unfinished frame. */
+  private readonly onReceiveBudgetEviction = (): void => {
+    if (this.closeReason !== null) return;
+    this.host.logger.warn(
+      'receive buffer budget exceeded, disconnecting the peer with the largest unfinished frame',
+      {
+        peer: this.id,
+        ip: this.ip,
+        bufferedBytes: this.decoder.bufferedBytes,
+      },
+    );
+    this.decoder.reset();
+    this.disconnect('receive_budget');
   };
 
   private readonly onFrame = (data: Buffer): void => {
@@ -268,6 +399,9 @@ export class BackbonePeer implements Writer {
     if (this.closeReason === null) this.closeReason = 'remote';
     this.cancelTimers();
     this.clearBatch();
+    this.decoder.reset();
+    this.sendClaim.release();
+    this.receiveClaim.release();
     this.host.peerClosed(this);
   };
 }

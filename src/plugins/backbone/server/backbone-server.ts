@@ -1,10 +1,12 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
+import { BackboneAbuseSettings } from '../abuse/abuse-settings';
 import { DisconnectCause } from '../abuse/behaviour-tracker';
 import { Penalty } from '../abuse/penalty';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
@@ -20,6 +22,7 @@ import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { FrameDrops } from '../frame-drops';
 
 /**
  * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
@@ -38,7 +41,13 @@ export async function startBackboneServer(
   const server = new BackboneServer(config, state, ctx);
   await server.listen();
   const bound = server.boundAddress();
-  return { kind: 'listener', host: bound.address, port: bound.port, stop: () => server.stop() };
+  return {
+    kind: 'listener',
+    host: bound.address,
+    port: bound.port,
+    stop: () => server.stop(),
+    drops: () => server.drops(),
+  };
 }
 
 /** A started Backbone server: a listener plus the address it bound (the port, when 0 was asked). */
@@ -54,7 +63,10 @@ function ignoreError(): void {}
 
 /**
  * What the behaviour tracker is told about a closed connection. Closes we caused ourselves (stop,
- * operator blacklist, penalty disconnect) are `local` and never count against the peer.
+ * operator blacklist, penalty disconnect) are `local` and never count against the peer, and so is
+ * an eviction by the node-wide receive budget: the evicted peer held the largest unfinished frame
+ * at that moment, which an honest peer sending one large packet can do while others fill the
+ * budget. Holding an unfinished frame past its deadline does count.
  */
 function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
   switch (reason) {
@@ -64,6 +76,8 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
       return 'idle_timeout';
     case 'write_stall':
       return 'write_stall';
+    case 'partial_frame_timeout':
+      return 'partial_frame_timeout';
     default:
       return 'local';
   }
@@ -72,7 +86,8 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
 /**
  * The listener and its peers. Admission is one ordered gate run before anything is allocated for
  * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
- * applied and this connection refused (reject counted); `max_connections` reached -> refused;
+ * applied and this connection refused (reject counted); `max_connections_per_ip` reached by a
+ * non-exempt IP -> refused (reject counted) and penalised; `max_connections` reached -> refused;
  * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
  * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
  * the cause, then InterfaceDown exactly once, then BackbonePeerPenalty if the close triggered one.
@@ -83,13 +98,18 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
  */
 class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly runtime: Readonly<BackboneServerRuntime>;
+  readonly abuse: Readonly<BackboneAbuseSettings>;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly buffers: BufferBudgets;
   readonly flushQueue = new FlushQueue<BackbonePeer>();
   readonly frameArena = new FrameArena();
 
   private readonly server: Server;
   private readonly peers = new Map<number, BackbonePeer>();
+  private readonly frameDrops = new FrameDrops();
+  /** Connections refused at admission, by the rule that refused them. */
+  private readonly refused = { blacklisted: 0, rate: 0, perIp: 0, full: 0 };
   private stopping: Promise<void> | null = null;
   private allPeersClosed: (() => void) | null = null;
   private sweepTimer: Timer | null = null;
@@ -102,8 +122,10 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     private readonly ctx: StartContext,
   ) {
     this.runtime = state.runtime;
+    this.abuse = state.abuse;
     this.clock = ctx.clock;
     this.logger = ctx.logger;
+    this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
     state.useClock(ctx.clock);
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
@@ -161,12 +183,29 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     return count;
   }
 
+  /**
+   * Frames its peers' decoders dropped (see {@link FrameDrops}) and connections refused at
+   * admission: `conn_refused_blacklisted`, `conn_refused_rate` (connect rate exceeded),
+   * `conn_refused_per_ip` (`max_connections_per_ip`), `conn_refused_full` (`max_connections`).
+   */
+  drops(): Record<string, number> {
+    const live = [...this.peers.values()].map((peer) => peer.decoderStats);
+    return {
+      ...this.frameDrops.read(live),
+      conn_refused_blacklisted: this.refused.blacklisted,
+      conn_refused_rate: this.refused.rate,
+      conn_refused_per_ip: this.refused.perIp,
+      conn_refused_full: this.refused.full,
+    };
+  }
+
   frameReceived(peer: BackbonePeer, data: Buffer): void {
     this.emit({ type: 'Frame', id: peer.id, data });
   }
 
   peerClosed(peer: BackbonePeer): void {
     if (!this.peers.delete(peer.id)) return;
+    this.frameDrops.bank(peer.decoderStats);
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
     const fields = {
@@ -264,6 +303,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     const ip = normalizeIp(address) ?? address;
     const monitor = this.state.monitor;
     if (monitor.isBlacklisted(ip)) {
+      this.refused.blacklisted++;
       monitor.recordReject(ip);
       socket.on('error', ignoreError);
       socket.destroy();
@@ -280,11 +320,28 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.on('error', ignoreError);
       socket.destroy();
       this.applyPenalty(penalty);
+      this.refused.rate++;
       monitor.recordReject(ip);
+      return;
+    }
+    const perIp = this.abuse.maxConnectionsPerIp;
+    if (perIp > 0 && monitor.connectedCount(ip) >= perIp && !this.state.tracker.isExempt(ip)) {
+      socket.on('error', ignoreError);
+      socket.destroy();
+      this.refused.perIp++;
+      monitor.recordReject(ip);
+      this.logger.debug('backbone connections per IP reached, rejecting peer', {
+        ip,
+        port,
+        maxConnectionsPerIp: perIp,
+      });
+      const capPenalty = this.state.tracker.recordCapRefusal(ip);
+      if (capPenalty !== undefined) this.applyPenalty(capPenalty);
       return;
     }
     const max = this.runtime.maxConnections;
     if (max > 0 && this.peers.size >= max) {
+      this.refused.full++;
       socket.on('error', ignoreError);
       socket.destroy();
       this.logger.warn('backbone max connections reached, rejecting peer', { ip, port, maxConnections: max });

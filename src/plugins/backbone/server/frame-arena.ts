@@ -4,7 +4,7 @@ import { frameInto, framedLength } from '../../../core/hdlc';
  * Size of the append-only slabs packets are framed into. Large enough that the frames of one
  * 64 KiB received chunk usually land in one slab (one contiguous range, written without a
  * copy); small enough that the slab a slow peer's unfinished write keeps alive (see
- * {@link FrameArena}) stays under its 512 KiB send budget.
+ * {@link FrameArena}) stays a fraction of its send budget.
  */
 export const FRAME_SLAB_BYTES = 256 * 1024;
 

@@ -81,7 +81,7 @@ function coreSettings(state: BackboneServerState, changed: () => void): AnyRunti
   ];
 }
 
-/** The abuse-defence settings, from the same table the config parser reads. */
+/** The abuse-defence settings (the per-IP cap and unfinished-frame deadline among them), from the same table the config parser reads. */
 function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
   const abuse = state.abuse;
   const numeric: AnyRuntimeSettingSpec[] = NUMERIC_ABUSE_KEYS.map((entry) =>
@@ -108,6 +108,8 @@ function abuseSettings(state: BackboneServerState): AnyRuntimeSettingSpec[] {
           read: () => msToSeconds(abuse[entry.field]),
           write: (secs: number) => {
             abuse[entry.field] = secondsToMs(secs);
+            // Connected peers re-arm their unfinished-frame deadline.
+            if (entry.field === 'partialFrameTimeoutMs') state.notifyRuntimeChanged();
           },
         },
   );

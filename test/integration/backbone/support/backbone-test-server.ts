@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { BufferBudgets } from '../../../../src/core/buffer-budgets';
 import { Clock, systemClock } from '../../../../src/core/clock';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
@@ -47,6 +48,8 @@ export async function startTestServer(
     id?: number;
     abuse?: Partial<BackboneAbuseSettings>;
     logger?: Logger;
+    /** Node-wide buffer budgets; default: fresh ones with the default limits (tests stay apart). */
+    buffers?: BufferBudgets;
   } = {},
 ): Promise<TestServer> {
   const config: BackboneServerConfig = {
@@ -73,6 +76,7 @@ export async function startTestServer(
     ingressControl: DEFAULT_INGRESS_CONTROL,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
+    buffers: options.buffers ?? new BufferBudgets(),
   };
   const started = await startBackboneServer(config, state, ctx);
   const clients: Socket[] = [];

@@ -8,6 +8,7 @@ import { ConfigParamReader } from '../../../../src/registry/config-params';
 import { catchConfigError } from '../../../helpers/config-error';
 import {
   DEFAULT_LOG_LEVEL,
+  RETICULUM_NODE_KEYS,
   locateInterfaceError,
   parseNodeConfig,
   type NodeConfig,
@@ -44,6 +45,53 @@ describe('parseNodeConfig', () => {
     expect({ ...auto.params }).to.deep.equal({});
     expect(config.notices.join('\n')).to.contain('not used by rns-net: share_instance, instance_name');
     expect(config.reticulumSettings.routing, 'Python default: transport off, no relay chosen').to.equal(null);
+  });
+
+  const DEFAULT_BUDGETS = {
+    receiveBufferBudgetBytes: 64 * 1024 * 1024,
+    sendBufferBudgetBytes: 256 * 1024 * 1024,
+  };
+
+  it('reads the node-wide buffer budgets from [reticulum] in MiB, and reports only the other keys as ignored', () => {
+    const config = load([
+      '[reticulum]',
+      '  enable_transport = yes',
+      '  receive_buffer_budget = 32',
+      '  send_buffer_budget = 1024',
+    ]);
+    expect(config.errors).to.deep.equal([]);
+    expect(config.reticulumSettings).to.deep.include({
+      receiveBufferBudgetBytes: 32 * 1024 * 1024,
+      sendBufferBudgetBytes: 1024 * 1024 * 1024,
+    });
+    expect(config.notices.join('\n')).not.to.include('buffer_budget');
+    expect(RETICULUM_NODE_KEYS).to.include.members(['receive_buffer_budget', 'send_buffer_budget']);
+  });
+
+  it('defaults the buffer budgets to 64 MiB and 256 MiB', () => {
+    expect(load(['[reticulum]']).reticulumSettings).to.deep.include(DEFAULT_BUDGETS);
+    expect(load([]).reticulumSettings).to.deep.include({
+      receiveBufferBudgetBytes: 64 * 1024 * 1024,
+      sendBufferBudgetBytes: 256 * 1024 * 1024,
+    });
+  });
+
+  it('reports a bad buffer budget with file, line, section and key, and uses the default', () => {
+    const cases: Array<[string, string]> = [
+      ['receive_buffer_budget = 1', 'must be >= 2'],
+      ['receive_buffer_budget = 1.5', 'expected an integer'],
+      ['send_buffer_budget = 3', 'must be >= 4'],
+      ['send_buffer_budget = lots', 'expected a number'],
+      ['send_buffer_budget = 100000', 'must be <= 65536'],
+    ];
+    for (const [line, detail] of cases) {
+      const config = load(['# budgets', '[reticulum]', `  ${line}`]);
+      expect(config.errors).to.have.length(1, line);
+      const [error] = config.errors;
+      expect(error).to.include({ file: FILE, line: 3, section: 'reticulum', key: line.split(' ')[0] });
+      expect(error?.message).to.include(detail);
+      expect(config.reticulumSettings).to.deep.include(DEFAULT_BUDGETS);
+    }
   });
 
   it('passes every key except the consumed ones to the plugin, with values unquoted and lists split', () => {

@@ -42,6 +42,14 @@ export class FakeControlTarget implements ControlTarget {
         eventLoopDelayMs: { p50: 0.02, p99: 1.5, max: 3 },
       },
       logging: { droppedLines: 0, suppressedLines: 0 },
+      buffers: {
+        receiveHeldBytes: 0,
+        receiveLimitBytes: 64 * 1024 * 1024,
+        receiveEvictions: 0,
+        sendHeldBytes: 2048,
+        sendLimitBytes: 256 * 1024 * 1024,
+        sendRefusals: 0,
+      },
     };
   }
 

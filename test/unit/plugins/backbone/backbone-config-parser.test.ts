@@ -94,16 +94,17 @@ describe('parseBackboneConfig', () => {
     expect(config.unknownKeys).to.deep.equal([]);
   });
 
-  it('defaults: 0.0.0.0:4242, every limit off', () => {
+  it('defaults: 0.0.0.0:4242, a 30 s write stall timeout, every other limit off', () => {
     const config = server({});
     expect(config.listenIp).to.equal('0.0.0.0');
     expect(config.listenPort).to.equal(4242);
     expect(config.startup).to.deep.equal({
       maxConnections: 0,
       idleTimeoutMs: 0,
-      writeStallTimeoutMs: 0,
+      writeStallTimeoutMs: 30_000,
       maxPenaltyDurationMs: 0,
     });
+    expect(server({ write_stall_timeout: '0' }).startup.writeStallTimeoutMs).to.equal(0, '0 = off');
   });
 
   it('accepts fractional seconds and max_connections', () => {

@@ -2,9 +2,15 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import sinon from 'sinon';
+import { BufferBudgets } from '../../../../src/core/buffer-budgets';
 import { systemClock } from '../../../../src/core/clock';
+import { HW_MTU } from '../../../../src/core/constants';
 import { frame } from '../../../../src/core/hdlc';
 import { silentLogger } from '../../../../src/core/logger';
+import {
+  BackboneAbuseSettings,
+  DEFAULT_ABUSE_SETTINGS,
+} from '../../../../src/plugins/backbone/abuse/abuse-settings';
 import { BackboneServerRuntime } from '../../../../src/plugins/backbone/backbone-config';
 import { MAX_PENDING_BYTES } from '../../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer, BackbonePeerHost } from '../../../../src/plugins/backbone/server/backbone-peer';
@@ -55,6 +61,8 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
   let clock: sinon.SinonFakeTimers;
   let socket: FakeSocket;
   let runtime: BackboneServerRuntime;
+  let abuse: BackboneAbuseSettings;
+  let buffers: BufferBudgets;
   let frames: Buffer[];
   let closedPeers: BackbonePeer[];
   let peer: BackbonePeer;
@@ -66,10 +74,14 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     });
     socket = new FakeSocket();
     runtime = { maxConnections: 0, idleTimeoutMs: 0, writeStallTimeoutMs: 0, maxPenaltyDurationMs: 0 };
+    abuse = { ...DEFAULT_ABUSE_SETTINGS };
+    buffers = new BufferBudgets();
     frames = [];
     closedPeers = [];
     const host: BackbonePeerHost = {
       runtime,
+      abuse,
+      buffers,
       clock: systemClock,
       logger: silentLogger,
       flushQueue: new FlushQueue<BackbonePeer>(),
@@ -117,6 +129,8 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     // A host that relays each received frame back to the same peer, as a relay would to others.
     const host: BackbonePeerHost = {
       runtime,
+      abuse,
+      buffers,
       clock: systemClock,
       logger: silentLogger,
       flushQueue: new FlushQueue<BackbonePeer>(),
@@ -133,6 +147,8 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     const arena = new FrameArena();
     const host: BackbonePeerHost = {
       runtime,
+      abuse,
+      buffers,
       clock: systemClock,
       logger: silentLogger,
       flushQueue: new FlushQueue<BackbonePeer>(),
@@ -209,18 +225,72 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     expect(peer.closeReason).to.equal('write_stall');
   });
 
-  it('refuses with buffer_full and disconnects when the pending budget would overflow', async () => {
+  it('refuses with buffer_full past its budget and stays connected, taking packets again once drained', async () => {
     const big = Buffer.alloc(MAX_PENDING_BYTES - 2, 0x55); // framed: exactly the budget
     expect(peer.send(big)).to.equal('accepted');
     await turn();
     expect(peer.pendingBytes).to.equal(MAX_PENDING_BYTES);
     expect(peer.send(Buffer.alloc(20, 1))).to.equal('buffer_full');
-    expect(peer.closeReason).to.equal('write_stall');
-    expect(socket.destroyed).to.equal(true);
+    expect(peer.send(Buffer.alloc(20, 2))).to.equal('buffer_full');
+    expect(peer.droppedPackets).to.equal(2);
+    expect(peer.closeReason).to.equal(null);
+    expect(socket.destroyed).to.equal(false);
+    socket.complete(); // the reader drained it
+    expect(peer.send(Buffer.alloc(20, 3))).to.equal('accepted');
   });
 
-  it('accepts a packet larger than the budget into an empty buffer (frames up to the HW MTU pass)', async () => {
-    expect(peer.send(Buffer.alloc(1024 * 1024, 1))).to.equal('accepted');
+  it('holds two frames of the largest size: HW_MTU packets that escape to 2 x HW_MTU + 2 bytes', async () => {
+    const worst = Buffer.alloc(HW_MTU, 0x7e); // every byte escaped
+    expect(peer.send(worst)).to.equal('accepted');
+    expect(peer.send(Buffer.from(worst))).to.equal('accepted');
+    await turn();
+    expect(peer.pendingBytes).to.equal(2 * (2 * HW_MTU + 2));
+    expect(peer.send(Buffer.alloc(20, 1))).to.equal('buffer_full');
+    expect(peer.closeReason).to.equal(null);
+  });
+
+  it('claims what it queues from the node-wide send budget and gives it back as the kernel takes it', async () => {
+    peer.send(Buffer.alloc(100, 1));
+    expect(buffers.send.totalHeld).to.equal(102);
+    await turn();
+    expect(buffers.send.totalHeld).to.equal(102);
+    socket.complete();
+    expect(buffers.send.totalHeld).to.equal(0);
+    peer.send(Buffer.alloc(100, 2));
+    peer.disconnect('stopped');
+    expect(buffers.send.totalHeld).to.equal(0);
+    expect(buffers.send.holders).to.equal(0);
+  });
+
+  it('past the node-wide send budget, drops for the peer with the most queued, not for the small one', async () => {
+    buffers = new BufferBudgets({ sendBytes: 1_000_000 });
+    const host = (): BackbonePeerHost => ({
+      runtime,
+      abuse,
+      buffers,
+      clock: systemClock,
+      logger: silentLogger,
+      flushQueue: new FlushQueue<BackbonePeer>(),
+      frameReceived: () => undefined,
+      peerClosed: () => undefined,
+    });
+    const heavySocket = new FakeSocket();
+    const lightSocket = new FakeSocket();
+    const heavy = new BackbonePeer(10_020, '10.0.0.5', 7000, heavySocket as unknown as Socket, host());
+    const light = new BackbonePeer(10_021, '10.0.0.6', 7001, lightSocket as unknown as Socket, host());
+    expect(light.send(Buffer.alloc(998, 2))).to.equal('accepted');
+    // The heavy reader fell 700 kB behind; the next 100 kB cross three quarters of the budget,
+    // and it holds more than its share of the last quarter (250 kB / 2 peers holding bytes).
+    for (let i = 0; i < 7; i++) expect(heavy.send(Buffer.alloc(99_998, 1))).to.equal('accepted');
+    expect(heavy.send(Buffer.alloc(99_998, 1))).to.equal('buffer_full');
+    expect(light.send(Buffer.alloc(99_998, 2))).to.equal('accepted');
+    expect(buffers.send.refusals).to.equal(1);
+    expect(heavy.closeReason).to.equal(null);
+    await turn();
+  });
+
+  it('accepts a packet of the HW MTU into an empty buffer', async () => {
+    expect(peer.send(Buffer.alloc(HW_MTU, 1))).to.equal('accepted');
     await turn();
     expect(socket.writes).to.have.length(1);
   });
@@ -246,6 +316,93 @@ describe('BackbonePeer (fake socket, fake timers)', () => {
     peer.runtimeChanged();
     clock.tick(1000);
     expect(socket.destroyed).to.equal(false);
+  });
+
+  describe('unfinished frames', () => {
+    const opened = (bytes: number): Buffer => Buffer.concat([Buffer.from([0x7e]), Buffer.alloc(bytes, 0x41)]);
+
+    it('discards a frame held unfinished for partial_frame_timeout and disconnects the peer', () => {
+      abuse.partialFrameTimeoutMs = 30_000;
+      socket.emit('data', opened(100));
+      clock.tick(20_000);
+      socket.emit('data', Buffer.alloc(100, 0x42)); // more of the same frame: the deadline stands
+      clock.tick(9_999);
+      expect(socket.destroyed).to.equal(false);
+      clock.tick(1);
+      expect(peer.closeReason).to.equal('partial_frame_timeout');
+      expect(peer.receiveBufferedBytes).to.equal(0);
+      expect(socket.destroyed).to.equal(true);
+    });
+
+    it('never cuts a peer whose frames keep completing, even if one is always pending', () => {
+      abuse.partialFrameTimeoutMs = 30_000;
+      const body = Buffer.alloc(1000, 0x43);
+      // Each chunk closes the frame the last one opened and opens the next: never zero buffered.
+      socket.emit('data', Buffer.concat([Buffer.from([0x7e]), body.subarray(0, 500)]));
+      for (let i = 0; i < 100; i++) {
+        clock.tick(1_000);
+        socket.emit('data', Buffer.concat([body.subarray(500), Buffer.from([0x7e]), body.subarray(0, 500)]));
+      }
+      expect(frames).to.have.length(100);
+      expect(peer.receiveBufferedBytes).to.equal(500);
+      expect(peer.closeReason).to.equal(null);
+    });
+
+    it('leaves a peer alone between frames (a closing FLAG holds nothing)', () => {
+      abuse.partialFrameTimeoutMs = 30_000;
+      socket.emit('data', frame(Buffer.alloc(40, 1)));
+      clock.tick(120_000);
+      expect(peer.closeReason).to.equal(null);
+    });
+
+    it('applies a changed deadline at once, and 0 turns it off', () => {
+      abuse.partialFrameTimeoutMs = 0;
+      socket.emit('data', opened(10));
+      clock.tick(120_000);
+      expect(peer.closeReason).to.equal(null);
+      abuse.partialFrameTimeoutMs = 60_000;
+      peer.runtimeChanged();
+      clock.tick(0);
+      expect(peer.closeReason).to.equal('partial_frame_timeout', 'held for 120 s already');
+    });
+
+    it('claims what the decoder retains from the node-wide receive budget, and releases it', () => {
+      socket.emit('data', opened(1000));
+      expect(buffers.receive.totalHeld).to.equal(peer.receiveRetainedBytes).and.be.at.least(1000);
+      socket.emit('data', Buffer.from([0x7e]));
+      expect(buffers.receive.totalHeld).to.equal(0);
+      socket.emit('data', opened(1000));
+      peer.disconnect('stopped');
+      expect(buffers.receive.totalHeld).to.equal(0);
+    });
+
+    it('past the node-wide receive budget, disconnects the peer holding the largest unfinished frame', () => {
+      buffers = new BufferBudgets({ receiveBytes: 100_000 });
+      const host = (): BackbonePeerHost => ({
+        runtime,
+        abuse,
+        buffers,
+        clock: systemClock,
+        logger: silentLogger,
+        flushQueue: new FlushQueue<BackbonePeer>(),
+        frameReceived: () => undefined,
+        peerClosed: () => undefined,
+      });
+      const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+      const [big, small, crossing] = sockets.map(
+        (s, i) => new BackbonePeer(10_030 + i, '10.0.0.7', 7100 + i, s as unknown as Socket, host()),
+      ) as [BackbonePeer, BackbonePeer, BackbonePeer];
+      sockets[0]?.emit('data', opened(60_000));
+      sockets[1]?.emit('data', opened(5_000));
+      expect(big.closeReason).to.equal(null);
+      sockets[2]?.emit('data', opened(40_000));
+      expect(big.closeReason).to.equal('receive_budget');
+      expect(big.receiveBufferedBytes).to.equal(0);
+      expect(small.closeReason).to.equal(null);
+      expect(crossing.closeReason).to.equal(null);
+      expect(buffers.receive.totalHeld).to.be.at.most(100_000);
+      expect(buffers.receive.evictions).to.equal(1);
+    });
   });
 
   it('a remote close is reported once with reason remote; the writer then refuses', async () => {

@@ -80,6 +80,65 @@ describe('WriteStallWatch', () => {
     expect(stalls).to.deep.equal([200], 'overdue at once');
   });
 
+  describe('during one large write (the kernel takes it bit by bit)', () => {
+    let handle: { writeQueueSize: number };
+    beforeEach(() => {
+      handle = { writeQueueSize: 0 };
+      const socket = { writableLength: 0, _handle: handle };
+      queue = socket;
+      watch = new WriteStallWatch(
+        socket,
+        systemClock,
+        () => timeoutMs,
+        (ms) => stalls.push(ms),
+      );
+    });
+
+    it('counts a drop in the bytes left of the write in flight as progress', () => {
+      handle.writeQueueSize = 4_000_000;
+      write(4_000_000);
+      for (let i = 0; i < 20; i++) {
+        clock.tick(500);
+        handle.writeQueueSize -= 100_000; // a slow reader: 200 kB/s
+      }
+      expect(stalls).to.deep.equal([]);
+    });
+
+    it('reports a stall within a quarter of the timeout after the last byte moved', () => {
+      handle.writeQueueSize = 4_000_000;
+      write(4_000_000);
+      clock.tick(600);
+      handle.writeQueueSize = 3_900_000; // seen by the sample at 750 ms
+      clock.tick(1149);
+      expect(stalls).to.deep.equal([]);
+      clock.tick(1);
+      expect(stalls).to.deep.equal([1000]);
+    });
+
+    it('still reports a write that never moves at the timeout', () => {
+      handle.writeQueueSize = 4_000_000;
+      write(4_000_000);
+      clock.tick(999);
+      expect(stalls).to.deep.equal([]);
+      clock.tick(1);
+      expect(stalls).to.deep.equal([1000]);
+    });
+  });
+
+  it('does not count time the process was too busy to run the timer against the peer', () => {
+    const realTick = (ms: number): void => {
+      // The event loop stood still: the clock moved, no timer ran.
+      clock.setSystemTime(Date.now() + ms);
+    };
+    write(100);
+    clock.tick(200);
+    realTick(5000);
+    clock.tick(100); // the sample due at 250 runs 4.85 s late
+    expect(stalls).to.deep.equal([]);
+    clock.tick(5000);
+    expect(stalls).to.deep.equal([1000], 'a stall counted on time is still one');
+  });
+
   it('reports nothing after stop', () => {
     write(100);
     watch.stop();

@@ -17,10 +17,14 @@ function configError(params: ConfigParams): ConfigError {
 }
 
 describe('Backbone server abuse config keys', () => {
-  it('defaults: behaviour detectors off, Python fast-flap blocking on (20 s, 5, 12 h), loopback exempt', () => {
+  it('defaults: behaviour detectors off, Python fast-flap blocking on (20 s, 5, 12 h), loopback exempt, 32 connections per IP, 30 s for an unfinished frame', () => {
     const config = parse({});
     expect(config.abuse).to.deep.equal(DEFAULT_ABUSE_SETTINGS);
     expect(config.abuse).to.deep.include({
+      maxConnectionsPerIp: 32,
+      partialFrameTimeoutMs: 30_000,
+      partialFrameThreshold: 0,
+      partialFrameWindowMs: 0,
       blacklistDurationMs: 0,
       blockFastFlapping: true,
       fastFlappingThresholdMs: 20_000,
@@ -43,6 +47,8 @@ describe('Backbone server abuse config keys', () => {
       flap_max_connection_age: '10',
       connect_rate_threshold: '20',
       connect_rate_window: '10',
+      partial_frame_blacklist_threshold: '3',
+      partial_frame_blacklist_window: '600',
       penalty_decay_interval: '3600',
       penalty_exempt: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1'],
       block_fast_flapping: 'no',
@@ -50,6 +56,8 @@ describe('Backbone server abuse config keys', () => {
       fast_flapping_grace: '3',
       fast_flapping_block_time: '1.5',
       max_tracked_peers: '5000',
+      max_connections_per_ip: '8',
+      partial_frame_timeout: '12.5',
       max_penalty_duration: '86400',
     });
     expect(config.abuse).to.deep.equal({
@@ -63,6 +71,8 @@ describe('Backbone server abuse config keys', () => {
       flapMaxConnectionAgeMs: 10_000,
       connectRateThreshold: 20,
       connectRateWindowMs: 10_000,
+      partialFrameThreshold: 3,
+      partialFrameWindowMs: 600_000,
       penaltyDecayIntervalMs: 3_600_000,
       blockFastFlapping: false,
       fastFlappingThresholdMs: 7_500,
@@ -70,6 +80,8 @@ describe('Backbone server abuse config keys', () => {
       fastFlappingBlockTimeMs: 90_000,
       penaltyExempt: ['10.0.0.0/8', '2001:db8::/32', '192.0.2.1'],
       maxTrackedIps: 5000,
+      maxConnectionsPerIp: 8,
+      partialFrameTimeoutMs: 12_500,
     });
     expect(config.startup.maxPenaltyDurationMs).to.equal(86_400_000);
     expect(config.unknownKeys).to.deep.equal([]);
@@ -121,6 +133,12 @@ describe('Backbone server abuse config keys', () => {
       ['fast_flapping_block_time', 'forever'],
       ['max_tracked_peers', '0'],
       ['max_tracked_peers', 'lots'],
+      ['max_connections_per_ip', '-1'],
+      ['max_connections_per_ip', '2.5'],
+      ['partial_frame_timeout', '-30'],
+      ['partial_frame_timeout', 'soon'],
+      ['partial_frame_blacklist_threshold', '0.5'],
+      ['partial_frame_blacklist_window', '-1'],
     ],
     (params) => parseBackboneConfig('Bad', 5, params),
   );

@@ -28,6 +28,10 @@ const ABUSE_SETTINGS: ReadonlyArray<readonly [string, number | boolean | string]
   ['flap_max_connection_age_secs', 10],
   ['connect_rate_threshold', 20],
   ['connect_rate_window_secs', 0],
+  ['max_connections_per_ip', 32],
+  ['partial_frame_timeout_secs', 30],
+  ['partial_frame_blacklist_threshold', 0],
+  ['partial_frame_blacklist_window_secs', 0],
   ['penalty_decay_interval_secs', 0],
   ['fast_flapping_threshold_secs', 20],
   ['fast_flapping_grace', 5],
@@ -69,6 +73,8 @@ describe('Backbone server abuse runtime settings', () => {
       ['flap_blacklist_window_secs', 'flapWindowMs'],
       ['flap_max_connection_age_secs', 'flapMaxConnectionAgeMs'],
       ['connect_rate_window_secs', 'connectRateWindowMs'],
+      ['partial_frame_timeout_secs', 'partialFrameTimeoutMs'],
+      ['partial_frame_blacklist_window_secs', 'partialFrameWindowMs'],
       ['penalty_decay_interval_secs', 'penaltyDecayIntervalMs'],
       ['fast_flapping_threshold_secs', 'fastFlappingThresholdMs'],
       ['fast_flapping_block_time_secs', 'fastFlappingBlockTimeMs'],
@@ -83,6 +89,8 @@ describe('Backbone server abuse runtime settings', () => {
       ['write_stall_blacklist_threshold', 'writeStallThreshold'],
       ['flap_blacklist_threshold', 'flapThreshold'],
       ['connect_rate_threshold', 'connectRateThreshold'],
+      ['max_connections_per_ip', 'maxConnectionsPerIp'],
+      ['partial_frame_blacklist_threshold', 'partialFrameThreshold'],
       ['fast_flapping_grace', 'fastFlappingGrace'],
       ['max_tracked_peers', 'maxTrackedIps'],
     ];
@@ -140,6 +148,15 @@ describe('Backbone server abuse runtime settings', () => {
       ok: false,
       error: { code: 'invalid_type', message: 'backbone.Public.block_fast_flapping expects a boolean' },
     });
+  });
+
+  it('tells the running server when partial_frame_timeout_secs changes, so connected peers re-arm', () => {
+    let notified = 0;
+    state.attach({ runtimeChanged: () => notified++, disconnectIp: () => 0 });
+    expect(handle.set('partial_frame_timeout_secs', 5).ok).to.equal(true);
+    expect(notified).to.equal(1);
+    expect(handle.set('max_connections_per_ip', 4).ok).to.equal(true);
+    expect(notified).to.equal(1, 'the cap applies to the next connection, nothing to re-arm');
   });
 
   it('lowering max_tracked_peers trims the behaviour table at the next sweep, keeping the most recent', () => {

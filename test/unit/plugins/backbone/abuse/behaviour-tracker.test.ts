@@ -76,6 +76,42 @@ describe('BehaviourTracker', () => {
     });
   });
 
+  it('penalises repeated unfinished-frame timeouts within their window', () => {
+    settings.partialFrameThreshold = 2;
+    settings.partialFrameWindowMs = 300 * SEC;
+    const held: DisconnectRecord = {
+      connectedForMs: 30 * SEC,
+      hadReceivedData: true,
+      cause: 'partial_frame_timeout',
+    };
+    expect(tracker.recordDisconnect(IP, held)).to.equal(undefined);
+    expect(tracker.snapshot(IP)?.windowCounts).to.include({ partial_frame_timeouts: 1 });
+    clock.tick(301 * SEC);
+    expect(tracker.recordDisconnect(IP, held)).to.equal(undefined, 'the first fell out of the window');
+    expect(tracker.recordDisconnect(IP, held)).to.deep.include({
+      level: 1,
+      reason: 'repeated partial frame timeouts',
+    });
+    settings.partialFrameThreshold = 0;
+    expect(tracker.recordDisconnect(OTHER, held)).to.equal(undefined);
+    expect(tracker.snapshot(OTHER)).to.equal(undefined, 'a detector that is off tracks nothing');
+  });
+
+  it('penalises a refusal at the per-IP cap at once, unless penalties are off or the IP is exempt', () => {
+    expect(tracker.recordCapRefusal(IP)).to.deep.equal({
+      ip: IP,
+      level: 1,
+      durationMs: 120 * SEC,
+      reason: 'connections per IP exceeded',
+    });
+    expect(tracker.recordCapRefusal(IP)).to.deep.include({ level: 2, durationMs: 240 * SEC });
+    settings.penaltyExempt = [OTHER];
+    expect(tracker.recordCapRefusal(OTHER)).to.equal(undefined);
+    settings.penaltyExempt = [];
+    settings.blacklistDurationMs = 0;
+    expect(tracker.recordCapRefusal(OTHER)).to.equal(undefined);
+  });
+
   it('penalises repeated write stalls', () => {
     expect(tracker.recordDisconnect(IP, stall)).to.equal(undefined);
     expect(tracker.recordDisconnect(IP, stall)).to.include({ level: 1, reason: 'repeated write stalls' });

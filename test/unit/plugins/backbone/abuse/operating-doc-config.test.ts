@@ -38,6 +38,8 @@ describe('README: Operating a public backbone', () => {
       flapMaxConnectionAgeMs: 10_000,
       connectRateThreshold: 20,
       connectRateWindowMs: 10_000,
+      partialFrameThreshold: 4,
+      partialFrameWindowMs: 300_000,
       penaltyDecayIntervalMs: 3_600_000,
       blockFastFlapping: true,
       fastFlappingThresholdMs: 20_000,
@@ -45,6 +47,8 @@ describe('README: Operating a public backbone', () => {
       fastFlappingBlockTimeMs: 43_200_000,
       penaltyExempt: ['127.0.0.0/8', '::1'],
       maxTrackedIps: 100_000,
+      maxConnectionsPerIp: 32,
+      partialFrameTimeoutMs: 30_000,
     });
   });
 

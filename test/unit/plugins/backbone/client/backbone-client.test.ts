@@ -5,6 +5,7 @@ import { freePort } from '../../../../helpers/loopback-port';
 import * as net from 'node:net';
 import * as sinon from 'sinon';
 import { MAX_TIMER_DELAY_MS } from '../../../../../src/core/clock';
+import { HW_MTU } from '../../../../../src/core/constants';
 import { frame } from '../../../../../src/core/hdlc';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
@@ -169,14 +170,17 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(write.callCount).to.equal(1);
     });
 
-    it('refuses with buffer_full once 512 KiB are pending, and accepts one large packet when empty', async () => {
+    it('holds two frames of the largest size, then refuses with buffer_full', async () => {
       await server.listen();
       await start(server.port);
       const remote = await server.nextConnection();
       remote.pause(); // the remote stops reading: the kernel buffers fill, then ours
       const up = await events.next('InterfaceUp');
       const writer = up.writer!;
-      expect(writer.send(packet(600 * 1024))).to.equal('accepted');
+      // HW_MTU bytes that all need escaping: 2 x HW_MTU + 2 framed, the largest frame there is.
+      const worst = Buffer.alloc(HW_MTU, 0x7e);
+      expect(writer.send(worst)).to.equal('accepted');
+      expect(writer.send(Buffer.from(worst))).to.equal('accepted');
       expect(writer.send(packet(1024))).to.equal('buffer_full');
       let outcome = 'accepted';
       for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
@@ -235,6 +239,28 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(Buffer.from(received.data).equals(payload)).to.be.true;
       await nextTurn();
       expect(events.types().filter((t) => t === 'Frame')).to.have.length(1);
+    });
+
+    it('counts the frames its decoders drop, across reconnects', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const first = await server.nextConnection();
+      await events.next('InterfaceUp');
+      first.write(Buffer.concat([frame(packet(5)), frame(packet(32))]));
+      await events.next('Frame');
+      expect(client.drops?.()).to.deep.equal({
+        rx_frame_short: 1,
+        rx_frame_oversize: 0,
+        rx_frame_overflow: 0,
+      });
+      first.destroy();
+      await events.next('InterfaceDown');
+      clock.fire(await reconnectTimer());
+      const second = await server.nextConnection();
+      await events.next('InterfaceUp');
+      second.write(Buffer.concat([frame(packet(3)), frame(packet(32))]));
+      await events.next('Frame');
+      expect(client.drops?.()).to.deep.include({ rx_frame_short: 2 });
     });
 
     it('retries a failed first connect in the background, without InterfaceDown', async () => {
@@ -380,12 +406,26 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
   describe('write stall', () => {
     const STALL_MS = 1000;
 
-    /** Sends 64 KiB packets, one per loop turn, until the writer refuses one (bounded). */
+    /**
+     * Sends 64 KiB packets, one per loop turn, until the writer refuses one (bounded), then waits
+     * (in real time, bounded) until the kernel takes no more of the write in flight: the stall
+     * timer counts any byte the kernel takes as progress, and these tests need a true stall.
+     */
     async function floodUntilFull(writer: Writer): Promise<WriteOutcome> {
+      const write = sinon.spy(net.Socket.prototype, 'write');
       let outcome: WriteOutcome = 'accepted';
       for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
         await nextTurn();
         outcome = writer.send(packet(64 * 1024, i));
+      }
+      const socket = write.thisValues[0] as { _handle?: { writeQueueSize?: number } | null };
+      write.restore();
+      let last = -1;
+      for (let i = 0; i < 100; i++) {
+        const unsent = socket._handle?.writeQueueSize ?? 0;
+        if (unsent === last) break;
+        last = unsent;
+        await new Promise((resolve) => setTimeout(resolve, 30));
       }
       return outcome;
     }
@@ -402,7 +442,8 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       return { runtime, remote, writer };
     }
 
-    const stallTimers = (ms: number) => clock.pending().filter((t) => t.ms === ms);
+    /** The pending stall timer of a timeout of `ms`: it samples progress every quarter of it. */
+    const stallTimers = (ms: number) => clock.pending().filter((t) => t.ms === Math.ceil(ms / 4));
 
     it('arms a stall timer while bytes stay queued and keeps the connection on buffer_full', async () => {
       const { remote, writer } = await stalledConnection({ writeStallTimeoutMs: STALL_MS });
@@ -424,22 +465,30 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(events.types()).to.deep.equal(['InterfaceUp']);
     });
 
-    it('re-arms for the rest of the timeout when the timer fires before it is due', async () => {
+    it("samples progress every quarter of the timeout, and does not count a late sample's delay", async () => {
       await stalledConnection({ writeStallTimeoutMs: STALL_MS });
       const [timer] = stallTimers(STALL_MS);
-      clock.nowMs += 400;
+      clock.nowMs += 250;
       clock.fire(timer);
-      expect(clock.pending().map((t) => t.ms)).to.deep.equal([STALL_MS - 400]);
+      const [sample] = clock.pending();
+      expect(sample?.ms).to.equal(STALL_MS / 4);
+      clock.nowMs += 250;
+      clock.fire(sample!);
+      // A sample that runs late (this process was busy) does not count the delay as a stall.
+      clock.nowMs += 400;
+      clock.fire(clock.pending()[0]!);
+      expect(clock.pending().map((t) => t.ms)).to.deep.equal([STALL_MS / 4]);
       await nextTurn();
       expect(events.types()).to.deep.equal(['InterfaceUp']);
     });
 
     it('closes a connection that made no progress for the timeout: InterfaceDown, then a reconnect', async () => {
       const { remote, writer } = await stalledConnection({ writeStallTimeoutMs: STALL_MS });
-      const [timer] = stallTimers(STALL_MS);
       const remoteClosed = new Promise<void>((resolve) => remote.once('close', () => resolve()));
-      clock.nowMs += STALL_MS;
-      clock.fire(timer);
+      for (let sample = 0; sample < 4; sample++) {
+        clock.nowMs += STALL_MS / 4;
+        clock.fire(clock.pending()[0]!);
+      }
       expect(writer.send(packet(24))).to.equal('offline');
       const down = await events.next('InterfaceDown');
       expect(down.id).to.equal(9000);
