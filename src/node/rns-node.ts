@@ -272,7 +272,7 @@ export class RnsNode implements ControlTarget {
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const ifac = readIfacKeys(section.name, section.typeName, section.params);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
-        await launchInterface({
+        const attached = await launchInterface({
           registry,
           driver,
           section: {
@@ -289,7 +289,7 @@ export class RnsNode implements ControlTarget {
           logger: interfaceLogger,
           buffers,
         });
-        started.push({ id, section });
+        started.push({ id, section, runtimeConfig: attached.runtimeConfig });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,

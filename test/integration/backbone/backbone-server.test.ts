@@ -10,7 +10,6 @@ import { Writer } from '../../../src/core/writer';
 import { MAX_PENDING_BYTES } from '../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
 import { startBackboneServer } from '../../../src/plugins/backbone/server/backbone-server';
-import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
 import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
 import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
 import { closed, collect, packet, startTestServer, TestServer } from './support/backbone-test-server';
@@ -164,7 +163,7 @@ describe('BackboneInterface server (loopback)', () => {
       const config = { ...server.config, listenPort: port };
       let error: unknown;
       try {
-        await startBackboneServer(config, new BackboneServerState(config), {
+        await startBackboneServer(config, {
           events: server.sink,
           dynamicIds: { next: () => 1 },
           mode: InterfaceMode.Full,

@@ -106,8 +106,8 @@ export class RobustHub {
       logger: silentLogger,
       buffers,
     });
-    const port = (started as { port?: unknown }).port;
-    if (started.kind !== 'listener' || typeof port !== 'number') {
+    const port = started.boundAddress?.port;
+    if (started.kind !== 'listener' || port === undefined) {
       await started.stop();
       throw new Error('the Backbone server did not start as a listener with a port');
     }
@@ -117,8 +117,8 @@ export class RobustHub {
       typeName: factory.typeName,
       kind: 'listener',
       stop: () => started.stop(),
-      runtimeConfig: factory.runtimeConfigHandle?.(config),
-      peerState: factory.peerStateHandle?.(config),
+      runtimeConfig: started.runtimeConfig,
+      peerState: started.peerState,
     });
     return new RobustHub(driver, relay, port, buffers);
   }

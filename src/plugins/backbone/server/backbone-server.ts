@@ -1,10 +1,13 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
+import { BoundAddress } from '../../../core/driver/attached-interface';
 import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
+import { PeerStateHandle } from '../../../core/peer-state';
+import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
 import { BackboneAbuseSettings } from '../abuse/abuse-settings';
 import { DisconnectCause } from '../abuse/behaviour-tracker';
@@ -22,33 +25,50 @@ import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { createServerPeerStateHandle } from './server-peer-state-handle';
+import { createServerRuntimeHandle } from './server-runtime-handle';
 
 /**
- * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
- * into a dynamic interface (`BackbonePeerConnected`, then `InterfaceUp(id, writer, info)`).
- * Resolves once listening; rejects when the address cannot be bound.
+ * Starts a Backbone server: listens on `listenIp:listenPort` (port 0: any free port) and turns
+ * every admitted connection into a dynamic interface (`BackbonePeerConnected`, then
+ * `InterfaceUp(id, writer, info)`). Resolves once listening, with the server's live state, its
+ * runtime-config and peer-state handles over that state, and the address it bound; rejects when
+ * the address cannot be bound.
  *
  * @param config - the parsed server section.
- * @param state - the section's live state (runtime settings, peer monitor), shared with the handles.
  * @param ctx - the start context from the registry.
  */
 export async function startBackboneServer(
   config: BackboneServerConfig,
-  state: BackboneServerState,
   ctx: StartContext,
 ): Promise<StartedBackboneServer> {
+  const state = new BackboneServerState(config, ctx.clock);
+  // The handles record their startup values now, before anything can change them.
+  const runtimeConfig = createServerRuntimeHandle(state);
+  const peerState = createServerPeerStateHandle(state);
   const server = new BackboneServer(config, state, ctx);
   await server.listen();
   const bound = server.boundAddress();
-  return { kind: 'listener', host: bound.address, port: bound.port, stop: () => server.stop() };
+  return {
+    kind: 'listener',
+    state,
+    runtimeConfig,
+    peerState,
+    boundAddress: { host: bound.address, port: bound.port },
+    stop: () => server.stop(),
+  };
 }
 
-/** A started Backbone server: a listener plus the address it bound (the port, when 0 was asked). */
+/** A started Backbone server: a listener with its live state, its handles and the address it bound. */
 export interface StartedBackboneServer extends StartedListener {
-  /** The bound address. */
-  readonly host: string;
-  /** The bound port. */
-  readonly port: number;
+  /** The server's live state (settings, peer monitor, behaviour tracker), which the handles serve. */
+  readonly state: BackboneServerState;
+  /** The live settings. */
+  readonly runtimeConfig: RuntimeConfigHandle;
+  /** The per-IP peer state. */
+  readonly peerState: PeerStateHandle;
+  /** The address bound (the port the system chose when the config asked for 0). */
+  readonly boundAddress: BoundAddress;
 }
 
 /** Swallows errors of refused sockets, which are destroyed at once. */
@@ -116,7 +136,6 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.clock = ctx.clock;
     this.logger = ctx.logger;
     this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
-    state.useClock(ctx.clock);
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
 
