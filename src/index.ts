@@ -22,6 +22,7 @@ export * from './core/interface-mode';
 export * from './core/ip-address';
 export * from './core/logger';
 export * from './core/peer-state';
+export * from './core/plugin-events';
 export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';

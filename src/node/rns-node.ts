@@ -8,10 +8,10 @@ import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
-import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger, silentLogger } from '../core/logger';
 import { PeerStatePage } from '../core/peer-state';
+import { PluginEvent, PluginEventSource } from '../core/plugin-events';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -137,7 +137,7 @@ export class RnsNode implements ControlTarget {
     this.startedAtMs = clock.now();
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
     driver.on('interfaceUp', (entry) => this.onInterfaceUp(entry));
-    driver.on('peerEvent', (event) => this.onPeerEvent(event));
+    driver.on('pluginEvent', (event, source) => this.onPluginEvent(event, source));
   }
 
   /** Reads the config, starts the interfaces and the control endpoint. */
@@ -484,39 +484,31 @@ export class RnsNode implements ControlTarget {
     }
   }
 
-  private onPeerEvent(event: BackbonePeerEvent): void {
-    switch (event.type) {
-      case 'BackbonePeerConnected':
-        this.logs.limited.debug('peer connected', {
-          ip: event.peerIp,
-          port: event.peerPort,
-          id: event.peerInterfaceId,
-        });
+  /**
+   * The one place the node reads the events interfaces report of their own (see
+   * `PluginEventMap`): the peer lifecycle of listeners, logged at debug level (the plugin that
+   * closes or penalises a peer logs that itself, so each happens once at info or warn). Names
+   * the node does not know are left alone.
+   */
+  private onPluginEvent(event: PluginEvent, source: PluginEventSource): void {
+    const log = this.logs.limited;
+    const listener = source.interfaceId;
+    switch (event.name) {
+      case 'peer.connected': {
+        const { ip, port, peerId } = event.detail;
+        log.debug('peer connected', { listener, ip, port, id: peerId });
         break;
-      case 'BackbonePeerDisconnected':
-        this.logs.limited.debug('peer disconnected', {
-          ip: event.peerIp,
-          port: event.peerPort,
-          id: event.peerInterfaceId,
-          connectedForMs: event.connectedForMs,
-        });
+      }
+      case 'peer.disconnected': {
+        const { ip, port, peerId, cause, connectedForMs } = event.detail;
+        log.debug('peer disconnected', { listener, ip, port, id: peerId, cause, connectedForMs });
         break;
-      // The plugin that emits the next three already logs them as info/warn lines; the node
-      // only adds its view at debug level so each happens once in an operator's log.
-      case 'BackbonePeerIdleTimeout':
-        this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+      }
+      case 'peer.penalty': {
+        const { ip, level, blacklistForMs, reason } = event.detail;
+        log.debug('peer penalised', { listener, ip, penaltyLevel: level, blacklistForMs, reason });
         break;
-      case 'BackbonePeerWriteStall':
-        this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
-        break;
-      case 'BackbonePeerPenalty':
-        this.logs.limited.debug('peer penalised', {
-          ip: event.peerIp,
-          penaltyLevel: event.penaltyLevel,
-          blacklistForMs: event.blacklistForMs,
-          reason: event.reason,
-        });
-        break;
+      }
     }
   }
 }

@@ -1,4 +1,3 @@
-import { DEFAULT_BACKBONE_PORT } from '../../core/constants';
 import { parseAbuseSettings } from './abuse/parse-abuse-settings';
 import { InterfaceId } from '../../core/interface-id';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
@@ -10,6 +9,7 @@ import {
   BackboneServerRuntime,
 } from './backbone-config';
 import {
+  DEFAULT_BACKBONE_PORT,
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,

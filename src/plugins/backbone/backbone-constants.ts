@@ -31,6 +31,9 @@ export const BACKBONE_BITRATE = 1_000_000_000;
 /** MTU reported in the InterfaceInfo of Backbone interfaces, as rns-net reports it. */
 export const BACKBONE_INFO_MTU = 65_535;
 
+/** Default TCP port of a Backbone interface, server and client alike (Python's default too). */
+export const DEFAULT_BACKBONE_PORT = 4242;
+
 /** The registry type name of the plugin, as config sections spell it. */
 export const BACKBONE_TYPE_NAME = 'BackboneInterface';
 

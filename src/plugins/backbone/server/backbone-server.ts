@@ -6,6 +6,7 @@ import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
+import { pluginEvent } from '../../../core/plugin-events';
 import { PeerStateHandle } from '../../../core/peer-state';
 import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
@@ -30,7 +31,7 @@ import { createServerRuntimeHandle } from './server-runtime-handle';
 
 /**
  * Starts a Backbone server: listens on `listenIp:listenPort` (port 0: any free port) and turns
- * every admitted connection into a dynamic interface (`BackbonePeerConnected`, then
+ * every admitted connection into a dynamic interface (`peer.connected`, then
  * `InterfaceUp(id, writer, info)`). Resolves once listening, with the server's live state, its
  * runtime-config and peer-state handles over that state, and the address it bound; rejects when
  * the address cannot be bound.
@@ -101,13 +102,13 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
  * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
  * applied and this connection refused (reject counted); `max_connections_per_ip` reached by a
  * non-exempt IP -> refused (reject counted) and penalised; `max_connections` reached -> refused;
- * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
- * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
- * the cause, then InterfaceDown exactly once, then BackbonePeerPenalty if the close triggered one.
+ * else admitted. Events per peer, in this order: `peer.connected`, InterfaceUp; on close
+ * `peer.disconnected` (with its cause), then InterfaceDown exactly once, then `peer.penalty` if
+ * the close triggered one.
  *
  * Every close is reported to the state's behaviour tracker; a penalty it decides is applied here:
  * blacklist (already capped by `max_penalty_duration`), disconnect the IP's live connections,
- * BackbonePeerPenalty, one warning line. A periodic sweep decays levels and prunes both tables.
+ * `peer.penalty`, one warning line. A periodic sweep decays levels and prunes both tables.
  */
 class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly runtime: Readonly<BackboneServerRuntime>;
@@ -200,23 +201,17 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     if (!this.peers.delete(peer.id)) return;
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
-    const fields = {
-      serverInterfaceId: this.config.id,
-      peerInterfaceId: peer.id,
-      peerIp: peer.ip,
-      peerPort: peer.port,
-    };
     this.logger.debug('backbone peer disconnected', { peer: peer.id, ip: peer.ip, reason: peer.closeReason });
-    this.emit({
-      type: 'BackbonePeerDisconnected',
-      ...fields,
-      connectedForMs,
-      hadReceivedData: peer.hadReceivedData,
-    });
-    if (peer.closeReason === 'idle_timeout')
-      this.emit({ type: 'BackbonePeerIdleTimeout', ...fields, connectedForMs });
-    if (peer.closeReason === 'write_stall')
-      this.emit({ type: 'BackbonePeerWriteStall', ...fields, connectedForMs });
+    this.emit(
+      pluginEvent('peer.disconnected', {
+        peerId: peer.id,
+        ip: peer.ip,
+        port: peer.port,
+        cause: peer.closeReason ?? 'remote',
+        connectedForMs,
+        hadReceivedData: peer.hadReceivedData,
+      }),
+    );
     this.emit({ type: 'InterfaceDown', id: peer.id });
     if (this.peers.size === 0 && this.allPeersClosed !== null) {
       this.allPeersClosed();
@@ -233,7 +228,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
 
   /**
    * Applies a penalty the tracker decided: blacklist the IP, announce it (one warning line and
-   * BackbonePeerPenalty), and disconnect its live connections (as a local close, which the
+   * `peer.penalty`), and disconnect its live connections (as a local close, which the
    * tracker does not count).
    */
   private applyPenalty(penalty: Penalty): void {
@@ -246,14 +241,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       durationSecs,
       reason,
     });
-    this.emit({
-      type: 'BackbonePeerPenalty',
-      serverInterfaceId: this.config.id,
-      peerIp: ip,
-      penaltyLevel: level,
-      blacklistForMs: durationMs,
-      reason,
-    });
+    this.emit(pluginEvent('peer.penalty', { ip, level, blacklistForMs: durationMs, reason }));
     this.disconnectIp(ip, reason);
   }
 
@@ -355,17 +343,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       inCapable: true,
       outCapable: true,
     });
-    if (
-      !this.emit({
-        type: 'BackbonePeerConnected',
-        serverInterfaceId: this.config.id,
-        peerInterfaceId: id,
-        peerIp: ip,
-        peerPort: port,
-      })
-    ) {
-      return;
-    }
+    if (!this.emit(pluginEvent('peer.connected', { peerId: id, ip, port }))) return;
     this.emit({ type: 'InterfaceUp', id, writer: peer, info });
   }
 
