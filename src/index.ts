@@ -64,7 +64,7 @@ export * from './protocol/index';
 // the node's persistence (storage folder, identity files) and interface access codes
 export * from './node/storage/index';
 export * from './node/ifac-authenticators';
-export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export { readIfacKeys } from './node/config/ifac-keys';
 export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)

@@ -40,6 +40,8 @@ export interface RunningSection {
   readonly section: InterfaceSection;
   /** The live settings its start returned, if it has any. */
   readonly runtimeConfig?: RuntimeConfigHandle;
+  /** Its access code, as status shows it (never the passphrase); null when it has none. */
+  readonly ifac: { readonly networkName: string | null; readonly size: number } | null;
 }
 
 /** What a {@link ConfigReloader} works on. */

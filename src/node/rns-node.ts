@@ -21,6 +21,7 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
+import { DEFAULT_IFAC_SIZE } from '../registry/interface-factory';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
@@ -270,7 +271,8 @@ export class RnsNode implements ControlTarget {
       try {
         const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
-        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        const factory = registry.require(section.typeName, section.name);
+        const ifac = readIfacKeys(section.name, section.params, factory.defaultIfacSize ?? DEFAULT_IFAC_SIZE);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         const attached = await launchInterface({
           registry,
@@ -282,14 +284,15 @@ export class RnsNode implements ControlTarget {
             mode: section.mode,
             params: section.params,
             ingressControl: common.settings.ingressControl,
-            settings: { mode: section.mode, ...common.settings },
+            settings: { mode: section.mode, ...common.settings, ifacSize: ifac?.size ?? null },
           },
           dynamicIds,
           clock,
           logger: interfaceLogger,
           buffers,
         });
-        started.push({ id, section, runtimeConfig: attached.runtimeConfig });
+        const access = ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
+        started.push({ id, section, runtimeConfig: attached.runtimeConfig, ifac: access });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
@@ -334,7 +337,7 @@ export class RnsNode implements ControlTarget {
     const entries = this.driver.interfaces();
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
     const interfaces: InterfaceStatus[] = [];
-    for (const { id, section } of this.started) {
+    for (const { id, section, ifac } of this.started) {
       const summary = summaries.get(id);
       if (summary === undefined) continue;
       const traffic = emptyInterfaceStats();
@@ -356,7 +359,7 @@ export class RnsNode implements ControlTarget {
         ...traffic,
         drops:
           traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
-        ifac: ifacSummary(section),
+        ifac,
       });
     }
     const now = this.clock.now();
@@ -511,10 +514,4 @@ export class RnsNode implements ControlTarget {
       }
     }
   }
-}
-
-/** What status shows of a section's access code (read again: it was validated at startup). */
-function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
-  const ifac = readIfacKeys(section.name, section.typeName, section.params);
-  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

@@ -93,6 +93,12 @@ export interface InterfaceFactory<C = unknown> {
   /** Host API version this plugin targets; the registry refuses other versions. */
   readonly apiVersion?: number;
   /**
+   * The access code length in bytes for a section that sets `networkname` or `passphrase` but no
+   * `ifac_size` (Python's `DEFAULT_IFAC_SIZE` of the interface class): 16 on IP and stream media,
+   * 8 on slow serial and radio media. Default {@link DEFAULT_IFAC_SIZE}; 1..64.
+   */
+  readonly defaultIfacSize?: number;
+  /**
    * Parses a section's params into a typed config.
    *
    * @param name - the section (interface) name.
@@ -115,6 +121,12 @@ export interface InterfaceFactory<C = unknown> {
    */
   runtimeStartup?(config: C): RuntimeStartup;
 }
+
+/** The access code length of a plugin that declares no {@link InterfaceFactory.defaultIfacSize}. */
+export const DEFAULT_IFAC_SIZE = 16;
+
+/** The longest access code, in bytes: a whole Ed25519 signature. */
+export const MAX_IFAC_SIZE = 64;
 
 /** The host API version of this registry; see {@link InterfaceFactory.apiVersion}. */
 export const INTERFACE_API_VERSION = 1;

@@ -1,6 +1,6 @@
 import { injectable, injectAll } from 'tsyringe';
 import { ConfigError } from '../core/errors';
-import { INTERFACE_API_VERSION, InterfaceFactory } from './interface-factory';
+import { INTERFACE_API_VERSION, InterfaceFactory, MAX_IFAC_SIZE } from './interface-factory';
 import { RegistryError } from './registry-error';
 import { INTERFACE_FACTORY } from './tokens';
 
@@ -29,6 +29,16 @@ export class InterfaceRegistry {
         throw new RegistryError(
           `interface type '${typeName}' (${describe(factory)}) targets host API version ${factory.apiVersion}, ` +
             `this host provides version ${INTERFACE_API_VERSION}`,
+        );
+      }
+      const ifacSize = factory.defaultIfacSize;
+      if (
+        ifacSize !== undefined &&
+        !(Number.isInteger(ifacSize) && ifacSize >= 1 && ifacSize <= MAX_IFAC_SIZE)
+      ) {
+        throw new RegistryError(
+          `interface type '${typeName}' (${describe(factory)}) declares defaultIfacSize ${String(ifacSize)}; ` +
+            `expected a whole number of bytes, 1..${MAX_IFAC_SIZE}`,
         );
       }
       const existing = this.byType.get(typeName);

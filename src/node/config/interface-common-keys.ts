@@ -45,8 +45,8 @@ const TRANSPORT_KEYS: ReadonlySet<string> = new Set([
 
 /** What the node reads from an interface section besides the plugin's own keys. */
 export interface InterfaceCommonKeys {
-  /** The section's node-owned settings, all but the mode (read with the section itself). */
-  readonly settings: Omit<InterfaceSettings, 'mode'>;
+  /** The section's node-owned settings, all but the mode (read with the section) and the IFAC size (read with the IFAC keys). */
+  readonly settings: Omit<InterfaceSettings, 'mode' | 'ifacSize'>;
   /** One line per key present that has no effect here, naming the key and why. */
   readonly notices: readonly string[];
 }
@@ -86,7 +86,7 @@ export function readInterfaceCommonKeys(
   }
   const bitrate = reader.number('bitrate', { min: MINIMUM_BITRATE, integer: true });
 
-  const settings: Omit<InterfaceSettings, 'mode'> = Object.freeze({
+  const settings: Omit<InterfaceSettings, 'mode' | 'ifacSize'> = Object.freeze({
     outgoing: reader.boolean('outgoing') ?? true,
     bitrate: bitrate ?? null,
     announceCap: (capPercent ?? DEFAULT_ANNOUNCE_CAP_PERCENT) / 100,

@@ -10,7 +10,7 @@ import {
 } from '../../registry/interface-factory';
 import { BackboneConfig } from './backbone-config';
 import { parseBackboneConfig } from './backbone-config-parser';
-import { BACKBONE_TYPE_NAME } from './backbone-constants';
+import { BACKBONE_IFAC_SIZE, BACKBONE_TYPE_NAME } from './backbone-constants';
 import { startBackboneClient } from './client/backbone-client';
 import { createClientRuntimeHandle } from './client/client-runtime-handle';
 import { startBackboneServer } from './server/backbone-server';
@@ -26,6 +26,7 @@ import { createServerRuntimeHandle } from './server/server-runtime-handle';
 export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig> {
   readonly typeName = BACKBONE_TYPE_NAME;
   readonly apiVersion = INTERFACE_API_VERSION;
+  readonly defaultIfacSize = BACKBONE_IFAC_SIZE;
 
   parseConfig(name: string, id: InterfaceId, params: ConfigParams): BackboneConfig {
     return parseBackboneConfig(name, id, params);

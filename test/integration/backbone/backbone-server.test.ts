@@ -1,3 +1,4 @@
+import { HW_MTU } from '../../../src/core/constants';
 import { expect } from 'chai';
 import { connect, createServer, Server } from 'node:net';
 import sinon from 'sinon';
@@ -56,7 +57,7 @@ describe('BackboneInterface server (loopback)', () => {
       inCapable: true,
       outCapable: true,
       bitrate: 1_000_000_000,
-      mtu: 65535,
+      mtu: HW_MTU,
       ingressControl: DEFAULT_INGRESS_CONTROL,
     });
     expect(server.sink.types()).to.deep.equal(['peer.connected', 'InterfaceUp']);

@@ -1,4 +1,5 @@
 import { BufferBudgets } from '../../../core/buffer-budgets';
+import { HW_MTU } from '../../../core/constants';
 import { Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { makeInterfaceInfo } from '../../../core/interface-info';
@@ -11,11 +12,8 @@ import { createClientRuntimeHandle } from './client-runtime-handle';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
 import { reconnectDelayMs } from './reconnect-backoff';
 
-/** Link speed a Backbone client reports (1 Gbps), as rns-net and Python do. */
+/** Link speed a Backbone client reports (1 Gbps), as rns-net does. */
 export const BACKBONE_CLIENT_BITRATE = 1_000_000_000;
-
-/** MTU a Backbone client reports, as rns-net does. */
-export const BACKBONE_CLIENT_MTU = 65_535;
 
 /** A started Backbone client: a single interface with its live settings. */
 export interface StartedBackboneClient extends StartedSingleInterface {
@@ -78,7 +76,7 @@ export function startBackboneClient(
       mode: ctx.mode,
       ingressControl: ctx.ingressControl,
       bitrate: BACKBONE_CLIENT_BITRATE,
-      mtu: BACKBONE_CLIENT_MTU,
+      mtu: HW_MTU,
       autoconfigureMtu: true,
       wantsTunnel: true,
       started: ctx.clock.now() / 1000,

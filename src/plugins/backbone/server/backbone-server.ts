@@ -1,6 +1,7 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
+import { HW_MTU } from '../../../core/constants';
 import { BoundAddress } from '../../../core/driver/attached-interface';
 import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
@@ -16,7 +17,6 @@ import { Penalty } from '../abuse/penalty';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import {
   BACKBONE_BITRATE,
-  BACKBONE_INFO_MTU,
   BACKBONE_TYPE_NAME,
   BEHAVIOUR_SWEEP_INTERVAL_MS,
   LISTEN_BACKLOG,
@@ -338,7 +338,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       mode: this.ctx.mode,
       ingressControl: this.ctx.ingressControl,
       bitrate: BACKBONE_BITRATE,
-      mtu: BACKBONE_INFO_MTU,
+      mtu: HW_MTU,
       autoconfigureMtu: true,
       inCapable: true,
       outCapable: true,

@@ -178,6 +178,7 @@ describe('HostDriver', () => {
         recursivePathRequests: true,
         announcesFromInternal: true,
         announcesToInternal: null,
+        ifacSize: null,
       };
       driver.sinkFor(1, 'TestInterface', settings);
       driver.attach(singleInterface(1, 'S'));

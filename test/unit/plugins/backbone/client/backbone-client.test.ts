@@ -79,7 +79,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
         name: 'Backbone Client',
         mode: InterfaceMode.Gateway,
         bitrate: 1_000_000_000,
-        mtu: 65535,
+        mtu: HW_MTU,
         started: clock.nowMs / 1000,
         outCapable: true,
         inCapable: true,
