@@ -175,8 +175,13 @@ export class ConfigReloader {
       }
     }
     const previous = this.startupOf(before, id, before.params);
-    for (const key of changedKeys(before.params, after.params)) {
-      if (!this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
+    // The node's own keys (transport settings, access code) are read only at start.
+    const changed = [
+      ...changedKeys(before.params, after.params).map((key) => ({ key, node: false })),
+      ...changedKeys(before.nodeParams, after.nodeParams).map((key) => ({ key, node: true })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key, node } of changed) {
+      if (node || !this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
         restartNeeded.push(`[${name}] '${key}' changed; that takes a restart`);
       }
     }

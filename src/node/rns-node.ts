@@ -21,13 +21,11 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
-import { DEFAULT_IFAC_SIZE } from '../registry/interface-factory';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
-import { readIfacKeys } from './config/ifac-keys';
-import { readInterfaceCommonKeys } from './config/interface-common-keys';
+import { readNodeInterfaceKeys } from './config/interface-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { InterfaceDefaults } from './config/reticulum-section';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
@@ -269,10 +267,15 @@ export class RnsNode implements ControlTarget {
     for (const section of sections) {
       const id = nextId++;
       try {
-        const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
-        for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const factory = registry.require(section.typeName, section.name);
-        const ifac = readIfacKeys(section.name, section.params, factory.defaultIfacSize ?? DEFAULT_IFAC_SIZE);
+        const owned = readNodeInterfaceKeys(
+          section.name,
+          section.nodeParams,
+          interfaceDefaults,
+          factory.defaultIfacSize,
+        );
+        for (const notice of owned.notices) logger.warn(notice, { interface: section.name });
+        const { settings, ifac } = owned;
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         const attached = await launchInterface({
           registry,
@@ -283,8 +286,8 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
-            ingressControl: common.settings.ingressControl,
-            settings: { mode: section.mode, ...common.settings, ifacSize: ifac?.size ?? null },
+            ingressControl: settings.ingressControl,
+            settings: { mode: section.mode, ...settings },
           },
           dynamicIds,
           clock,

@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors';
 import { InterfaceMode, parseInterfaceMode } from '../../core/interface-mode';
 import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../registry/config-params';
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
+import { splitInterfaceKeys } from './interface-keys';
 import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
@@ -9,9 +10,6 @@ export const DEFAULT_LOG_LEVEL = 4;
 
 /** The highest Python RNS log level (8 = extreme). */
 export const MAX_LOG_LEVEL = 8;
-
-/** Keys of an interface section the node consumes itself; everything else goes to the plugin. */
-const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'interface_mode']);
 
 export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
 
@@ -33,8 +31,13 @@ export interface InterfaceSection {
   readonly enabled: boolean;
   /** From `interface_mode`, else `mode`; {@link InterfaceMode.Full} when neither is set. */
   readonly mode: InterfaceMode;
-  /** Every key except `type`, `enabled`, `interface_enabled`, `mode` and `interface_mode`. */
+  /** The plugin's keys: every key the node does not own (see `NODE_INTERFACE_KEYS`). */
   readonly params: ConfigParams;
+  /**
+   * The node's keys besides `type`, `enabled`/`interface_enabled` and `mode`/`interface_mode`
+   * (read above): transport settings, access code, and Python keys with no effect here.
+   */
+  readonly nodeParams: ConfigParams;
   /** The line of every key of the section (including the consumed ones), for error messages. */
   readonly keyLines: ReadonlyMap<string, number>;
 }
@@ -298,17 +301,15 @@ function readInterface(
     notices.push(`${file}:${section.line}: Skipping disabled interface "${section.name}" (${why})`);
   }
 
-  const params = nullRecord();
-  for (const [key, value] of Object.entries(all)) {
-    if (!NODE_KEYS.has(key)) params[key] = value;
-  }
+  const { node, plugin } = splitInterfaceKeys(all);
   return Object.freeze({
     name: section.name,
     typeName,
     line: section.line,
     enabled,
     mode,
-    params: Object.freeze(params),
+    params: plugin,
+    nodeParams: node,
     keyLines,
   });
 }

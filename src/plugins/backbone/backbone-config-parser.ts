@@ -26,18 +26,6 @@ export interface ParseBackboneConfigOptions {
 }
 
 /**
- * Keys every interface section may carry that the node (not this plugin) interprets: ingress and
- * egress control, announce rate, IFAC, discovery. They are not reported as unknown here; the
- * node validates them itself.
- */
-const NODE_LEVEL_KEY = new RegExp(
-  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|recursive_prs|' +
-    'announces_from_internal|announces_to_internal|' +
-    'networkname|network_name|passphrase|pass_phrase|ifac_size|discoverable|discovery_\\w+|' +
-    'announce_interval|reachable_on|latitude|lat|longitude|lon|height)$',
-);
-
-/**
  * Server duration keys: config key (seconds, fractions allowed, 0 = off) -> runtime field
  * (milliseconds), and the value when the key is absent (off, unless given).
  */
@@ -60,8 +48,8 @@ const SERVER_DURATION_KEYS: ReadonlyArray<{
  * builds the interface: `port` wins over `listen_port`/`target_port`, `remote` over `target_host`,
  * `listen_on` over `listen_ip`, and `device` over both listen addresses.
  *
- * Keys the plugin does not know (and that are not node-level keys) are returned in
- * `unknownKeys`, so the interface can warn about them when it starts.
+ * Keys the plugin does not know are returned in `unknownKeys`, so the interface can warn about
+ * them when it starts (the node keeps the keys it owns to itself: none of them is here).
  *
  * @throws {@link ConfigError} when a value cannot be used.
  */
@@ -75,7 +63,7 @@ export function parseBackboneConfig(
   const config = reader.firstPresent('remote', 'target_host')
     ? parseClient(reader, name, id)
     : parseServer(reader, name, id, options);
-  const unknownKeys = reader.unusedKeys().filter((key) => !NODE_LEVEL_KEY.test(key));
+  const unknownKeys = reader.unusedKeys();
   return { ...config, unknownKeys };
 }
 
