@@ -55,6 +55,13 @@ export interface StartedBase {
   readonly peerState?: PeerStateHandle;
   /** The address a listener bound: the port the system chose when the config asked for port 0. */
   readonly boundAddress?: BoundAddress;
+  /**
+   * What the interface dropped or refused itself, before anything reached the driver (frames that
+   * do not deframe, connections refused at admission), by reason (`snake_case`, a few fixed
+   * reasons per plugin): counts since start, a listener's including its departed peers. Optional;
+   * read by the node's metrics at scrape time, never on the packet path.
+   */
+  drops?(): Readonly<Record<string, number>>;
 }
 
 /**

@@ -145,6 +145,7 @@ function toAttached(
     ...(started.runtimeConfig !== undefined ? { runtimeConfig: started.runtimeConfig } : {}),
     ...(started.peerState !== undefined ? { peerState: started.peerState } : {}),
     ...(started.boundAddress !== undefined ? { boundAddress: started.boundAddress } : {}),
+    ...(started.drops !== undefined ? { drops: () => started.drops?.() ?? {} } : {}),
   };
   return started.kind === 'single'
     ? { ...common, kind: 'single', info: started.info, writer: started.writer }

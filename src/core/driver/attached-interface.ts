@@ -40,4 +40,6 @@ export interface AttachedInterface {
   readonly peerState?: PeerStateHandle;
   /** The address a listener bound. */
   readonly boundAddress?: BoundAddress;
+  /** What the interface dropped or refused itself, by reason (see the plugin contract's `drops`). */
+  readonly drops?: () => Readonly<Record<string, number>>;
 }

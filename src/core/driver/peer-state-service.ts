@@ -3,6 +3,7 @@ import { RnsError } from '../errors';
 import { ipSortKey, normalizeIp } from '../ip-address';
 import { PeerStateEntry, PeerStateHandle, PeerStatePage } from '../peer-state';
 import { RuntimeConfigResult, runtimeConfigError } from '../runtime-config';
+import { RNS_ERR_DUPLICATE_INTERFACE } from '../error-codes';
 
 /**
  * Entries per page when the caller names no limit. A page is built and serialised in one turn of
@@ -70,7 +71,7 @@ export class PeerStateService {
   add(handle: PeerStateHandle): void {
     if (this.handles.has(handle.interfaceName)) {
       throw new RnsError(
-        'RNS_ERR_DUPLICATE_INTERFACE',
+        RNS_ERR_DUPLICATE_INTERFACE,
         `a peer-state handle for interface '${handle.interfaceName}' is already registered`,
       );
     }

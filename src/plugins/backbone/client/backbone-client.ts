@@ -7,6 +7,7 @@ import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { Writer } from '../../../core/writer';
 import { StartContext, StartedSingleInterface } from '../../../registry/interface-factory';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
+import { FrameDrops } from '../frame-drops';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
 import { createClientRuntimeHandle } from './client-runtime-handle';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
@@ -84,6 +85,7 @@ export function startBackboneClient(
     writer: client.writer,
     runtimeConfig,
     stop: () => client.stop(),
+    drops: () => client.drops(),
   });
 }
 
@@ -98,6 +100,7 @@ class BackboneClient {
   private state: ClientState = 'connecting';
   private attempt: ConnectAttempt | null = null;
   private connection: ClientConnection | null = null;
+  private readonly frameDrops = new FrameDrops();
   private retryTimer: Timer | null = null;
   // Failed attempts since the last successful connection; reset by a success.
   private failedAttempts = 0;
@@ -132,7 +135,10 @@ class BackboneClient {
       this.retryTimer = null;
       const closing: Promise<void>[] = [];
       if (this.attempt !== null) closing.push(this.attempt.cancel());
-      if (this.connection !== null) closing.push(this.connection.close());
+      if (this.connection !== null) {
+        this.frameDrops.bank(this.connection.decoderStats);
+        closing.push(this.connection.close());
+      }
       this.attempt = null;
       this.connection = null;
       this.stopping = Promise.all(closing).then(() => undefined);
@@ -203,7 +209,13 @@ class BackboneClient {
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection.writer });
   }
 
+  /** Frames the decoders of this client's connections dropped, past and current (see {@link FrameDrops}). */
+  drops(): Record<string, number> {
+    return this.frameDrops.read(this.connection === null ? [] : [this.connection.decoderStats]);
+  }
+
   private onConnectionClosed(error: Error | undefined): void {
+    if (this.connection !== null) this.frameDrops.bank(this.connection.decoderStats);
     this.connection = null;
     if (error instanceof ClientWriteStallError) {
       this.ctx.logger.warn(`write stall: remote took no data for ${error.timeoutMs / 1000}s, reconnecting`);

@@ -28,6 +28,7 @@ import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
 import { createServerPeerStateHandle } from './server-peer-state-handle';
 import { createServerRuntimeHandle } from './server-runtime-handle';
+import { FrameDrops } from '../frame-drops';
 
 /**
  * Starts a Backbone server: listens on `listenIp:listenPort` (port 0: any free port) and turns
@@ -57,6 +58,7 @@ export async function startBackboneServer(
     peerState,
     boundAddress: { host: bound.address, port: bound.port },
     stop: () => server.stop(),
+    drops: () => server.drops(),
   };
 }
 
@@ -121,6 +123,9 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
 
   private readonly server: Server;
   private readonly peers = new Map<number, BackbonePeer>();
+  private readonly frameDrops = new FrameDrops();
+  /** Connections refused at admission, by the rule that refused them. */
+  private readonly refused = { blacklisted: 0, rate: 0, perIp: 0, full: 0 };
   private stopping: Promise<void> | null = null;
   private allPeersClosed: (() => void) | null = null;
   private sweepTimer: Timer | null = null;
@@ -193,12 +198,29 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     return count;
   }
 
+  /**
+   * Frames its peers' decoders dropped (see {@link FrameDrops}) and connections refused at
+   * admission: `conn_refused_blacklisted`, `conn_refused_rate` (connect rate exceeded),
+   * `conn_refused_per_ip` (`max_connections_per_ip`), `conn_refused_full` (`max_connections`).
+   */
+  drops(): Record<string, number> {
+    const live = [...this.peers.values()].map((peer) => peer.decoderStats);
+    return {
+      ...this.frameDrops.read(live),
+      conn_refused_blacklisted: this.refused.blacklisted,
+      conn_refused_rate: this.refused.rate,
+      conn_refused_per_ip: this.refused.perIp,
+      conn_refused_full: this.refused.full,
+    };
+  }
+
   frameReceived(peer: BackbonePeer, data: Buffer): void {
     this.emit({ type: 'Frame', id: peer.id, data });
   }
 
   peerClosed(peer: BackbonePeer): void {
     if (!this.peers.delete(peer.id)) return;
+    this.frameDrops.bank(peer.decoderStats);
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
     this.logger.debug('backbone peer disconnected', { peer: peer.id, ip: peer.ip, reason: peer.closeReason });
@@ -283,6 +305,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     const ip = normalizeIp(address) ?? address;
     const monitor = this.state.monitor;
     if (monitor.isBlacklisted(ip)) {
+      this.refused.blacklisted++;
       monitor.recordReject(ip);
       socket.on('error', ignoreError);
       socket.destroy();
@@ -299,6 +322,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.on('error', ignoreError);
       socket.destroy();
       this.applyPenalty(penalty);
+      this.refused.rate++;
       monitor.recordReject(ip);
       return;
     }
@@ -306,6 +330,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     if (perIp > 0 && monitor.connectedCount(ip) >= perIp && !this.state.tracker.isExempt(ip)) {
       socket.on('error', ignoreError);
       socket.destroy();
+      this.refused.perIp++;
       monitor.recordReject(ip);
       this.logger.debug('backbone connections per IP reached, rejecting peer', {
         ip,
@@ -318,6 +343,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     }
     const max = this.runtime.maxConnections;
     if (max > 0 && this.peers.size >= max) {
+      this.refused.full++;
       socket.on('error', ignoreError);
       socket.destroy();
       this.logger.warn('backbone max connections reached, rejecting peer', { ip, port, maxConnections: max });
