@@ -256,6 +256,7 @@ export class RnsNode implements ControlTarget {
         running: started,
         reticulum: config.reticulumSettings,
         metrics: config.metrics,
+        plugins: config.plugins,
         registry,
         driver,
         logger,

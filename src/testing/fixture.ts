@@ -72,6 +72,13 @@ export interface ComplianceFixture<C = unknown> {
    * returns a `runtimeConfig` handle with any setting.
    */
   readonly runtimeChange?: RuntimeChange;
+  /**
+   * The most packets the medium carries in one burst without the receiver reading, for a medium
+   * without flow control (UDP loses what overflows the receiving socket's buffer, as it does for
+   * Python): the suite then sends its many-packet tests in bursts of this size, each read before
+   * the next. Leave it out for a stream medium: every packet must arrive, however many are sent.
+   */
+  readonly burst?: number;
   /** How long to wait for any one expected event or packet. Default 2000 ms. */
   readonly timeoutMs?: number;
 }

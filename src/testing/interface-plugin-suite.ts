@@ -321,19 +321,27 @@ export function interfacePluginCompliance<C>(
         const sent = Array.from({ length: count }, (_, seq) =>
           sequenced(seq, 24 + ((seq * 37) % (largest - 23))),
         );
-        for (const packet of sent) expect(writer.send(packet)).to.equal('accepted');
-        for (const packet of sent)
-          expect(Buffer.from(await peer.nextPacket(timeout())).equals(packet)).to.equal(true);
+        const bursts = inBursts(sent, fixture.burst);
+        for (const burst of bursts) {
+          for (const packet of burst) expect(writer.send(packet)).to.equal('accepted');
+          for (const packet of burst) {
+            const received = await peer.nextPacket(timeout());
+            expect(Buffer.from(received).equals(packet), `packet ${sequenceOf(packet)} in order`).to.equal(
+              true,
+            );
+          }
+        }
 
-        const from = target.events.count;
-        for (const packet of sent) await peer.send(packet);
-        let index = from;
-        for (const packet of sent) {
-          const frame = await nextFrame(target, id, index);
-          expect(Buffer.from(frame.data).equals(packet), `packet ${sent.indexOf(packet)} in order`).to.equal(
-            true,
-          );
-          index = target.events.events.indexOf(frame) + 1;
+        let index = target.events.count;
+        for (const burst of bursts) {
+          for (const packet of burst) await peer.send(packet);
+          for (const packet of burst) {
+            const frame = await nextFrame(target, id, index);
+            expect(Buffer.from(frame.data).equals(packet), `packet ${sequenceOf(packet)} in order`).to.equal(
+              true,
+            );
+            index = target.events.events.indexOf(frame) + 1;
+          }
         }
       });
 
@@ -357,9 +365,11 @@ export function interfacePluginCompliance<C>(
         if (peer.pause === undefined || peer.resume === undefined) {
           // A medium that buffers nothing: every write is accepted and arrives.
           const sent = Array.from({ length: 200 }, (_, seq) => sequenced(seq, size));
-          for (const packet of sent) expect(writer.send(packet)).to.equal('accepted');
-          for (const packet of sent)
-            expect(Buffer.from(await peer.nextPacket(timeout())).equals(packet)).to.equal(true);
+          for (const burst of inBursts(sent, fixture.burst)) {
+            for (const packet of burst) expect(writer.send(packet)).to.equal('accepted');
+            for (const packet of burst)
+              expect(Buffer.from(await peer.nextPacket(timeout())).equals(packet)).to.equal(true);
+          }
           return;
         }
         peer.pause();
@@ -585,6 +595,14 @@ function sequenced(seq: number, length: number): Buffer {
   const packet = randomBytes(Math.max(24, length));
   packet.writeUInt32BE(seq, 0);
   return packet;
+}
+
+/** `packets` in runs of at most `burst` (all in one run when `burst` is undefined). */
+function inBursts<T>(packets: readonly T[], burst: number | undefined): T[][] {
+  const size = burst === undefined ? packets.length : Math.max(1, Math.floor(burst));
+  const runs: T[][] = [];
+  for (let start = 0; start < packets.length; start += size) runs.push(packets.slice(start, start + size));
+  return runs;
 }
 
 function sequenceOf(packet: Uint8Array): number {
