@@ -36,8 +36,8 @@ interface PeerSocket extends Socket {
 }
 
 /**
- * Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected and
- * what the behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
+ * Why a peer connection ended: the cause `peer.disconnected` reports, and the basis of what the
+ * behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
  * frames was exceeded and this peer held the largest one.
  */
 export type PeerCloseReason =
