@@ -57,7 +57,7 @@ static int append(bytes_t *b, const unsigned char *p, size_t n) {
     b->data = d;
     b->cap = cap;
   }
-  memcpy(b->data + b->len, p, n);
+  memmove(b->data + b->len, p, n); /* p may lie inside b (see on_bytes) */
   b->len += n;
   return 0;
 }
@@ -110,10 +110,17 @@ static void forward(peer_t *from, const unsigned char *b, size_t n) {
     if (live[i] != from) send_to(live[i], b, n);
 }
 
-/* Relays the complete frames of `buf` (from its first flag to its last) and keeps the rest. */
+/*
+ * Relays the complete frames of `buf` (from its first flag to its last) and keeps the rest as
+ * the peer's unfinished frame. `buf` is either a socket read or the peer's own `partial`.
+ */
 static void on_bytes(peer_t *p, unsigned char *buf, size_t n) {
   unsigned char *first = memchr(buf, FLAG, n);
-  if (!first) return;
+  if (!first) {
+    /* Inside a long frame (kept, as `buf` is the partial itself), or noise before any flag. */
+    if (buf != p->partial.data) p->partial.len = 0;
+    return;
+  }
   unsigned char *last = memrchr(buf, FLAG, n);
   if (last > first) forward(p, first, (size_t)(last - first) + 1);
   p->partial.len = 0;
@@ -134,12 +141,9 @@ static void on_readable(peer_t *p) {
       if (errno != EAGAIN) drop(p);
       return;
     }
-    if (p->partial.len > 0) {
-      bytes_t joined = {0};
-      append(&joined, p->partial.data, p->partial.len);
-      append(&joined, rbuf, (size_t)r);
-      on_bytes(p, joined.data, joined.len);
-      free(joined.data);
+    if (p->partial.len > 0 && p->partial.len + (size_t)r <= MAX_PARTIAL) {
+      append(&p->partial, rbuf, (size_t)r);
+      on_bytes(p, p->partial.data, p->partial.len);
     } else {
       on_bytes(p, rbuf, (size_t)r);
     }
