@@ -202,6 +202,7 @@ export class RnsNode implements ControlTarget {
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      if (forwarding.mode === 'transport') forwarding.restorePaths();
       const reloader = new ConfigReloader({
         configDir,
         running: started,

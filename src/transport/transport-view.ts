@@ -1,7 +1,5 @@
-import { InterfaceEntry } from '../core/driver/interface-entry';
-import { BinaryKey, keyBytes, keyFromHex, keyHex } from './binary-key';
-import { PathEntry, PathState, announceBytes, nextHopOf } from './path-table';
-import { blobsFromArray, blobsToArray } from './random-blobs';
+import { keyFromHex, keyHex } from './binary-key';
+import { PathEntry, PathState, nextHopOf } from './path-table';
 import { TransportState } from './transport-state';
 
 /** How full each table is. */
@@ -54,25 +52,6 @@ export interface PathFilter {
   readonly destination?: string;
 }
 
-/** A path as persisted: everything to rebuild the entry, its interface by name. */
-export interface PathRecord {
-  readonly destination: Uint8Array;
-  readonly timestamp: number;
-  readonly hops: number;
-  readonly expires: number;
-  /** Random blobs, oldest first (Python persists up to 32). */
-  readonly randomBlobs: readonly Uint8Array[];
-  /** The name of the interface the path runs over. */
-  readonly interfaceName: string;
-  /** The announce as received: its transport id (HEADER_2) or destination (HEADER_1) is the next hop. */
-  readonly announce: Uint8Array;
-}
-
-/** The persistable part of the engine's state (a hook for the persistence layer). */
-export interface TransportSnapshot {
-  readonly paths: readonly PathRecord[];
-}
-
 const STATE_NAMES = {
   [PathState.Unknown]: 'unknown',
   [PathState.Unresponsive]: 'unresponsive',
@@ -80,7 +59,7 @@ const STATE_NAMES = {
 } as const;
 
 /**
- * Read access to the engine's tables for status output, the `paths` CLI and persistence, plus
+ * Read access to the engine's tables for status output and the `paths` CLI, plus
  * the few operator actions (dropping a path). Every method copies: nothing returned aliases the
  * engine's live entries.
  */
@@ -149,53 +128,5 @@ export class TransportView {
   dropPath(destinationHex: string): boolean {
     const key = keyFromHex(destinationHex);
     return key !== undefined && this.state.paths.delete(key);
-  }
-
-  /** The persistable state: the paths (with their announces and interfaces by name). */
-  snapshot(): TransportSnapshot {
-    const paths: PathRecord[] = [];
-    for (const path of this.state.paths.values()) {
-      paths.push({
-        destination: keyBytes(path.destination),
-        timestamp: path.timestamp,
-        hops: path.hops,
-        expires: path.expires,
-        randomBlobs: blobsToArray(path.blobs),
-        interfaceName: path.iface.info.name,
-        announce: announceBytes(path),
-      });
-    }
-    return { paths };
-  }
-
-  /**
-   * Restores persisted paths whose interface `resolve` finds (by name), as Python restores a path
-   * only while its interface exists. Paths already in the table are kept. Returns how many were
-   * restored.
-   */
-  restore(
-    snapshot: TransportSnapshot,
-    resolve: (interfaceName: string) => InterfaceEntry | undefined,
-  ): number {
-    let restored = 0;
-    for (const record of snapshot.paths) {
-      const iface = resolve(record.interfaceName);
-      if (iface === undefined) continue;
-      const destination: BinaryKey = Buffer.from(record.destination).toString('latin1');
-      if (this.state.paths.has(destination)) continue;
-      const outcome = this.state.paths.set({
-        destination,
-        timestamp: record.timestamp,
-        hops: record.hops,
-        expires: record.expires,
-        blobs: blobsFromArray(record.randomBlobs),
-        iface,
-        announce: Buffer.from(record.announce).toString('latin1'),
-        state: PathState.Unknown,
-        used: false,
-      });
-      if (outcome !== 'refused') restored++;
-    }
-    return restored;
   }
 }
