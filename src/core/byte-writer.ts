@@ -1,3 +1,6 @@
+/** Strings up to this length are copied character by character rather than through the native encoder. */
+const SHORT_STRING = 96;
+
 /** Bytes of one chunk: large enough that the per-chunk costs vanish, small enough to hash in well under 1 ms. */
 const CHUNK_BYTES = 256 * 1024;
 
@@ -53,10 +56,25 @@ export class ByteWriter {
     this.at += value.length;
   }
 
-  /** A latin1 string (one byte per character), as the transport tables hold bytes. */
-  latin1(value: string): void {
-    this.room(value.length);
-    this.at += this.chunk.write(value, this.at, 'latin1');
+  /**
+   * Characters `start..end` of a latin1 string (one byte per character), as the transport tables
+   * hold bytes. Short runs are copied in JS: a call into the native encoder costs more than that.
+   */
+  latin1(value: string, start = 0, end = value.length): void {
+    const length = end - start;
+    this.room(length);
+    const chunk = this.chunk;
+    if (length <= SHORT_STRING) {
+      let at = this.at;
+      for (let i = start; i < end; i++) chunk[at++] = value.charCodeAt(i);
+      this.at = at;
+    } else {
+      this.at += chunk.write(
+        start === 0 && end === value.length ? value : value.slice(start, end),
+        this.at,
+        'latin1',
+      );
+    }
   }
 
   /** The output as chunks (no copy); nothing may be written after. */

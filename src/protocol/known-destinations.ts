@@ -60,7 +60,7 @@ export interface KnownDestinationsOptions {
 }
 
 /** How many entries are encoded between two pauses of {@link KnownDestinations.encodeInSlices}. */
-export const KNOWN_DESTINATIONS_SLICE = 4096;
+export const KNOWN_DESTINATIONS_SLICE = 1024;
 
 /**
  * One entry, compact: a 100,000-destination table must fit beside the path table. The key is the
@@ -281,15 +281,18 @@ export class KnownDestinations implements KnownKeyLookup {
    * the event loop for long. The entries are those held when it was called.
    */
   async encodeInSlices(pause: () => Promise<void>, slice = KNOWN_DESTINATIONS_SLICE): Promise<Buffer[]> {
-    const snapshot = [...this.entries];
+    // Two spreads (native fast paths), not one walk over [key, value] pairs: 100k entries in a
+    // millisecond or two rather than tens.
+    const keys = [...this.entries.keys()];
+    const entries = [...this.entries.values()];
     const writer = new ByteWriter();
-    writeMapHeader(writer, snapshot.length);
-    for (let at = 0; at < snapshot.length; at += slice) {
+    writeMapHeader(writer, keys.length);
+    for (let at = 0; at < keys.length; at += slice) {
       if (at > 0) await pause();
-      const end = Math.min(snapshot.length, at + slice);
+      const end = Math.min(keys.length, at + slice);
       for (let i = at; i < end; i++) {
-        const [key, entry] = snapshot[i];
-        writeEntry(writer, key, entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
+        const entry = entries[i];
+        writeEntry(writer, keys[i], entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
       }
     }
     return writer.finish();
@@ -378,12 +381,12 @@ function writeEntry(
   w.u8(0x95);
   writeNumber(w, lastHeard);
   writeBinHeader(w, 32);
-  w.latin1(data.slice(PACKET_HASH_AT, APP_DATA_AT));
+  w.latin1(data, PACKET_HASH_AT, APP_DATA_AT);
   writeBinHeader(w, PUBLIC_KEY_LENGTH);
-  w.latin1(data.slice(0, PUBLIC_KEY_LENGTH));
+  w.latin1(data, 0, PUBLIC_KEY_LENGTH);
   if (hasAppData) {
     writeBinHeader(w, data.length - APP_DATA_AT);
-    w.latin1(data.slice(APP_DATA_AT));
+    w.latin1(data, APP_DATA_AT);
   } else w.u8(0xc0);
   writeNumber(w, lastUsed);
 }

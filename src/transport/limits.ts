@@ -35,7 +35,10 @@ export interface TransportLimits {
   readonly verifyQueuePerInterface: number;
   /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
   readonly verifySlice: number;
-  /** Entries encoded per slice when the tables are written; slices run one per event-loop turn. */
+  /**
+   * Entries (paths, known destinations; 16 times as many packet hashes) encoded per slice when
+   * the tables are written; slices run one per event-loop turn.
+   */
   readonly persistSlice: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
@@ -66,7 +69,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
   verifySlice: 64,
-  persistSlice: 4_096,
+  persistSlice: 1_024,
   verifiedCacheEntries: 65_536,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,

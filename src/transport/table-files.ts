@@ -105,7 +105,7 @@ export async function encodePathTable(
     if (at > 0) await pause();
     const end = Math.min(paths.length, at + slice);
     for (let i = at; i < end; i++) {
-      writePath(out, paths[i]);
+      writePath(out, paths[i], paths[i].destination);
       out.u16(interfaceOf[i]);
     }
   }
@@ -143,12 +143,13 @@ export async function encodeTunnels(
   let sinceLast = 0;
   for (const tunnel of tunnels) {
     // The tunnel's paths are copied first: the map may change while this waits for a turn.
-    const paths = [...tunnel.paths];
+    const destinations = [...tunnel.paths.keys()];
+    const paths = [...tunnel.paths.values()];
     out.latin1(tunnel.id);
     out.f64(tunnel.expires);
     out.u32(paths.length);
-    for (const [destination, path] of paths) {
-      writePath(out, { ...path, destination });
+    for (let i = 0; i < paths.length; i++) {
+      writePath(out, paths[i], destinations[i]);
       if (++sinceLast >= slice) {
         sinceLast = 0;
         await pause();
@@ -216,8 +217,12 @@ export function decodePythonHashlist(bytes: Uint8Array): Int32Array {
   return keys;
 }
 
-function writePath(out: TableFileWriter, path: PathToWrite): void {
-  out.latin1(path.destination);
+function writePath(
+  out: TableFileWriter,
+  path: Omit<PathToWrite, 'destination'>,
+  destination: BinaryKey,
+): void {
+  out.latin1(destination);
   out.f64(path.timestamp);
   out.u8(path.hops);
   out.f64(path.expires);

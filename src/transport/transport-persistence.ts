@@ -168,7 +168,8 @@ export class TransportPersistence {
         await saveKnownDestinations(store, state.knownDestinations, pause, slice);
       await store.write(PATH_TABLE_NAME, await this.encodePaths());
       await store.write(TUNNELS_NAME, await encodeTunnels([...state.tunnels.values()], pause, slice));
-      await store.write(HASHLIST_NAME, await encodeHashlist(state.hashlist.keys(), pause, slice));
+      // A hash is 8 bytes to copy: a slice of them costs about what a slice of paths does.
+      await store.write(HASHLIST_NAME, await encodeHashlist(state.hashlist.keys(), pause, 16 * slice));
       state.counters.storageWrites++;
       state.logger.debug('transport tables written', {
         paths: state.paths.size,
@@ -185,29 +186,35 @@ export class TransportPersistence {
     }
   }
 
-  /** The paths over configured interfaces, with the table of their interfaces' identities. */
-  private encodePaths(): Promise<Buffer[]> {
+  /**
+   * The paths over configured interfaces, with the table of their interfaces' identities. The
+   * paths are picked out a slice at a time too: a table of 100,000 takes several milliseconds to
+   * walk.
+   */
+  private async encodePaths(): Promise<Buffer[]> {
+    const { pause } = this;
+    const slice = this.state.limits.persistSlice;
+    const all = [...this.state.paths.values()];
     const identities: string[] = [];
     const indexOf = new Map<InterfaceEntry, number>();
     const paths: PathEntry[] = [];
     const interfaceOf: number[] = [];
-    for (const path of this.state.paths.values()) {
-      let index = indexOf.get(path.iface);
-      if (index === undefined) {
-        const identity = interfaceIdentity(path.iface);
-        index = identity === undefined ? -1 : identities.push(identity) - 1;
-        indexOf.set(path.iface, index);
+    for (let at = 0; at < all.length; at += slice) {
+      if (at > 0) await pause();
+      for (let i = at; i < Math.min(all.length, at + slice); i++) {
+        const path = all[i];
+        let index = indexOf.get(path.iface);
+        if (index === undefined) {
+          const identity = interfaceIdentity(path.iface);
+          index = identity === undefined ? -1 : identities.push(identity) - 1;
+          indexOf.set(path.iface, index);
+        }
+        if (index < 0) continue;
+        paths.push(path);
+        interfaceOf.push(index);
       }
-      if (index < 0) continue;
-      paths.push(path);
-      interfaceOf.push(index);
     }
-    return encodePathTable(
-      identities,
-      paths,
-      Uint16Array.from(interfaceOf),
-      this.pause,
-      this.state.limits.persistSlice,
-    );
+    await pause();
+    return encodePathTable(identities, paths, Uint16Array.from(interfaceOf), pause, slice);
   }
 }
