@@ -12,6 +12,7 @@ export * from './core/clock';
 export * from './core/constants';
 export * from './core/duration';
 export * from './core/errors';
+export * from './core/error-codes';
 export * from './core/event-sink';
 export * from './core/frame-authenticator';
 export * from './core/events';

@@ -1,12 +1,14 @@
+import { RNS_ERR_CONFIG, RnsErrorCode } from './error-codes';
+
 /**
  * Base of every error this runtime throws on purpose. Callers branch on the stable `code`
  * (undici-style), not on `instanceof`, so errors survive duplicate package copies.
  */
 export class RnsError extends Error {
-  /** A stable, machine-readable code such as `RNS_ERR_CONFIG`. */
-  readonly code: string;
+  /** A stable, machine-readable code such as `RNS_ERR_CONFIG` (see `error-codes.ts`). */
+  readonly code: RnsErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: RnsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RnsError';
     this.code = code;
@@ -34,7 +36,7 @@ export class ConfigError extends RnsError {
     where: { section?: string; key?: string; file?: string; line?: number } = {},
     options?: { cause?: unknown },
   ) {
-    super('RNS_ERR_CONFIG', ConfigError.format(detail, where), options);
+    super(RNS_ERR_CONFIG, ConfigError.format(detail, where), options);
     this.name = 'ConfigError';
     this.detail = detail;
     this.section = where.section;

@@ -1,4 +1,7 @@
+import { HostDriver } from '../core/driver/host-driver';
+import { InterfaceEntry } from '../core/driver/interface-entry';
 import { InterfaceStats, emptyInterfaceStats } from '../core/driver/interface-stats';
+import { InterfaceId } from '../core/interface-id';
 
 /** Adds every counter of `from` into `into`. */
 export function addInterfaceStats(into: InterfaceStats, from: Readonly<InterfaceStats>): void {
@@ -14,25 +17,45 @@ export function addInterfaceStats(into: InterfaceStats, from: Readonly<Interface
 }
 
 /**
- * Traffic of listeners' peers that disconnected. The driver removes a dynamic interface (and
- * its counters) when its peer leaves; a listener's status must still count what those peers
- * sent and received, so the node banks their counters here when they go down.
+ * The traffic of each configured interface, as status and metrics report it: a single interface's
+ * own counters, a listener's summed over its peers, including the peers that left. The driver
+ * removes a dynamic interface (and its counters) when its peer leaves, so the final counters of
+ * each departing peer are banked here under its listener; the sums never go backwards.
  */
-export class DepartedPeerTraffic {
-  private readonly byListener = new Map<number, InterfaceStats>();
+export class InterfaceTraffic {
+  private readonly departed = new Map<InterfaceId, InterfaceStats>();
 
-  /** Banks the final counters of a peer of `listenerId`. */
-  add(listenerId: number, stats: Readonly<InterfaceStats>): void {
-    let total = this.byListener.get(listenerId);
+  constructor(private readonly driver: HostDriver) {}
+
+  /** Banks the final counters of a listener's peer that went down (other entries are ignored). */
+  peerDeparted(entry: InterfaceEntry): void {
+    if (!entry.dynamic || entry.parentId === null) return;
+    let total = this.departed.get(entry.parentId);
     if (total === undefined) {
       total = emptyInterfaceStats();
-      this.byListener.set(listenerId, total);
+      this.departed.set(entry.parentId, total);
     }
-    addInterfaceStats(total, stats);
+    addInterfaceStats(total, entry.stats);
   }
 
-  /** The banked counters of `listenerId` (zeros when none left yet). */
-  of(listenerId: number): Readonly<InterfaceStats> {
-    return this.byListener.get(listenerId) ?? emptyInterfaceStats();
+  /**
+   * The counters of every configured interface in the driver's table or with banked peers, by
+   * id: one pass over the table, fresh objects the caller may keep.
+   */
+  byInterface(): Map<InterfaceId, InterfaceStats> {
+    const sums = new Map<InterfaceId, InterfaceStats>();
+    const sumOf = (id: InterfaceId): InterfaceStats => {
+      let sum = sums.get(id);
+      if (sum === undefined) {
+        sum = emptyInterfaceStats();
+        sums.set(id, sum);
+      }
+      return sum;
+    };
+    for (const [id, banked] of this.departed) addInterfaceStats(sumOf(id), banked);
+    for (const entry of this.driver.interfaces()) {
+      addInterfaceStats(sumOf(entry.parentId ?? entry.id), entry.stats);
+    }
+    return sums;
   }
 }

@@ -1,4 +1,5 @@
 import { RnsError } from '../core/errors';
+import { RNS_ERR_NO_INTERFACES } from '../core/error-codes';
 
 /** A node none of whose interfaces started: there is nothing to relay, so it does not run. */
 export class NoInterfacesStartedError extends RnsError {
@@ -9,7 +10,7 @@ export class NoInterfacesStartedError extends RnsError {
     readonly tried: number,
   ) {
     super(
-      'RNS_ERR_NO_INTERFACES',
+      RNS_ERR_NO_INTERFACES,
       tried === 0
         ? `no interface is enabled in ${file}; enable one ("enabled = yes") so the node has something to relay`
         : `none of the ${tried} enabled interface(s) in ${file} started; see the errors above`,

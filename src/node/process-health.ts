@@ -56,21 +56,22 @@ export class ProcessHealth {
   /** Memory now and the event-loop delay since the last snapshot; starts a new interval. */
   snapshot(): ProcessHealthStatus {
     const memory = process.memoryUsage();
+    return { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, eventLoopDelayMs: this.loopDelay() };
+  }
+
+  /** The event-loop delay since the last reading (corrected, in ms); starts a new interval. */
+  loopDelay(): ProcessHealthStatus['eventLoopDelayMs'] {
     const h = this.histogram;
     const delay = (ns: number): number => {
       const ms = Math.max(0, ns / 1e6 - this.resolutionMs);
       return Math.round(ms * 1000) / 1000;
     };
-    const status = {
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-      eventLoopDelayMs:
-        h.count > 0
-          ? { p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) }
-          : { p50: 0, p99: 0, max: 0 },
-    };
+    const result =
+      h.count > 0
+        ? { p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) }
+        : { p50: 0, p99: 0, max: 0 };
     h.reset();
-    return status;
+    return result;
   }
 
   /** Stops sampling. */

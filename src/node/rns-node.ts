@@ -34,13 +34,25 @@ import { ControlServer } from './control/control-server';
 import { controlSocketPath } from './control/control-socket-path';
 import { ControlTarget } from './control/control-target';
 import { IfacAuthenticators } from './ifac-authenticators';
-import { addInterfaceStats, DepartedPeerTraffic } from './interface-traffic';
+import { InterfaceTraffic } from './interface-traffic';
 import { LogOutputStats } from './logging/log-output';
 import { LogRateLimiter, RateLimitedLogger } from './logging/rate-limited-logger';
+import { openMetricsEndpoint } from './metrics/metrics-endpoint';
+import { MetricsServer } from './metrics/metrics-server';
+import { MetricsSource, NodeMetrics, PeerTraffic } from './metrics/node-metrics';
 import { NoInterfacesStartedError } from './node-errors';
+import { packageVersion } from './package-version';
+import { PeerActivity } from './peer-activity';
 import { ProcessHealth } from './process-health';
 import { Forwarding, startForwarding, transportStatus } from './forwarding';
-import { InterfaceStatus, NodeStatus, PathListPage, PathListRequest } from './node-status';
+import {
+  BufferBudgetsStatus,
+  InterfaceStatus,
+  LoggingStatus,
+  NodeStatus,
+  PathListPage,
+  PathListRequest,
+} from './node-status';
 import { Relay, RelayOptions } from './relay';
 
 /**
@@ -109,8 +121,10 @@ interface NodeLogs {
  */
 export class RnsNode implements ControlTarget {
   private readonly startedAtMs: number;
-  private readonly departed = new DepartedPeerTraffic();
+  private readonly traffic: InterfaceTraffic;
+  private readonly peerActivity: PeerActivity;
   private readonly health = new ProcessHealth();
+  private metrics: NodeMetrics | undefined;
   private stopping: Promise<void> | undefined;
   private reloading: Promise<void> = Promise.resolve();
 
@@ -133,8 +147,16 @@ export class RnsNode implements ControlTarget {
     readonly startupProblems: readonly Error[],
     private control: ControlServer | undefined,
     private readonly reloader: ConfigReloader,
+    private metricsServer: MetricsServer | undefined,
   ) {
     this.startedAtMs = clock.now();
+    this.traffic = new InterfaceTraffic(driver);
+    this.peerActivity = new PeerActivity(config.metrics.enabled && config.metrics.perPeer);
+    if (metricsServer !== undefined) {
+      const { perPeer, perPeerLimit } = config.metrics;
+      this.metrics = new NodeMetrics(this.metricsSource(), { perPeer, perPeerLimit });
+      metricsServer.serve(this.metrics);
+    }
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
     driver.on('interfaceUp', (entry) => this.onInterfaceUp(entry));
     driver.on('peerEvent', (event) => this.onPeerEvent(event));
@@ -157,6 +179,9 @@ export class RnsNode implements ControlTarget {
     options.onConfigLoaded?.(config);
     const routing = config.reticulumSettings.routing;
     if (routing === null) throw config.reticulumSettings.routingError ?? new Error('no forwarding mode');
+    // A metrics endpoint that is asked for but cannot be set up as written is not left out quietly.
+    const metricsProblem = config.errors.find((e) => e.section === 'metrics');
+    if (metricsProblem !== undefined) throw metricsProblem;
     if (created) logger.info('wrote the default config', { file: config.file });
     logger.info('config loaded', { file: config.file, interfaces: config.interfaces.length });
     for (const notice of config.notices) logger.info(notice);
@@ -174,6 +199,20 @@ export class RnsNode implements ControlTarget {
       clock,
       logger: logs.limited.child({ component: 'control' }),
     });
+    let metricsServer: MetricsServer | undefined;
+    if (config.metrics.enabled) {
+      try {
+        metricsServer = await openMetricsEndpoint(
+          config.metrics,
+          config.file,
+          logs.limited.child({ component: 'metrics' }),
+        );
+      } catch (err) {
+        await control.close();
+        limiter.stop();
+        throw err;
+      }
+    }
     const driver = new HostDriver({ clock, logger: logs.limited.child({ component: 'driver' }) });
     let forwarding: Forwarding | undefined;
     try {
@@ -207,6 +246,7 @@ export class RnsNode implements ControlTarget {
         configDir,
         running: started,
         reticulum: config.reticulumSettings,
+        metrics: config.metrics,
         registry,
         driver,
         logger,
@@ -225,6 +265,7 @@ export class RnsNode implements ControlTarget {
         problems,
         control,
         reloader,
+        metricsServer,
       );
       control.serve(node);
       logger.info('node running', {
@@ -232,12 +273,13 @@ export class RnsNode implements ControlTarget {
         interfaces: started.length,
         failed: enabled.length - started.length,
         control: control.socketPath,
+        metrics: node.metricsUrl ?? null,
       });
       return node;
     } catch (err) {
       await forwarding?.stop();
       await driver.stop();
-      await control.close();
+      await Promise.allSettled([control.close(), metricsServer?.close()]);
       limiter.stop();
       throw err;
     }
@@ -273,7 +315,7 @@ export class RnsNode implements ControlTarget {
         for (const notice of common.notices) logger.warn(notice, { interface: section.name });
         const ifac = readIfacKeys(section.name, section.typeName, section.params);
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
-        await launchInterface({
+        const attached = await launchInterface({
           registry,
           driver,
           section: {
@@ -290,7 +332,7 @@ export class RnsNode implements ControlTarget {
           logger: interfaceLogger,
           buffers,
         });
-        started.push({ id, section });
+        started.push({ id, section, ...(attached.drops !== undefined ? { drops: attached.drops } : {}) });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
@@ -330,22 +372,43 @@ export class RnsNode implements ControlTarget {
     return this.control?.socketPath;
   }
 
+  /** The metrics endpoint's URL, while the node serves metrics. */
+  get metricsUrl(): string | undefined {
+    const address = this.metricsServer?.address;
+    if (address === undefined) return undefined;
+    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+    return `http://${host}:${address.port}/metrics`;
+  }
+
   /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
   status(): NodeStatus {
-    const entries = this.driver.interfaces();
+    const now = this.clock.now();
+    const forwarding = this.forwarding;
+    return {
+      configDir: this.configDir,
+      pid: process.pid,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
+      interfaces: this.interfaceStatuses(),
+      forwarding: forwarding.mode,
+      ...(forwarding.mode === 'flood'
+        ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
+        : { transport: transportStatus(forwarding) }),
+      process: this.health.snapshot(),
+      logging: this.loggingStatus(),
+      buffers: this.bufferStatus(),
+    };
+  }
+
+  /** The configured interfaces that started, in config order, with their traffic. */
+  private interfaceStatuses(): InterfaceStatus[] {
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
+    const traffic = this.traffic.byInterface();
     const interfaces: InterfaceStatus[] = [];
     for (const { id, section } of this.started) {
       const summary = summaries.get(id);
       if (summary === undefined) continue;
-      const traffic = emptyInterfaceStats();
-      if (summary.kind === 'single') {
-        const entry = this.driver.entry(id);
-        if (entry !== undefined) addInterfaceStats(traffic, entry.stats);
-      } else {
-        addInterfaceStats(traffic, this.departed.of(id));
-        for (const entry of entries) if (entry.parentId === id) addInterfaceStats(traffic, entry.stats);
-      }
+      const stats = traffic.get(id) ?? emptyInterfaceStats();
       interfaces.push({
         id,
         name: summary.name,
@@ -354,37 +417,61 @@ export class RnsNode implements ControlTarget {
         kind: summary.kind,
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
-        ...traffic,
-        drops:
-          traffic.rxDroppedOffline + traffic.rxIfacDropped + traffic.txRefusedOffline + traffic.txRefusedFull,
+        ...stats,
+        drops: stats.rxDroppedOffline + stats.rxIfacDropped + stats.txRefusedOffline + stats.txRefusedFull,
         ifac: ifacSummary(section),
       });
     }
-    const now = this.clock.now();
-    const forwarding = this.forwarding;
+    return interfaces;
+  }
+
+  private bufferStatus(): BufferBudgetsStatus {
     return {
-      configDir: this.configDir,
-      pid: process.pid,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      uptimeSecs: Math.max(0, Math.floor((now - this.startedAtMs) / 1000)),
-      interfaces,
-      forwarding: forwarding.mode,
-      ...(forwarding.mode === 'flood'
-        ? { relay: { ...forwarding.relay.counters, dedupEntries: forwarding.relay.dedupSize } }
-        : { transport: transportStatus(forwarding) }),
-      process: this.health.snapshot(),
-      logging: {
-        droppedLines: this.logs.output?.droppedLines ?? 0,
-        suppressedLines: this.logs.limiter.suppressedLines,
+      receiveHeldBytes: this.buffers.receive.totalHeld,
+      receiveLimitBytes: this.buffers.receive.limitBytes,
+      receiveEvictions: this.buffers.receive.evictions,
+      sendHeldBytes: this.buffers.send.totalHeld,
+      sendLimitBytes: this.buffers.send.limitBytes,
+      sendRefusals: this.buffers.send.refusals,
+    };
+  }
+
+  private loggingStatus(): LoggingStatus {
+    return {
+      droppedLines: this.logs.output?.droppedLines ?? 0,
+      suppressedLines: this.logs.limiter.suppressedLines,
+    };
+  }
+
+  /** What the metrics read of this node. */
+  private metricsSource(): MetricsSource {
+    const names = new Map(this.started.map(({ id, section }) => [id, section.name]));
+    const drops = new Map(this.started.map(({ id, drops }) => [id, drops]));
+    return {
+      version: packageVersion(),
+      startedAtMs: this.startedAtMs,
+      forwarding: this.forwarding,
+      interfaces: () => this.interfaceStatuses(),
+      peerActivity: (id) => this.peerActivity.of(id),
+      interfaceDrops: (id) => drops.get(id)?.() ?? {},
+      peers: (limit) => {
+        const peers: PeerTraffic[] = [];
+        let total = 0;
+        for (const entry of this.driver.interfaces()) {
+          if (!entry.dynamic || entry.parentId === null) continue;
+          total++;
+          if (peers.length >= limit) continue;
+          peers.push({
+            interfaceName: names.get(entry.parentId) ?? String(entry.parentId),
+            peer: this.peerActivity.addressOf(entry.id) ?? entry.info.name,
+            stats: entry.stats,
+          });
+        }
+        return { peers, total };
       },
-      buffers: {
-        receiveHeldBytes: this.buffers.receive.totalHeld,
-        receiveLimitBytes: this.buffers.receive.limitBytes,
-        receiveEvictions: this.buffers.receive.evictions,
-        sendHeldBytes: this.buffers.send.totalHeld,
-        sendLimitBytes: this.buffers.send.limitBytes,
-        sendRefusals: this.buffers.send.refusals,
-      },
+      unknownFrames: () => this.driver.droppedUnknownFrames,
+      logging: () => this.loggingStatus(),
+      buffers: () => this.bufferStatus(),
     };
   }
 
@@ -513,8 +600,11 @@ export class RnsNode implements ControlTarget {
       this.logger.info('node stopping');
       const control = this.control;
       this.control = undefined;
-      await Promise.allSettled([control?.close(), this.driver.stop()]);
+      const metricsServer = this.metricsServer;
+      this.metricsServer = undefined;
+      await Promise.allSettled([control?.close(), metricsServer?.close(), this.driver.stop()]);
       await this.forwarding.stop();
+      this.metrics?.stop();
       this.health.stop();
       this.logs.limiter.stop();
       this.logger.info('node stopped');
@@ -528,15 +618,19 @@ export class RnsNode implements ControlTarget {
 
   private onInterfaceDown(entry: InterfaceEntry): void {
     if (entry.dynamic) {
-      if (entry.parentId !== null) this.departed.add(entry.parentId, entry.stats);
+      this.traffic.peerDeparted(entry);
+      this.peerActivity.forget(entry.id);
     } else {
       this.logger.info('interface offline', { interface: entry.info.name });
     }
   }
 
+  /** Logs the peer events of listeners and counts them for the metrics: the one place they are read. */
   private onPeerEvent(event: BackbonePeerEvent): void {
+    const activity = this.peerActivity;
     switch (event.type) {
       case 'BackbonePeerConnected':
+        activity.connected(event.serverInterfaceId, event.peerInterfaceId, event.peerIp, event.peerPort);
         this.logs.limited.debug('peer connected', {
           ip: event.peerIp,
           port: event.peerPort,
@@ -544,6 +638,7 @@ export class RnsNode implements ControlTarget {
         });
         break;
       case 'BackbonePeerDisconnected':
+        activity.disconnected(event.serverInterfaceId, event.peerInterfaceId);
         this.logs.limited.debug('peer disconnected', {
           ip: event.peerIp,
           port: event.peerPort,
@@ -554,12 +649,15 @@ export class RnsNode implements ControlTarget {
       // The plugin that emits the next three already logs them as info/warn lines; the node
       // only adds its view at debug level so each happens once in an operator's log.
       case 'BackbonePeerIdleTimeout':
+        activity.idleTimeout(event.serverInterfaceId);
         this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerWriteStall':
+        activity.writeStall(event.serverInterfaceId);
         this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
         break;
       case 'BackbonePeerPenalty':
+        activity.penalty(event.serverInterfaceId, event.reason);
         this.logs.limited.debug('peer penalised', {
           ip: event.peerIp,
           penaltyLevel: event.penaltyLevel,

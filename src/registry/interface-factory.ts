@@ -44,6 +44,13 @@ export interface StartContext {
 export interface StopControl {
   /** Closes the interface's sockets and timers; see {@link StopControl}. */
   stop(): Promise<void>;
+  /**
+   * What the interface dropped or refused itself, before anything reached the driver (frames that
+   * do not deframe, connections refused at admission), by reason (`snake_case`, a few fixed
+   * reasons per plugin): counts since start, a listener's including its departed peers. Optional;
+   * read by the node's metrics at scrape time, never on the packet path.
+   */
+  drops?(): Readonly<Record<string, number>>;
 }
 
 /**

@@ -119,6 +119,7 @@ function toAttached(
     name: section.name,
     typeName,
     stop: () => started.stop(),
+    ...(started.drops !== undefined ? { drops: () => started.drops?.() ?? {} } : {}),
     ...(handles.runtimeConfig !== undefined ? { runtimeConfig: handles.runtimeConfig } : {}),
     ...(handles.peerState !== undefined ? { peerState: handles.peerState } : {}),
   };

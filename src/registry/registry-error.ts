@@ -1,4 +1,5 @@
 import { RnsError } from '../core/errors';
+import { RNS_ERR_REGISTRY } from '../core/error-codes';
 
 /**
  * A plugin set that cannot form a registry: two factories claim the same type name, or a
@@ -6,7 +7,7 @@ import { RnsError } from '../core/errors';
  */
 export class RegistryError extends RnsError {
   constructor(message: string) {
-    super('RNS_ERR_REGISTRY', message);
+    super(RNS_ERR_REGISTRY, message);
     this.name = 'RegistryError';
   }
 }

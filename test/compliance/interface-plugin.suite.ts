@@ -230,6 +230,31 @@ export function interfacePluginCompliance<C>(
       });
     });
 
+    describe('drop counts', () => {
+      it('counts its own drops, when it does, as a few snake_case reasons that never go backwards', async () => {
+        const target = await start();
+        const { started } = target;
+        if (started.drops === undefined) return;
+        const check = (counts: Readonly<Record<string, number>>) => {
+          expect(Object.keys(counts).length, 'a few fixed reasons').to.be.within(1, 16);
+          for (const [reason, count] of Object.entries(counts)) {
+            expect(reason).to.match(/^[a-z][a-z0-9_]*$/);
+            expect(Number.isSafeInteger(count) && count >= 0, `${reason} = ${count}`).to.equal(true);
+          }
+        };
+        const before = started.drops();
+        check(before);
+        const peer = await connect(target);
+        const { writer } = await waitOnline(target);
+        writer.send(randomBytes(64));
+        await peer.close();
+        await started.stop();
+        const after = started.drops();
+        check(after);
+        for (const [reason, count] of Object.entries(before)) expect(after[reason]).to.be.at.least(count);
+      });
+    });
+
     describe('events', () => {
       it('reports a connected peer up with well-formed events', async () => {
         const target = await start();

@@ -30,4 +30,6 @@ export interface AttachedInterface {
   readonly runtimeConfig?: RuntimeConfigHandle;
   /** Per-IP peer state of a listener. */
   readonly peerState?: PeerStateHandle;
+  /** What the interface dropped or refused itself, by reason (see the plugin contract's `drops`). */
+  readonly drops?: () => Readonly<Record<string, number>>;
 }

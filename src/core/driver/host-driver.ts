@@ -20,6 +20,7 @@ import { emptyInterfaceStats } from './interface-stats';
 import { PacketHandler } from './packet-handler';
 import { PeerPageRequest, PeerStateService } from './peer-state-service';
 import { RuntimeConfigService } from './runtime-config-service';
+import { RNS_ERR_DRIVER_STOPPED, RNS_ERR_DUPLICATE_INTERFACE, RNS_ERR_PLUGIN } from '../error-codes';
 
 /** What a {@link HostDriver} is built with; every field has a default. */
 export interface HostDriverOptions {
@@ -154,7 +155,7 @@ export class HostDriver {
    */
   attach(iface: AttachedInterface): void {
     if (this.stopping !== undefined) {
-      throw new RnsError('RNS_ERR_DRIVER_STOPPED', `cannot attach '${iface.name}': the driver is stopping`);
+      throw new RnsError(RNS_ERR_DRIVER_STOPPED, `cannot attach '${iface.name}': the driver is stopping`);
     }
     this.checkAttachable(iface);
     // Handles first: they are the only step left that can still refuse (a malformed prefix).
@@ -355,7 +356,7 @@ export class HostDriver {
 
   private checkAttachable(iface: AttachedInterface): void {
     const duplicate = (what: string) =>
-      new RnsError('RNS_ERR_DUPLICATE_INTERFACE', `cannot attach '${iface.name}' (id ${iface.id}): ${what}`);
+      new RnsError(RNS_ERR_DUPLICATE_INTERFACE, `cannot attach '${iface.name}' (id ${iface.id}): ${what}`);
     if (this.attached.has(iface.id) || this.table.has(iface.id))
       throw duplicate(`id ${iface.id} is already in use`);
     if (this.attachedNames.has(iface.name))
@@ -370,7 +371,7 @@ export class HostDriver {
     }
     if (iface.kind === 'single' && (iface.info === undefined || iface.writer === undefined)) {
       throw new RnsError(
-        'RNS_ERR_PLUGIN',
+        RNS_ERR_PLUGIN,
         `cannot attach '${iface.name}': a single interface needs info and a writer`,
       );
     }

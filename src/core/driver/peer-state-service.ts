@@ -4,6 +4,7 @@ import { ipSortKey, normalizeIp } from '../ip-address';
 import { PeerStateEntry, PeerStateHandle, PeerStatePage } from '../peer-state';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PagedListings } from '../paged-listing';
 import { RuntimeConfigResult, runtimeConfigError } from '../runtime-config';
+import { RNS_ERR_DUPLICATE_INTERFACE } from '../error-codes';
 
 /** Entries per page when the caller names no limit (see {@link PagedListings}). */
 export const DEFAULT_PEER_PAGE_SIZE = DEFAULT_PAGE_SIZE;
@@ -48,7 +49,7 @@ export class PeerStateService {
   add(handle: PeerStateHandle): void {
     if (this.handles.has(handle.interfaceName)) {
       throw new RnsError(
-        'RNS_ERR_DUPLICATE_INTERFACE',
+        RNS_ERR_DUPLICATE_INTERFACE,
         `a peer-state handle for interface '${handle.interfaceName}' is already registered`,
       );
     }

@@ -7,6 +7,7 @@ import {
   RuntimeSetting,
   runtimeConfigError,
 } from '../runtime-config';
+import { RNS_ERR_DUPLICATE_INTERFACE, RNS_ERR_PLUGIN } from '../error-codes';
 
 /** Where a key points: the handle that owns it and the setting name within that handle. */
 interface ResolvedKey {
@@ -35,12 +36,12 @@ export class RuntimeConfigService {
   add(handle: RuntimeConfigHandle): void {
     if (handle.keyPrefix.length === 0 || handle.keyPrefix.includes('.')) {
       // A dotted prefix could never be split back out of a key.
-      throw new RnsError('RNS_ERR_PLUGIN', `invalid runtime-config key prefix '${handle.keyPrefix}'`);
+      throw new RnsError(RNS_ERR_PLUGIN, `invalid runtime-config key prefix '${handle.keyPrefix}'`);
     }
     const id = `${handle.keyPrefix}.${handle.interfaceName}`;
     if (this.has(handle.keyPrefix, handle.interfaceName)) {
       throw new RnsError(
-        'RNS_ERR_DUPLICATE_INTERFACE',
+        RNS_ERR_DUPLICATE_INTERFACE,
         `a runtime-config handle for ${handle.keyPrefix} interface '${handle.interfaceName}' is already registered`,
       );
     }

@@ -61,6 +61,23 @@ enable_transport = yes
 loglevel = 4
 
 
+# Prometheus metrics: traffic, peers and drops per interface, the transport
+# engine's counters and tables, penalties, memory and event-loop delay, at
+# http://127.0.0.1:9464/metrics. Off unless enabled; every metric is listed
+# in docs/metrics.md. Uncomment to serve them:
+#
+# [metrics]
+# enabled = yes
+# listen_ip = 127.0.0.1
+# listen_port = 9464
+#
+# Series for each peer of a listener as well (at most per_peer_limit peers;
+# the rest count only in their listener's sums):
+#
+# per_peer = no
+# per_peer_limit = 100
+
+
 [interfaces]
 
   # Each [[subsection]] below is one interface. As in Python RNS, an interface

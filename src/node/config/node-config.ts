@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors';
 import { InterfaceMode, parseInterfaceMode } from '../../core/interface-mode';
 import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../registry/config-params';
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
+import { METRICS_OFF, readMetricsSection, type MetricsSettings } from './metrics-section';
 import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
@@ -16,7 +17,7 @@ const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'inte
 export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
 
 /** The top-level sections the node reads. */
-const KNOWN_SECTIONS = ['reticulum', 'logging', 'interfaces'];
+const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'interfaces'];
 
 const MODE_SPELLINGS =
   'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming, boundary or internal';
@@ -59,6 +60,8 @@ export interface NodeConfig {
   readonly reticulumSettings: ReticulumSettings;
   /** The `[logging]` settings. */
   readonly logging: LoggingConfig;
+  /** The `[metrics]` settings (the Prometheus endpoint; off without the section). */
+  readonly metrics: MetricsSettings;
   /** The valid interface sections in file order, enabled or not (check `enabled` before starting). */
   readonly interfaces: readonly InterfaceSection[];
   /** Things an operator should know that are not errors: skipped interfaces, ignored keys and sections. */
@@ -82,6 +85,7 @@ export function parseNodeConfig(text: string, file: string): NodeConfig {
  * Interprets a parsed config tree with Python RNS's rules.
  *
  * - `[logging] loglevel`: an integer 0..8; anything else is an error and the default (4) is used.
+ * - `[metrics]`: the Prometheus endpoint, read by {@link readMetricsSection}.
  * - `[reticulum]`: kept as written and read by {@link readReticulumSection} (the forwarding mode,
  *   announce rate and ingress control defaults); keys rns-net does not use get a notice.
  * - `[interfaces]`: each `[[name]]` subsection is an interface. It starts only if `enabled` or
@@ -106,6 +110,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
     [],
   ).settings;
   let logging: LoggingConfig = { level: DEFAULT_LOG_LEVEL };
+  let metrics: MetricsSettings = METRICS_OFF;
 
   for (const [key, entry] of tree.values) {
     notices.push(`${file}:${entry.line}: key '${key}' outside any section is ignored`);
@@ -118,6 +123,9 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
         break;
       case 'logging':
         logging = readLogging(section, file, notices, errors);
+        break;
+      case 'metrics':
+        metrics = readMetrics(section, file, notices, errors);
         break;
       case 'interfaces':
         readInterfaces(section, file, notices, errors, interfaces);
@@ -140,6 +148,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
     reticulum,
     reticulumSettings,
     logging: Object.freeze(logging),
+    metrics,
     interfaces: Object.freeze(interfaces),
     notices: Object.freeze(notices),
     errors: Object.freeze(errors),
@@ -206,6 +215,24 @@ function readLogging(
   }
   noticeSubsections(section, file, notices);
   return { level };
+}
+
+function readMetrics(
+  section: ConfigSection,
+  file: string,
+  notices: string[],
+  errors: ConfigError[],
+): MetricsSettings {
+  const lines = new Map<string, number>();
+  for (const [key, entry] of section.values) lines.set(key, entry.line);
+  const settings = readMetricsSection(
+    valuesOf(section),
+    { file, line: section.line, lines },
+    errors,
+    notices,
+  );
+  noticeSubsections(section, file, notices);
+  return settings;
 }
 
 function readInterfaces(

@@ -1,5 +1,11 @@
 import { RnsError } from '../../core/errors';
 import { ControlErrorCode } from './control-protocol';
+import {
+  RNS_ERR_ALREADY_RUNNING,
+  RNS_ERR_CONTROL_CONNECTION,
+  RNS_ERR_CONTROL_REQUEST,
+  RNS_ERR_NOT_RUNNING,
+} from '../../core/error-codes';
 
 /** Another node already serves the control socket of this config directory. */
 export class NodeAlreadyRunningError extends RnsError {
@@ -9,7 +15,7 @@ export class NodeAlreadyRunningError extends RnsError {
     configDir: string,
   ) {
     super(
-      'RNS_ERR_ALREADY_RUNNING',
+      RNS_ERR_ALREADY_RUNNING,
       `another rns-net node is running for ${configDir} (control socket ${socketPath})`,
     );
     this.name = 'NodeAlreadyRunningError';
@@ -24,7 +30,7 @@ export class NoNodeRunningError extends RnsError {
     configDir: string,
   ) {
     super(
-      'RNS_ERR_NOT_RUNNING',
+      RNS_ERR_NOT_RUNNING,
       `no rns-net node is running for ${configDir} (no control socket at ${socketPath})`,
     );
     this.name = 'NoNodeRunningError';
@@ -38,7 +44,7 @@ export class ControlRequestError extends RnsError {
     readonly controlCode: ControlErrorCode,
     message: string,
   ) {
-    super('RNS_ERR_CONTROL_REQUEST', message);
+    super(RNS_ERR_CONTROL_REQUEST, message);
     this.name = 'ControlRequestError';
   }
 }
@@ -46,7 +52,7 @@ export class ControlRequestError extends RnsError {
 /** The control connection failed or a request timed out. */
 export class ControlConnectionError extends RnsError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('RNS_ERR_CONTROL_CONNECTION', message, options);
+    super(RNS_ERR_CONTROL_CONNECTION, message, options);
     this.name = 'ControlConnectionError';
   }
 }

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RnsError } from '../../core/errors';
+import { RNS_ERR_SOCKET_PATH_TOO_LONG } from '../../core/error-codes';
 
 /**
  * The longest socket path, in bytes, a Unix socket address holds: `sun_path` less its NUL (108
@@ -19,7 +20,7 @@ export class SocketPathTooLongError extends RnsError {
     readonly socketPath: string,
   ) {
     super(
-      'RNS_ERR_SOCKET_PATH_TOO_LONG',
+      RNS_ERR_SOCKET_PATH_TOO_LONG,
       `the control socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, and Unix sockets ` +
         `allow at most ${MAX_UNIX_SOCKET_PATH_BYTES} on this system; use a config directory with a ` +
         `shorter path (--config DIR, for example ~/.rns-net)`,

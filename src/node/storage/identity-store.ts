@@ -1,6 +1,7 @@
 import { RnsError } from '../../core/errors';
 import { BlobStore } from '../../core/storage';
 import { Identity, PRIVATE_KEY_LENGTH } from '../../protocol/identity';
+import { RNS_ERR_IDENTITY } from '../../core/error-codes';
 
 /** Name of the transport identity in the storage folder, as Python names it. */
 export const TRANSPORT_IDENTITY_NAME = 'transport_identity';
@@ -21,7 +22,7 @@ export async function loadOrCreateIdentity(
   if (bytes !== undefined) {
     if (bytes.length !== PRIVATE_KEY_LENGTH) {
       throw new RnsError(
-        'RNS_ERR_IDENTITY',
+        RNS_ERR_IDENTITY,
         `identity file ${name} holds ${bytes.length} bytes, not the ${PRIVATE_KEY_LENGTH} of an identity; move it away to create a new identity`,
       );
     }

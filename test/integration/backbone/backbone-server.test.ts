@@ -221,6 +221,30 @@ describe('BackboneInterface server (loopback)', () => {
     await server.sink.waitFor('InterfaceUp', () => server!.sink.ofType('InterfaceUp').length === 2);
   });
 
+  it('counts what it drops itself: short frames of live and departed peers, refused connections', async () => {
+    server = await startTestServer({ maxConnections: 1 });
+    const first = await server.connectClient();
+    const { id } = await upOf(server);
+    // A frame shorter than a Reticulum header is dropped by the decoder; the next one proves it was read.
+    first.write(Buffer.concat([frame(packet(5, 1)), frame(packet(32, 2))]));
+    await server.sink.waitFor('Frame');
+    expect(server.started.drops?.()).to.deep.include({ rx_frame_short: 1, conn_refused_full: 0 });
+    const refused = await server.connectClient();
+    refused.on('error', () => undefined);
+    await closed(refused);
+    first.destroy();
+    await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
+    expect(server.started.drops?.()).to.deep.equal({
+      rx_frame_short: 1,
+      rx_frame_oversize: 0,
+      rx_frame_overflow: 0,
+      conn_refused_blacklisted: 0,
+      conn_refused_rate: 0,
+      conn_refused_per_ip: 0,
+      conn_refused_full: 1,
+    });
+  });
+
   it('applies a lowered max_connections to new connections only', async () => {
     server = await startTestServer({ maxConnections: 0 });
     const handle = createServerRuntimeHandle(server.state);

@@ -118,6 +118,20 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     peer.destroy();
   });
 
+  it('reports a changed [metrics] section as taking a restart, and keeps serving as started', async () => {
+    const [hub, metrics, other] = [await freePort(), await freePort(), await freePort()];
+    const section = (port: number, extra = '') =>
+      `[metrics]\n  enabled = yes\n  listen_port = ${port}\n${extra}`;
+    const running = await start(`${section(metrics)}[interfaces]\n${server('A', hub)}`);
+    await writeConfig(file, `${section(other, '  per_peer = yes\n')}[interfaces]\n${server('A', hub)}`);
+    const report = await running.reload();
+    expect(report.restartNeeded).to.deep.equal([
+      "[metrics] 'listen_port' changed; that takes a restart",
+      "[metrics] 'per_peer' changed; that takes a restart",
+    ]);
+    expect(running.metricsUrl).to.equal(`http://127.0.0.1:${metrics}/metrics`);
+  });
+
   it('changes nothing for a file it cannot parse, and names where', async () => {
     const port = await freePort();
     const running = await start(`[interfaces]\n${server('Public', port)}`);

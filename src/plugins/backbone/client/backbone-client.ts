@@ -5,6 +5,7 @@ import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Writer } from '../../../core/writer';
 import { StartContext, StartedSingleInterface } from '../../../registry/interface-factory';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
+import { FrameDrops } from '../frame-drops';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
 import { watchClientRuntime } from './client-runtime-watchers';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
@@ -75,6 +76,7 @@ export function startBackboneClient(
     }),
     writer: client.writer,
     stop: () => client.stop(),
+    drops: () => client.drops(),
   });
 }
 
@@ -89,6 +91,7 @@ class BackboneClient {
   private state: ClientState = 'connecting';
   private attempt: ConnectAttempt | null = null;
   private connection: ClientConnection | null = null;
+  private readonly frameDrops = new FrameDrops();
   private retryTimer: Timer | null = null;
   // Failed attempts since the last successful connection; reset by a success.
   private failedAttempts = 0;
@@ -121,7 +124,10 @@ class BackboneClient {
       this.retryTimer = null;
       const closing: Promise<void>[] = [];
       if (this.attempt !== null) closing.push(this.attempt.cancel());
-      if (this.connection !== null) closing.push(this.connection.close());
+      if (this.connection !== null) {
+        this.frameDrops.bank(this.connection.decoderStats);
+        closing.push(this.connection.close());
+      }
       this.attempt = null;
       this.connection = null;
       this.stopping = Promise.all(closing).then(() => undefined);
@@ -192,7 +198,13 @@ class BackboneClient {
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection.writer });
   }
 
+  /** Frames the decoders of this client's connections dropped, past and current (see {@link FrameDrops}). */
+  drops(): Record<string, number> {
+    return this.frameDrops.read(this.connection === null ? [] : [this.connection.decoderStats]);
+  }
+
   private onConnectionClosed(error: Error | undefined): void {
+    if (this.connection !== null) this.frameDrops.bank(this.connection.decoderStats);
     this.connection = null;
     if (error instanceof ClientWriteStallError) {
       this.ctx.logger.warn(`write stall: remote took no data for ${error.timeoutMs / 1000}s, reconnecting`);

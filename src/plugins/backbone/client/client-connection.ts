@@ -2,11 +2,12 @@ import * as net from 'node:net';
 import { BufferBudgets, ReceiveClaim, SendClaim } from '../../../core/buffer-budgets';
 import { Clock } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
-import { HdlcDecoder, frameInto, framedLength } from '../../../core/hdlc';
+import { HdlcDecoder, HdlcDecoderStats, frameInto, framedLength } from '../../../core/hdlc';
 import { WriteOutcome, Writer } from '../../../core/writer';
 import { MAX_PENDING_BYTES } from '../backbone-constants';
 import { closeSocket } from './connect-attempt';
 import { WriteStallWatch } from '../write-stall-watch';
+import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../../core/error-codes';
 
 /**
  * The connection was closed because the remote took none of our queued bytes for the write stall
@@ -19,7 +20,7 @@ export class ClientWriteStallError extends RnsError {
   readonly pendingBytes: number;
 
   constructor(timeoutMs: number, pendingBytes: number) {
-    super('RNS_ERR_WRITE_STALL', `write stall: remote took no data for ${timeoutMs / 1000}s`);
+    super(RNS_ERR_WRITE_STALL, `write stall: remote took no data for ${timeoutMs / 1000}s`);
     this.name = 'ClientWriteStallError';
     this.timeoutMs = timeoutMs;
     this.pendingBytes = pendingBytes;
@@ -116,6 +117,11 @@ export class ClientConnection {
     return this.closing;
   }
 
+  /** What this connection's HDLC decoder dropped so far. */
+  get decoderStats(): Readonly<HdlcDecoderStats> {
+    return this.decoder.stats;
+  }
+
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
   get pendingBytes(): number {
     return this.batchBytes + this.socket.writableLength;
@@ -166,7 +172,7 @@ export class ClientConnection {
   private readonly onReceiveBudgetEviction = (): void => {
     if (!this.open) return;
     this.firstError ??= new RnsError(
-      'RNS_ERR_BUFFER_BUDGET',
+      RNS_ERR_BUFFER_BUDGET,
       'receive buffer budget exceeded: this connection held the largest unfinished frame',
     );
     this.markClosed();

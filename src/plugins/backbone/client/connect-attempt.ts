@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { Clock, Timer } from '../../../core/clock';
 import { RnsError } from '../../../core/errors';
+import { RNS_ERR_CONNECT_TIMEOUT } from '../../../core/error-codes';
 
 /** Keepalive probes start after 5 s of silence, as Python RNS and rns-net configure it. */
 export const CLIENT_KEEPALIVE_INITIAL_DELAY_MS = 5_000;
@@ -36,7 +37,7 @@ export class ConnectTimeoutError extends RnsError {
   readonly port: number;
 
   constructor(host: string, port: number, timeoutMs: number) {
-    super('RNS_ERR_CONNECT_TIMEOUT', `connect timed out after ${timeoutMs / 1000}s`);
+    super(RNS_ERR_CONNECT_TIMEOUT, `connect timed out after ${timeoutMs / 1000}s`);
     this.host = host;
     this.port = port;
     this.name = 'ConnectTimeoutError';

@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { BufferBudgets, ReceiveClaim, SendClaim } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
-import { HdlcDecoder } from '../../../core/hdlc';
+import { HdlcDecoder, HdlcDecoderStats } from '../../../core/hdlc';
 import { InterfaceId } from '../../../core/interface-id';
 import { Logger } from '../../../core/logger';
 import { WriteOutcome, Writer } from '../../../core/writer';
@@ -128,6 +128,11 @@ export class BackbonePeer implements Writer {
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
     this.armIdleTimer();
+  }
+
+  /** What this peer's HDLC decoder dropped so far. */
+  get decoderStats(): Readonly<HdlcDecoderStats> {
+    return this.decoder.stats;
   }
 
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */

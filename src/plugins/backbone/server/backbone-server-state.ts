@@ -6,6 +6,7 @@ import { BackboneAbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-se
 import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import { BackbonePeerMonitor } from '../peer-monitor';
+import { RNS_ERR_INVALID_ARGUMENT } from '../../../core/error-codes';
 
 /** What a running server lets the shared state reach: live re-reads of settings, forced disconnects. */
 export interface BackboneServerLiveControl {
@@ -121,11 +122,11 @@ export class BackboneServerState {
   blacklist(ip: string, durationSecs: number, reason: string): number {
     const key = normalizeIp(ip);
     if (key === undefined) {
-      throw new RnsError('RNS_ERR_INVALID_ARGUMENT', `invalid peer IP '${ip}'`);
+      throw new RnsError(RNS_ERR_INVALID_ARGUMENT, `invalid peer IP '${ip}'`);
     }
     if (!Number.isFinite(durationSecs) || durationSecs < 0) {
       throw new RnsError(
-        'RNS_ERR_INVALID_ARGUMENT',
+        RNS_ERR_INVALID_ARGUMENT,
         `blacklist duration must be >= 0 seconds, got ${durationSecs}`,
       );
     }

@@ -22,6 +22,7 @@ import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { FrameDrops } from '../frame-drops';
 
 /**
  * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
@@ -40,7 +41,13 @@ export async function startBackboneServer(
   const server = new BackboneServer(config, state, ctx);
   await server.listen();
   const bound = server.boundAddress();
-  return { kind: 'listener', host: bound.address, port: bound.port, stop: () => server.stop() };
+  return {
+    kind: 'listener',
+    host: bound.address,
+    port: bound.port,
+    stop: () => server.stop(),
+    drops: () => server.drops(),
+  };
 }
 
 /** A started Backbone server: a listener plus the address it bound (the port, when 0 was asked). */
@@ -100,6 +107,9 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
 
   private readonly server: Server;
   private readonly peers = new Map<number, BackbonePeer>();
+  private readonly frameDrops = new FrameDrops();
+  /** Connections refused at admission, by the rule that refused them. */
+  private readonly refused = { blacklisted: 0, rate: 0, perIp: 0, full: 0 };
   private stopping: Promise<void> | null = null;
   private allPeersClosed: (() => void) | null = null;
   private sweepTimer: Timer | null = null;
@@ -173,12 +183,29 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     return count;
   }
 
+  /**
+   * Frames its peers' decoders dropped (see {@link FrameDrops}) and connections refused at
+   * admission: `conn_refused_blacklisted`, `conn_refused_rate` (connect rate exceeded),
+   * `conn_refused_per_ip` (`max_connections_per_ip`), `conn_refused_full` (`max_connections`).
+   */
+  drops(): Record<string, number> {
+    const live = [...this.peers.values()].map((peer) => peer.decoderStats);
+    return {
+      ...this.frameDrops.read(live),
+      conn_refused_blacklisted: this.refused.blacklisted,
+      conn_refused_rate: this.refused.rate,
+      conn_refused_per_ip: this.refused.perIp,
+      conn_refused_full: this.refused.full,
+    };
+  }
+
   frameReceived(peer: BackbonePeer, data: Buffer): void {
     this.emit({ type: 'Frame', id: peer.id, data });
   }
 
   peerClosed(peer: BackbonePeer): void {
     if (!this.peers.delete(peer.id)) return;
+    this.frameDrops.bank(peer.decoderStats);
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
     const fields = {
@@ -276,6 +303,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     const ip = normalizeIp(address) ?? address;
     const monitor = this.state.monitor;
     if (monitor.isBlacklisted(ip)) {
+      this.refused.blacklisted++;
       monitor.recordReject(ip);
       socket.on('error', ignoreError);
       socket.destroy();
@@ -292,6 +320,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       socket.on('error', ignoreError);
       socket.destroy();
       this.applyPenalty(penalty);
+      this.refused.rate++;
       monitor.recordReject(ip);
       return;
     }
@@ -299,6 +328,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     if (perIp > 0 && monitor.connectedCount(ip) >= perIp && !this.state.tracker.isExempt(ip)) {
       socket.on('error', ignoreError);
       socket.destroy();
+      this.refused.perIp++;
       monitor.recordReject(ip);
       this.logger.debug('backbone connections per IP reached, rejecting peer', {
         ip,
@@ -311,6 +341,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     }
     const max = this.runtime.maxConnections;
     if (max > 0 && this.peers.size >= max) {
+      this.refused.full++;
       socket.on('error', ignoreError);
       socket.destroy();
       this.logger.warn('backbone max connections reached, rejecting peer', { ip, port, maxConnections: max });

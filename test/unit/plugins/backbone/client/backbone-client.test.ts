@@ -241,6 +241,28 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(events.types().filter((t) => t === 'Frame')).to.have.length(1);
     });
 
+    it('counts the frames its decoders drop, across reconnects', async () => {
+      await server.listen();
+      const { client } = await start(server.port);
+      const first = await server.nextConnection();
+      await events.next('InterfaceUp');
+      first.write(Buffer.concat([frame(packet(5)), frame(packet(32))]));
+      await events.next('Frame');
+      expect(client.drops?.()).to.deep.equal({
+        rx_frame_short: 1,
+        rx_frame_oversize: 0,
+        rx_frame_overflow: 0,
+      });
+      first.destroy();
+      await events.next('InterfaceDown');
+      clock.fire(await reconnectTimer());
+      const second = await server.nextConnection();
+      await events.next('InterfaceUp');
+      second.write(Buffer.concat([frame(packet(3)), frame(packet(32))]));
+      await events.next('Frame');
+      expect(client.drops?.()).to.deep.include({ rx_frame_short: 2 });
+    });
+
     it('retries a failed first connect in the background, without InterfaceDown', async () => {
       const port = await freePort();
       const { client } = await start(port);
