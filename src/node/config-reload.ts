@@ -6,7 +6,9 @@ import { RuntimeConfigValue, RuntimeSetting } from '../core/runtime-config';
 import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readInterfaceCommonKeys } from './config/interface-common-keys';
 import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
+import { InterfaceDefaults } from './config/reticulum-section';
 import {
   changedReticulumKeys,
   InterfaceSection,
@@ -14,6 +16,12 @@ import {
   NodeConfig,
   ReticulumSettings,
 } from './config/node-config';
+import {
+  LIVE_TRANSPORT_KEYS,
+  liveSettings,
+  TRANSPORT_SETTINGS_PREFIX,
+  tunableValues,
+} from './transport-settings';
 
 /** A runtime setting a reload changed. */
 export interface ReloadedSetting {
@@ -53,6 +61,11 @@ export interface ConfigReloaderDeps {
   readonly reticulum: ReticulumSettings;
   /** The `[metrics]` settings the node started with (a change takes a restart). */
   readonly metrics: MetricsSettings;
+  /**
+   * Whether the node serves each interface's transport tunables (`transport.<interface>.*`): a
+   * reload applies their changes, in a section or in the `[reticulum]` defaults, live.
+   */
+  readonly transportTunables?: boolean;
   /** Parses sections and builds the runtime-config handles that read settings out of them. */
   readonly registry: InterfaceRegistry;
   /** Serves and applies the live settings. */
@@ -74,13 +87,22 @@ export interface ConfigReloaderDeps {
  *   mode take effect at the next restart; each is logged, and logged again on every reload until
  *   then, since the comparison is with the config the node started from. So does a changed
  *   node-owned `[reticulum]` key (the buffer budgets) or `[metrics]` key.
+ * - On a transport node, the transport tunables of each interface (announce rate limits,
+ *   announce cap, ingress and egress control; `transport.<interface>.*`) are runtime settings
+ *   like the interfaces' own: a change in a section, or in the `[reticulum]` default a section
+ *   inherits, is applied live.
  * - `[logging] loglevel` is handed on through `onConfigLoaded`.
  *
  * A file that cannot be read or parsed changes nothing; a section with an invalid value is
  * skipped. A reload never throws: its problems are logged and reported.
  */
 export class ConfigReloader {
-  constructor(private readonly deps: ConfigReloaderDeps) {}
+  /** The `[reticulum]` interface defaults last read from a valid section. */
+  private defaults: InterfaceDefaults;
+
+  constructor(private readonly deps: ConfigReloaderDeps) {
+    this.defaults = deps.reticulum.interfaceDefaults;
+  }
 
   /** Re-reads the config and applies it; see {@link ConfigReloader}. */
   async reload(): Promise<ConfigReloadReport> {
@@ -123,6 +145,8 @@ export class ConfigReloader {
     for (const key of changedReticulumKeys(this.deps.reticulum, config.reticulumSettings)) {
       restartNeeded.push(`[reticulum] '${key}' changed; that takes a restart`);
     }
+    // A [reticulum] section with a bad value leaves the defaults as they were.
+    if (!broken.has('reticulum')) this.defaults = config.reticulumSettings.interfaceDefaults;
     if (!broken.has('metrics')) {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);
@@ -178,8 +202,10 @@ export class ConfigReloader {
       if (live !== undefined && live.default !== setting.startup)
         updates.push({ key, value: setting.startup });
     }
+    if (this.deps.transportTunables === true) updates.push(...this.tunableUpdates(name, after));
     const previous = this.probe(before, id, before.params).settings;
     for (const key of changedKeys(before.params, after.params)) {
+      if (this.deps.transportTunables === true && LIVE_TRANSPORT_KEYS.has(key)) continue;
       if (!this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
         restartNeeded.push(`[${name}] '${key}' changed; that takes a restart`);
       }
@@ -192,6 +218,18 @@ export class ConfigReloader {
           `${update.key} could not be applied (${result.error.message}); that takes a restart`,
         );
     }
+  }
+
+  /** The transport tunables whose value the section now gives (over the defaults) differs from their startup value. */
+  private tunableUpdates(name: string, section: InterfaceSection): ReloadedSetting[] {
+    const { settings } = readInterfaceCommonKeys(name, section.params, this.defaults);
+    const updates: ReloadedSetting[] = [];
+    for (const [setting, value] of tunableValues(liveSettings(settings))) {
+      const key = `${TRANSPORT_SETTINGS_PREFIX}.${name}.${setting}`;
+      const live = this.deps.driver.getRuntimeConfig(key);
+      if (live !== undefined && live.default !== value) updates.push({ key, value });
+    }
+    return updates;
   }
 
   /**

@@ -54,6 +54,7 @@ import {
   PathListRequest,
 } from './node-status';
 import { Relay, RelayOptions } from './relay';
+import { liveSettings, transportSettingsHandle } from './transport-settings';
 
 /**
  * Registers the plugins a node ships with: `BackboneInterface`, and `MemoryInterface` (in-process
@@ -247,6 +248,7 @@ export class RnsNode implements ControlTarget {
         running: started,
         reticulum: config.reticulumSettings,
         metrics: config.metrics,
+        transportTunables: routing === 'transport',
         registry,
         driver,
         logger,
@@ -332,6 +334,13 @@ export class RnsNode implements ControlTarget {
           logger: interfaceLogger,
           buffers,
         });
+        if (interfaceDefaults.transport) {
+          driver.serveRuntimeConfig(
+            transportSettingsHandle(section.name, liveSettings(common.settings), (live) =>
+              driver.updateInterfaceSettings(id, live),
+            ),
+          );
+        }
         started.push({ id, section, ...(attached.drops !== undefined ? { drops: attached.drops } : {}) });
         logger.info('interface started', {
           interface: section.name,
