@@ -145,8 +145,10 @@ export class ConfigReloader {
     for (const key of changedReticulumKeys(this.deps.reticulum, config.reticulumSettings)) {
       restartNeeded.push(`[reticulum] '${key}' changed; that takes a restart`);
     }
-    // A [reticulum] section with a bad value leaves the defaults as they were.
-    if (!broken.has('reticulum')) this.defaults = config.reticulumSettings.interfaceDefaults;
+    // A [reticulum] section with a bad value, or one that now chooses another forwarding mode
+    // (which takes a restart), leaves the running defaults as they were.
+    const defaults = config.reticulumSettings.interfaceDefaults;
+    if (!broken.has('reticulum') && defaults.transport) this.defaults = defaults;
     if (!broken.has('metrics')) {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);

@@ -143,10 +143,25 @@ describe('transport tunables as runtime config (transport.<interface>.*), set li
 
     // The same file again changes nothing; a bad value keeps the section as it was.
     expect((await node?.reload())?.applied).to.deep.equal([]);
-    await fs.writeFile(file, config(port, '    announce_cap = 200\n'));
+    await fs.writeFile(file, config(port, '    announce_cap = 200\n', '  ic_burst_freq = 20\n'));
     const bad = await node?.reload();
     expect(bad?.applied).to.deep.equal([]);
     expect(bad?.problems[0]).to.match(/\[Public\] 'announce_cap': must be a percentage/);
     expect(entry('transport.Public.announce_rate_target')).to.include({ value: 600 });
+
+    // Another forwarding mode takes a restart; until then the running defaults stay.
+    await fs.writeFile(
+      file,
+      config(port, '    announce_rate_target = 600\n').replace(
+        'enable_transport = yes',
+        'relay_mode = flood',
+      ),
+    );
+    const flood = await node?.reload();
+    expect(flood?.applied).to.deep.equal([]);
+    expect(flood?.restartNeeded).to.deep.equal([
+      "[reticulum] 'enable_transport/relay_mode' changed; that takes a restart",
+    ]);
+    expect(entry('transport.Public.ic_burst_freq')).to.include({ value: 20 });
   });
 });
