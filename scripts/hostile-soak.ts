@@ -68,7 +68,7 @@ import {
 } from '../test/robustness/support/memory-attacks';
 import { RobustHub } from '../test/robustness/support/robust-hub';
 import { BufferBudgets } from '../src/core/buffer-budgets';
-import { BackbonePeerEvent } from '../src/core/events';
+import { PluginEvent } from '../src/core/plugin-events';
 import { SoakNode } from './hostile-soak-node';
 
 const MiB = 1024 * 1024;
@@ -104,13 +104,13 @@ interface MemoryRound {
 }
 
 /** Connections from `ip` the hub admitted and closed, among `events`. */
-function admittedAndClosed(events: readonly BackbonePeerEvent[], ip: string): [number, number] {
+function admittedAndClosed(events: readonly PluginEvent[], ip: string): [number, number] {
   let admitted = 0;
   let closed = 0;
   for (const event of events) {
-    if (event.peerIp !== ip) continue;
-    if (event.type === 'BackbonePeerConnected') admitted++;
-    else if (event.type === 'BackbonePeerDisconnected') closed++;
+    if (event.detail.ip !== ip) continue;
+    if (event.name === 'peer.connected') admitted++;
+    else if (event.name === 'peer.disconnected') closed++;
   }
   return [admitted, closed];
 }

@@ -23,6 +23,7 @@ export * from './core/interface-mode';
 export * from './core/ip-address';
 export * from './core/logger';
 export * from './core/peer-state';
+export * from './core/plugin-events';
 export * from './core/recency-map';
 export * from './core/runtime-config';
 export * from './core/runtime-settings';
@@ -64,7 +65,7 @@ export * from './protocol/index';
 // the node's persistence (storage folder, identity files) and interface access codes
 export * from './node/storage/index';
 export * from './node/ifac-authenticators';
-export { readIfacKeys, defaultIfacSize } from './node/config/ifac-keys';
+export { readIfacKeys } from './node/config/ifac-keys';
 export type { IfacSettings } from './node/config/ifac-keys';
 
 // the node's relay (default packet handler)

@@ -19,9 +19,6 @@ export const HEADER_MINSIZE = 19;
  */
 export const IFAC_FLAG = 0x80;
 
-/** Default TCP port of a Backbone interface, server and client alike. */
-export const DEFAULT_BACKBONE_PORT = 4242;
-
 /** Ids handed to configured interfaces start here, in config order. */
 export const FIRST_CONFIGURED_INTERFACE_ID = 1;
 

@@ -43,6 +43,11 @@ export interface InterfaceInfo {
   readonly autoconfigureMtu: boolean;
   /** Python's `FIXED_MTU`: the hardware MTU is fixed by the medium. */
   readonly fixedMtu: boolean;
+  /**
+   * The length in bytes of the interface's access code (Python's `ifac_size`), or null when it has
+   * none. The node sets it from the section (`ifac_size`, else the plugin's `defaultIfacSize`).
+   */
+  readonly ifacSize: number | null;
   /** `recursive_prs`: search for unknown paths on behalf of path requests received here. */
   readonly recursivePathRequests: boolean;
   /** `announces_from_internal`: carry rebroadcasts of announces heard on internal interfaces. */
@@ -80,6 +85,7 @@ export function makeInterfaceInfo(init: InterfaceInfoInit): InterfaceInfo {
     mtu: 65535,
     autoconfigureMtu: false,
     fixedMtu: false,
+    ifacSize: null,
     recursivePathRequests: false,
     announcesFromInternal: true,
     announcesToInternal: null,

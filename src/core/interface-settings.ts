@@ -32,6 +32,8 @@ export interface InterfaceSettings {
   readonly announcesFromInternal: boolean;
   /** `announces_to_internal`. */
   readonly announcesToInternal: boolean | null;
+  /** The access code length in bytes, or null when the section sets no access code. */
+  readonly ifacSize: number | null;
 }
 
 /**
@@ -65,5 +67,6 @@ export function applyInterfaceSettings(info: InterfaceInfo, settings: InterfaceS
     recursivePathRequests: settings.recursivePathRequests,
     announcesFromInternal: settings.announcesFromInternal,
     announcesToInternal: settings.announcesToInternal,
+    ifacSize: settings.ifacSize,
   };
 }

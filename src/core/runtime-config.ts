@@ -89,3 +89,13 @@ export interface RuntimeConfigHandle {
 export function runtimeConfigError<T>(code: RuntimeConfigErrorCode, message: string): RuntimeConfigResult<T> {
   return { ok: false, error: { code, message } };
 }
+
+/** The startup values of an interface's live settings, by setting name. */
+export type RuntimeStartup = Readonly<Record<string, RuntimeConfigValue>>;
+
+/** The startup value of every setting of `handle`, by setting name. */
+export function runtimeStartupOf(handle: RuntimeConfigHandle): RuntimeStartup {
+  const values: Record<string, RuntimeConfigValue> = {};
+  for (const setting of handle.list()) values[setting.setting] = setting.startup;
+  return Object.freeze(values);
+}

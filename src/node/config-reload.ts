@@ -2,12 +2,13 @@ import { HostDriver } from '../core/driver/host-driver';
 import { ConfigError } from '../core/errors';
 import { interfaceModeName } from '../core/interface-mode';
 import { Logger } from '../core/logger';
-import { RuntimeConfigValue, RuntimeSetting } from '../core/runtime-config';
+import { RuntimeConfigHandle, RuntimeConfigValue, RuntimeStartup } from '../core/runtime-config';
 import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
-import { readInterfaceCommonKeys } from './config/interface-common-keys';
+import { readNodeInterfaceKeys } from './config/interface-keys';
 import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
+import { PluginsSettings } from './config/plugins-section';
 import { InterfaceDefaults } from './config/reticulum-section';
 import {
   changedReticulumKeys,
@@ -47,6 +48,10 @@ export interface RunningSection {
   readonly id: number;
   /** The section as read at startup. */
   readonly section: InterfaceSection;
+  /** The live settings its start returned, if it has any. */
+  readonly runtimeConfig?: RuntimeConfigHandle;
+  /** Its access code, as status shows it (never the passphrase); null when it has none. */
+  readonly ifac: { readonly networkName: string | null; readonly size: number } | null;
   /** What the interface dropped or refused itself, by reason, when its plugin counts that. */
   readonly drops?: () => Readonly<Record<string, number>>;
 }
@@ -61,12 +66,14 @@ export interface ConfigReloaderDeps {
   readonly reticulum: ReticulumSettings;
   /** The `[metrics]` settings the node started with (a change takes a restart). */
   readonly metrics: MetricsSettings;
+  /** The `[plugins]` settings the node started with (plugins load at start only). */
+  readonly plugins: PluginsSettings;
   /**
    * Whether the node serves each interface's transport tunables (`transport.<interface>.*`): a
    * reload applies their changes, in a section or in the `[reticulum]` defaults, live.
    */
   readonly transportTunables?: boolean;
-  /** Parses sections and builds the runtime-config handles that read settings out of them. */
+  /** Parses sections and tells the live-setting startup values a parsed section gives. */
   readonly registry: InterfaceRegistry;
   /** Serves and applies the live settings. */
   readonly driver: HostDriver;
@@ -153,11 +160,14 @@ export class ConfigReloader {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);
     }
+    if (!broken.has('plugins') && this.deps.plugins.modules.join(',') !== config.plugins.modules.join(',')) {
+      restartNeeded.push(`[plugins] 'modules' changed; plugins load when the node starts`);
+    }
     for (const name of next.keys()) {
       if (!running.has(name))
         restartNeeded.push(`interface '${name}' is not running; it starts at the next restart`);
     }
-    for (const [name, { id, section }] of running) {
+    for (const [name, entry] of running) {
       const updated = next.get(name);
       if (updated === undefined && broken.has(name)) continue;
       if (updated === undefined) {
@@ -167,7 +177,7 @@ export class ConfigReloader {
         continue;
       }
       try {
-        this.compareSection(id, section, updated, applied, restartNeeded);
+        this.compareSection(entry, updated, applied, restartNeeded);
       } catch (err) {
         // A plugin that throws anything else still costs only its own section.
         const located =
@@ -182,12 +192,12 @@ export class ConfigReloader {
 
   /** Applies one running section's changed runtime settings and lists its other changes. */
   private compareSection(
-    id: number,
-    before: InterfaceSection,
+    running: RunningSection,
     after: InterfaceSection,
     applied: ReloadedSetting[],
     restartNeeded: string[],
   ): void {
+    const { id, section: before, runtimeConfig: live } = running;
     const name = before.name;
     if (after.typeName !== before.typeName || after.mode !== before.mode) {
       restartNeeded.push(
@@ -196,19 +206,26 @@ export class ConfigReloader {
       );
       return;
     }
-    const next = this.probe(after, id, after.params);
+    const next = this.startupOf(after, id, after.params);
     const updates: ReloadedSetting[] = [];
-    for (const setting of next.settings) {
-      const key = `${next.keyPrefix}.${name}.${setting.setting}`;
-      const live = this.deps.driver.getRuntimeConfig(key);
-      if (live !== undefined && live.default !== setting.startup)
-        updates.push({ key, value: setting.startup });
+    if (live !== undefined) {
+      for (const [setting, value] of Object.entries(next)) {
+        const current = live.get(setting);
+        if (current !== undefined && current.startup !== value)
+          updates.push({ key: `${live.keyPrefix}.${name}.${setting}`, value });
+      }
     }
     if (this.deps.transportTunables === true) updates.push(...this.tunableUpdates(name, after));
-    const previous = this.probe(before, id, before.params).settings;
-    for (const key of changedKeys(before.params, after.params)) {
-      if (this.deps.transportTunables === true && LIVE_TRANSPORT_KEYS.has(key)) continue;
-      if (!this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
+    const previous = this.startupOf(before, id, before.params);
+    // The node's own keys (transport settings, access code) are read only at start, but for the
+    // transport tunables, applied above.
+    const changed = [
+      ...changedKeys(before.params, after.params).map((key) => ({ key, node: false })),
+      ...changedKeys(before.nodeParams, after.nodeParams).map((key) => ({ key, node: true })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key, node } of changed) {
+      if (node && this.deps.transportTunables === true && LIVE_TRANSPORT_KEYS.has(key)) continue;
+      if (node || !this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
         restartNeeded.push(`[${name}] '${key}' changed; that takes a restart`);
       }
     }
@@ -224,7 +241,7 @@ export class ConfigReloader {
 
   /** The transport tunables whose value the section now gives (over the defaults) differs from their startup value. */
   private tunableUpdates(name: string, section: InterfaceSection): ReloadedSetting[] {
-    const { settings } = readInterfaceCommonKeys(name, section.params, this.defaults);
+    const { settings } = readNodeInterfaceKeys(name, section.nodeParams, this.defaults);
     const updates: ReloadedSetting[] = [];
     for (const [setting, value] of tunableValues(liveSettings(settings))) {
       const key = `${TRANSPORT_SETTINGS_PREFIX}.${name}.${setting}`;
@@ -244,11 +261,11 @@ export class ConfigReloader {
     id: number,
     key: string,
     value: ConfigValue | undefined,
-    previous: readonly RuntimeSetting[],
+    previous: RuntimeStartup,
   ): boolean {
     try {
-      const alone = this.probe(section, id, withKey(section.params, key, value)).settings;
-      return !sameSettings(alone, previous);
+      const alone = this.startupOf(section, id, withKey(section.params, key, value));
+      return !sameStartup(alone, previous);
     } catch (err) {
       if (err instanceof ConfigError) return false;
       throw err;
@@ -256,17 +273,14 @@ export class ConfigReloader {
   }
 
   /**
-   * The runtime settings an interface would start with from `params`: its plugin parses them and
-   * builds a runtime-config handle for the parsed config, which nothing runs.
+   * The live-setting startup values an interface would start with from `params`, as its plugin
+   * tells them for the parsed section (nothing is started); none when the plugin has no live
+   * settings.
    */
-  private probe(
-    section: InterfaceSection,
-    id: number,
-    params: ConfigParams,
-  ): { readonly keyPrefix: string; readonly settings: readonly RuntimeSetting[] } {
+  private startupOf(section: InterfaceSection, id: number, params: ConfigParams): RuntimeStartup {
     const factory = this.deps.registry.require(section.typeName, section.name);
-    const handle = factory.runtimeConfigHandle?.(factory.parseConfig(section.name, id, params));
-    return { keyPrefix: handle?.keyPrefix ?? '', settings: handle?.list() ?? [] };
+    const config = factory.parseConfig(section.name, id, params);
+    return factory.runtimeStartup?.(config) ?? {};
   }
 }
 
@@ -288,8 +302,7 @@ function sameConfigValue(a: ConfigValue | undefined, b: ConfigValue | undefined)
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-function sameSettings(a: readonly RuntimeSetting[], b: readonly RuntimeSetting[]): boolean {
-  return (
-    a.length === b.length && a.every((s, i) => s.setting === b[i]?.setting && s.startup === b[i]?.startup)
-  );
+function sameStartup(a: RuntimeStartup, b: RuntimeStartup): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
 }

@@ -8,10 +8,11 @@ import { PeerPageRequest } from '../core/driver/peer-state-service';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
-import { BackbonePeerEvent } from '../core/events';
 import { interfaceModeName } from '../core/interface-mode';
+import { formatHostPort } from '../core/ip-address';
 import { Logger, silentLogger } from '../core/logger';
 import { PeerStatePage } from '../core/peer-state';
+import { PluginEvent, PluginEventSource } from '../core/plugin-events';
 import {
   RuntimeConfigEntry,
   RuntimeConfigResult,
@@ -24,9 +25,9 @@ import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
+import { registerInterfaceFactory } from '../registry/register-plugin';
 import { loadNodeConfig } from './config/config-loader';
-import { readIfacKeys } from './config/ifac-keys';
-import { readInterfaceCommonKeys } from './config/interface-common-keys';
+import { readNodeInterfaceKeys } from './config/interface-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
 import { InterfaceDefaults } from './config/reticulum-section';
 import { ConfigReloader, ConfigReloadReport, RunningSection } from './config-reload';
@@ -54,6 +55,7 @@ import {
   PathListRequest,
 } from './node-status';
 import { Relay, RelayOptions } from './relay';
+import { loadThirdPartyPlugins } from './third-party-plugins';
 import { liveSettings, transportSettingsHandle } from './transport-settings';
 
 /**
@@ -114,8 +116,9 @@ interface NodeLogs {
  *
  * Startup ({@link start}): read `DIR/config` (writing the default when missing), refuse a config
  * that chose no forwarding mode or both, take the control socket (refusing when another node
- * runs for DIR), start the forwarding (loading or creating the transport identity), then launch
- * every enabled interface
+ * runs for DIR), load the third-party interface plugins (`DIR/interfaces/*.js` and `[plugins]
+ * modules`; one that fails is logged, naming its file or module, and left out), start the
+ * forwarding (loading or creating the transport identity), then launch every enabled interface
  * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
  * with its file, line, section and key, and skipped. If none started, everything is undone and
  * {@link NoInterfacesStartedError} is thrown.
@@ -160,7 +163,7 @@ export class RnsNode implements ControlTarget {
     }
     driver.on('interfaceDown', (entry) => this.onInterfaceDown(entry));
     driver.on('interfaceUp', (entry) => this.onInterfaceUp(entry));
-    driver.on('peerEvent', (event) => this.onPeerEvent(event));
+    driver.on('pluginEvent', (event, source) => this.onPluginEvent(event, source));
   }
 
   /** Reads the config, starts the interfaces and the control endpoint. */
@@ -219,6 +222,20 @@ export class RnsNode implements ControlTarget {
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
+      const thirdParty = await loadThirdPartyPlugins(
+        configDir,
+        config.plugins,
+        config.file,
+        container.resolve(InterfaceRegistry).typeNames(),
+      );
+      for (const error of thirdParty.errors) {
+        logger.error(error.message);
+        problems.push(error);
+      }
+      for (const { factory, file } of thirdParty.loaded) {
+        registerInterfaceFactory(container, factory);
+        logger.info('interface plugin loaded', { type: factory.typeName, file });
+      }
       const registry = container.resolve(InterfaceRegistry);
       forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
@@ -248,6 +265,7 @@ export class RnsNode implements ControlTarget {
         running: started,
         reticulum: config.reticulumSettings,
         metrics: config.metrics,
+        plugins: config.plugins,
         transportTunables: routing === 'transport',
         registry,
         driver,
@@ -313,9 +331,15 @@ export class RnsNode implements ControlTarget {
     for (const section of sections) {
       const id = nextId++;
       try {
-        const common = readInterfaceCommonKeys(section.name, section.params, interfaceDefaults);
-        for (const notice of common.notices) logger.warn(notice, { interface: section.name });
-        const ifac = readIfacKeys(section.name, section.typeName, section.params);
+        const factory = registry.require(section.typeName, section.name);
+        const owned = readNodeInterfaceKeys(
+          section.name,
+          section.nodeParams,
+          interfaceDefaults,
+          factory.defaultIfacSize,
+        );
+        for (const notice of owned.notices) logger.warn(notice, { interface: section.name });
+        const { settings, ifac } = owned;
         if (ifac !== null) driver.setFrameAuthenticator(id, authenticators.for(ifac));
         const attached = await launchInterface({
           registry,
@@ -326,8 +350,8 @@ export class RnsNode implements ControlTarget {
             typeName: section.typeName,
             mode: section.mode,
             params: section.params,
-            ingressControl: common.settings.ingressControl,
-            settings: { mode: section.mode, ...common.settings },
+            ingressControl: settings.ingressControl,
+            settings: { mode: section.mode, ...settings },
           },
           dynamicIds,
           clock,
@@ -336,12 +360,19 @@ export class RnsNode implements ControlTarget {
         });
         if (interfaceDefaults.transport) {
           driver.serveRuntimeConfig(
-            transportSettingsHandle(section.name, liveSettings(common.settings), (live) =>
+            transportSettingsHandle(section.name, liveSettings(settings), (live) =>
               driver.updateInterfaceSettings(id, live),
             ),
           );
         }
-        started.push({ id, section, ...(attached.drops !== undefined ? { drops: attached.drops } : {}) });
+        const access = ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
+        started.push({
+          id,
+          section,
+          runtimeConfig: attached.runtimeConfig,
+          ifac: access,
+          ...(attached.drops !== undefined ? { drops: attached.drops } : {}),
+        });
         logger.info('interface started', {
           interface: section.name,
           type: section.typeName,
@@ -349,6 +380,9 @@ export class RnsNode implements ControlTarget {
           id,
           ifacSize: ifac?.size ?? null,
           networkName: ifac?.networkName ?? null,
+          ...(attached.boundAddress !== undefined
+            ? { address: formatHostPort(attached.boundAddress.host, attached.boundAddress.port) }
+            : {}),
         });
       } catch (err) {
         const problem =
@@ -385,8 +419,7 @@ export class RnsNode implements ControlTarget {
   get metricsUrl(): string | undefined {
     const address = this.metricsServer?.address;
     if (address === undefined) return undefined;
-    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-    return `http://${host}:${address.port}/metrics`;
+    return `http://${formatHostPort(address.host, address.port)}/metrics`;
   }
 
   /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
@@ -414,7 +447,7 @@ export class RnsNode implements ControlTarget {
     const summaries = new Map(this.driver.attachedInterfaces().map((a) => [a.id, a]));
     const traffic = this.traffic.byInterface();
     const interfaces: InterfaceStatus[] = [];
-    for (const { id, section } of this.started) {
+    for (const { id, section, ifac } of this.started) {
       const summary = summaries.get(id);
       if (summary === undefined) continue;
       const stats = traffic.get(id) ?? emptyInterfaceStats();
@@ -426,9 +459,10 @@ export class RnsNode implements ControlTarget {
         kind: summary.kind,
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
+        boundAddress: summary.boundAddress,
         ...stats,
         drops: stats.rxDroppedOffline + stats.rxIfacDropped + stats.txRefusedOffline + stats.txRefusedFull,
-        ifac: ifacSummary(section),
+        ifac,
       });
     }
     return interfaces;
@@ -634,52 +668,39 @@ export class RnsNode implements ControlTarget {
     }
   }
 
-  /** Logs the peer events of listeners and counts them for the metrics: the one place they are read. */
-  private onPeerEvent(event: BackbonePeerEvent): void {
+  /**
+   * The one place the node reads the events interfaces report of their own (see
+   * `PluginEventMap`): the peer lifecycle of listeners, counted for the metrics and logged at
+   * debug level (the plugin that closes or penalises a peer logs that itself, so each happens
+   * once at info or warn). Names the node does not know are left alone.
+   */
+  private onPluginEvent(event: PluginEvent, source: PluginEventSource): void {
+    const log = this.logs.limited;
     const activity = this.peerActivity;
-    switch (event.type) {
-      case 'BackbonePeerConnected':
-        activity.connected(event.serverInterfaceId, event.peerInterfaceId, event.peerIp, event.peerPort);
-        this.logs.limited.debug('peer connected', {
-          ip: event.peerIp,
-          port: event.peerPort,
-          id: event.peerInterfaceId,
-        });
+    const listener = source.interfaceId;
+    switch (event.name) {
+      case 'peer.connected': {
+        const { ip, port, peerId } = event.detail;
+        if (listener !== null) activity.connected(listener, peerId, ip, port);
+        log.debug('peer connected', { listener, ip, port, id: peerId });
         break;
-      case 'BackbonePeerDisconnected':
-        activity.disconnected(event.serverInterfaceId, event.peerInterfaceId);
-        this.logs.limited.debug('peer disconnected', {
-          ip: event.peerIp,
-          port: event.peerPort,
-          id: event.peerInterfaceId,
-          connectedForMs: event.connectedForMs,
-        });
+      }
+      case 'peer.disconnected': {
+        const { ip, port, peerId, cause, connectedForMs } = event.detail;
+        if (listener !== null) {
+          activity.disconnected(listener, peerId);
+          if (cause === 'idle_timeout') activity.idleTimeout(listener);
+          if (cause === 'write_stall') activity.writeStall(listener);
+        }
+        log.debug('peer disconnected', { listener, ip, port, id: peerId, cause, connectedForMs });
         break;
-      // The plugin that emits the next three already logs them as info/warn lines; the node
-      // only adds its view at debug level so each happens once in an operator's log.
-      case 'BackbonePeerIdleTimeout':
-        activity.idleTimeout(event.serverInterfaceId);
-        this.logs.limited.debug('peer idle timeout', { ip: event.peerIp, port: event.peerPort });
+      }
+      case 'peer.penalty': {
+        const { ip, level, blacklistForMs, reason } = event.detail;
+        if (listener !== null) activity.penalty(listener, reason);
+        log.debug('peer penalised', { listener, ip, penaltyLevel: level, blacklistForMs, reason });
         break;
-      case 'BackbonePeerWriteStall':
-        activity.writeStall(event.serverInterfaceId);
-        this.logs.limited.debug('peer write stall', { ip: event.peerIp, port: event.peerPort });
-        break;
-      case 'BackbonePeerPenalty':
-        activity.penalty(event.serverInterfaceId, event.reason);
-        this.logs.limited.debug('peer penalised', {
-          ip: event.peerIp,
-          penaltyLevel: event.penaltyLevel,
-          blacklistForMs: event.blacklistForMs,
-          reason: event.reason,
-        });
-        break;
+      }
     }
   }
-}
-
-/** What status shows of a section's access code (read again: it was validated at startup). */
-function ifacSummary(section: InterfaceSection): InterfaceStatus['ifac'] {
-  const ifac = readIfacKeys(section.name, section.typeName, section.params);
-  return ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
 }

@@ -1,5 +1,6 @@
 import { BufferBudgets } from '../core/buffer-budgets';
 import { Clock } from '../core/clock';
+import { BoundAddress } from '../core/driver/attached-interface';
 import { EventSink } from '../core/event-sink';
 import { InterfaceId } from '../core/interface-id';
 import { InterfaceInfo } from '../core/interface-info';
@@ -7,7 +8,7 @@ import { InterfaceMode } from '../core/interface-mode';
 import { IngressControlConfig } from '../core/ingress-control';
 import { Logger } from '../core/logger';
 import { PeerStateHandle } from '../core/peer-state';
-import { RuntimeConfigHandle } from '../core/runtime-config';
+import { RuntimeConfigHandle, RuntimeStartup } from '../core/runtime-config';
 import { Writer } from '../core/writer';
 import { ConfigParams } from './config-params';
 
@@ -40,10 +41,20 @@ export interface StartContext {
   readonly buffers?: BufferBudgets;
 }
 
-/** Stops a started interface: closes its sockets. Idempotent; resolves when all are closed. */
-export interface StopControl {
-  /** Closes the interface's sockets and timers; see {@link StopControl}. */
+/**
+ * What every started interface hands back: how to stop it, and the state it owns that operators
+ * reach through the node (live settings, per-IP peer state, the address it bound). The objects
+ * belong to this one start: a restarted interface returns new ones.
+ */
+export interface StartedBase {
+  /** Closes the interface's sockets and timers. Idempotent; resolves when all are closed. */
   stop(): Promise<void>;
+  /** Its live settings, served as `<keyPrefix>.<section name>.<setting>`; absent when it has none. */
+  readonly runtimeConfig?: RuntimeConfigHandle;
+  /** A listener's per-IP peer state (admission, blacklist, penalties); absent when it keeps none. */
+  readonly peerState?: PeerStateHandle;
+  /** The address a listener bound: the port the system chose when the config asked for port 0. */
+  readonly boundAddress?: BoundAddress;
   /**
    * What the interface dropped or refused itself, before anything reached the driver (frames that
    * do not deframe, connections refused at admission), by reason (`snake_case`, a few fixed
@@ -57,7 +68,7 @@ export interface StopControl {
  * A single interface (a client): the driver registers it at once as offline; the interface
  * sends `InterfaceUp(id)` when it is connected and `InterfaceDown(id)` when it is not.
  */
-export interface StartedSingleInterface extends StopControl {
+export interface StartedSingleInterface extends StartedBase {
   /** Discriminant of {@link StartedInterface}. */
   readonly kind: 'single';
   /** The configured id it was started with (the launcher checks they match). */
@@ -69,7 +80,7 @@ export interface StartedSingleInterface extends StopControl {
 }
 
 /** A listener: nothing is registered now; peers arrive as `InterfaceUp(id, writer, info)`. */
-export interface StartedListener extends StopControl {
+export interface StartedListener extends StartedBase {
   /** Discriminant of {@link StartedInterface}. */
   readonly kind: 'listener';
 }
@@ -89,6 +100,12 @@ export interface InterfaceFactory<C = unknown> {
   /** Host API version this plugin targets; the registry refuses other versions. */
   readonly apiVersion?: number;
   /**
+   * The access code length in bytes for a section that sets `networkname` or `passphrase` but no
+   * `ifac_size` (Python's `DEFAULT_IFAC_SIZE` of the interface class): 16 on IP and stream media,
+   * 8 on slow serial and radio media. Default {@link DEFAULT_IFAC_SIZE}; 1..64.
+   */
+  readonly defaultIfacSize?: number;
+  /**
    * Parses a section's params into a typed config.
    *
    * @param name - the section (interface) name.
@@ -97,13 +114,26 @@ export interface InterfaceFactory<C = unknown> {
    * @throws {@link ConfigError} naming the section and key when a value cannot be used.
    */
   parseConfig(name: string, id: InterfaceId, params: ConfigParams): C;
-  /** Starts the interface. Rejects when it cannot (for example the port is in use). */
+  /**
+   * Starts the interface. Rejects when it cannot (for example the port is in use). What it
+   * resolves with owns the interface's live state: its handles and its bound address.
+   */
   start(config: C, ctx: StartContext): Promise<StartedInterface>;
-  /** The interface's live settings, if it has any. */
-  runtimeConfigHandle?(config: C): RuntimeConfigHandle | undefined;
-  /** The listener's per-IP peer state, if it keeps any. */
-  peerStateHandle?(config: C): PeerStateHandle | undefined;
+  /**
+   * The startup values of the live settings an interface started from `config` has (setting
+   * name -> value): what its `runtimeConfig` lists as `startup`. Pure: nothing is started. A
+   * config reload compares two of them to tell a changed key that moves a live setting (applied
+   * at once) from one read only at start (which takes a restart). Omit it when the interface has
+   * no live settings; then every changed key takes a restart.
+   */
+  runtimeStartup?(config: C): RuntimeStartup;
 }
+
+/** The access code length of a plugin that declares no {@link InterfaceFactory.defaultIfacSize}. */
+export const DEFAULT_IFAC_SIZE = 16;
+
+/** The longest access code, in bytes: a whole Ed25519 signature. */
+export const MAX_IFAC_SIZE = 64;
 
 /** The host API version of this registry; see {@link InterfaceFactory.apiVersion}. */
 export const INTERFACE_API_VERSION = 1;

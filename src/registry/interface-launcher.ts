@@ -54,8 +54,8 @@ export interface LaunchArgs {
 
 /**
  * Starts one configured interface and attaches it to the driver: resolves the factory by type
- * name, parses the params, starts it with a context whose sink is `driver.sinkFor(id)`, collects
- * its runtime-config and peer-state handles and attaches the result.
+ * name, parses the params, starts it with a context whose sink is `driver.sinkFor(id)`, checks
+ * what `start` resolved with and attaches it (with the handles and bound address it returned).
  *
  * @returns the attached record (its `stop()` stops the interface).
  * @throws {@link ConfigError} naming the section (and key) for an unknown type or a bad value;
@@ -90,21 +90,45 @@ export async function launchInterface(args: LaunchArgs): Promise<AttachedInterfa
   };
   const started = await factory.start(config, ctx);
   try {
-    if (started.kind === 'single' && started.id !== section.id) {
-      throw new RegistryError(
-        `interface '${section.name}' (${factory.typeName}) started with id ${started.id}, expected ${section.id}`,
-      );
-    }
-    const attached = toAttached(section, factory.typeName, started, {
-      runtimeConfig: factory.runtimeConfigHandle?.(config),
-      peerState: factory.peerStateHandle?.(config),
-    });
+    checkStarted(section, factory.typeName, started);
+    const attached = toAttached(section, factory.typeName, started);
     driver.attach(attached);
     return attached;
   } catch (err) {
     // Never leave a started interface behind that nothing can stop.
-    await started.stop().catch(() => undefined);
+    await Promise.resolve()
+      .then(() => started.stop())
+      .catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * Checks what a plugin's `start` resolved with against the contract (a plugin written in
+ * JavaScript has no compiler to do it): the kind, the id of a single interface, and handles
+ * that name the section they were started for (their keys are served under that name).
+ */
+function checkStarted(section: InterfaceSection, typeName: string, started: StartedInterface): void {
+  const problem = (what: string) =>
+    new RegistryError(`interface '${section.name}' (${typeName}): start() resolved with ${what}`);
+  if (typeof started !== 'object' || started === null || typeof started.stop !== 'function') {
+    throw problem('no stop() function');
+  }
+  if (started.kind !== 'single' && started.kind !== 'listener') {
+    throw problem(
+      `kind ${JSON.stringify((started as { kind?: unknown }).kind)}, expected 'single' or 'listener'`,
+    );
+  }
+  if (started.kind === 'single' && started.id !== section.id) {
+    throw problem(`id ${started.id}, expected ${section.id}`);
+  }
+  for (const [what, handle] of [
+    ['a runtime-config handle', started.runtimeConfig],
+    ['a peer-state handle', started.peerState],
+  ] as const) {
+    if (handle !== undefined && handle.interfaceName !== section.name) {
+      throw problem(`${what} for interface '${handle.interfaceName}', expected '${section.name}'`);
+    }
   }
 }
 
@@ -112,16 +136,16 @@ function toAttached(
   section: InterfaceSection,
   typeName: string,
   started: StartedInterface,
-  handles: Pick<AttachedInterface, 'runtimeConfig' | 'peerState'>,
 ): AttachedInterface {
   const common = {
     id: section.id,
     name: section.name,
     typeName,
     stop: () => started.stop(),
+    ...(started.runtimeConfig !== undefined ? { runtimeConfig: started.runtimeConfig } : {}),
+    ...(started.peerState !== undefined ? { peerState: started.peerState } : {}),
+    ...(started.boundAddress !== undefined ? { boundAddress: started.boundAddress } : {}),
     ...(started.drops !== undefined ? { drops: () => started.drops?.() ?? {} } : {}),
-    ...(handles.runtimeConfig !== undefined ? { runtimeConfig: handles.runtimeConfig } : {}),
-    ...(handles.peerState !== undefined ? { peerState: handles.peerState } : {}),
   };
   return started.kind === 'single'
     ? { ...common, kind: 'single', info: started.info, writer: started.writer }

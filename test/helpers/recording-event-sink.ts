@@ -1,8 +1,12 @@
 import { EventSink } from '../../src/core/event-sink';
 import { InterfaceEvent, InterfaceEventType } from '../../src/core/events';
+import { PluginEvent, PluginEventMap, PluginEventName } from '../../src/core/plugin-events';
 
 /** The event of a given `type`. */
 export type EventOf<T extends InterfaceEventType> = Extract<InterfaceEvent, { type: T }>;
+
+/** An event's type, or a plugin event's name: what {@link RecordingEventSink.types} lists. */
+export type EventLabel = Exclude<InterfaceEventType, 'Plugin'> | PluginEventName;
 
 /** Captured at load so waits stay bounded in real time while tests install sinon fake timers. */
 const realSetTimeout = globalThis.setTimeout;
@@ -45,9 +49,37 @@ export class RecordingEventSink implements EventSink {
     return this.events.filter((e): e is EventOf<T> => e.type === type);
   }
 
-  /** Recorded event types, in order, optionally only those about one interface id. */
-  types(id?: number): InterfaceEventType[] {
-    return this.events.filter((e) => id === undefined || eventId(e) === id).map((e) => e.type);
+  /** The details of the recorded plugin events named `name`, in order. */
+  details<N extends PluginEventName>(name: N): PluginEventMap[N][] {
+    return this.events.filter((e) => isNamed(e, name)).map((e) => detailOf<N>(e));
+  }
+
+  /** The details of the recorded `peer.disconnected` events with this cause. */
+  closedBy(cause: string): PluginEventMap['peer.disconnected'][] {
+    return this.details('peer.disconnected').filter((d) => d.cause === cause);
+  }
+
+  /**
+   * Resolves with the detail of the first plugin event (already recorded or future) named `name`
+   * that `match` accepts; rejects after `timeoutMs`.
+   */
+  async waitForDetail<N extends PluginEventName>(
+    name: N,
+    match: (detail: PluginEventMap[N]) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<PluginEventMap[N]> {
+    const test = (e: InterfaceEvent): boolean => isNamed(e, name) && match(detailOf<N>(e));
+    const found = this.events.find(test);
+    if (found !== undefined) return detailOf<N>(found);
+    return detailOf<N>(await this.awaitEvent(name, test, timeoutMs));
+  }
+
+  /**
+   * Recorded event types (a plugin event by its name), in order, optionally only those about one
+   * interface id.
+   */
+  types(id?: number): EventLabel[] {
+    return this.events.filter((e) => id === undefined || eventId(e) === id).map(labelOf);
   }
 
   /**
@@ -108,16 +140,22 @@ export class RecordingEventSink implements EventSink {
   }
 }
 
-/** The interface id an event is about (the peer's id for Backbone peer events). */
+/** The interface id an event is about (the peer's id for peer events). */
 export function eventId(event: InterfaceEvent): number | undefined {
-  switch (event.type) {
-    case 'InterfaceUp':
-    case 'InterfaceDown':
-    case 'Frame':
-      return event.id;
-    case 'BackbonePeerPenalty':
-      return undefined;
-    default:
-      return event.peerInterfaceId;
-  }
+  if (event.type !== 'Plugin') return event.id;
+  const detail: object = event.detail;
+  return 'peerId' in detail && typeof detail.peerId === 'number' ? detail.peerId : undefined;
+}
+
+function labelOf(event: InterfaceEvent): EventLabel {
+  return event.type === 'Plugin' ? event.name : event.type;
+}
+
+function isNamed(event: InterfaceEvent, name: PluginEventName): boolean {
+  return event.type === 'Plugin' && event.name === name;
+}
+
+/** The detail of a plugin event already checked with {@link isNamed}. */
+function detailOf<N extends PluginEventName>(event: InterfaceEvent): PluginEventMap[N] {
+  return (event as unknown as PluginEvent<N>).detail;
 }

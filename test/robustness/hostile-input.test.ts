@@ -54,7 +54,7 @@ describe('robustness: hostile input against a hub while two good peers exchange 
     ]);
     await until(() => f.a.receivedFrom(PROBE_SENDER) === 1, 'the probe after the garbage at A').catch((e) => {
       console.log(
-        f.hub.peerEvents.map((e) => e.type),
+        f.hub.peerEvents.map((e) => e.name),
         f.a.unexpectedClose,
         f.b.unexpectedClose,
         f.a.foreign,
@@ -151,8 +151,7 @@ describe('robustness: hostile input against a hub while two good peers exchange 
     const floodCount = 15_000;
     await sendAndClose(f.hub.port, foreignFrames(rng, floodCount, 400));
     await until(
-      () =>
-        f.hub.peerEvents.some((e) => e.type === 'BackbonePeerWriteStall' && e.peerInterfaceId === stalledId),
+      () => f.hub.closedBy('write_stall').some((d) => d.peerId === stalledId),
       'a write stall of the non-reading peer',
     );
     // A paused socket never reads the hub's FIN; the hub's side is what counts.
@@ -160,25 +159,22 @@ describe('robustness: hostile input against a hub while two good peers exchange 
     stalled.destroy();
     await until(() => f.a.foreign === floodCount && f.b.foreign === floodCount, 'the whole flood at A and B');
     await f.endAttack();
-    const stalls = f.hub.peerEvents.filter((e) => e.type === 'BackbonePeerWriteStall');
-    expect(stalls.map((e) => (e.type === 'BackbonePeerWriteStall' ? e.peerInterfaceId : 0))).to.deep.equal([
-      stalledId,
-    ]);
+    expect(f.hub.closedBy('write_stall').map((d) => d.peerId)).to.deep.equal([stalledId]);
     await f.checkRecovered();
   });
 
   it('survives connect/disconnect churn, some connections sending garbage', async () => {
     const f = fixture as AttackFixture;
     const rng = new SeededRandom(0x5eed0006);
-    const connectedBefore = f.hub.peerEvents.filter((e) => e.type === 'BackbonePeerConnected').length;
+    const connectedBefore = f.hub.details('peer.connected').length;
     f.beginAttack();
     const result = await churn(f.hub.port, rng, 400, 25);
     expect(result.withGarbage).to.be.greaterThan(100);
     expect(result.reset).to.be.greaterThan(50);
     await until(() => f.hub.snapshot().peers === 2, 'every churned connection gone');
     await f.endAttack();
-    const connected = f.hub.peerEvents.filter((e) => e.type === 'BackbonePeerConnected').length;
-    const disconnected = f.hub.peerEvents.filter((e) => e.type === 'BackbonePeerDisconnected').length;
+    const connected = f.hub.details('peer.connected').length;
+    const disconnected = f.hub.details('peer.disconnected').length;
     // A connection reset before the server accepted it is never admitted; every admitted one
     // was closed and reported exactly once.
     expect(connected - connectedBefore).to.be.within(200, 400);
@@ -207,8 +203,7 @@ describe('robustness: hostile input against a hub while two good peers exchange 
     ]);
     await until(() => f.a.receivedFrom(PROBE_SENDER) === 4, 'the four probes at A');
     await until(
-      () =>
-        f.hub.peerEvents.some((e) => e.type === 'BackbonePeerWriteStall' && e.peerInterfaceId === stalledId),
+      () => f.hub.closedBy('write_stall').some((d) => d.peerId === stalledId),
       'a write stall of the non-reading peer',
     );
     await Promise.all(halves.map((socket) => closeSocket(socket)));

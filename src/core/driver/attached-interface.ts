@@ -4,6 +4,14 @@ import { PeerStateHandle } from '../peer-state';
 import { RuntimeConfigHandle } from '../runtime-config';
 import { Writer } from '../writer';
 
+/** Where a listener listens, as the system bound it. */
+export interface BoundAddress {
+  /** The bound IP address (or host), as the socket reports it. */
+  readonly host: string;
+  /** The bound port. */
+  readonly port: number;
+}
+
 /**
  * A started configured interface handed to the driver (by the registry's launcher). The driver
  * only sees this shape, never the plugin that produced it.
@@ -30,6 +38,8 @@ export interface AttachedInterface {
   readonly runtimeConfig?: RuntimeConfigHandle;
   /** Per-IP peer state of a listener. */
   readonly peerState?: PeerStateHandle;
+  /** The address a listener bound. */
+  readonly boundAddress?: BoundAddress;
   /** What the interface dropped or refused itself, by reason (see the plugin contract's `drops`). */
   readonly drops?: () => Readonly<Record<string, number>>;
 }

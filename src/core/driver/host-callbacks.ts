@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { BackbonePeerEvent } from '../events';
+import { PluginEvent, PluginEventSource } from '../plugin-events';
 import { InterfaceEntry } from './interface-entry';
 
 /**
@@ -12,8 +12,12 @@ export interface HostDriverEvents {
   interfaceUp: (entry: InterfaceEntry) => void;
   /** An interface went offline (a dynamic one was removed, a configured one marked offline). */
   interfaceDown: (entry: InterfaceEntry) => void;
-  /** A Backbone peer event (connected, disconnected, idle timeout, write stall, penalty). */
-  peerEvent: (event: BackbonePeerEvent) => void;
+  /**
+   * An event of an interface's own (see `PluginEventMap`): a listener's peer connected,
+   * disconnected or was penalised, or anything a plugin declared. `source` is the configured
+   * interface that sent it.
+   */
+  pluginEvent: (event: PluginEvent, source: PluginEventSource) => void;
   /**
    * A packet handler or a host callback threw. `entry` is the interface whose event was being
    * handled, when there is one.

@@ -2,12 +2,13 @@ import { Clock, systemClock } from '../clock';
 import { RnsError } from '../errors';
 import { EventSink } from '../event-sink';
 import { FrameAuthenticator, OPEN_INTERFACE } from '../frame-authenticator';
-import { BackbonePeerEvent, FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
+import { FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
 import { InterfaceSettings, LiveInterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
 import { PeerStateEntry, PeerStatePage } from '../peer-state';
+import { PluginEvent } from '../plugin-events';
 import {
   RuntimeConfigEntry,
   RuntimeConfigHandle,
@@ -282,6 +283,7 @@ export class HostDriver {
       kind: iface.kind,
       online: iface.kind === 'single' ? (this.table.get(iface.id)?.online ?? false) : !this.closed,
       dynamicCount: this.childCounts.get(iface.id) ?? 0,
+      boundAddress: iface.boundAddress ?? null,
     }));
   }
 
@@ -449,12 +451,8 @@ export class HostDriver {
         case 'InterfaceDown':
           this.markDown(event.id);
           break;
-        case 'BackbonePeerConnected':
-        case 'BackbonePeerDisconnected':
-        case 'BackbonePeerIdleTimeout':
-        case 'BackbonePeerWriteStall':
-        case 'BackbonePeerPenalty':
-          this.onPeerEvent(event);
+        case 'Plugin':
+          this.onPluginEvent(event, owner);
           break;
         default:
           this.logger.warn('ignored an event of unknown type', {
@@ -567,12 +565,21 @@ export class HostDriver {
     this.emitEntry('interfaceDown', entry);
   }
 
-  private onPeerEvent(event: BackbonePeerEvent): void {
-    if (!this.callbacks.has('peerEvent')) return;
+  /** Hands a plugin's own event to the host callbacks, with the interface it came from. */
+  private onPluginEvent(event: PluginEvent, owner: InterfaceId | null): void {
+    if (typeof event.name !== 'string') {
+      this.logger.warn('ignored a plugin event without a name', { interfaceId: owner ?? undefined });
+      return;
+    }
+    if (!this.callbacks.has('pluginEvent')) return;
+    const source = {
+      interfaceId: owner,
+      typeName: (owner === null ? undefined : this.ownerTypes.get(owner)) ?? 'unknown',
+    };
     const previous = this.currentEntry;
-    this.currentEntry = 'peerInterfaceId' in event ? this.table.get(event.peerInterfaceId) : undefined;
+    this.currentEntry = owner === null ? undefined : this.table.get(owner);
     try {
-      this.callbacks.emit('peerEvent', event);
+      this.callbacks.emit('pluginEvent', event, source);
     } finally {
       this.currentEntry = previous;
     }

@@ -1,32 +1,5 @@
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
 
-/**
- * Default access code length in bytes by interface type, as each Python interface class declares
- * `DEFAULT_IFAC_SIZE`: 16 on IP and stream media, 8 on slow serial and radio media. The one place
- * rns-net knows it, until plugins report their own.
- */
-const DEFAULT_IFAC_BYTES: ReadonlyMap<string, number> = new Map([
-  ['BackboneInterface', 16],
-  ['TCPServerInterface', 16],
-  ['TCPClientInterface', 16],
-  ['UDPInterface', 16],
-  ['AutoInterface', 16],
-  ['I2PInterface', 16],
-  ['WeaveInterface', 16],
-  ['WebSocketInterface', 16],
-  ['WebSocketServerInterface', 16],
-  ['WebSocketClientInterface', 16],
-  ['PipeInterface', 8],
-  ['KISSInterface', 8],
-  ['AX25KISSInterface', 8],
-  ['SerialInterface', 8],
-  ['RNodeInterface', 8],
-  ['RNodeMultiInterface', 8],
-]);
-
-/** The length for a type Python does not name (rns-net's own plugins): as on IP media. */
-const FALLBACK_IFAC_BYTES = 16;
-
 /** Smallest and largest `ifac_size`, in bits: one byte up to a whole Ed25519 signature. */
 const MIN_IFAC_BITS = 8;
 const MAX_IFAC_BITS = 512;
@@ -41,22 +14,23 @@ export interface IfacSettings {
   readonly size: number;
 }
 
-/** The default access code length of an interface type, in bytes. */
-export function defaultIfacSize(typeName: string): number {
-  return DEFAULT_IFAC_BYTES.get(typeName) ?? FALLBACK_IFAC_BYTES;
-}
-
 /**
  * Reads an interface section's IFAC keys as Python's interface setup does: `network_name` wins
  * over `networkname` and `pass_phrase` over `passphrase` when both are given, an empty value
  * counts as absent, and `ifac_size` is in bits. Null when neither a name nor a passphrase is set
  * (the interface is open; an `ifac_size` alone changes nothing, as in Python).
  *
+ * @param defaultSize - the code length in bytes without `ifac_size`: the plugin's
+ *   `defaultIfacSize` (Python's `DEFAULT_IFAC_SIZE` of the interface class).
  * @throws ConfigError naming the section and key for an `ifac_size` that is not a whole number
  *   of 8..512 bits (Python silently ignores one under 8; a typo should not turn a code off), and
  *   for a list where one value belongs
  */
-export function readIfacKeys(section: string, typeName: string, params: ConfigParams): IfacSettings | null {
+export function readIfacKeys(
+  section: string,
+  params: ConfigParams,
+  defaultSize: number,
+): IfacSettings | null {
   const reader = new ConfigParamReader(section, params);
   const networkName = nonEmpty(reader.string('network_name')) ?? nonEmpty(reader.string('networkname'));
   const passphrase = nonEmpty(reader.string('pass_phrase')) ?? nonEmpty(reader.string('passphrase'));
@@ -68,7 +42,7 @@ export function readIfacKeys(section: string, typeName: string, params: ConfigPa
   return {
     networkName,
     passphrase,
-    size: bits !== undefined ? Math.floor(bits / 8) : defaultIfacSize(typeName),
+    size: bits !== undefined ? Math.floor(bits / 8) : defaultSize,
   };
 }
 

@@ -2,7 +2,9 @@ import { ConfigError } from '../../core/errors';
 import { InterfaceMode, parseInterfaceMode } from '../../core/interface-mode';
 import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../registry/config-params';
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
+import { splitInterfaceKeys } from './interface-keys';
 import { METRICS_OFF, readMetricsSection, type MetricsSettings } from './metrics-section';
+import { NO_PLUGINS, readPluginsSection, type PluginsSettings } from './plugins-section';
 import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
@@ -11,13 +13,10 @@ export const DEFAULT_LOG_LEVEL = 4;
 /** The highest Python RNS log level (8 = extreme). */
 export const MAX_LOG_LEVEL = 8;
 
-/** Keys of an interface section the node consumes itself; everything else goes to the plugin. */
-const NODE_KEYS = new Set(['type', 'enabled', 'interface_enabled', 'mode', 'interface_mode']);
-
 export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
 
 /** The top-level sections the node reads. */
-const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'interfaces'];
+const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'plugins', 'interfaces'];
 
 const MODE_SPELLINGS =
   'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming, boundary or internal';
@@ -34,8 +33,13 @@ export interface InterfaceSection {
   readonly enabled: boolean;
   /** From `interface_mode`, else `mode`; {@link InterfaceMode.Full} when neither is set. */
   readonly mode: InterfaceMode;
-  /** Every key except `type`, `enabled`, `interface_enabled`, `mode` and `interface_mode`. */
+  /** The plugin's keys: every key the node does not own (see `NODE_INTERFACE_KEYS`). */
   readonly params: ConfigParams;
+  /**
+   * The node's keys besides `type`, `enabled`/`interface_enabled` and `mode`/`interface_mode`
+   * (read above): transport settings, access code, and Python keys with no effect here.
+   */
+  readonly nodeParams: ConfigParams;
   /** The line of every key of the section (including the consumed ones), for error messages. */
   readonly keyLines: ReadonlyMap<string, number>;
 }
@@ -62,6 +66,8 @@ export interface NodeConfig {
   readonly logging: LoggingConfig;
   /** The `[metrics]` settings (the Prometheus endpoint; off without the section). */
   readonly metrics: MetricsSettings;
+  /** The `[plugins]` settings (npm packages of interface plugins; none without the section). */
+  readonly plugins: PluginsSettings;
   /** The valid interface sections in file order, enabled or not (check `enabled` before starting). */
   readonly interfaces: readonly InterfaceSection[];
   /** Things an operator should know that are not errors: skipped interfaces, ignored keys and sections. */
@@ -86,6 +92,7 @@ export function parseNodeConfig(text: string, file: string): NodeConfig {
  *
  * - `[logging] loglevel`: an integer 0..8; anything else is an error and the default (4) is used.
  * - `[metrics]`: the Prometheus endpoint, read by {@link readMetricsSection}.
+ * - `[plugins]`: `modules`, the npm packages of interface plugins, read by {@link readPluginsSection}.
  * - `[reticulum]`: kept as written and read by {@link readReticulumSection} (the forwarding mode,
  *   announce rate and ingress control defaults); keys rns-net does not use get a notice.
  * - `[interfaces]`: each `[[name]]` subsection is an interface. It starts only if `enabled` or
@@ -111,6 +118,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   ).settings;
   let logging: LoggingConfig = { level: DEFAULT_LOG_LEVEL };
   let metrics: MetricsSettings = METRICS_OFF;
+  let plugins: PluginsSettings = NO_PLUGINS;
 
   for (const [key, entry] of tree.values) {
     notices.push(`${file}:${entry.line}: key '${key}' outside any section is ignored`);
@@ -126,6 +134,9 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
         break;
       case 'metrics':
         metrics = readMetrics(section, file, notices, errors);
+        break;
+      case 'plugins':
+        plugins = readPlugins(section, file, notices, errors);
         break;
       case 'interfaces':
         readInterfaces(section, file, notices, errors, interfaces);
@@ -149,6 +160,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
     reticulumSettings,
     logging: Object.freeze(logging),
     metrics,
+    plugins,
     interfaces: Object.freeze(interfaces),
     notices: Object.freeze(notices),
     errors: Object.freeze(errors),
@@ -226,6 +238,24 @@ function readMetrics(
   const lines = new Map<string, number>();
   for (const [key, entry] of section.values) lines.set(key, entry.line);
   const settings = readMetricsSection(
+    valuesOf(section),
+    { file, line: section.line, lines },
+    errors,
+    notices,
+  );
+  noticeSubsections(section, file, notices);
+  return settings;
+}
+
+function readPlugins(
+  section: ConfigSection,
+  file: string,
+  notices: string[],
+  errors: ConfigError[],
+): PluginsSettings {
+  const lines = new Map<string, number>();
+  for (const [key, entry] of section.values) lines.set(key, entry.line);
+  const settings = readPluginsSection(
     valuesOf(section),
     { file, line: section.line, lines },
     errors,
@@ -325,17 +355,15 @@ function readInterface(
     notices.push(`${file}:${section.line}: Skipping disabled interface "${section.name}" (${why})`);
   }
 
-  const params = nullRecord();
-  for (const [key, value] of Object.entries(all)) {
-    if (!NODE_KEYS.has(key)) params[key] = value;
-  }
+  const { node, plugin } = splitInterfaceKeys(all);
   return Object.freeze({
     name: section.name,
     typeName,
     line: section.line,
     enabled,
     mode,
-    params: Object.freeze(params),
+    params: plugin,
+    nodeParams: node,
     keyLines,
   });
 }

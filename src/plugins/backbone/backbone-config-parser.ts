@@ -1,4 +1,3 @@
-import { DEFAULT_BACKBONE_PORT } from '../../core/constants';
 import { parseAbuseSettings } from './abuse/parse-abuse-settings';
 import { InterfaceId } from '../../core/interface-id';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
@@ -10,6 +9,7 @@ import {
   BackboneServerRuntime,
 } from './backbone-config';
 import {
+  DEFAULT_BACKBONE_PORT,
   DEFAULT_CONNECT_TIMEOUT_SECS,
   DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
@@ -24,18 +24,6 @@ export interface ParseBackboneConfigOptions {
   /** The host's network interfaces used to resolve `device`; defaults to `os.networkInterfaces()`. */
   readonly networkInterfaces?: NetworkInterfaceTable;
 }
-
-/**
- * Keys every interface section may carry that the node (not this plugin) interprets: ingress and
- * egress control, announce rate, IFAC, discovery. They are not reported as unknown here; the
- * node validates them itself.
- */
-const NODE_LEVEL_KEY = new RegExp(
-  '^(ingress_control|egress_control|ic_\\w+|ec_\\w+|announce_rate_\\w+|announce_cap|bitrate|outgoing|recursive_prs|' +
-    'announces_from_internal|announces_to_internal|' +
-    'networkname|network_name|passphrase|pass_phrase|ifac_size|discoverable|discovery_\\w+|' +
-    'announce_interval|reachable_on|latitude|lat|longitude|lon|height)$',
-);
 
 /**
  * Server duration keys: config key (seconds, fractions allowed, 0 = off) -> runtime field
@@ -60,8 +48,8 @@ const SERVER_DURATION_KEYS: ReadonlyArray<{
  * builds the interface: `port` wins over `listen_port`/`target_port`, `remote` over `target_host`,
  * `listen_on` over `listen_ip`, and `device` over both listen addresses.
  *
- * Keys the plugin does not know (and that are not node-level keys) are returned in
- * `unknownKeys`, so the interface can warn about them when it starts.
+ * Keys the plugin does not know are returned in `unknownKeys`, so the interface can warn about
+ * them when it starts (the node keeps the keys it owns to itself: none of them is here).
  *
  * @throws {@link ConfigError} when a value cannot be used.
  */
@@ -75,7 +63,7 @@ export function parseBackboneConfig(
   const config = reader.firstPresent('remote', 'target_host')
     ? parseClient(reader, name, id)
     : parseServer(reader, name, id, options);
-  const unknownKeys = reader.unusedKeys().filter((key) => !NODE_LEVEL_KEY.test(key));
+  const unknownKeys = reader.unusedKeys();
   return { ...config, unknownKeys };
 }
 
@@ -88,10 +76,14 @@ function nonEmptyString(reader: ConfigParamReader, key: string): string | undefi
   return trimmed;
 }
 
-/** Reads every alias of a port (so each is validated) and returns the winning one. */
-function portWithAlias(reader: ConfigParamReader, canonical: string, alias: string): number {
-  const canonicalValue = reader.port(canonical);
-  const aliasValue = reader.port(alias);
+/**
+ * Reads every alias of a port (so each is validated) and returns the winning one. A listening
+ * port may be 0: any free port.
+ */
+function portWithAlias(reader: ConfigParamReader, canonical: string, alias: string, listen = false): number {
+  const read = (key: string) => (listen ? reader.listenPort(key) : reader.port(key));
+  const canonicalValue = read(canonical);
+  const aliasValue = read(alias);
   return aliasValue ?? canonicalValue ?? DEFAULT_BACKBONE_PORT;
 }
 
@@ -102,7 +94,7 @@ function parseServer(
   options: ParseBackboneConfigOptions,
 ): BackboneServerConfig {
   const listenIp = readListenAddress(reader, options);
-  const listenPort = portWithAlias(reader, 'listen_port', 'port');
+  const listenPort = portWithAlias(reader, 'listen_port', 'port', true);
   const startup: BackboneServerRuntime = {
     maxConnections: reader.count('max_connections') ?? 0,
     idleTimeoutMs: 0,

@@ -28,8 +28,11 @@ export const KEEPALIVE_INITIAL_DELAY_MS = 5_000;
 /** Link speed reported for every Backbone interface (rns-net and Python both guess 1 Gbps). */
 export const BACKBONE_BITRATE = 1_000_000_000;
 
-/** MTU reported in the InterfaceInfo of Backbone interfaces, as rns-net reports it. */
-export const BACKBONE_INFO_MTU = 65_535;
+/** Access code length without `ifac_size` (Python's `DEFAULT_IFAC_SIZE` of BackboneInterface). */
+export const BACKBONE_IFAC_SIZE = 16;
+
+/** Default TCP port of a Backbone interface, server and client alike (Python's default too). */
+export const DEFAULT_BACKBONE_PORT = 4242;
 
 /** The registry type name of the plugin, as config sections spell it. */
 export const BACKBONE_TYPE_NAME = 'BackboneInterface';

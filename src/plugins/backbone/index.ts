@@ -3,8 +3,7 @@ import { registerInterfaceFactory } from '../../registry/register-plugin';
 import { BackboneInterfaceFactory } from './backbone-interface-factory';
 
 /**
- * Registers the `BackboneInterface` factory in `container` under the interface-factory token, as
- * a singleton of that container (its per-section live state lives in the factory instance).
+ * Registers the `BackboneInterface` factory in `container` under the interface-factory token.
  * Called explicitly by the composition root; importing this module registers nothing.
  */
 export function registerBackbonePlugin(container: DependencyContainer): void {
@@ -34,5 +33,6 @@ export type { StartedBackboneServer } from './server/backbone-server';
 export { createServerRuntimeHandle, BACKBONE_SERVER_KEY_PREFIX } from './server/server-runtime-handle';
 export { createServerPeerStateHandle } from './server/server-peer-state-handle';
 export { startBackboneClient } from './client/backbone-client';
+export type { StartedBackboneClient } from './client/backbone-client';
 export { createClientRuntimeHandle, BACKBONE_CLIENT_KEY_PREFIX } from './client/client-runtime-handle';
 export { BACKBONE_TYPE_NAME, MAX_PENDING_BYTES } from './backbone-constants';

@@ -34,7 +34,7 @@ export interface PeerBehaviourSource {
 
 /** Options of a {@link BackbonePeerMonitor}. */
 export interface PeerMonitorOptions {
-  /** Time source for blacklist expiry (default: the system clock; see {@link BackbonePeerMonitor.useClock}). */
+  /** Time source for blacklist expiry (default: the system clock). */
   readonly clock?: Clock;
   /**
    * The live cap on entries without a live connection (`max_tracked_peers`, shared with the
@@ -73,17 +73,12 @@ interface PeerRecord {
  */
 export class BackbonePeerMonitor {
   private readonly peers = new RecencyMap<string, PeerRecord>();
-  private clock: Clock;
+  private readonly clock: Clock;
   private readonly maxEntries: () => number;
 
   constructor(options: PeerMonitorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.maxEntries = options.maxEntries ?? (() => Number.POSITIVE_INFINITY);
-  }
-
-  /** Uses `clock` from now on (the server's injected clock). */
-  useClock(clock: Clock): void {
-    this.clock = clock;
   }
 
   /** Whether `ip` is blacklisted now. */

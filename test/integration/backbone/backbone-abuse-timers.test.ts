@@ -35,17 +35,20 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
     const attacker = await admittedFrom(s, ATTACKER_IP);
     sockets.push(attacker.socket);
     await c.tickAsync(SEC);
-    await s.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === attacker.id);
+    await s.sink.waitForDetail(
+      'peer.disconnected',
+      (e) => e.cause === 'idle_timeout' && e.peerId === attacker.id,
+    );
     await closedWithin(attacker.socket);
   }
 
   /** An attempt that must be refused at admission. */
   async function expectRefused(s: TestServer): Promise<void> {
-    const before = s.sink.ofType('BackbonePeerConnected').length;
+    const before = s.sink.details('peer.connected').length;
     const socket = attemptFrom(s.port, ATTACKER_IP);
     sockets.push(socket);
     await closedWithin(socket);
-    expect(s.sink.ofType('BackbonePeerConnected')).to.have.length(before, 'refused before admission');
+    expect(s.sink.details('peer.connected')).to.have.length(before, 'refused before admission');
   }
 
   it('repeated idle timeouts: none below the threshold, a penalty at it, refusal, expiry, escalation x2, cap, decay', async () => {
@@ -68,14 +71,14 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
     const s = server;
 
     await idleTimeoutOnce(s, clock);
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(s.sink.details('peer.penalty')).to.have.length(0);
     expect(entryOf(s, ATTACKER_IP)).to.deep.include({ penaltyLevel: 0 });
     expect(entryOf(s, ATTACKER_IP)?.windowCounts).to.include({ idle_timeouts: 1 });
 
     await idleTimeoutOnce(s, clock);
-    const first = await s.sink.waitFor('BackbonePeerPenalty');
+    const first = await s.sink.waitForDetail('peer.penalty');
     expect(first).to.deep.include({
-      penaltyLevel: 1,
+      level: 1,
       blacklistForMs: 10 * SEC,
       reason: 'repeated idle timeouts',
     });
@@ -85,9 +88,9 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
     // The blacklist expires; the windows were cleared, so one more idle timeout does nothing.
     await clock.tickAsync(10 * SEC);
     await idleTimeoutOnce(s, clock);
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(1);
+    expect(s.sink.details('peer.penalty')).to.have.length(1);
     await idleTimeoutOnce(s, clock);
-    const second = await s.sink.waitFor('BackbonePeerPenalty', (e) => e.penaltyLevel === 2);
+    const second = await s.sink.waitForDetail('peer.penalty', (e) => e.level === 2);
     expect(second).to.deep.include({ blacklistForMs: 20 * SEC, reason: 'repeated idle timeouts' });
 
     // Level 3 would be 40 s; the operator caps every penalty at 30 s.
@@ -96,7 +99,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
     await clock.tickAsync(20 * SEC);
     await idleTimeoutOnce(s, clock);
     await idleTimeoutOnce(s, clock);
-    const third = await s.sink.waitFor('BackbonePeerPenalty', (e) => e.penaltyLevel === 3);
+    const third = await s.sink.waitForDetail('peer.penalty', (e) => e.level === 3);
     expect(third.blacklistForMs).to.equal(30 * SEC);
     expect(entryOf(s, ATTACKER_IP)?.blacklistedRemainingSecs).to.equal(30);
 
@@ -133,7 +136,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
       await idleTimeoutOnce(server, clock);
       await clock.tickAsync(31 * SEC);
     }
-    expect(server.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(server.sink.details('peer.penalty')).to.have.length(0);
   });
 
   it('repeated write stalls are penalised; a close we cause (operator blacklist) never counts', async () => {
@@ -160,22 +163,25 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
       const up = await s.sink.waitFor('InterfaceUp', (e) => e.id === attacker.id);
       // The peer's own stall path (what a full send buffer or an expired stall timer does).
       (up.writer as BackbonePeer).disconnect('write_stall');
-      await s.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === attacker.id);
+      await s.sink.waitForDetail(
+        'peer.disconnected',
+        (e) => e.cause === 'write_stall' && e.peerId === attacker.id,
+      );
     };
     // An operator blacklist of 0 s disconnects without counting.
     const victim = await admittedFrom(s, ATTACKER_IP);
     sockets.push(victim.socket);
     s.state.blacklist(ATTACKER_IP, 0, 'test');
-    await s.sink.waitFor('BackbonePeerDisconnected', (e) => e.peerInterfaceId === victim.id);
+    await s.sink.waitForDetail('peer.disconnected', (e) => e.peerId === victim.id);
     expect(entryOf(s, ATTACKER_IP)).to.equal(undefined, 'a local close leaves no behaviour state');
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(s.sink.details('peer.penalty')).to.have.length(0);
 
     await stallOnce();
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(s.sink.details('peer.penalty')).to.have.length(0);
     await stallOnce();
-    const penalty = await s.sink.waitFor('BackbonePeerPenalty');
+    const penalty = await s.sink.waitForDetail('peer.penalty');
     expect(penalty).to.deep.include({
-      penaltyLevel: 1,
+      level: 1,
       blacklistForMs: 120 * SEC,
       reason: 'repeated write stalls',
     });
@@ -207,15 +213,15 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
       attacker.socket.write(Buffer.alloc(4, 0x7e));
       await clock?.tickAsync(5 * SEC);
       attacker.socket.destroy();
-      await s.sink.waitFor('BackbonePeerDisconnected', (e) => e.peerInterfaceId === attacker.id);
+      await s.sink.waitForDetail('peer.disconnected', (e) => e.peerId === attacker.id);
     };
     await flap();
     await flap();
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(s.sink.details('peer.penalty')).to.have.length(0);
     expect(entryOf(s, ATTACKER_IP)?.windowCounts).to.include({ fast_flaps: 2 });
     await flap();
-    const penalty = await s.sink.waitFor('BackbonePeerPenalty');
-    expect(penalty).to.deep.include({ penaltyLevel: 1, blacklistForMs: 60 * SEC, reason: 'fast flapping' });
+    const penalty = await s.sink.waitForDetail('peer.penalty');
+    expect(penalty).to.deep.include({ level: 1, blacklistForMs: 60 * SEC, reason: 'fast flapping' });
     await expectRefused(s);
     await clock.tickAsync(60 * SEC);
     const back = await admittedFrom(s, ATTACKER_IP);
@@ -239,7 +245,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
     expect(handle.set('idle_timeout_blacklist_threshold', 1).ok).to.equal(true);
     expect(handle.set('idle_timeout_blacklist_window_secs', 60).ok).to.equal(true);
     await idleTimeoutOnce(server, clock);
-    const penalty = await server.sink.waitFor('BackbonePeerPenalty');
-    expect(penalty).to.deep.include({ peerIp: ATTACKER_IP, blacklistForMs: 5 * SEC });
+    const penalty = await server.sink.waitForDetail('peer.penalty');
+    expect(penalty).to.deep.include({ ip: ATTACKER_IP, blacklistForMs: 5 * SEC });
   });
 });

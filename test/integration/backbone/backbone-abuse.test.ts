@@ -64,15 +64,13 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
       const attacker = await admittedFrom(server, ATTACKER_IP);
       sockets.push(attacker.socket);
       attacker.socket.destroy();
-      await server.sink.waitFor('BackbonePeerDisconnected', (e) => e.peerInterfaceId === attacker.id);
-      if (flap < 3) expect(server.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+      await server.sink.waitForDetail('peer.disconnected', (e) => e.peerId === attacker.id);
+      if (flap < 3) expect(server.sink.details('peer.penalty')).to.have.length(0);
     }
-    const penalty = await server.sink.waitFor('BackbonePeerPenalty');
+    const penalty = await server.sink.waitForDetail('peer.penalty');
     expect(penalty).to.deep.equal({
-      type: 'BackbonePeerPenalty',
-      serverInterfaceId: server.config.id,
-      peerIp: ATTACKER_IP,
-      penaltyLevel: 1,
+      ip: ATTACKER_IP,
+      level: 1,
       blacklistForMs: 120_000,
       reason: 'rapid silent reconnect churn',
     });
@@ -89,7 +87,7 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
       await closedWithin(refused);
       expect(entryOf(server, ATTACKER_IP)?.rejectCount).to.equal(attempt);
     }
-    expect(server.sink.ofType('BackbonePeerConnected')).to.have.length(4, 'good peer + 3 flaps');
+    expect(server.sink.details('peer.connected')).to.have.length(4, 'good peer + 3 flaps');
     const attackerState = entryOf(server, ATTACKER_IP);
     expect(attackerState).to.deep.include({
       connectedCount: 0,
@@ -114,9 +112,7 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
     await received.waitFor(written);
     expect(received.seqs).to.deep.equal([...Array(written).keys()]);
     expect(sent).to.equal(6 * FRAMES_PER_ROUND);
-    expect(
-      server.sink.ofType('BackbonePeerDisconnected').filter((e) => e.peerInterfaceId === goodId),
-    ).to.have.length(0);
+    expect(server.sink.details('peer.disconnected').filter((e) => e.peerId === goodId)).to.have.length(0);
     expect(entryOf(server, GOOD_IP)).to.deep.include({ connectedCount: 1, penaltyLevel: 0 });
   });
 
@@ -137,17 +133,17 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
     sockets.push(...burst);
     // Every burst connection ends: refused at admission, or disconnected by the penalty.
     await Promise.all(burst.map((s) => closedWithin(s)));
-    const admitted = server.sink.ofType('BackbonePeerConnected').filter((e) => e.peerIp === ATTACKER_IP);
+    const admitted = server.sink.details('peer.connected').filter((e) => e.ip === ATTACKER_IP);
     expect(admitted).to.have.length(THRESHOLD - 1);
-    await server.sink.waitFor(
-      'BackbonePeerDisconnected',
-      () => server?.sink.ofType('BackbonePeerDisconnected').length === THRESHOLD - 1,
+    await server.sink.waitForDetail(
+      'peer.disconnected',
+      () => server?.sink.details('peer.disconnected').length === THRESHOLD - 1,
     );
-    const penalties = server.sink.ofType('BackbonePeerPenalty');
+    const penalties = server.sink.details('peer.penalty');
     expect(penalties).to.have.length(1);
     expect(penalties[0]).to.deep.include({
-      peerIp: ATTACKER_IP,
-      penaltyLevel: 1,
+      ip: ATTACKER_IP,
+      level: 1,
       blacklistForMs: 120_000,
       reason: 'connection rate exceeded',
     });
@@ -171,9 +167,9 @@ describe('BackboneInterface server abuse defence (loopback)', () => {
       const attacker = await admittedFrom(server, ATTACKER_IP);
       sockets.push(attacker.socket);
       attacker.socket.destroy();
-      await server.sink.waitFor('BackbonePeerDisconnected', (e) => e.peerInterfaceId === attacker.id);
+      await server.sink.waitForDetail('peer.disconnected', (e) => e.peerId === attacker.id);
     }
-    expect(server.sink.ofType('BackbonePeerPenalty')).to.have.length(0);
+    expect(server.sink.details('peer.penalty')).to.have.length(0);
     expect(entryOf(server, ATTACKER_IP)).to.equal(undefined);
   });
 

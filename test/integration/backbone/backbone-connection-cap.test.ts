@@ -35,11 +35,11 @@ describe('BackboneInterface server: connections per IP (loopback)', () => {
     sockets.push(...refused);
     await Promise.all(refused.map((socket) => closedWithin(socket)));
 
-    const [penalty, ...more] = s.sink.ofType('BackbonePeerPenalty');
+    const [penalty, ...more] = s.sink.details('peer.penalty');
     expect(more).to.deep.equal([], 'one penalty; later attempts meet the blacklist');
     expect(penalty).to.deep.include({
-      peerIp: ATTACKER_IP,
-      penaltyLevel: 1,
+      ip: ATTACKER_IP,
+      level: 1,
       blacklistForMs: 120_000,
       reason: 'connections per IP exceeded',
     });
@@ -61,7 +61,7 @@ describe('BackboneInterface server: connections per IP (loopback)', () => {
     sockets.push(refused);
     await closedWithin(refused);
     expect(s.sink.ofType('InterfaceUp')).to.have.length(3);
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.deep.equal([]);
+    expect(s.sink.details('peer.penalty')).to.deep.equal([]);
     expect(entryOf(s, ATTACKER_IP)).to.deep.include({ connectedCount: 3, rejectCount: 1 });
 
     sockets[0]?.destroy();
@@ -74,7 +74,7 @@ describe('BackboneInterface server: connections per IP (loopback)', () => {
     server = await startTestServer({}, { abuse: { maxConnectionsPerIp: 2, blacklistDurationMs: 120_000 } });
     await admitMany(server, '127.0.0.1', 5);
     expect(entryOf(server, '127.0.0.1')?.connectedCount).to.equal(5);
-    expect(server.sink.ofType('BackbonePeerPenalty')).to.deep.equal([]);
+    expect(server.sink.details('peer.penalty')).to.deep.equal([]);
   });
 
   it('applies a lowered max_connections_per_ip to new connections; 0 lifts the cap', async () => {

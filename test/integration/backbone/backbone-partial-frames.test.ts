@@ -71,8 +71,8 @@ describe('BackboneInterface server: unfinished frames (loopback)', () => {
       await closedWithin(socket);
       await s.sink.waitFor('InterfaceDown', (e) => e.id === id);
     }
-    const penalty = await s.sink.waitFor('BackbonePeerPenalty');
-    expect(penalty).to.deep.include({ peerIp: ATTACKER_IP, reason: 'repeated partial frame timeouts' });
+    const penalty = await s.sink.waitForDetail('peer.penalty');
+    expect(penalty).to.deep.include({ ip: ATTACKER_IP, reason: 'repeated partial frame timeouts' });
     expect(entryOf(s, ATTACKER_IP)?.blacklistReason).to.equal('repeated partial frame timeouts');
   });
 
@@ -97,7 +97,7 @@ describe('BackboneInterface server: unfinished frames (loopback)', () => {
     await closedWithin(loris.socket, 3000);
     expect(streamer.socket.closed).to.equal(false);
     expect(s.sink.ofType('Frame').filter((f) => f.id === streamer.id).length).to.be.greaterThan(3);
-    const disconnected = s.sink.ofType('BackbonePeerDisconnected').map((e) => e.peerIp);
+    const disconnected = s.sink.details('peer.disconnected').map((e) => e.ip);
     expect(disconnected).to.deep.equal([ATTACKER_IP]);
   });
 
@@ -125,10 +125,7 @@ describe('BackboneInterface server: unfinished frames (loopback)', () => {
     expect(buffers.receive.evictions).to.equal(1);
     expect(buffers.receive.totalHeld).to.be.at.most(1024 * 1024);
     expect(small.filter((socket) => socket.closed)).to.deep.equal([]);
-    expect(s.sink.ofType('BackbonePeerDisconnected').map((e) => e.peerIp)).to.deep.equal(['127.0.0.3']);
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.deep.equal(
-      [],
-      'an eviction is not held against the peer',
-    );
+    expect(s.sink.details('peer.disconnected').map((e) => e.ip)).to.deep.equal(['127.0.0.3']);
+    expect(s.sink.details('peer.penalty')).to.deep.equal([], 'an eviction is not held against the peer');
   });
 });

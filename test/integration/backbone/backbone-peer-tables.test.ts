@@ -43,8 +43,8 @@ describe('BackboneInterface server peer tables (loopback)', () => {
       sockets.push(...attempts);
       await Promise.all(attempts.map((a) => closedWithin(a)));
     }
-    expect(s.sink.ofType('BackbonePeerPenalty')).to.have.length(200);
-    expect(s.sink.ofType('BackbonePeerConnected')).to.have.length(0);
+    expect(s.sink.details('peer.penalty')).to.have.length(200);
+    expect(s.sink.details('peer.connected')).to.have.length(0);
     expect(s.state.monitor.size).to.be.at.most(50);
     expect(s.state.tracker.size).to.be.at.most(50);
     // The most recent offender is still refused.

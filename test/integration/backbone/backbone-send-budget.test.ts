@@ -71,7 +71,7 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
     await settled(() => reader.bytes, 1000, 15_000);
 
     const readerEvents = h.peerEvents.filter(
-      (e) => e.type !== 'BackbonePeerConnected' && e.peerIp === '127.0.0.2',
+      (e) => e.name !== 'peer.connected' && e.detail.ip === '127.0.0.2',
     );
     expect(readerEvents, 'no disconnect, stall or penalty for the reader').to.deep.equal([]);
     expect(reader.closedByHub).to.equal(false);
@@ -84,13 +84,13 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
 
     // A peer that takes nothing at all is still cut for a write stall (once: not penalised).
     await until(
-      () => h.peerEvents.some((e) => e.type === 'BackbonePeerWriteStall' && e.peerIp === '127.0.0.4'),
+      () => h.closedBy('write_stall').some((d) => d.ip === '127.0.0.4'),
       'the never-reader to stall',
       10_000,
     );
     neverReader.resume(); // so it reads the end of the stream and closes
     await whenClosed(neverReader);
-    expect(h.peerEvents.filter((e) => e.type === 'BackbonePeerPenalty')).to.deep.equal([]);
+    expect(h.details('peer.penalty')).to.deep.equal([]);
     expect(h.handlerErrors).to.deep.equal([]);
   });
 
@@ -133,6 +133,6 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
       expect(peer?.pendingBytes).to.be.at.most(3 * MiB);
       expect(entryFrom(h, ip)?.stats.txRefusedFull).to.be.greaterThan(0);
     }
-    expect(h.peerEvents.filter((e) => e.type !== 'BackbonePeerConnected')).to.deep.equal([]);
+    expect(h.peerEvents.filter((e) => e.name !== 'peer.connected')).to.deep.equal([]);
   });
 });

@@ -1,3 +1,4 @@
+import { HW_MTU } from '../../../src/core/constants';
 import { expect } from 'chai';
 import { connect, createServer, Server } from 'node:net';
 import sinon from 'sinon';
@@ -10,7 +11,6 @@ import { Writer } from '../../../src/core/writer';
 import { MAX_PENDING_BYTES } from '../../../src/plugins/backbone/backbone-constants';
 import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
 import { startBackboneServer } from '../../../src/plugins/backbone/server/backbone-server';
-import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
 import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
 import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
 import { closed, collect, packet, startTestServer, TestServer } from './support/backbone-test-server';
@@ -57,16 +57,15 @@ describe('BackboneInterface server (loopback)', () => {
       inCapable: true,
       outCapable: true,
       bitrate: 1_000_000_000,
-      mtu: 65535,
+      mtu: HW_MTU,
       ingressControl: DEFAULT_INGRESS_CONTROL,
     });
-    expect(server.sink.types()).to.deep.equal(['BackbonePeerConnected', 'InterfaceUp']);
-    const connected = server.sink.ofType('BackbonePeerConnected')[0];
+    expect(server.sink.types()).to.deep.equal(['peer.connected', 'InterfaceUp']);
+    const connected = server.sink.details('peer.connected')[0];
     expect(connected).to.deep.include({
-      serverInterfaceId: 80,
-      peerInterfaceId: 8000,
-      peerIp: '127.0.0.1',
-      peerPort: client.localPort,
+      peerId: 8000,
+      ip: '127.0.0.1',
+      port: client.localPort,
     });
   });
 
@@ -127,13 +126,13 @@ describe('BackboneInterface server (loopback)', () => {
     await server.sink.waitFor('InterfaceDown', (e) => e.id === 8400);
     await turn();
     expect(server.sink.types(id)).to.deep.equal([
-      'BackbonePeerConnected',
+      'peer.connected',
       'InterfaceUp',
       'Frame',
-      'BackbonePeerDisconnected',
+      'peer.disconnected',
       'InterfaceDown',
     ]);
-    const disconnected = server.sink.ofType('BackbonePeerDisconnected')[0];
+    const disconnected = server.sink.details('peer.disconnected')[0];
     expect(disconnected?.hadReceivedData).to.equal(true);
     expect(disconnected?.connectedForMs).to.be.at.least(0);
     expect(writer.send(packet(30, 2))).to.equal('offline');
@@ -164,7 +163,7 @@ describe('BackboneInterface server (loopback)', () => {
       const config = { ...server.config, listenPort: port };
       let error: unknown;
       try {
-        await startBackboneServer(config, new BackboneServerState(config), {
+        await startBackboneServer(config, {
           events: server.sink,
           dynamicIds: { next: () => 1 },
           mode: InterfaceMode.Full,
@@ -205,7 +204,7 @@ describe('BackboneInterface server (loopback)', () => {
     third.on('error', () => undefined);
     await closed(third);
     expect(server.sink.ofType('InterfaceUp')).to.have.length(2);
-    expect(server.sink.ofType('BackbonePeerConnected')).to.have.length(2);
+    expect(server.sink.details('peer.connected')).to.have.length(2);
   });
 
   it('admits a new connection once a disconnect frees a max_connections slot', async () => {
@@ -271,14 +270,13 @@ describe('BackboneInterface server (loopback)', () => {
       await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
       await closed(client);
       expect(server.sink.types(id)).to.deep.equal([
-        'BackbonePeerConnected',
+        'peer.connected',
         'InterfaceUp',
-        'BackbonePeerDisconnected',
-        'BackbonePeerIdleTimeout',
+        'peer.disconnected',
         'InterfaceDown',
       ]);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')[0]?.connectedForMs).to.equal(150);
-      expect(server.sink.ofType('BackbonePeerDisconnected')[0]?.hadReceivedData).to.equal(false);
+      expect(server.sink.closedBy('idle_timeout')[0]?.connectedForMs).to.equal(150);
+      expect(server.sink.details('peer.disconnected')[0]?.hadReceivedData).to.equal(false);
     });
 
     it('exempts a client that sent any byte, even a partial frame', async () => {
@@ -295,7 +293,7 @@ describe('BackboneInterface server (loopback)', () => {
       writer.send(packet(30, 8));
       await received.waitForLength(64);
       expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
+      expect(server.sink.closedBy('idle_timeout')).to.have.length(0);
     });
 
     it('applies a live idle_timeout_secs change to connected silent clients', async () => {
@@ -311,7 +309,10 @@ describe('BackboneInterface server (loopback)', () => {
       await clock.tickAsync(499);
       expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
       await clock.tickAsync(1);
-      await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
+      await server.sink.waitForDetail(
+        'peer.disconnected',
+        (e) => e.cause === 'idle_timeout' && e.peerId === id,
+      );
     });
 
     it('keeps a silent client past the host timer limit (3 000 000 s) until its timeout is due', async () => {
@@ -329,8 +330,11 @@ describe('BackboneInterface server (loopback)', () => {
       await turn();
       expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
       await clock.tickAsync(1);
-      await server.sink.waitFor('BackbonePeerIdleTimeout', (e) => e.peerInterfaceId === id);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')[0]?.connectedForMs).to.equal(3_000_000_000);
+      await server.sink.waitForDetail(
+        'peer.disconnected',
+        (e) => e.cause === 'idle_timeout' && e.peerId === id,
+      );
+      expect(server.sink.closedBy('idle_timeout')[0]?.connectedForMs).to.equal(3_000_000_000);
     });
 
     it('refuses idle_timeout_secs past the longest timer at runtime and keeps the silent client', async () => {
@@ -347,7 +351,7 @@ describe('BackboneInterface server (loopback)', () => {
       await clock.tickAsync(60_000);
       await turn();
       expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
+      expect(server.sink.closedBy('idle_timeout')).to.have.length(0);
     });
 
     it('disconnects at once when the live idle timeout is already exceeded, and 0 turns it off', async () => {
@@ -363,7 +367,7 @@ describe('BackboneInterface server (loopback)', () => {
       expect(handle.set('idle_timeout_secs', 1).ok).to.equal(true);
       await clock.tickAsync(0);
       await server.sink.waitFor('InterfaceDown', () => server!.sink.ofType('InterfaceDown').length === 2);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(2);
+      expect(server.sink.closedBy('idle_timeout')).to.have.length(2);
     });
   });
 
@@ -387,14 +391,13 @@ describe('BackboneInterface server (loopback)', () => {
       const { id, writer } = await upOf(server);
       await fillUntilBacklogged(writer, 64 * 1024);
       await clock.tickAsync(49);
-      expect(server.sink.ofType('BackbonePeerWriteStall')).to.have.length(0);
+      expect(server.sink.closedBy('write_stall')).to.have.length(0);
       await clock.tickAsync(1);
       await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
       expect(server.sink.types(id)).to.deep.equal([
-        'BackbonePeerConnected',
+        'peer.connected',
         'InterfaceUp',
-        'BackbonePeerDisconnected',
-        'BackbonePeerWriteStall',
+        'peer.disconnected',
         'InterfaceDown',
       ]);
       expect(writer.send(packet(30, 1))).to.equal('offline');
@@ -409,10 +412,13 @@ describe('BackboneInterface server (loopback)', () => {
       const { id, writer } = await upOf(server);
       await fillUntilBacklogged(writer, 64 * 1024);
       await clock.tickAsync(10_000);
-      expect(server.sink.ofType('BackbonePeerWriteStall')).to.have.length(0);
+      expect(server.sink.closedBy('write_stall')).to.have.length(0);
       expect(handle.set('write_stall_timeout_secs', 0.1).ok).to.equal(true);
       await clock.tickAsync(0);
-      await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
+      await server.sink.waitForDetail(
+        'peer.disconnected',
+        (e) => e.cause === 'write_stall' && e.peerId === id,
+      );
     });
 
     it('refuses with buffer_full once its budget is full and stays connected until a write stall', async () => {
@@ -433,7 +439,10 @@ describe('BackboneInterface server (loopback)', () => {
       expect(writer.send(big)).to.equal('buffer_full');
       // Only a write stall ends it.
       expect(createServerRuntimeHandle(server.state).set('write_stall_timeout_secs', 0.05).ok).to.equal(true);
-      await server.sink.waitFor('BackbonePeerWriteStall', (e) => e.peerInterfaceId === id);
+      await server.sink.waitForDetail(
+        'peer.disconnected',
+        (e) => e.cause === 'write_stall' && e.peerId === id,
+      );
       await server.sink.waitFor('InterfaceDown', (e) => e.id === id);
       expect(writer.send(packet(30, 1))).to.equal('offline');
     });
@@ -488,8 +497,8 @@ describe('BackboneInterface server (loopback)', () => {
       handle.blacklist('::ffff:127.0.0.1', 30, 'abuse');
       await Promise.all([closed(a), closed(b)]);
       await server.sink.waitFor('InterfaceDown', () => server!.sink.ofType('InterfaceDown').length === 2);
-      expect(server.sink.ofType('BackbonePeerIdleTimeout')).to.have.length(0);
-      expect(server.sink.ofType('BackbonePeerWriteStall')).to.have.length(0);
+      expect(server.sink.closedBy('idle_timeout')).to.have.length(0);
+      expect(server.sink.closedBy('write_stall')).to.have.length(0);
       expect(server.state.list()[0]).to.include({
         ip: '127.0.0.1',
         connectedCount: 0,

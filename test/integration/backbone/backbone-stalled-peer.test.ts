@@ -104,12 +104,12 @@ describe('BackboneInterface server: one stalled peer among busy ones', () => {
     }
 
     await Promise.all([atA.done(FRAMES_PER_PEER), atB.done(FRAMES_PER_PEER)]);
-    const stall = await s.sink.waitFor(
-      'BackbonePeerWriteStall',
-      (e) => e.peerInterfaceId === idStalled,
+    const stall = await s.sink.waitForDetail(
+      'peer.disconnected',
+      (e) => e.cause === 'write_stall' && e.peerId === idStalled,
       8000,
     );
-    expect(stall.peerIp).to.equal('127.0.0.1');
+    expect(stall.ip).to.equal('127.0.0.1');
     await s.sink.waitFor('InterfaceDown', (e) => e.id === idStalled);
 
     expect(atA.count()).to.equal(FRAMES_PER_PEER);
@@ -118,6 +118,6 @@ describe('BackboneInterface server: one stalled peer among busy ones', () => {
     expect(refusals.get(idA as number)).to.equal(undefined);
     expect(refusals.get(idB as number)).to.equal(undefined);
     expect(s.sink.ofType('InterfaceDown').map((e) => e.id)).to.deep.equal([idStalled]);
-    expect(s.sink.ofType('BackbonePeerWriteStall')).to.have.length(1);
+    expect(s.sink.closedBy('write_stall')).to.have.length(1);
   });
 });

@@ -10,7 +10,7 @@ import { StartedSingleInterface } from '../../../src/registry/interface-factory'
 import {
   LoopbackServer,
   clientConfig,
-  clientRuntime,
+  withStartup,
   nextTurn,
   packet,
   startContext,
@@ -42,10 +42,14 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     const events = new RecordingEventSink();
     const logger = new RecordingLogger();
     const config = clientConfig(server.port);
-    const runtime = clientRuntime(config, { reconnectWaitMs: 1000, connectTimeoutMs: 3000 });
-    started = await startBackboneClient(config, runtime, startContext(events, systemClock, logger), {
-      random: () => 0, // the low end of the jitter: 0.75 x 1000 ms
-    });
+    const runtime = { reconnectWaitMs: 1000, connectTimeoutMs: 3000 };
+    started = await startBackboneClient(
+      withStartup(config, runtime),
+      startContext(events, systemClock, logger),
+      {
+        random: () => 0, // the low end of the jitter: 0.75 x 1000 ms
+      },
+    );
     // No I/O runs during tick(): the connect is still pending when its timeout fires.
     clock.tick(2999);
     expect(logger.messages('warn')).to.deep.equal([]);
@@ -68,14 +72,18 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     const events = new RecordingEventSink();
     const logger = new RecordingLogger();
     const config = clientConfig(port);
-    const runtime = clientRuntime(config, {
+    const runtime = {
       reconnectWaitMs: 100,
       maxReconnectTries: 3,
       connectTimeoutMs: 0,
-    });
-    started = await startBackboneClient(config, runtime, startContext(events, systemClock, logger), {
-      random: () => 0.5,
-    });
+    };
+    started = await startBackboneClient(
+      withStartup(config, runtime),
+      startContext(events, systemClock, logger),
+      {
+        random: () => 0.5,
+      },
+    );
     await logger.waitFor('retrying in the background');
     for (const [attempt, wait] of [
       [1, 100],
@@ -106,10 +114,14 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     const events = new RecordingEventSink();
     const logger = new RecordingLogger();
     const config = clientConfig(server.port);
-    const runtime = clientRuntime(config, { reconnectWaitMs: 100, writeStallTimeoutMs: 200 });
-    started = await startBackboneClient(config, runtime, startContext(events, systemClock, logger), {
-      random: () => 0.5, // no jitter: the reconnect waits 100 ms
-    });
+    const runtime = { reconnectWaitMs: 100, writeStallTimeoutMs: 200 };
+    started = await startBackboneClient(
+      withStartup(config, runtime),
+      startContext(events, systemClock, logger),
+      {
+        random: () => 0.5, // no jitter: the reconnect waits 100 ms
+      },
+    );
     const first = await server.nextConnection();
     first.pause(); // accepts and never reads
     const up = await events.next('InterfaceUp');

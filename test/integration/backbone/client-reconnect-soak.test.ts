@@ -9,7 +9,7 @@ import { startBackboneClient } from '../../../src/plugins/backbone/client/backbo
 import {
   LoopbackServer,
   clientConfig,
-  clientRuntime,
+  withStartup,
   nextTurn,
   packet,
   readBytes,
@@ -39,8 +39,11 @@ describe('Backbone client soak: the remote restarts 10 times', function () {
     const logger = new RecordingLogger();
     const config = clientConfig(server.port);
     // Real timers with a 10 ms base wait: the test waits for events, never for time.
-    const runtime = clientRuntime(config, { reconnectWaitMs: 10, connectTimeoutMs: 1000 });
-    const client = await startBackboneClient(config, runtime, startContext(events, systemClock, logger));
+    const runtime = { reconnectWaitMs: 10, connectTimeoutMs: 1000 };
+    const client = await startBackboneClient(
+      withStartup(config, runtime),
+      startContext(events, systemClock, logger),
+    );
 
     try {
       for (let round = 0; round <= 10; round++) {

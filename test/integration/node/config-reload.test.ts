@@ -96,18 +96,20 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     expect(running.buffers.receive.limitBytes).to.equal(16 * 1024 * 1024);
   });
 
-  it('logs what takes a restart: a port, an interface added, removed or changed in mode', async () => {
+  it('logs what takes a restart: a port, a node-owned key, an interface added, removed or changed in mode', async () => {
     const [a, b, c, moved] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const running = await start(`[interfaces]\n${server('A', a)}${server('B', b)}${server('M', c)}`);
     await writeConfig(
       file,
-      `[interfaces]\n${server('A', moved, '    idle_timeout = 10\n')}${server('M', c, '    mode = gateway\n')}${server('New', await freePort())}`,
+      `[interfaces]\n${server('A', moved, '    idle_timeout = 10\n    bitrate = 9600\n    networkname = n\n')}${server('M', c, '    mode = gateway\n')}${server('New', await freePort())}`,
     );
     const report = await running.reload();
     expect(report.applied).to.deep.equal([{ key: 'backbone.A.idle_timeout_secs', value: 10 }]);
     expect(report.restartNeeded).to.deep.equal([
       "interface 'New' is not running; it starts at the next restart",
+      "[A] 'bitrate' changed; that takes a restart",
       "[A] 'listen_port' changed; that takes a restart",
+      "[A] 'networkname' changed; that takes a restart",
       "interface 'B' is gone from the config or disabled; it runs until the next restart",
       "interface 'M' changed type or mode (BackboneInterface, gateway); that takes a restart",
     ]);
@@ -130,6 +132,17 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
       "[metrics] 'per_peer' changed; that takes a restart",
     ]);
     expect(running.metricsUrl).to.equal(`http://127.0.0.1:${metrics}/metrics`);
+  });
+
+  it('reports changed [plugins] modules as taking a restart: plugins load when the node starts', async () => {
+    const hub = await freePort();
+    const running = await start(`[interfaces]\n${server('A', hub)}`);
+    await writeConfig(file, `[plugins]\n  modules = rns-net-not-loaded\n[interfaces]\n${server('A', hub)}`);
+    const report = await running.reload();
+    expect(report.restartNeeded).to.deep.equal([
+      "[plugins] 'modules' changed; plugins load when the node starts",
+    ]);
+    expect(report.problems).to.deep.equal([]);
   });
 
   it('changes nothing for a file it cannot parse, and names where', async () => {

@@ -7,7 +7,9 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RnsNode } from '../../../src/node/rns-node';
+import { MemoryInterfaceFactory } from '../../../src/plugins/memory/memory-interface-factory';
+import { registerInterfaceFactory } from '../../../src/registry/register-plugin';
+import { RnsNode, RnsNodeOptions } from '../../../src/node/rns-node';
 import { InterfaceAccessCode } from '../../../src/protocol';
 import { freePort } from '../../helpers/loopback-port';
 import { LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
@@ -26,12 +28,12 @@ describe('IFAC through RnsNode (loopback Backbone peers)', function () {
   const peers: LoopbackPeer[] = [];
   const code = InterfaceAccessCode.fromCredentials(SECRET);
 
-  async function startNode(config: string): Promise<RnsNode> {
+  async function startNode(config: string, options: Partial<RnsNodeOptions> = {}): Promise<RnsNode> {
     const dir = await fs.mkdtemp(path.join(root, 'node-'));
     // The flood relay carries every frame (these tests are about IFAC, not routing); appended so
     // the config's line numbers stay as written.
     await fs.writeFile(path.join(dir, 'config'), `${config}\n[reticulum]\n  relay_mode = flood\n`);
-    const node = await RnsNode.start({ configDir: dir });
+    const node = await RnsNode.start({ ...options, configDir: dir });
     nodes.push(node);
     return node;
   }
@@ -147,5 +149,19 @@ describe('IFAC through RnsNode (loopback Backbone peers)', function () {
     expect(node.status().interfaces.map((i) => i.name)).to.deep.equal(['Good']);
     const [problem] = node.startupProblems;
     expect(problem.message).to.match(/config:16 \[Bad\] 'ifac_size': must be 8\.\.512 bits, got '4'$/);
+  });
+
+  it("sizes a code by the plugin's defaultIfacSize unless the section sets ifac_size", async () => {
+    // A plugin on a slow medium declares 8 bytes, as Python's serial and radio interfaces do.
+    const narrow = Object.assign(new MemoryInterfaceFactory(), { defaultIfacSize: 8 });
+    const node = await startNode(
+      `[interfaces]\n  [[Narrow]]\n    type = MemoryInterface\n    enabled = yes\n    pipe = p\n    networkname = n\n` +
+        `  [[Sized]]\n    type = MemoryInterface\n    enabled = yes\n    pipe = p\n    networkname = n\n    ifac_size = 128\n`,
+      { plugins: (container) => registerInterfaceFactory(container, narrow) },
+    );
+    expect(statusOf(node, 'Narrow').ifac).to.deep.equal({ networkName: 'n', size: 8 });
+    expect(statusOf(node, 'Sized').ifac).to.deep.equal({ networkName: 'n', size: 16 });
+    expect(node.driver.entry(statusOf(node, 'Narrow').id)?.info.ifacSize).to.equal(8);
+    expect(node.driver.entry(statusOf(node, 'Sized').id)?.info.ifacSize).to.equal(16);
   });
 });

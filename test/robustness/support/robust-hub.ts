@@ -8,7 +8,7 @@ import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { systemClock } from '../../../src/core/clock';
 import { HostDriver } from '../../../src/core/driver/host-driver';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
-import { BackbonePeerEvent } from '../../../src/core/events';
+import { PluginEvent, PluginEventMap, PluginEventName } from '../../../src/core/plugin-events';
 import { InterfaceMode } from '../../../src/core/interface-mode';
 import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { silentLogger } from '../../../src/core/logger';
@@ -56,8 +56,8 @@ export interface HubSnapshot {
 
 /** A running hub; {@link stop} it when done. */
 export class RobustHub {
-  /** Backbone peer events the driver reported (connected, disconnected, write stall, ...). */
-  readonly peerEvents: BackbonePeerEvent[] = [];
+  /** Plugin events the driver reported (peer connected, disconnected, penalised). */
+  readonly peerEvents: PluginEvent[] = [];
   /** Errors a packet handler or callback threw inside the driver (must stay empty). */
   readonly handlerErrors: unknown[] = [];
 
@@ -71,7 +71,7 @@ export class RobustHub {
     /** The node-wide buffer budgets the server was started with. */
     readonly buffers: BufferBudgets,
   ) {
-    driver.on('peerEvent', (event) => this.peerEvents.push(event));
+    driver.on('pluginEvent', (event) => this.peerEvents.push(event));
     driver.on('handlerError', (error) => this.handlerErrors.push(error));
   }
 
@@ -106,8 +106,8 @@ export class RobustHub {
       logger: silentLogger,
       buffers,
     });
-    const port = (started as { port?: unknown }).port;
-    if (started.kind !== 'listener' || typeof port !== 'number') {
+    const port = started.boundAddress?.port;
+    if (started.kind !== 'listener' || port === undefined) {
       await started.stop();
       throw new Error('the Backbone server did not start as a listener with a port');
     }
@@ -117,10 +117,20 @@ export class RobustHub {
       typeName: factory.typeName,
       kind: 'listener',
       stop: () => started.stop(),
-      runtimeConfig: factory.runtimeConfigHandle?.(config),
-      peerState: factory.peerStateHandle?.(config),
+      runtimeConfig: started.runtimeConfig,
+      peerState: started.peerState,
     });
     return new RobustHub(driver, relay, port, buffers);
+  }
+
+  /** The details of the reported plugin events named `name`, in order. */
+  details<N extends PluginEventName>(name: N): PluginEventMap[N][] {
+    return this.peerEvents.filter((e) => e.name === name).map((e) => e.detail as PluginEventMap[N]);
+  }
+
+  /** The reported `peer.disconnected` details with this cause. */
+  closedBy(cause: string): PluginEventMap['peer.disconnected'][] {
+    return this.details('peer.disconnected').filter((d) => d.cause === cause);
   }
 
   /** The server's live peers (the writers of the dynamic entries). */

@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /**
  * The one-way rule of the architecture: imports point downwards only (cli -> node ->
- * transport/registry/plugins -> protocol -> core). The core never imports a plugin; a plugin
+ * transport/registry/plugins -> protocol -> core; testing, the exported compliance suite, sees
+ * core and registry only). The core never imports a plugin; a plugin
  * depends on the core and registry contracts only; the wire model (protocol) and the transport
  * engine know no plugin and no socket. Checked on the import statements of every source file.
  */
@@ -19,6 +20,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   plugins: ['core', 'registry'],
   node: ['core', 'protocol', 'transport', 'registry', 'plugins'],
   cli: ['core', 'protocol', 'transport', 'registry', 'plugins', 'node'],
+  // The exported compliance suite: for plugin authors' tests, checking plugins by the contract.
+  testing: ['core', 'registry'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -75,4 +78,35 @@ describe('architecture: imports point downwards only', () => {
     }
     expect(violations).to.deep.equal([]);
   });
+
+  it('src/core names no plugin: no plugin type, event, port or constant in its code', () => {
+    const plugins = readdirSync(path.join(SRC, 'plugins'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(plugins).to.include('backbone');
+    const forbidden = [
+      /backbone/i,
+      // A plugin's own vocabulary: MemoryInterface, BackbonePeer, ...
+      ...plugins.map((name) => new RegExp(`${name}(Interface|Peer|Server|Client|Plugin|Config)`, 'i')),
+      // An interface type name spelled out, as config sections use it.
+      /'[A-Za-z0-9]*Interface'/,
+    ];
+    const violations: string[] = [];
+    for (const file of files.filter((f) => layerOf(f) === 'core')) {
+      const code = withoutComments(readFileSync(file, 'utf8'));
+      code.split('\n').forEach((line, i) => {
+        for (const pattern of forbidden) {
+          if (pattern.test(line)) violations.push(`${path.relative(SRC, file)}:${i + 1}: ${line.trim()}`);
+        }
+      });
+    }
+    expect(violations).to.deep.equal([]);
+  });
 });
+
+/** Source text with comments blanked out (line count kept), so only code is checked. */
+function withoutComments(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
+    .replace(/(^|[^:'"])\/\/.*$/gm, '$1');
+}

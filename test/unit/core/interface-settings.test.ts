@@ -16,6 +16,7 @@ const SETTINGS: InterfaceSettings = {
   recursivePathRequests: true,
   announcesFromInternal: false,
   announcesToInternal: true,
+  ifacSize: 8,
 };
 
 describe('interface settings', () => {
@@ -63,6 +64,7 @@ describe('interface settings', () => {
       recursivePathRequests: true,
       announcesFromInternal: false,
       announcesToInternal: true,
+      ifacSize: 8,
     });
     expect(applied.ingressControl.burstFreq).to.equal(4);
   });

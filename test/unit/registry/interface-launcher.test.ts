@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { container } from 'tsyringe';
 import { systemClock } from '../../../src/core/clock';
+import { BoundAddress } from '../../../src/core/driver/attached-interface';
 import { HostDriver } from '../../../src/core/driver/host-driver';
 import { ConfigError } from '../../../src/core/errors';
 import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
@@ -27,6 +28,7 @@ class ScriptedFactory implements InterfaceFactory<{ name: string; port: number }
   startError: Error | undefined;
   parseError: unknown;
   withHandles = false;
+  handleName: string | undefined;
 
   parseConfig(name: string, _id: number, params: ConfigParams): { name: string; port: number } {
     if (this.parseError !== undefined) throw this.parseError;
@@ -40,15 +42,29 @@ class ScriptedFactory implements InterfaceFactory<{ name: string; port: number }
     const stop = async () => {
       this.stops++;
     };
-    if (this.kind === 'listener') return { kind: 'listener', stop };
+    const owned = this.withHandles ? handles(this.handleName ?? config.name) : {};
+    if (this.kind === 'listener') return { kind: 'listener', stop, ...owned };
     const id = this.startedId ?? 1;
-    return { kind: 'single', id, info: testInfo(id, config.name), writer: new RecordingWriter(), stop };
+    return {
+      kind: 'single',
+      id,
+      info: testInfo(id, config.name),
+      writer: new RecordingWriter(),
+      stop,
+      ...owned,
+    };
   }
+}
 
-  runtimeConfigHandle(config: { name: string }): RuntimeSettings | undefined {
-    if (!this.withHandles) return undefined;
-    let v = 1;
-    return new RuntimeSettings('scripted', config.name, [
+/** The handles and address a started listener owns. */
+function handles(name: string): {
+  runtimeConfig: RuntimeSettings;
+  peerState: PeerStateHandle;
+  boundAddress: BoundAddress;
+} {
+  let v = 1;
+  return {
+    runtimeConfig: new RuntimeSettings('scripted', name, [
       {
         name: 'v',
         kind: 'count',
@@ -57,19 +73,16 @@ class ScriptedFactory implements InterfaceFactory<{ name: string; port: number }
         read: () => v,
         write: (n: number) => void (v = n),
       },
-    ]);
-  }
-
-  peerStateHandle(config: { name: string }): PeerStateHandle | undefined {
-    if (!this.withHandles) return undefined;
-    return {
-      interfaceName: config.name,
+    ]),
+    peerState: {
+      interfaceName: name,
       ips: () => [].values(),
       entry: () => undefined,
       clear: () => false,
       blacklist: (_ip, d) => d,
-    };
-  }
+    },
+    boundAddress: { host: '127.0.0.1', port: 4321 },
+  };
 }
 
 describe('launchInterface', () => {
@@ -125,11 +138,12 @@ describe('launchInterface', () => {
     expect(factory.stops).to.equal(1);
   });
 
-  it('attaches a listener with its handles, served by the driver', async () => {
+  it('attaches a listener with the handles and address its start returned, served by the driver', async () => {
     factory.kind = 'listener';
     factory.withHandles = true;
     const attached = await launch();
     expect(attached.kind).to.equal('listener');
+    expect(attached.boundAddress).to.deep.equal({ host: '127.0.0.1', port: 4321 });
     expect(driver.entry(1)).to.equal(undefined);
     expect(driver.getRuntimeConfig('scripted.S.v')?.value).to.equal(1);
     expect(driver.blacklistPeer('S', '10.0.0.1', 5, 'x')).to.deep.equal({ ok: true, value: 5 });
@@ -174,9 +188,32 @@ describe('launchInterface', () => {
   it('stops a single interface that started with another id', async () => {
     factory.startedId = 7;
     const error = await launch().catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/started with id 7, expected 1/);
+    expect((error as Error).message).to.match(/start\(\) resolved with id 7, expected 1/);
     expect(factory.stops).to.equal(1);
     expect(driver.entry(7)).to.equal(undefined);
+  });
+
+  it('refuses handles made for another section, naming both, and stops the interface', async () => {
+    factory.withHandles = true;
+    factory.handleName = 'Other';
+    const error = await launch().catch((e: unknown) => e);
+    expect((error as Error).message).to.equal(
+      "interface 'S' (Scripted): start() resolved with a runtime-config handle for interface 'Other', expected 'S'",
+    );
+    expect(factory.stops).to.equal(1);
+    expect(driver.attachedInterfaces()).to.have.length(0);
+  });
+
+  it('refuses what a JavaScript plugin might resolve with: no stop(), or an unknown kind', async () => {
+    const start = sinon.stub(factory, 'start');
+    start.resolves({ kind: 'single' } as unknown as StartedInterface);
+    expect(((await launch().catch((e: unknown) => e)) as Error).message).to.equal(
+      "interface 'S' (Scripted): start() resolved with no stop() function",
+    );
+    start.resolves({ kind: 'server', stop: async () => undefined } as unknown as StartedInterface);
+    expect(((await launch().catch((e: unknown) => e)) as Error).message).to.equal(
+      "interface 'S' (Scripted): start() resolved with kind \"server\", expected 'single' or 'listener'",
+    );
   });
 
   it('stops every launched interface when the driver stops', async () => {

@@ -86,6 +86,17 @@ describe('InterfaceRegistry', () => {
     expect(() => child.resolve(InterfaceRegistry)).to.throw(/'Future'.*version 2.*version 1/);
   });
 
+  it('refuses a default access code length outside 1..64 whole bytes, naming the type', () => {
+    for (const size of [0, 65, 1.5, Number.NaN]) {
+      const child = container.createChildContainer();
+      const factory = Object.assign(new FakeFactory('Odd'), { defaultIfacSize: size });
+      registerInterfaceFactory(child, factory);
+      expect(() => child.resolve(InterfaceRegistry), String(size)).to.throw(
+        `interface type 'Odd' (FakeFactory) declares defaultIfacSize ${size}; expected a whole number of bytes, 1..64`,
+      );
+    }
+  });
+
   it('refuses a factory without a type name', () => {
     const child = container.createChildContainer();
     registerInterfaceFactory(child, new FakeFactory(''));

@@ -41,7 +41,7 @@ export interface BehaviourSnapshot {
 
 /** What the tracker needs to know from the server about an IP. */
 export interface BehaviourTrackerOptions {
-  /** Time source; a starting server swaps in its own with {@link BehaviourTracker.useClock}. */
+  /** Time source (the server's clock). */
   readonly clock: Clock;
   /** The live settings; read on every call. */
   readonly settings: BackboneAbuseSettings;
@@ -88,17 +88,12 @@ export class BehaviourTracker {
   private readonly ips = new RecencyMap<string, IpBehaviour>();
   private exemptions: AddressExemptions;
   private exemptionSource: readonly string[];
-  private clock: Clock;
+  private readonly clock: Clock;
 
   constructor(private readonly options: BehaviourTrackerOptions) {
     this.clock = options.clock;
     this.exemptionSource = options.settings.penaltyExempt;
     this.exemptions = new AddressExemptions(this.exemptionSource);
-  }
-
-  /** Uses `clock` from now on (the state, and so the tracker, may exist before the server starts). */
-  useClock(clock: Clock): void {
-    this.clock = clock;
   }
 
   /** Tracked IPs. */

@@ -1,21 +1,26 @@
 import { BufferBudgets } from '../../../core/buffer-budgets';
+import { HW_MTU } from '../../../core/constants';
 import { Timer } from '../../../core/clock';
 import { InterfaceEvent } from '../../../core/events';
 import { makeInterfaceInfo } from '../../../core/interface-info';
+import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { Writer } from '../../../core/writer';
 import { StartContext, StartedSingleInterface } from '../../../registry/interface-factory';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
 import { FrameDrops } from '../frame-drops';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
-import { watchClientRuntime } from './client-runtime-watchers';
+import { createClientRuntimeHandle } from './client-runtime-handle';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
 import { reconnectDelayMs } from './reconnect-backoff';
 
-/** Link speed a Backbone client reports (1 Gbps), as rns-net and Python do. */
+/** Link speed a Backbone client reports (1 Gbps), as rns-net does. */
 export const BACKBONE_CLIENT_BITRATE = 1_000_000_000;
 
-/** MTU a Backbone client reports, as rns-net does. */
-export const BACKBONE_CLIENT_MTU = 65_535;
+/** A started Backbone client: a single interface with its live settings. */
+export interface StartedBackboneClient extends StartedSingleInterface {
+  /** The live settings (reconnect, connect timeout, write stall timeout). */
+  readonly runtimeConfig: RuntimeConfigHandle;
+}
 
 /** Optional dependencies of {@link startBackboneClient}, for tests. */
 export interface BackboneClientOptions {
@@ -44,21 +49,24 @@ type ClientState = 'connecting' | 'connected' | 'waiting' | 'gave_up' | 'stopped
  * once when a connection ends, including when the remote took none of our queued bytes for
  * `write_stall_timeout` (read live; a change through the runtime handle re-arms the timer of the
  * live connection at once). Then it reconnects after `reconnect_wait x 2^min(n, 6)` +/-25 %,
- * reading `runtime` afresh at each attempt, until `max_reconnect_tries` (0 = unlimited) attempts
- * failed in a row. No event is sent after stop().
+ * reading the live settings afresh at each attempt, until `max_reconnect_tries` (0 = unlimited)
+ * attempts failed in a row. No event is sent after stop().
+ *
+ * The live settings start from `config.startup` and are changed through the returned
+ * `runtimeConfig` handle.
  *
  * @param config - the parsed client section.
- * @param runtime - the live settings, shared with the runtime-config handle.
  * @param ctx - events, clock, logger, mode and ingress control.
  * @param options - test hooks (the jitter source).
  */
 export function startBackboneClient(
   config: BackboneClientConfig,
-  runtime: BackboneClientRuntime,
   ctx: StartContext,
   options: BackboneClientOptions = {},
-): Promise<StartedSingleInterface> {
+): Promise<StartedBackboneClient> {
+  const runtime: BackboneClientRuntime = { ...config.startup };
   const client = new BackboneClient(config, runtime, ctx, options.random ?? Math.random);
+  const runtimeConfig = createClientRuntimeHandle(config, runtime, () => client.runtimeChanged());
   client.start();
   return Promise.resolve({
     kind: 'single',
@@ -69,12 +77,13 @@ export function startBackboneClient(
       mode: ctx.mode,
       ingressControl: ctx.ingressControl,
       bitrate: BACKBONE_CLIENT_BITRATE,
-      mtu: BACKBONE_CLIENT_MTU,
+      mtu: HW_MTU,
       autoconfigureMtu: true,
       wantsTunnel: true,
       started: ctx.clock.now() / 1000,
     }),
     writer: client.writer,
+    runtimeConfig,
     stop: () => client.stop(),
     drops: () => client.drops(),
   });
@@ -98,7 +107,6 @@ class BackboneClient {
   // Whether the next connect is a reconnect (for the log lines), as opposed to the first connect.
   private reconnecting = false;
   private stopping: Promise<void> | undefined;
-  private unwatchRuntime: (() => void) | undefined;
 
   constructor(
     private readonly config: BackboneClientConfig,
@@ -112,14 +120,17 @@ class BackboneClient {
   }
 
   start(): void {
-    this.unwatchRuntime = watchClientRuntime(this.runtime, () => this.connection?.writeStallTimeoutChanged());
     this.connect();
+  }
+
+  /** A setting that applies at once changed (the write stall timeout): re-arm the live connection's timer. */
+  runtimeChanged(): void {
+    if (this.state !== 'stopped') this.connection?.writeStallTimeoutChanged();
   }
 
   stop(): Promise<void> {
     if (this.stopping === undefined) {
       this.state = 'stopped';
-      this.unwatchRuntime?.();
       this.retryTimer?.cancel();
       this.retryTimer = null;
       const closing: Promise<void>[] = [];

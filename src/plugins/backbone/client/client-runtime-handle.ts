@@ -3,7 +3,6 @@ import { RuntimeSettings } from '../../../core/runtime-settings';
 import { BackboneClientConfig, BackboneClientRuntime } from '../backbone-config';
 import { MIN_RECONNECT_WAIT_SECS } from '../backbone-constants';
 import { msToSeconds, secondsToMs } from '../seconds-to-ms';
-import { notifyClientRuntimeChanged } from './client-runtime-watchers';
 
 /** The key family of Backbone client settings: `backbone_client.<interface>.<setting>`. */
 export const BACKBONE_CLIENT_KEY_PREFIX = 'backbone_client';
@@ -13,18 +12,20 @@ export const BACKBONE_CLIENT_KEY_PREFIX = 'backbone_client';
  * and `max_reconnect_tries`, with rns-net's descriptions, types and value rules, then
  * `write_stall_timeout_secs` (ours). It writes into the same live `runtime` object the client
  * reads at every attempt, so the first three apply on the next reconnect (apply mode
- * `next_reconnect`); the stall timeout applies at once (`immediate`): the running client is told
- * through {@link notifyClientRuntimeChanged} and re-arms its stall timer.
+ * `next_reconnect`); the stall timeout applies at once (`immediate`): `changed` is called and
+ * the running client re-arms its stall timer.
  *
  * The startup values (for `reset`) are the values `runtime` holds when the handle is created, so
- * create the handle before anything changes them (the factory does so at start).
+ * create the handle before anything changes them (`startBackboneClient` does so at start).
  *
  * @param config - the parsed client section (its name keys the settings).
  * @param runtime - the live settings shared with the running client.
+ * @param changed - called after a setting that applies at once changed.
  */
 export function createClientRuntimeHandle(
   config: BackboneClientConfig,
   runtime: BackboneClientRuntime,
+  changed: () => void = () => undefined,
 ): RuntimeConfigHandle {
   return new RuntimeSettings(BACKBONE_CLIENT_KEY_PREFIX, config.name, [
     {
@@ -61,7 +62,7 @@ export function createClientRuntimeHandle(
       read: () => msToSeconds(runtime.writeStallTimeoutMs ?? 0),
       write: (seconds: number) => {
         runtime.writeStallTimeoutMs = secondsToMs(seconds);
-        notifyClientRuntimeChanged(runtime);
+        changed();
       },
     },
   ]);

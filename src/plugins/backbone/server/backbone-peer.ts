@@ -13,8 +13,8 @@ import { FrameArena } from './frame-arena';
 import { WriteStallWatch } from '../write-stall-watch';
 
 /**
- * Why a peer connection ended; decides which extra event follows BackbonePeerDisconnected and
- * what the behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
+ * Why a peer connection ended: the cause `peer.disconnected` reports, and the basis of what the
+ * behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
  * frames was exceeded and this peer held the largest one.
  */
 export type PeerCloseReason =

@@ -17,10 +17,9 @@ export interface BackboneServerLiveControl {
 }
 
 /**
- * The live state of one Backbone server section, shared by the runtime-config handle, the
- * peer-state handle and the running server (rns-net shares `Arc<Mutex<..>>`s the same way). It
- * exists before the server starts, so operators can inspect and tune it at any time, and
- * outlives a stop/start.
+ * The live state of one started Backbone server, shared by its runtime-config handle, its
+ * peer-state handle and the running server; `startBackboneServer` creates it and hands it back
+ * with the handles.
  */
 export class BackboneServerState {
   /** The live settings (initialised from the config's startup values); the server reads them live. */
@@ -36,22 +35,23 @@ export class BackboneServerState {
   private trackerSwept = false;
   private monitorSwept = false;
 
-  constructor(readonly config: BackboneServerConfig) {
+  /**
+   * @param config - the parsed server section (startup values of the live settings).
+   * @param clock - time for blacklist expiry and behaviour windows: the server's clock.
+   */
+  constructor(
+    readonly config: BackboneServerConfig,
+    clock: Clock = systemClock,
+  ) {
     this.runtime = { ...config.startup };
     this.abuse = { ...(config.abuse ?? DEFAULT_ABUSE_SETTINGS) };
-    this.monitor = new BackbonePeerMonitor({ maxEntries: () => this.abuse.maxTrackedIps });
+    this.monitor = new BackbonePeerMonitor({ clock, maxEntries: () => this.abuse.maxTrackedIps });
     this.tracker = new BehaviourTracker({
-      clock: systemClock,
+      clock,
       settings: this.abuse,
       maxPenaltyDurationMs: () => this.runtime.maxPenaltyDurationMs,
       isQuiet: (ip) => this.monitor.isQuiet(ip),
     });
-  }
-
-  /** Uses `clock` for blacklist expiry and behaviour windows (the server's injected clock). */
-  useClock(clock: Clock): void {
-    this.monitor.useClock(clock);
-    this.tracker.useClock(clock);
   }
 
   /** Every IP with admission or behaviour state, sorted by IP (O(n log n) in one turn). */

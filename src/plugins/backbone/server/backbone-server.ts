@@ -1,10 +1,15 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { BufferBudgets } from '../../../core/buffer-budgets';
 import { Clock, Timer } from '../../../core/clock';
+import { HW_MTU } from '../../../core/constants';
+import { BoundAddress } from '../../../core/driver/attached-interface';
 import { InterfaceEvent } from '../../../core/events';
 import { normalizeIp } from '../../../core/ip-address';
 import { makeInterfaceInfo } from '../../../core/interface-info';
 import { Logger } from '../../../core/logger';
+import { pluginEvent } from '../../../core/plugin-events';
+import { PeerStateHandle } from '../../../core/peer-state';
+import { RuntimeConfigHandle } from '../../../core/runtime-config';
 import { StartContext, StartedListener } from '../../../registry/interface-factory';
 import { BackboneAbuseSettings } from '../abuse/abuse-settings';
 import { DisconnectCause } from '../abuse/behaviour-tracker';
@@ -12,7 +17,6 @@ import { Penalty } from '../abuse/penalty';
 import { BackboneServerConfig, BackboneServerRuntime } from '../backbone-config';
 import {
   BACKBONE_BITRATE,
-  BACKBONE_INFO_MTU,
   BACKBONE_TYPE_NAME,
   BEHAVIOUR_SWEEP_INTERVAL_MS,
   LISTEN_BACKLOG,
@@ -22,40 +26,52 @@ import { BackbonePeer, BackbonePeerHost, PeerCloseReason } from './backbone-peer
 import { BackboneServerLiveControl, BackboneServerState } from './backbone-server-state';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { createServerPeerStateHandle } from './server-peer-state-handle';
+import { createServerRuntimeHandle } from './server-runtime-handle';
 import { FrameDrops } from '../frame-drops';
 
 /**
- * Starts a Backbone server: listens on `listenIp:listenPort` and turns every admitted connection
- * into a dynamic interface (`BackbonePeerConnected`, then `InterfaceUp(id, writer, info)`).
- * Resolves once listening; rejects when the address cannot be bound.
+ * Starts a Backbone server: listens on `listenIp:listenPort` (port 0: any free port) and turns
+ * every admitted connection into a dynamic interface (`peer.connected`, then
+ * `InterfaceUp(id, writer, info)`). Resolves once listening, with the server's live state, its
+ * runtime-config and peer-state handles over that state, and the address it bound; rejects when
+ * the address cannot be bound.
  *
  * @param config - the parsed server section.
- * @param state - the section's live state (runtime settings, peer monitor), shared with the handles.
  * @param ctx - the start context from the registry.
  */
 export async function startBackboneServer(
   config: BackboneServerConfig,
-  state: BackboneServerState,
   ctx: StartContext,
 ): Promise<StartedBackboneServer> {
+  const state = new BackboneServerState(config, ctx.clock);
+  // The handles record their startup values now, before anything can change them.
+  const runtimeConfig = createServerRuntimeHandle(state);
+  const peerState = createServerPeerStateHandle(state);
   const server = new BackboneServer(config, state, ctx);
   await server.listen();
   const bound = server.boundAddress();
   return {
     kind: 'listener',
-    host: bound.address,
-    port: bound.port,
+    state,
+    runtimeConfig,
+    peerState,
+    boundAddress: { host: bound.address, port: bound.port },
     stop: () => server.stop(),
     drops: () => server.drops(),
   };
 }
 
-/** A started Backbone server: a listener plus the address it bound (the port, when 0 was asked). */
+/** A started Backbone server: a listener with its live state, its handles and the address it bound. */
 export interface StartedBackboneServer extends StartedListener {
-  /** The bound address. */
-  readonly host: string;
-  /** The bound port. */
-  readonly port: number;
+  /** The server's live state (settings, peer monitor, behaviour tracker), which the handles serve. */
+  readonly state: BackboneServerState;
+  /** The live settings. */
+  readonly runtimeConfig: RuntimeConfigHandle;
+  /** The per-IP peer state. */
+  readonly peerState: PeerStateHandle;
+  /** The address bound (the port the system chose when the config asked for 0). */
+  readonly boundAddress: BoundAddress;
 }
 
 /** Swallows errors of refused sockets, which are destroyed at once. */
@@ -88,13 +104,13 @@ function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
  * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
  * applied and this connection refused (reject counted); `max_connections_per_ip` reached by a
  * non-exempt IP -> refused (reject counted) and penalised; `max_connections` reached -> refused;
- * else admitted. Events per peer, in this order: BackbonePeerConnected, InterfaceUp; on close
- * BackbonePeerDisconnected, then BackbonePeerIdleTimeout or BackbonePeerWriteStall when that was
- * the cause, then InterfaceDown exactly once, then BackbonePeerPenalty if the close triggered one.
+ * else admitted. Events per peer, in this order: `peer.connected`, InterfaceUp; on close
+ * `peer.disconnected` (with its cause), then InterfaceDown exactly once, then `peer.penalty` if
+ * the close triggered one.
  *
  * Every close is reported to the state's behaviour tracker; a penalty it decides is applied here:
  * blacklist (already capped by `max_penalty_duration`), disconnect the IP's live connections,
- * BackbonePeerPenalty, one warning line. A periodic sweep decays levels and prunes both tables.
+ * `peer.penalty`, one warning line. A periodic sweep decays levels and prunes both tables.
  */
 class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
   readonly runtime: Readonly<BackboneServerRuntime>;
@@ -126,7 +142,6 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.clock = ctx.clock;
     this.logger = ctx.logger;
     this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
-    state.useClock(ctx.clock);
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
 
@@ -208,23 +223,17 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
     this.frameDrops.bank(peer.decoderStats);
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
-    const fields = {
-      serverInterfaceId: this.config.id,
-      peerInterfaceId: peer.id,
-      peerIp: peer.ip,
-      peerPort: peer.port,
-    };
     this.logger.debug('backbone peer disconnected', { peer: peer.id, ip: peer.ip, reason: peer.closeReason });
-    this.emit({
-      type: 'BackbonePeerDisconnected',
-      ...fields,
-      connectedForMs,
-      hadReceivedData: peer.hadReceivedData,
-    });
-    if (peer.closeReason === 'idle_timeout')
-      this.emit({ type: 'BackbonePeerIdleTimeout', ...fields, connectedForMs });
-    if (peer.closeReason === 'write_stall')
-      this.emit({ type: 'BackbonePeerWriteStall', ...fields, connectedForMs });
+    this.emit(
+      pluginEvent('peer.disconnected', {
+        peerId: peer.id,
+        ip: peer.ip,
+        port: peer.port,
+        cause: peer.closeReason ?? 'remote',
+        connectedForMs,
+        hadReceivedData: peer.hadReceivedData,
+      }),
+    );
     this.emit({ type: 'InterfaceDown', id: peer.id });
     if (this.peers.size === 0 && this.allPeersClosed !== null) {
       this.allPeersClosed();
@@ -241,7 +250,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
 
   /**
    * Applies a penalty the tracker decided: blacklist the IP, announce it (one warning line and
-   * BackbonePeerPenalty), and disconnect its live connections (as a local close, which the
+   * `peer.penalty`), and disconnect its live connections (as a local close, which the
    * tracker does not count).
    */
   private applyPenalty(penalty: Penalty): void {
@@ -254,14 +263,7 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       durationSecs,
       reason,
     });
-    this.emit({
-      type: 'BackbonePeerPenalty',
-      serverInterfaceId: this.config.id,
-      peerIp: ip,
-      penaltyLevel: level,
-      blacklistForMs: durationMs,
-      reason,
-    });
+    this.emit(pluginEvent('peer.penalty', { ip, level, blacklistForMs: durationMs, reason }));
     this.disconnectIp(ip, reason);
   }
 
@@ -362,22 +364,12 @@ class BackboneServer implements BackbonePeerHost, BackboneServerLiveControl {
       mode: this.ctx.mode,
       ingressControl: this.ctx.ingressControl,
       bitrate: BACKBONE_BITRATE,
-      mtu: BACKBONE_INFO_MTU,
+      mtu: HW_MTU,
       autoconfigureMtu: true,
       inCapable: true,
       outCapable: true,
     });
-    if (
-      !this.emit({
-        type: 'BackbonePeerConnected',
-        serverInterfaceId: this.config.id,
-        peerInterfaceId: id,
-        peerIp: ip,
-        peerPort: port,
-      })
-    ) {
-      return;
-    }
+    if (!this.emit(pluginEvent('peer.connected', { peerId: id, ip, port }))) return;
     this.emit({ type: 'InterfaceUp', id, writer: peer, info });
   }
 

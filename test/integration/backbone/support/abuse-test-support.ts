@@ -51,8 +51,8 @@ export async function admittedFrom(
 ): Promise<{ socket: Socket; id: number }> {
   const socket = await connectFrom(server.port, localAddress);
   socket.on('error', () => undefined);
-  const up = await server.sink.waitFor('BackbonePeerConnected', (e) => e.peerPort === socket.localPort);
-  return { socket, id: up.peerInterfaceId };
+  const up = await server.sink.waitForDetail('peer.connected', (e) => e.port === socket.localPort);
+  return { socket, id: up.peerId };
 }
 
 /** The peer-state entry of `ip`, if any. */

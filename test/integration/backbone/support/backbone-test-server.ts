@@ -68,7 +68,6 @@ export async function startTestServer(
     abuse: { ...DEFAULT_ABUSE_SETTINGS, ...options.abuse },
   };
   const sink = new RecordingEventSink();
-  const state = new BackboneServerState(config);
   const ctx: StartContext = {
     events: sink,
     dynamicIds: idAllocator(options.firstId ?? 10_000),
@@ -78,17 +77,18 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     buffers: options.buffers ?? new BufferBudgets(),
   };
-  const started = await startBackboneServer(config, state, ctx);
+  const started = await startBackboneServer(config, ctx);
+  const port = started.boundAddress.port;
   const clients: Socket[] = [];
   return {
     sink,
-    state,
+    state: started.state,
     config,
     started,
-    port: started.port,
+    port,
     connectClient: () =>
       new Promise<Socket>((resolve, reject) => {
-        const socket = connect({ host: '127.0.0.1', port: started.port }, () => resolve(socket));
+        const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
         socket.once('error', reject);
         clients.push(socket);
       }),

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { Clock } from '../../../../src/core/clock';
 import { HostDriver } from '../../../../src/core/driver/host-driver';
 import { InterfaceEntry } from '../../../../src/core/driver/interface-entry';
-import { BackbonePeerEvent } from '../../../../src/core/events';
+import { PluginEvent, PluginEventSource, pluginEvent } from '../../../../src/core/plugin-events';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
 import { Logger, silentLogger } from '../../../../src/core/logger';
@@ -136,14 +136,30 @@ describe('HostDriver', () => {
 
     it('summarises attached interfaces', () => {
       driver.attach(singleInterface(1, 'A'));
-      driver.attach(listenerInterface(2, 'L'));
+      driver.attach({ ...listenerInterface(2, 'L'), boundAddress: { host: '127.0.0.1', port: 4242 } });
       const sink = driver.sinkFor(2);
       sink.send({ type: 'InterfaceUp', id: 10_000, writer: new RecordingWriter(), info: testInfo(10_000) });
       sink.send({ type: 'InterfaceUp', id: 10_001, writer: new RecordingWriter(), info: testInfo(10_001) });
       sink.send({ type: 'InterfaceDown', id: 10_000 });
       expect(driver.attachedInterfaces()).to.deep.equal([
-        { id: 1, name: 'A', typeName: 'TestInterface', kind: 'single', online: false, dynamicCount: 0 },
-        { id: 2, name: 'L', typeName: 'TestListener', kind: 'listener', online: true, dynamicCount: 1 },
+        {
+          id: 1,
+          name: 'A',
+          typeName: 'TestInterface',
+          kind: 'single',
+          online: false,
+          dynamicCount: 0,
+          boundAddress: null,
+        },
+        {
+          id: 2,
+          name: 'L',
+          typeName: 'TestListener',
+          kind: 'listener',
+          online: true,
+          dynamicCount: 1,
+          boundAddress: { host: '127.0.0.1', port: 4242 },
+        },
       ]);
     });
   });
@@ -178,6 +194,7 @@ describe('HostDriver', () => {
         recursivePathRequests: true,
         announcesFromInternal: true,
         announcesToInternal: null,
+        ifacSize: null,
       };
       driver.sinkFor(1, 'TestInterface', settings);
       driver.attach(singleInterface(1, 'S'));
@@ -362,27 +379,34 @@ describe('HostDriver', () => {
       expect(on.called).to.equal(false);
     });
 
-    it('forwards Backbone peer events', () => {
-      const seen: BackbonePeerEvent[] = [];
-      driver.on('peerEvent', (e) => seen.push(e));
-      const event: BackbonePeerEvent = {
-        type: 'BackbonePeerPenalty',
-        serverInterfaceId: 2,
-        peerIp: '10.0.0.1',
-        penaltyLevel: 1,
+    it('forwards plugin events to pluginEvent with the interface whose sink sent them', () => {
+      const seen: Array<[PluginEvent, PluginEventSource]> = [];
+      driver.on('pluginEvent', (e, source) => seen.push([e, source]));
+      const penalty = pluginEvent('peer.penalty', {
+        ip: '10.0.0.1',
+        level: 1,
         blacklistForMs: 60_000,
         reason: 'repeated idle timeouts',
-      };
-      driver.events.send(event);
-      driver.events.send({
-        type: 'BackbonePeerConnected',
-        serverInterfaceId: 2,
-        peerInterfaceId: 10_000,
-        peerIp: '10.0.0.1',
-        peerPort: 5000,
       });
-      expect(seen.map((e) => e.type)).to.deep.equal(['BackbonePeerPenalty', 'BackbonePeerConnected']);
-      expect(seen[0]).to.equal(event);
+      driver.sinkFor(2, 'Scripted').send(penalty);
+      driver.events.send(pluginEvent('peer.connected', { peerId: 10_000, ip: '10.0.0.1', port: 5000 }));
+      expect(seen).to.deep.equal([
+        [penalty, { interfaceId: 2, typeName: 'Scripted' }],
+        [
+          { type: 'Plugin', name: 'peer.connected', detail: { peerId: 10_000, ip: '10.0.0.1', port: 5000 } },
+          { interfaceId: null, typeName: 'unknown' },
+        ],
+      ]);
+      expect(seen[0]?.[0]).to.equal(penalty);
+    });
+
+    it('passes on names it does not know, and ignores a plugin event without a name', () => {
+      const names: string[] = [];
+      driver.on('pluginEvent', (e) => names.push(e.name));
+      const sink = driver.sinkFor(3, 'Js');
+      sink.send({ type: 'Plugin', name: 'js.thing', detail: {} } as unknown as PluginEvent);
+      sink.send({ type: 'Plugin', detail: {} } as unknown as PluginEvent);
+      expect(names).to.deep.equal(['js.thing']);
     });
   });
 

@@ -94,7 +94,7 @@ describe('parseNodeConfig', () => {
     }
   });
 
-  it('passes every key except the consumed ones to the plugin, with values unquoted and lists split', () => {
+  it('passes every key the node does not own to the plugin, with values unquoted and lists split', () => {
     const config = load([
       '[interfaces]',
       ...iface(
@@ -115,9 +115,9 @@ describe('parseNodeConfig', () => {
     expect({ ...p.params }).to.deep.equal({
       listen_ip: '0.0.0.0',
       port: '4242',
-      passphrase: 'a # b, c',
       hosts: ['a', 'b'],
     });
+    expect({ ...p.nodeParams }).to.deep.equal({ passphrase: 'a # b, c' });
     expect(p.keyLines.get('port')).to.equal(7);
     expect(p.line).to.equal(2);
   });

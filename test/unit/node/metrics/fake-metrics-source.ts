@@ -51,6 +51,7 @@ export function interfaceStatus(
     kind,
     online: true,
     peers,
+    boundAddress: null,
     ...traffic,
     drops: 0,
     ifac: null,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parseNodeConfig } from '../../../../src/node/config/node-config';
 import { ConfigError } from '../../../../src/core/errors';
 import { BackboneClientConfig, BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
 import { NUMERIC_ABUSE_KEYS } from '../../../../src/plugins/backbone/abuse/abuse-setting-keys';
@@ -114,6 +115,14 @@ describe('parseBackboneConfig', () => {
     expect(config.startup.maxConnections).to.equal(128);
   });
 
+  it('takes listen_port = 0 as any free port, and refuses target port 0 for a client', () => {
+    expect(server({ listen_port: '0' }).listenPort).to.equal(0);
+    expect(server({ port: '0' }).listenPort).to.equal(0);
+    expect(catchConfigError(() => client({ target_host: 'a', target_port: '0' })).key).to.equal(
+      'target_port',
+    );
+  });
+
   it('honours the Python aliases: port and listen_on win over listen_port and listen_ip', () => {
     expect(server({ port: '5000' }).listenPort).to.equal(5000);
     expect(server({ listen_port: '4000', port: '5000' }).listenPort).to.equal(5000);
@@ -141,7 +150,7 @@ describe('parseBackboneConfig', () => {
     [
       ['listen_port', 'abc'],
       ['port', '70000'],
-      ['port', '0'],
+      ['port', '-1'],
       ['idle_timeout', '-1'],
       ['write_stall_timeout', 'soon'],
       ['max_penalty_duration', '-0.5'],
@@ -157,16 +166,29 @@ describe('parseBackboneConfig', () => {
     expect(configError({ listen_port: 'abc', port: '4242' }).key).to.equal('listen_port');
   });
 
-  it('reports unknown keys, but not the node-level keys every interface may carry', () => {
-    const config = server({
-      listen_ip: '127.0.0.1',
-      idle_timeuot: '5',
-      ingress_control: 'yes',
-      ic_burst_hold: '15',
-      networkname: 'x',
-      announce_rate_target: '3600',
-    });
-    expect(config.unknownKeys).to.deep.equal(['idle_timeuot']);
+  it('reports every key it does not know', () => {
+    const config = server({ listen_ip: '127.0.0.1', idle_timeuot: '5', colour: 'blue' });
+    expect(config.unknownKeys).to.deep.equal(['idle_timeuot', 'colour']);
+  });
+
+  it('never sees, so never reports, the keys the node owns', () => {
+    const [section] = parseNodeConfig(
+      [
+        '[interfaces]',
+        '  [[Public]]',
+        '    type = BackboneInterface',
+        '    enabled = yes',
+        '    listen_ip = 127.0.0.1',
+        '    idle_timeuot = 5',
+        '    ingress_control = yes',
+        '    ic_burst_hold = 15',
+        '    networkname = x',
+        '    announce_rate_target = 3600',
+        '    discoverable = no',
+      ].join('\n'),
+      'config',
+    ).interfaces;
+    expect(parseBackboneConfig('Public', 1, section!.params).unknownKeys).to.deep.equal(['idle_timeuot']);
   });
 
   it('selects client mode with target_host or remote, defaults included', () => {

@@ -37,66 +37,88 @@ describe('BackboneInterfaceFactory', () => {
     expect(factories[0]?.apiVersion).to.equal(INTERFACE_API_VERSION);
   });
 
-  it('hands out one runtime-config and one peer-state handle per section, before start', () => {
+  it("returns a server's runtime-config and peer-state handles and bound address from start", async () => {
     const factory = new BackboneInterfaceFactory();
-    const config = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1', idle_timeout: '15' });
-    const runtime = factory.runtimeConfigHandle(config);
-    const peers = factory.peerStateHandle(config);
-    expect(runtime).to.not.equal(undefined);
-    expect(factory.runtimeConfigHandle(config)).to.equal(runtime);
-    expect(factory.peerStateHandle(config)).to.equal(peers);
-    expect(runtime?.keyPrefix).to.equal('backbone');
-    expect(runtime?.get('idle_timeout_secs')).to.include({ value: 15, startup: 15 });
-    expect(peers?.interfaceName).to.equal('Public');
-    const other = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1' });
-    expect(factory.runtimeConfigHandle(other)).to.not.equal(runtime);
-  });
-
-  it('shares the live state between the handles and the running server', async () => {
-    const factory = new BackboneInterfaceFactory();
-    const parsed = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1' });
-    // A config port must be 1..65535; the test binds an ephemeral port instead.
-    const live = { ...parsed, listenPort: 0 };
-    const peers = factory.peerStateHandle(live);
-    peers?.blacklist('127.0.0.1', 60, 'before start');
+    const config = factory.parseConfig('Public', 1, {
+      listen_ip: '127.0.0.1',
+      listen_port: '0',
+      idle_timeout: '15',
+    });
     const sink = new RecordingEventSink();
-    const started = await factory.start(live, context(sink));
+    const started = await factory.start(config, context(sink));
     try {
       expect(started.kind).to.equal('listener');
-      const port = (started as unknown as { port: number }).port;
+      expect(started.runtimeConfig?.keyPrefix).to.equal('backbone');
+      expect(started.runtimeConfig?.interfaceName).to.equal('Public');
+      expect(started.runtimeConfig?.get('idle_timeout_secs')).to.include({ value: 15, startup: 15 });
+      expect(started.peerState?.interfaceName).to.equal('Public');
+      const port = started.boundAddress?.port ?? 0;
+      expect(started.boundAddress?.host).to.equal('127.0.0.1');
+      expect(port).to.be.greaterThan(0);
+      // The handles act on the running server: a blacklisted IP is refused at once.
+      started.peerState?.blacklist('127.0.0.1', 60, 'by operator');
       const socket = connect(port, '127.0.0.1');
       socket.on('error', () => undefined);
       await new Promise((resolve) => socket.once('close', resolve));
       expect(sink.ofType('InterfaceUp')).to.have.length(0);
-      expect(peers?.entry('127.0.0.1')).to.include({ rejectCount: 1, blacklistReason: 'before start' });
+      expect(started.peerState?.entry('127.0.0.1')).to.include({
+        rejectCount: 1,
+        blacklistReason: 'by operator',
+      });
     } finally {
       await started.stop();
     }
   });
 
-  it('client mode: a backbone_client runtime handle shared with the client, no peer-state handle', async () => {
+  it('gives each start its own state: a restarted server starts from the config again', async () => {
+    const factory = new BackboneInterfaceFactory();
+    const config = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1', listen_port: '0' });
+    const first = await factory.start(config, context());
+    first.peerState?.blacklist('10.0.0.1', 60, 'first run');
+    expect(first.runtimeConfig?.set('idle_timeout_secs', 9).ok).to.equal(true);
+    await first.stop();
+    const second = await factory.start(config, context());
+    try {
+      expect(second.runtimeConfig).to.not.equal(first.runtimeConfig);
+      expect(second.peerState?.entry('10.0.0.1')).to.equal(undefined);
+      expect(second.runtimeConfig?.get('idle_timeout_secs')).to.include({ value: 0, startup: 0 });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('client mode: a backbone_client runtime handle from start, no peer-state handle, no bound address', async () => {
     const factory = new BackboneInterfaceFactory();
     const config = factory.parseConfig('Uplink', 2, { remote: '127.0.0.1', port: '9', reconnect_wait: '30' });
-    expect(factory.peerStateHandle(config)).to.equal(undefined);
-    const handle = factory.runtimeConfigHandle(config);
-    expect(handle?.keyPrefix).to.equal('backbone_client');
-    expect(factory.runtimeConfigHandle(config)).to.equal(handle);
-    expect(handle?.get('reconnect_wait_secs')).to.include({ value: 30, startup: 30 });
     const started = await factory.start(config, context());
     try {
       expect(started.kind).to.equal('single');
       expect(started.kind === 'single' && started.id).to.equal(2);
+      expect(started.peerState).to.equal(undefined);
+      expect(started.boundAddress).to.equal(undefined);
+      expect(started.runtimeConfig?.keyPrefix).to.equal('backbone_client');
+      expect(started.runtimeConfig?.get('reconnect_wait_secs')).to.include({ value: 30, startup: 30 });
     } finally {
       await started.stop();
     }
+  });
+
+  it('tells the startup values of the live settings a parsed section gives, without starting anything', () => {
+    const factory = new BackboneInterfaceFactory();
+    const server = factory.runtimeStartup(factory.parseConfig('Public', 1, { idle_timeout: '15' }));
+    expect(server).to.include({ idle_timeout_secs: 15, max_connections: 0 });
+    const client = factory.runtimeStartup(
+      factory.parseConfig('Uplink', 2, { remote: 'h', reconnect_wait: '30' }),
+    );
+    expect(client).to.include({ reconnect_wait_secs: 30, max_reconnect_tries: 0 });
   });
 
   it('a server and a client talk through the factory', async () => {
     const factory = new BackboneInterfaceFactory();
     const serverSink = new RecordingEventSink();
-    const serverConfig = { ...factory.parseConfig('Hub', 1, { listen_ip: '127.0.0.1' }), listenPort: 0 };
+    const serverConfig = factory.parseConfig('Hub', 1, { listen_ip: '127.0.0.1', listen_port: '0' });
     const server = await factory.start(serverConfig, context(serverSink));
-    const port = (server as unknown as { port: number }).port;
+    const port = server.boundAddress?.port ?? 0;
     const clientSink = new RecordingEventSink();
     const clientConfig = factory.parseConfig('Uplink', 2, {
       target_host: '127.0.0.1',

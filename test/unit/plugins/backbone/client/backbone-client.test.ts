@@ -10,19 +10,22 @@ import { frame } from '../../../../../src/core/hdlc';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { BackboneClientRuntime } from '../../../../../src/plugins/backbone/backbone-config';
-import { startBackboneClient } from '../../../../../src/plugins/backbone/client/backbone-client';
-import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import {
+  StartedBackboneClient,
+  startBackboneClient,
+} from '../../../../../src/plugins/backbone/client/backbone-client';
+import { RuntimeConfigHandle } from '../../../../../src/core/runtime-config';
 import { WriteOutcome, Writer } from '../../../../../src/core/writer';
 import { StartedSingleInterface } from '../../../../../src/registry/interface-factory';
 import {
   LoopbackServer,
   RecordingClock,
   clientConfig,
-  clientRuntime,
   nextTurn,
   packet,
   readBytes,
   startContext,
+  withStartup,
 } from './client-fixtures';
 
 describe('Backbone client (fake clock, loopback sockets)', () => {
@@ -51,14 +54,11 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     port: number,
     overrides: Partial<BackboneClientRuntime> = {},
     random = (): number => 0.5,
-  ): Promise<{ client: StartedSingleInterface; runtime: BackboneClientRuntime }> {
-    const config = clientConfig(port);
-    const runtime = clientRuntime(config, overrides);
-    const client = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
-      random,
-    });
+  ): Promise<{ client: StartedBackboneClient; handle: RuntimeConfigHandle }> {
+    const config = withStartup(clientConfig(port), overrides);
+    const client = await startBackboneClient(config, startContext(events, clock, logger), { random });
     started = client;
-    return { client, runtime };
+    return { client, handle: client.runtimeConfig };
   }
 
   /** The pending reconnect timer (any timer that is not the 2 s connect timeout). */
@@ -79,7 +79,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
         name: 'Backbone Client',
         mode: InterfaceMode.Gateway,
         bitrate: 1_000_000_000,
-        mtu: 65535,
+        mtu: HW_MTU,
         started: clock.nowMs / 1000,
         outCapable: true,
         inCapable: true,
@@ -321,12 +321,12 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
 
     it('applies a live max_reconnect_tries lowered during a wait when the wait ends', async () => {
       const port = await freePort();
-      const { runtime } = await start(port);
+      const { handle } = await start(port);
       const timer = await reconnectTimer();
       clock.fire(timer);
       await logger.waitFor('reconnect failed');
       const second = await reconnectTimer();
-      runtime.maxReconnectTries = 1;
+      expect(handle.set('max_reconnect_tries', 1).ok).to.be.true;
       clock.fire(second);
       expect(logger.messages('error')).to.deep.equal(['reconnection failed after 1 attempt(s), giving up']);
       expect(clock.pending()).to.deep.equal([]);
@@ -350,12 +350,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
 
     it('applies live runtime changes on the next attempt (handle -> runtime -> client)', async () => {
       const port = await freePort();
-      const config = clientConfig(port);
-      const runtime = clientRuntime(config);
-      const handle = createClientRuntimeHandle(config, runtime);
-      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
-        random: () => 0.5,
-      });
+      const { handle } = await start(port);
       const first = await clock.nextPending((ms) => ms === 100);
       expect(handle.set('reconnect_wait_secs', 4).ok).to.be.true;
       expect(handle.set('connect_timeout_secs', 7).ok).to.be.true;
@@ -372,15 +367,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
   describe('reconnect wait bounds', () => {
     it('refuses reconnect_wait_secs 0 at runtime: the refused remote is retried after the old wait, not in a loop', async () => {
       const port = await freePort();
-      const config = {
-        ...clientConfig(port),
-        startup: { ...clientConfig(port).startup, reconnectWaitMs: 1000 },
-      };
-      const runtime = clientRuntime(config);
-      const handle = createClientRuntimeHandle(config, runtime);
-      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
-        random: () => 0.5,
-      });
+      const { handle } = await start(port, { reconnectWaitMs: 1000 });
       const first = await reconnectTimer(1000);
       const refused = handle.set('reconnect_wait_secs', 0);
       expect(!refused.ok && refused.error).to.deep.equal({
@@ -433,13 +420,13 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     /** Connects to a remote that accepts and never reads, and fills the client's budget. */
     async function stalledConnection(overrides: Partial<BackboneClientRuntime>) {
       await server.listen();
-      const { runtime } = await start(server.port, overrides);
+      await start(server.port, overrides);
       const remote = await server.nextConnection();
       remote.pause();
       const up = await events.next('InterfaceUp');
       const writer = up.writer!;
       expect(await floodUntilFull(writer)).to.equal('buffer_full');
-      return { runtime, remote, writer };
+      return { remote, writer };
     }
 
     /** The pending stall timer of a timeout of `ms`: it samples progress every quarter of it. */
@@ -517,12 +504,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
 
     it('applies a live write_stall_timeout_secs to the connection at once (handle -> runtime -> client)', async () => {
       await server.listen();
-      const config = clientConfig(server.port);
-      const runtime = clientRuntime(config, { writeStallTimeoutMs: 0 });
-      const handle = createClientRuntimeHandle(config, runtime);
-      started = await startBackboneClient(config, runtime, startContext(events, clock, logger), {
-        random: () => 0.5,
-      });
+      const { handle } = await start(server.port, { writeStallTimeoutMs: 0 });
       const remote = await server.nextConnection();
       remote.pause();
       const up = await events.next('InterfaceUp');
@@ -545,13 +527,9 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(logger.messages('warn')).to.include('write stall: remote took no data for 1s, reconnecting');
     });
 
-    it('stops watching the runtime once stopped', async () => {
+    it('arms no stall timer for a setting changed after stop', async () => {
       await server.listen();
-      const config = clientConfig(server.port);
-      const runtime = clientRuntime(config, { writeStallTimeoutMs: STALL_MS });
-      const handle = createClientRuntimeHandle(config, runtime);
-      const client = await startBackboneClient(config, runtime, startContext(events, clock, logger));
-      started = client;
+      const { client, handle } = await start(server.port, { writeStallTimeoutMs: STALL_MS });
       await events.next('InterfaceUp');
       await client.stop();
       expect(handle.set('write_stall_timeout_secs', 0.1).ok).to.be.true;

@@ -113,6 +113,14 @@ export function clientConfig(port: number, id = 9000): BackboneClientConfig {
   };
 }
 
+/** `config` with `overrides` on its startup values (what the started client's live settings start from). */
+export function withStartup(
+  config: BackboneClientConfig,
+  overrides: Partial<BackboneClientRuntime>,
+): BackboneClientConfig {
+  return { ...config, startup: { ...config.startup, ...overrides } };
+}
+
 /** A mutable runtime, copied from the startup values and then `overrides`. */
 export function clientRuntime(
   config: BackboneClientConfig,

@@ -1,11 +1,12 @@
 import { Server, Socket, connect } from 'node:net';
-import { HdlcDecoder, frame } from '../../src/core/hdlc';
-import { CompliancePeer } from './interface-plugin.suite';
+import { HdlcDecoder, frame } from '../core/hdlc';
+import { CompliancePeer } from './fixture';
 
 /**
  * A {@link CompliancePeer} over a TCP socket that speaks HDLC, as a Python RNS Backbone or TCP
- * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote. For the
- * compliance fixtures of stream plugins (a server's dialling peer, a client's accepting server).
+ * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote, `pause`
+ * stops reading the socket. For the compliance fixtures of stream plugins (a server's dialling
+ * peer, a client's accepting server).
  */
 export function hdlcSocketPeer(socket: Socket): CompliancePeer {
   const decoder = new HdlcDecoder();
@@ -49,6 +50,8 @@ export function hdlcSocketPeer(socket: Socket): CompliancePeer {
       socket.destroy();
       await closed;
     },
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
   };
 }
 
