@@ -13,10 +13,11 @@ import {
  * - `seconds`: an integer or float >= the spec's `min` (default 0; 0 usually means off) and at
  *   most `MAX_DURATION_SECS` (about 24.8 days, the longest timer); read back as a float.
  * - `count`: an integer >= 0 (a float is an `invalid_type`).
+ * - `number`: any finite number >= the spec's `min` (default 0), a rate or a percentage.
  * - `boolean`: true or false.
  * - `string`: any string.
  */
-export type RuntimeSettingKind = 'seconds' | 'count' | 'boolean' | 'string';
+export type RuntimeSettingKind = 'seconds' | 'count' | 'number' | 'boolean' | 'string';
 
 /** Declares one setting of a {@link RuntimeSettings} table. */
 export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
@@ -26,7 +27,7 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
   readonly kind: RuntimeSettingKind;
   /** When a change takes effect. */
   readonly applyMode: RuntimeConfigApplyMode;
-  /** For `seconds`: the smallest value accepted (default 0). */
+  /** For `seconds` and `number`: the smallest value accepted (default 0). */
   readonly min?: number;
   /** What the setting does, in one sentence (shown by `rns-net config`). */
   readonly description: string;
@@ -125,6 +126,7 @@ export class RuntimeSettings implements RuntimeConfigHandle {
     try {
       switch (spec.kind) {
         case 'seconds':
+        case 'number':
         case 'count': {
           if (typeof value !== 'number' || !Number.isFinite(value)) {
             return runtimeConfigError(
@@ -135,11 +137,12 @@ export class RuntimeSettings implements RuntimeConfigHandle {
           if (spec.kind === 'count' && !Number.isInteger(value)) {
             return runtimeConfigError('invalid_type', `${key} expects an integer`);
           }
+          const min = spec.min ?? 0;
           const range =
             spec.kind === 'seconds'
               ? durationProblem(value, { min: spec.min })
-              : value < 0
-                ? 'must be >= 0'
+              : value < min
+                ? `must be >= ${min}`
                 : undefined;
           if (range !== undefined) return runtimeConfigError('invalid_value', `${key} ${range}`);
           const numeric = spec as RuntimeSettingSpec<number>;
