@@ -68,6 +68,11 @@ export class SoakNode {
     return new SoakNode(home, configDir, port, child, pipe);
   }
 
+  /** Peers of the node's Backbone server (0 while the node does not answer). */
+  async peers(): Promise<number> {
+    return (await this.status())?.interfaces[0]?.peers ?? 0;
+  }
+
   /** The node's status, or undefined when it does not answer within 5 s. */
   async status(): Promise<NodeStatus | undefined> {
     try {

@@ -384,7 +384,17 @@ async function main(): Promise<number> {
         sent: 0,
       }
     : null;
-  if (hub !== null) await until(() => hub.peerEntries().length === (pair === null ? 2 : 4), 'peers up');
+  const peersUp = pair === null ? 2 : 4;
+  if (hub !== null) await until(() => hub.peerEntries().length === peersUp, 'peers up');
+  // A node process accepts in its own time: a packet sent before the other good peer is up is
+  // relayed to nobody, which the loss check would count against the node.
+  if (node !== null) {
+    const deadline = Date.now() + 15_000;
+    while ((await node.peers()) < peersUp) {
+      if (Date.now() > deadline) throw new Error('timed out after 15000 ms waiting for peers up at the node');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   const baseline = hub?.snapshot();
   gc?.();
   const rssBaseline = process.memoryUsage().rss;
