@@ -205,6 +205,8 @@ async function main(): Promise<void> {
       sizesOnDisk[name] = (await stat(files.pathOf(name))).size;
     }
 
+    const readDelay = monitorEventLoopDelay({ resolution: 1 });
+    readDelay.enable();
     const readStart = performance.now();
     const again = new TransportEngine({
       host,
@@ -214,8 +216,10 @@ async function main(): Promise<void> {
       storage,
     });
     await again.load();
-    const restored = again.restorePaths(host.entries);
+    const loadMs = performance.now() - readStart;
+    const restored = await again.restorePaths(host.entries);
     const readMs = performance.now() - readStart;
+    readDelay.disable();
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     const lines = [
@@ -226,7 +230,7 @@ async function main(): Promise<void> {
       `files: ${Object.entries(sizesOnDisk)
         .map(([name, size]) => `${name} ${mb(size)}`)
         .join(', ')}`,
-      `read all tables and restore: ${readMs.toFixed(0)} ms, ${restored} paths restored`,
+      `read all tables and restore: ${readMs.toFixed(0)} ms (load ${loadMs.toFixed(0)} ms, restore ${(readMs - loadMs).toFixed(0)} ms), ${restored} paths restored; event-loop delay max ${(readDelay.max / 1e6).toFixed(1)} ms, p99 ${(readDelay.percentile(99) / 1e6).toFixed(1)} ms`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (process.argv.includes('--slices'))

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SliceBudget } from '../../../src/core/slices';
 import { silentLogger } from '../../../src/core/logger';
 import { MemoryBlobStore, loadBlob } from '../../../src/core/storage';
 import {
@@ -145,10 +146,11 @@ describe('protocol: known destinations', () => {
     table.markUsed(dest(4));
     table.retain(dest(5));
     let pauses = 0;
-    const chunks = await table.encodeInSlices(() => {
+    const pause = () => {
       pauses++;
       return Promise.resolve();
-    }, 16);
+    };
+    const chunks = await table.encodeInSlices(new SliceBudget(pause, { now: () => 0 }, 16));
     expect(pauses).to.equal(6);
     expect(Buffer.concat(chunks)).to.deep.equal(Buffer.from(encodeKnownDestinations(table.values())));
     expect(decodeKnownDestinations(Buffer.concat(chunks))).to.deep.equal([...table.values()]);
