@@ -289,7 +289,11 @@ export class KnownDestinations implements KnownKeyLookup {
       const e = entries[at];
       this.entries.delete(key);
       this.makeRoom();
-      this.entries.set(key, new Entry(e.data, e.hasAppData, e.lastHeard, e.lastUsed));
+      // The entries read from a file are the table's own kind: taken as they are.
+      this.entries.set(
+        key,
+        e instanceof Entry ? e : new Entry(e.data, e.hasAppData, e.lastHeard, e.lastUsed),
+      );
       yield;
     }
     return order.length;
