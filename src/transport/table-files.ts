@@ -1,5 +1,5 @@
 import { SliceBudget, runAtOnce, runInSlices } from '../core/slices';
-import { ByteReader, TableFileWriter, openTableFile } from '../core/table-file';
+import { ByteReader, TableFileWriter, openTableFile, openTableFileJob } from '../core/table-file';
 import { ANNOUNCE_MIN_LENGTH, RANDOM_HASH_LENGTH } from '../protocol/announce';
 import {
   ADDRESS_LENGTH,
@@ -117,7 +117,7 @@ export function readPathTable(bytes: Uint8Array, budget: SliceBudget): Promise<S
 }
 
 function* pathTableJob(bytes: Uint8Array): Generator<void, StoredTablePath[]> {
-  const { reader } = openTableFile(bytes, 'path_table', FORMAT_VERSION);
+  const { reader } = yield* openTableFileJob(bytes, 'path_table', FORMAT_VERSION);
   const identities: string[] = [];
   for (let n = reader.u16(); n > 0; n--) identities.push(reader.view(reader.u16()).toString('utf8'));
   const paths: StoredTablePath[] = [];
