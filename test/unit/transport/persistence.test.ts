@@ -170,6 +170,52 @@ describe('transport engine: persistence', () => {
     expect(decodePathTable(store.blobs.get(PATH_TABLE_NAME)!)).to.have.length(300);
   });
 
+  it('reads and restores a large table a slice per event-loop turn, forwarding in between, and a write waits for the restore', async () => {
+    const store = new MemoryBlobStore();
+    const identity = Identity.generate();
+    h = new Harness({ storage: store, identity, limits: { persistSlice: 64 } });
+    const uplink = h.iface(1, { name: 'Uplink' }, false);
+    for (let i = 0; i < 300; i++) h.receive(uplink, new TestDestination().announce());
+    for (let i = 0; i < 100 && h.engine.view.sizes().verifying > 0; i++) await h.run(1);
+    await settle(h, h.engine.persist());
+    h.dispose();
+
+    h = new Harness({ storage: store, identity, limits: { persistSlice: 64 } });
+    const loading = h.engine.load();
+    await h.run(0);
+    expect(h.known.size, 'not read in one turn').to.equal(0);
+    await settle(
+      h,
+      loading.then(() => undefined),
+    );
+    expect(h.known.size).to.equal(300);
+    const again = h.iface(1, { name: 'Uplink' }, false);
+    const restoring = h.engine.restorePaths([again]);
+    const write = h.engine.persist();
+    await h.run(0);
+    const midway = h.engine.view.sizes().paths;
+    expect(midway, 'not restored in one turn').to.be.within(1, 299);
+    // An announce arriving between two slices is taken before the restore ends.
+    let restored = false;
+    void restoring.then(() => (restored = true));
+    const fresh = new TestDestination();
+    h.receive(again, fresh.announce());
+    await h.run(0);
+    await h.run(0);
+    expect(h.known.get(fresh.hash), 'the new announce is taken').to.not.equal(undefined);
+    expect(restored, 'while the restore goes on').to.equal(false);
+    await settle(
+      h,
+      restoring.then(() => undefined),
+    );
+    expect(await restoring).to.equal(300);
+    await settle(h, write);
+    expect(decodePathTable(store.blobs.get(PATH_TABLE_NAME)!)).to.have.length(
+      301,
+      'the write waited for the restore',
+    );
+  });
+
   it('a write asked for during another runs after it; a failing store is counted, never thrown', async () => {
     const failing: BlobStore = {
       read: () => Promise.resolve(undefined),
