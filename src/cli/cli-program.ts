@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly loglevel?: number;
   /** `--log-format`; when absent the node picks by whether stdout is a terminal. */
   readonly logFormat?: LogFormat;
+  /** False with `--no-warm-up`: skip warming the relay path up before starting (see warmUp). */
+  readonly warmUp?: boolean;
 }
 
 /** What the program needs from its surroundings (injected so tests can run it in-process). */
@@ -102,14 +104,18 @@ export function buildProgram(deps: CliDeps): Command {
         LOG_FORMATS,
       ),
     )
-    .action(async (options: { config: string; loglevel?: number; logFormat?: LogFormat }) => {
-      const code = await deps.run({
-        configDir: dirOf(options),
-        ...(options.loglevel !== undefined ? { loglevel: options.loglevel } : {}),
-        ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
-      });
-      if (code !== ExitCode.Ok) throw new CliExit(code, '');
-    });
+    .option('--no-warm-up', 'start without first warming the relay path up on a private loopback node')
+    .action(
+      async (options: { config: string; loglevel?: number; logFormat?: LogFormat; warmUp: boolean }) => {
+        const code = await deps.run({
+          configDir: dirOf(options),
+          ...(options.loglevel !== undefined ? { loglevel: options.loglevel } : {}),
+          ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
+          ...(options.warmUp ? {} : { warmUp: false }),
+        });
+        if (code !== ExitCode.Ok) throw new CliExit(code, '');
+      },
+    );
 
   program
     .command('status')

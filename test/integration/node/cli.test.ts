@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
 import { freePort } from '../../helpers/loopback-port';
 import { backboneServerConfig, builtCli, NodeProcess, rnsNet, waitForStatus } from './cli-process';
+import { LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 
 describe('rns-net CLI against a running node (child process)', function () {
   // The first test may build the CLI (tsc) when dist is missing or stale.
@@ -312,6 +313,28 @@ describe('rns-net run: startup outcomes (child process)', function () {
     const status = JSON.parse((await rnsNet(home, 'status', '--json', '--config', dir)).stdout) as NodeStatus;
     expect(status.interfaces.map((i) => i.name)).to.deep.equal(['Good']);
     n.child.kill('SIGINT');
+    expect(await n.exited).to.equal(0);
+  });
+
+  it('warms the relay path up on a private node first, then starts and relays (the default)', async () => {
+    const port = await freePort();
+    await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Warm', port }], 2));
+    const n = NodeProcess.spawnWarm(home, dir, '--loglevel', '7');
+    nodes.push(n);
+    const warm = await n.waitForLog((r) => r.msg === 'relay path warmed up', 30_000);
+    expect(warm.framesSent).to.be.greaterThan(0);
+    expect(warm.bytesDelivered).to.be.greaterThan(0);
+    await n.running();
+    const [a, b] = [await LoopbackPeer.connect(port), await LoopbackPeer.connect(port)];
+    try {
+      await waitUntil(() => n.logs.filter((r) => r.msg === 'peer connected').length === 2, 'two peers');
+      a.send(testPacket(1));
+      await waitUntil(() => b.received.length === 1, 'the packet relayed');
+    } finally {
+      a.close();
+      b.close();
+    }
+    n.child.kill('SIGTERM');
     expect(await n.exited).to.equal(0);
   });
 

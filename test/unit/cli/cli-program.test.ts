@@ -155,6 +155,8 @@ describe('rns-net program (in-process, fake node)', () => {
     expect(runs).to.deep.equal([{ configDir: path.resolve('rel/dir'), loglevel: 7, logFormat: 'json' }]);
     expect(await cli('run')).to.equal(0);
     expect(runs[1]).to.deep.equal({ configDir: dir });
+    expect(await cli('run', '--no-warm-up')).to.equal(0);
+    expect(runs[2]).to.deep.equal({ configDir: dir, warmUp: false });
   });
 
   it("gives a subcommand's --config to the subcommand, wherever it is placed", async () => {
