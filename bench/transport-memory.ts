@@ -12,7 +12,8 @@
  *   store, and for the known-destinations store alone (the same entries remembered directly);
  * - one write of every table to a real folder (file sizes, wall time) while an event-loop delay
  *   histogram runs: its max is the longest the loop was held (the largest slice);
- * - reading the files back and restoring the paths in a new engine.
+ * - reading the files back and restoring the paths in a new engine: wall time, the longest slice
+ *   and the event-loop delay while it runs (`--slices` lists every slice of the write and read).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,9 +127,16 @@ async function main(): Promise<void> {
     const identity = Identity.generate();
     const known = new KnownDestinations({ clock: systemClock });
     const files = new FileBlobStore(path.join(dir, 'storage'));
-    // Waiting for the disk is not holding the loop: a write ends a slice, its completion starts one.
+    // Waiting for the disk is not holding the loop: a read or write ends a slice, its completion starts one.
     const storage: BlobStore = {
-      read: (name) => files.read(name),
+      read: async (name) => {
+        slicing.onPause();
+        try {
+          return await files.read(name);
+        } finally {
+          slicing.onResume();
+        }
+      },
       setAside: (name) => files.setAside(name),
       write: async (name, data) => {
         slicing.onPause();
@@ -205,32 +213,42 @@ async function main(): Promise<void> {
       sizesOnDisk[name] = (await stat(files.pathOf(name))).size;
     }
 
+    const writeSlices = slices.splice(0);
+    const longestWriteSlice = longestSlice;
+    longestSlice = 0;
+    const readDelay = monitorEventLoopDelay({ resolution: 1 });
+    readDelay.enable();
     const readStart = performance.now();
+    sliceStart = readStart;
     const again = new TransportEngine({
       host,
-      clock: systemClock,
+      clock: slicing,
       identity,
       knownDestinations: new KnownDestinations({ clock: systemClock }),
       storage,
     });
     await again.load();
-    const restored = again.restorePaths(host.entries);
+    const loadMs = performance.now() - readStart;
+    const restored = await again.restorePaths(host.entries);
     const readMs = performance.now() - readStart;
+    readDelay.disable();
 
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     const lines = [
       `paths ${sizes.paths} (fed ${fed} announces with ${appDataBytes} B of app data in ${(fedMs / 1000).toFixed(1)} s), known destinations ${known.size}, hashlist ${sizes.hashlist}`,
       `heap + external growth ${mb(grown)}: ${Math.round(grown / sizes.paths)} bytes per path with its known destination`,
       `known-destinations store alone: ${Math.round(knownPerEntry)} bytes per entry (${alone.size} entries)`,
-      `write all tables: ${writeMs.toFixed(0)} ms wall, longest slice ${longestSlice.toFixed(1)} ms; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+      `write all tables: ${writeMs.toFixed(0)} ms wall, longest slice ${longestWriteSlice.toFixed(1)} ms; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
       `files: ${Object.entries(sizesOnDisk)
         .map(([name, size]) => `${name} ${mb(size)}`)
         .join(', ')}`,
-      `read all tables and restore: ${readMs.toFixed(0)} ms, ${restored} paths restored`,
+      `read all tables and restore: ${readMs.toFixed(0)} ms (load ${loadMs.toFixed(0)} ms, restore ${(readMs - loadMs).toFixed(0)} ms), ${restored} paths restored, longest slice ${longestSlice.toFixed(1)} ms; event-loop delay max ${(readDelay.max / 1e6).toFixed(1)} ms, p99 ${(readDelay.percentile(99) / 1e6).toFixed(1)} ms`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (process.argv.includes('--slices'))
-      process.stdout.write(`slices (ms): ${slices.map((t) => t.toFixed(1)).join(' ')}\n`);
+      process.stdout.write(
+        `write slices (ms): ${writeSlices.map((t) => t.toFixed(1)).join(' ')}\nread slices (ms): ${slices.map((t) => t.toFixed(1)).join(' ')}\n`,
+      );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -55,19 +55,19 @@ export type LoadOutcome<T> =
   | { readonly status: 'corrupt'; readonly error: string; readonly asideAs: string | undefined };
 
 /**
- * Reads and decodes a blob. A blob `decode` throws on is logged, set aside and reported, never
+ * Reads and decodes a blob (`decode` may be async: a large one decoded in slices). A blob `decode` throws on is logged, set aside and reported, never
  * thrown: a damaged table file must not stop a node, and must not be overwritten unseen.
  */
 export async function loadBlob<T>(
   store: BlobStore,
   name: string,
-  decode: (bytes: Uint8Array) => T,
+  decode: (bytes: Uint8Array) => T | Promise<T>,
   logger: Logger,
 ): Promise<LoadOutcome<T>> {
   const bytes = await store.read(name);
   if (bytes === undefined) return { status: 'missing' };
   try {
-    return { status: 'loaded', value: decode(bytes) };
+    return { status: 'loaded', value: await decode(bytes) };
   } catch (cause) {
     const error = cause instanceof Error ? cause.message : String(cause);
     const asideAs = await store.setAside(name);

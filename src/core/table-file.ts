@@ -102,6 +102,9 @@ export class ByteReader {
   }
 }
 
+/** Bytes checksummed per step of {@link openTableFileJob}: about what decoding one entry costs. */
+const CHECKSUM_STEP = 16 * 1024;
+
 /**
  * Checks a table file's envelope and returns a reader of its body and the body's format version.
  *
@@ -113,14 +116,35 @@ export function openTableFile(
   kind: string,
   maxVersion: number,
 ): { readonly reader: ByteReader; readonly version: number } {
+  const job = openTableFileJob(data, kind, maxVersion);
+  for (;;) {
+    const next = job.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * {@link openTableFile} as a job that yields between steps of its checksum (a file of tens of
+ * megabytes takes tens of milliseconds to hash), for a decoder run in slices.
+ */
+export function* openTableFileJob(
+  data: Uint8Array,
+  kind: string,
+  maxVersion: number,
+): Generator<void, { readonly reader: ByteReader; readonly version: number }> {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.length);
   const headerBytes = MAGIC.length + 3;
   if (bytes.length < headerBytes + CHECKSUM_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error(`not an rns-net ${kind} file`);
   }
   const end = bytes.length - CHECKSUM_BYTES;
-  const digest = createHash('sha256').update(bytes.subarray(0, end)).digest();
-  if (!digest.equals(bytes.subarray(end))) throw new Error(`the ${kind} file is damaged (checksum mismatch)`);
+  const hash = createHash('sha256');
+  for (let at = 0; at < end; at += CHECKSUM_STEP) {
+    hash.update(bytes.subarray(at, Math.min(end, at + CHECKSUM_STEP)));
+    yield;
+  }
+  if (!hash.digest().equals(bytes.subarray(end)))
+    throw new Error(`the ${kind} file is damaged (checksum mismatch)`);
   const reader = new ByteReader(bytes, MAGIC.length, end);
   const version = reader.u16();
   const found = reader.latin1(reader.u8());

@@ -26,7 +26,7 @@ export interface TransportForwarding {
    * Restores the stored paths of the configured interfaces now in the driver's table; call once
    * the interfaces are started. Returns how many.
    */
-  restorePaths(): number;
+  restorePaths(): Promise<number>;
   /** Stops the engine's jobs and writes its tables. */
   stop(): Promise<void>;
 }
@@ -117,8 +117,8 @@ export async function startForwarding(
     })();
     return stopping;
   };
-  const restorePaths = (): number => {
-    const restored = engine.restorePaths(driver.interfaces());
+  const restorePaths = async (): Promise<number> => {
+    const restored = await engine.restorePaths(driver.interfaces());
     if (count(loaded.paths) > 0) {
       logger.info('restored stored paths of configured interfaces', {
         restored,

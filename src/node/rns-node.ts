@@ -259,7 +259,8 @@ export class RnsNode implements ControlTarget {
         problems,
       );
       if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
-      if (forwarding.mode === 'transport') forwarding.restorePaths();
+      // Restored in slices: the interfaces are up and forward in between.
+      if (forwarding.mode === 'transport') await forwarding.restorePaths();
       const reloader = new ConfigReloader({
         configDir,
         running: started,

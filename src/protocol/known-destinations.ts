@@ -1,7 +1,7 @@
-import { decodeMulti } from '@msgpack/msgpack';
 import { ByteWriter } from '../core/byte-writer';
 import { Clock } from '../core/clock';
 import { Logger } from '../core/logger';
+import { SliceBudget, runAtOnce, runInSlices } from '../core/slices';
 import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
 import { PUBLIC_KEY_LENGTH } from './announce';
 import { KnownKeyLookup } from './announce-validator';
@@ -58,9 +58,6 @@ export interface KnownDestinationsOptions {
   /** Most entries kept; default {@link DEFAULT_MAX_KNOWN_DESTINATIONS}. */
   readonly maxEntries?: number;
 }
-
-/** How many entries are encoded between two pauses of {@link KnownDestinations.encodeInSlices}. */
-export const KNOWN_DESTINATIONS_SLICE = 1024;
 
 /**
  * One entry, compact: a 100,000-destination table must fit beside the path table. The key is the
@@ -276,24 +273,48 @@ export class KnownDestinations implements KnownKeyLookup {
   }
 
   /**
-   * The table in Python's file format ({@link encodeKnownDestinations}), encoded a slice of
-   * `slice` entries at a time with `pause()` awaited in between, so a large table never holds up
-   * the event loop for long. The entries are those held when it was called.
+   * Adds the entries of a file read by {@link readKnownDestinations}, as {@link load} does, a
+   * slice at a time when `budget` is given.
    */
-  async encodeInSlices(pause: () => Promise<void>, slice = KNOWN_DESTINATIONS_SLICE): Promise<Buffer[]> {
+  async loadStored(stored: StoredKnownDestinations, budget?: SliceBudget): Promise<number> {
+    const job = this.loadJob(stored);
+    return budget === undefined ? runAtOnce(job) : runInSlices(job, budget);
+  }
+
+  private *loadJob(stored: StoredKnownDestinations): Generator<void, number> {
+    const { keys, entries, order } = stored;
+    for (let i = 0; i < order.length; i++) {
+      const at = order[i];
+      const key = keys[at];
+      const e = entries[at];
+      this.entries.delete(key);
+      this.makeRoom();
+      // The entries read from a file are the table's own kind: taken as they are.
+      this.entries.set(
+        key,
+        e instanceof Entry ? e : new Entry(e.data, e.hasAppData, e.lastHeard, e.lastUsed),
+      );
+      yield;
+    }
+    return order.length;
+  }
+
+  /**
+   * The table in Python's file format ({@link encodeKnownDestinations}), encoded in the slices
+   * of `budget` (a pause between two), so a large table never holds up the event loop for long.
+   * The entries are those held when it was called.
+   */
+  async encodeInSlices(budget?: SliceBudget): Promise<Buffer[]> {
     // Two spreads (native fast paths), not one walk over [key, value] pairs: 100k entries in a
     // millisecond or two rather than tens.
     const keys = [...this.entries.keys()];
     const entries = [...this.entries.values()];
     const writer = new ByteWriter();
     writeMapHeader(writer, keys.length);
-    for (let at = 0; at < keys.length; at += slice) {
-      if (at > 0) await pause();
-      const end = Math.min(keys.length, at + slice);
-      for (let i = at; i < end; i++) {
-        const entry = entries[i];
-        writeEntry(writer, keys[i], entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
-      }
+    for (let i = 0; i < keys.length; i++) {
+      const entry = entries[i];
+      writeEntry(writer, keys[i], entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
+      if (budget?.step() === true && i + 1 < keys.length) await budget.pause();
     }
     return writer.finish();
   }
@@ -391,17 +412,6 @@ function writeEntry(
   writeNumber(w, lastUsed);
 }
 
-/** The entry count of the map header at the start of `bytes` and the header's length. */
-function readMapHeader(bytes: Uint8Array): { count: number; length: number } {
-  const first = bytes[0];
-  if (first >= 0x80 && first <= 0x8f) return { count: first & 0x0f, length: 1 };
-  if (first === 0xde && bytes.length >= 3) return { count: (bytes[1] << 8) | bytes[2], length: 3 };
-  if (first === 0xdf && bytes.length >= 5) {
-    return { count: ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0, length: 5 };
-  }
-  throw new Error('known destinations: not a map');
-}
-
 /**
  * The table in Python's file format: a MessagePack map from destination hash (bin) to
  * `[time (float), packet_hash (bin), public_key (bin), app_data (bin or nil), last_used]`.
@@ -425,60 +435,299 @@ export function encodeKnownDestinations(entries: Iterable<KnownDestination>): Ui
 }
 
 /**
- * Reads Python's known-destinations file (or ours). Entries whose hash or key has the wrong
- * length are skipped (Python skips a wrong-length hash too); four-element entries from older
- * versions get `last_used` 0, as Python pads them. Sorted least recently heard first.
+ * A known-destinations file as read by {@link readKnownDestinations}: entries in the table's
+ * compact form, in file order, and the order to load them in (least recently heard first).
+ */
+export interface StoredKnownDestinations {
+  /** Destination hashes as 16-character latin1 strings. */
+  readonly keys: readonly string[];
+  readonly entries: ReadonlyArray<{
+    /** `public_key (64) | packet_hash (32) | app_data` as one latin1 string. */
+    readonly data: string;
+    readonly hasAppData: boolean;
+    readonly lastHeard: number;
+    readonly lastUsed: number;
+  }>;
+  /** Indexes into `keys` and `entries`, least recently heard first. */
+  readonly order: readonly number[];
+}
+
+/**
+ * Reads Python's known-destinations file (or ours) in the table's compact form, a slice of
+ * entries at a time when `budget` is given (see {@link decodeKnownDestinations} for the rules).
  *
- * The map is read pair by pair (its header by hand, then the keys and values as a sequence), so
- * no object keyed by 100k destination strings is built on the way.
+ * MessagePack is read by hand for this one shape, straight from the file's bytes into one latin1
+ * string per entry: no Buffer and no decoded object per field.
+ *
+ * @throws Error when the bytes are not such a map at all (a corrupt file)
+ */
+export async function readKnownDestinations(
+  bytes: Uint8Array,
+  budget?: SliceBudget,
+): Promise<StoredKnownDestinations> {
+  const job = readJob(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  return budget === undefined ? runAtOnce(job) : runInSlices(job, budget);
+}
+
+/**
+ * Reads Python's known-destinations file (or ours). Entries whose hash or key has the wrong
+ * length, or whose fields are of the wrong type, are skipped (Python skips a wrong-length hash
+ * too); four-element entries from older versions get `last_used` 0, as Python pads them. Sorted
+ * least recently heard first.
  *
  * @throws Error when the bytes are not such a map at all (a corrupt file)
  */
 export function decodeKnownDestinations(bytes: Uint8Array): KnownDestination[] {
-  const { count, length } = readMapHeader(bytes);
-  const out: KnownDestination[] = [];
-  let key: unknown = undefined;
-  let items = 0;
-  for (const item of decodeMulti(bytes.subarray(length))) {
-    items++;
-    if (items > 2 * count) throw new Error('known destinations: data after the map');
-    if (items % 2 === 1) {
-      key = item;
-      continue;
-    }
-    const entry = entryOf(key, item);
-    if (entry !== null) out.push(entry);
-  }
-  if (items !== 2 * count) throw new Error(`known destinations: map of ${count} entries holds ${items / 2}`);
-  return out.sort((a, b) => a.lastHeard - b.lastHeard);
+  const stored = runAtOnce(readJob(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+  return stored.order.map((at) => materialise(stored.keys[at], stored.entries[at] as Entry));
 }
 
-/** One decoded `[key, value]` pair as an entry, or null when Python would not use it either. */
-function entryOf(key: unknown, value: unknown): KnownDestination | null {
-  if (!(key instanceof Uint8Array) || key.length !== ADDRESS_LENGTH) return null;
-  if (!Array.isArray(value) || value.length < 4) return null;
-  const [time, packetHash, publicKey, appData, lastUsed] = value as unknown[];
-  if (typeof time !== 'number' || !Number.isFinite(time)) return null;
-  if (!(packetHash instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return null;
-  if (publicKey.length !== PUBLIC_KEY_LENGTH) return null;
-  if (appData !== null && appData !== undefined && !(appData instanceof Uint8Array)) return null;
-  return {
-    destinationHash: Buffer.from(key),
-    publicKey: Buffer.from(publicKey),
-    appData: appData instanceof Uint8Array ? Buffer.from(appData) : null,
-    // Python always writes a full 32-byte hash; one of another length is not worth losing the key over.
-    packetHash: packetHash.length === 32 ? Buffer.from(packetHash) : Buffer.alloc(32),
-    lastHeard: time,
-    lastUsed: typeof lastUsed === 'number' && Number.isFinite(lastUsed) ? lastUsed : 0,
-  };
+/** A field's place in the file: its offset, or -1 when absent or of the wrong type. */
+const NONE = -1;
+
+function* readJob(data: Buffer): Generator<void, StoredKnownDestinations> {
+  const cursor = new MsgpackCursor(data);
+  const count = cursor.mapHeader();
+  const keys: string[] = [];
+  const entries: Entry[] = [];
+  for (let n = 0; n < count; n++) {
+    if (cursor.at >= data.length) throw new Error(`known destinations: map of ${count} entries holds ${n}`);
+    const keyAt = cursor.bin(ADDRESS_LENGTH);
+    const entry = readValue(cursor);
+    if (keyAt !== NONE && entry !== null) {
+      keys.push(data.toString('latin1', keyAt, keyAt + ADDRESS_LENGTH));
+      entries.push(entry);
+    }
+    yield;
+  }
+  if (cursor.at !== data.length) throw new Error('known destinations: data after the map');
+  const order = entries.map((_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++)
+    sorted = entries[i - 1].lastHeard <= entries[i].lastHeard;
+  // Our files are written least recently heard first; Python's are in first-heard order.
+  if (!sorted) order.sort((a, b) => entries[a].lastHeard - entries[b].lastHeard);
+  return { keys, entries, order };
 }
+
+/** `[time, packet_hash, public_key, app_data, last_used]` as an entry, or null when Python would not use it. */
+function readValue(cursor: MsgpackCursor): Entry | null {
+  const length = cursor.arrayHeader();
+  if (length < 4) {
+    cursor.skip(length < 0 ? 1 : length);
+    return null;
+  }
+  const time = cursor.number();
+  const hashAt = cursor.binAny();
+  const hashLength = cursor.lastLength;
+  const keyAt = cursor.bin(PUBLIC_KEY_LENGTH);
+  let appAt = NONE;
+  let appLength = 0;
+  let appValid = true;
+  if (!cursor.nil()) {
+    appAt = cursor.binAny();
+    appLength = cursor.lastLength;
+    appValid = appAt !== NONE;
+  }
+  const lastUsed = length >= 5 ? cursor.number() : 0;
+  if (length > 5) cursor.skip(length - 5);
+  if (!Number.isFinite(time) || hashAt === NONE || keyAt === NONE || !appValid) return null;
+  const data = cursor.data;
+  const size = APP_DATA_AT + appLength;
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(size);
+  data.copy(scratch, 0, keyAt, keyAt + PUBLIC_KEY_LENGTH);
+  // Python always writes a full 32-byte hash; one of another length is not worth losing the key over.
+  if (hashLength === 32) data.copy(scratch, PACKET_HASH_AT, hashAt, hashAt + 32);
+  else scratch.fill(0, PACKET_HASH_AT, APP_DATA_AT);
+  if (appAt !== NONE) data.copy(scratch, APP_DATA_AT, appAt, appAt + appLength);
+  return new Entry(
+    scratch.toString('latin1', 0, size),
+    appAt !== NONE,
+    time,
+    Number.isFinite(lastUsed) ? lastUsed : 0,
+  );
+}
+
+/** Reads MessagePack values in place; a value cut short or an unknown type byte throws. */
+class MsgpackCursor {
+  at = 0;
+  /** Length of the last bin read by {@link binAny}. */
+  lastLength = 0;
+
+  constructor(readonly data: Buffer) {}
+
+  mapHeader(): number {
+    const first = this.data[0];
+    if (first >= 0x80 && first <= 0x8f) return this.advance(1, first & 0x0f);
+    if (first === 0xde) return this.advance(3, this.uint(1, 2));
+    if (first === 0xdf) return this.advance(5, this.uint(1, 4));
+    throw new Error('known destinations: not a map');
+  }
+
+  /** An array's length, or -1 (nothing consumed) when the next value is not an array. */
+  arrayHeader(): number {
+    const first = this.byte(0);
+    if (first >= 0x90 && first <= 0x9f) return this.advance(1, first & 0x0f);
+    if (first === 0xdc) return this.advance(3, this.uint(1, 2));
+    if (first === 0xdd) return this.advance(5, this.uint(1, 4));
+    return -1;
+  }
+
+  /** Consumes nil if it is next. */
+  nil(): boolean {
+    if (this.byte(0) !== 0xc0) return false;
+    this.at++;
+    return true;
+  }
+
+  /** A bin of exactly `length` bytes: its offset, or {@link NONE} (the value skipped). */
+  bin(length: number): number {
+    const at = this.binAny();
+    return at !== NONE && this.lastLength === length ? at : NONE;
+  }
+
+  /** A bin: its offset with its length in {@link lastLength}, or {@link NONE} (the value skipped). */
+  binAny(): number {
+    const first = this.byte(0);
+    const size = first === 0xc4 ? 1 : first === 0xc5 ? 2 : first === 0xc6 ? 4 : 0;
+    if (size === 0) {
+      this.skip(1);
+      return NONE;
+    }
+    const length = this.uint(1, size);
+    const at = this.at + 1 + size;
+    this.need(at + length);
+    this.at = at + length;
+    this.lastLength = length;
+    return at;
+  }
+
+  /** A number (int or float), or NaN (the value skipped) when the next value is not one. */
+  number(): number {
+    const data = this.data;
+    const first = this.byte(0);
+    if (first < 0x80) return this.advance(1, first);
+    if (first >= 0xe0) return this.advance(1, first - 0x100);
+    this.need(this.at + 1 + (FIXED_SIZES[first] ?? 0));
+    const at = this.at + 1;
+    switch (first) {
+      case 0xca:
+        return this.advance(5, data.readFloatBE(at));
+      case 0xcb:
+        return this.advance(9, data.readDoubleBE(at));
+      case 0xcc:
+        return this.advance(2, data[at]);
+      case 0xcd:
+        return this.advance(3, data.readUInt16BE(at));
+      case 0xce:
+        return this.advance(5, data.readUInt32BE(at));
+      case 0xcf:
+        return this.advance(9, data.readUInt32BE(at) * 2 ** 32 + data.readUInt32BE(at + 4));
+      case 0xd0:
+        return this.advance(2, data.readInt8(at));
+      case 0xd1:
+        return this.advance(3, data.readInt16BE(at));
+      case 0xd2:
+        return this.advance(5, data.readInt32BE(at));
+      case 0xd3:
+        return this.advance(9, data.readInt32BE(at) * 2 ** 32 + data.readUInt32BE(at + 4));
+      default:
+        this.skip(1);
+        return NaN;
+    }
+  }
+
+  /** Skips `count` whole values (nested arrays and maps without recursion). */
+  skip(count: number): void {
+    let pending = count;
+    while (pending > 0) {
+      pending--;
+      const first = this.byte(0);
+      if (first < 0x80 || first >= 0xe0 || first === 0xc0 || first === 0xc2 || first === 0xc3) this.at++;
+      else if (first <= 0x8f) pending += this.advance(1, 2 * (first & 0x0f));
+      else if (first <= 0x9f) pending += this.advance(1, first & 0x0f);
+      else if (first <= 0xbf) this.jump(1, first & 0x1f);
+      else if (first === 0xdc || first === 0xdd) pending += this.arrayHeader();
+      else if (first === 0xde || first === 0xdf) {
+        const size = first === 0xde ? 2 : 4;
+        pending += this.advance(1 + size, 2 * this.uint(1, size));
+      } else {
+        const sized = VARIABLE_SIZES[first];
+        const fixed = FIXED_SIZES[first];
+        if (sized !== undefined)
+          this.jump(1 + sized + (first >= 0xc7 && first <= 0xc9 ? 1 : 0), this.uint(1, sized));
+        else if (fixed !== undefined) this.jump(1, fixed);
+        else throw new Error(`known destinations: not MessagePack (type 0x${first.toString(16)})`);
+      }
+    }
+  }
+
+  private byte(offset: number): number {
+    this.need(this.at + offset + 1);
+    return this.data[this.at + offset];
+  }
+
+  /** A big-endian unsigned integer of `size` bytes at `offset` from the cursor. */
+  private uint(offset: number, size: number): number {
+    const at = this.at + offset;
+    this.need(at + size);
+    return size === 1 ? this.data[at] : size === 2 ? this.data.readUInt16BE(at) : this.data.readUInt32BE(at);
+  }
+
+  private advance<T>(bytes: number, value: T): T {
+    this.at += bytes;
+    return value;
+  }
+
+  private jump(header: number, length: number): void {
+    this.need(this.at + header + length);
+    this.at += header + length;
+  }
+
+  private need(end: number): void {
+    if (end > this.data.length) throw new Error('known destinations: the file ends early');
+  }
+}
+
+/** Payload bytes after the type byte, for fixed-size types (ext included: type byte + data). */
+const FIXED_SIZES: Readonly<Record<number, number>> = {
+  0xca: 4,
+  0xcb: 8,
+  0xcc: 1,
+  0xcd: 2,
+  0xce: 4,
+  0xcf: 8,
+  0xd0: 1,
+  0xd1: 2,
+  0xd2: 4,
+  0xd3: 8,
+  0xd4: 2,
+  0xd5: 3,
+  0xd6: 5,
+  0xd7: 9,
+  0xd8: 17,
+};
+
+/** Length-field bytes of bin, str and ext types (ext has its type byte after the length). */
+const VARIABLE_SIZES: Readonly<Record<number, number>> = {
+  0xc4: 1,
+  0xc5: 2,
+  0xc6: 4,
+  0xc7: 1,
+  0xc8: 2,
+  0xc9: 4,
+  0xd9: 1,
+  0xda: 2,
+  0xdb: 4,
+};
 
 /** Name of the known-destinations blob in the storage folder, as Python names the file. */
 export const KNOWN_DESTINATIONS_NAME = 'known_destinations';
 
 /**
  * Loads the stored known destinations into `table` (see {@link loadBlob}: an unreadable file is
- * logged, set aside and reported, never thrown).
+ * logged, set aside and reported, never thrown), reading and loading in the slices of `budget`
+ * when it is given. The table changes only once the whole file has been read.
  *
  * @returns what was found; for `loaded`, the number of entries added
  */
@@ -486,20 +735,27 @@ export async function loadKnownDestinations(
   store: BlobStore,
   table: KnownDestinations,
   logger: Logger,
+  budget?: SliceBudget,
 ): Promise<LoadOutcome<number>> {
-  const outcome = await loadBlob(store, KNOWN_DESTINATIONS_NAME, decodeKnownDestinations, logger);
-  return outcome.status === 'loaded' ? { status: 'loaded', value: table.load(outcome.value) } : outcome;
+  const outcome = await loadBlob(
+    store,
+    KNOWN_DESTINATIONS_NAME,
+    (b) => readKnownDestinations(b, budget),
+    logger,
+  );
+  return outcome.status === 'loaded'
+    ? { status: 'loaded', value: await table.loadStored(outcome.value, budget) }
+    : outcome;
 }
 
 /**
- * Writes `table` to the store atomically, in Python's file format. With `pause`, the encoding
- * yields between slices of `slice` entries ({@link KnownDestinations.encodeInSlices}).
+ * Writes `table` to the store atomically, in Python's file format, encoded in the slices of
+ * `budget` when it is given ({@link KnownDestinations.encodeInSlices}).
  */
 export async function saveKnownDestinations(
   store: BlobStore,
   table: KnownDestinations,
-  pause: () => Promise<void> = () => Promise.resolve(),
-  slice = KNOWN_DESTINATIONS_SLICE,
+  budget?: SliceBudget,
 ): Promise<void> {
-  await store.write(KNOWN_DESTINATIONS_NAME, await table.encodeInSlices(pause, slice));
+  await store.write(KNOWN_DESTINATIONS_NAME, await table.encodeInSlices(budget));
 }

@@ -36,8 +36,9 @@ export interface TransportLimits {
   /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
   readonly verifySlice: number;
   /**
-   * Entries (paths, known destinations; 16 times as many packet hashes) encoded per slice when
-   * the tables are written; slices run one per event-loop turn.
+   * Most entries (paths, known destinations; 16 times as many packet hashes) read, restored or
+   * written per slice of the tables' persistence; a slice also ends after a few milliseconds.
+   * Slices run one per event-loop turn.
    */
   readonly persistSlice: number;
   /**
@@ -74,7 +75,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
   verifySlice: 64,
-  persistSlice: 1_024,
+  persistSlice: 8_192,
   rebroadcastSlice: 2_048,
   verifiedCacheEntries: 65_536,
   discoveryRequests: 4_096,

@@ -1,4 +1,5 @@
-import { ByteReader, TableFileWriter, openTableFile } from '../core/table-file';
+import { SliceBudget, runAtOnce, runInSlices } from '../core/slices';
+import { ByteReader, TableFileWriter, openTableFile, openTableFileJob } from '../core/table-file';
 import { ANNOUNCE_MIN_LENGTH, RANDOM_HASH_LENGTH } from '../protocol/announce';
 import {
   ADDRESS_LENGTH,
@@ -41,9 +42,6 @@ export const PYTHON_HASHLIST_NAME = 'packet_hashlist.raw';
 
 const FORMAT_VERSION = 1;
 
-/** Awaited between slices of an encoding, so a large table does not hold up the event loop. */
-export type Pause = () => Promise<void>;
-
 /** A path as stored: everything but the interface, which a path table file names by index. */
 export interface StoredPath {
   readonly destination: BinaryKey;
@@ -83,15 +81,14 @@ export interface PathToWrite {
 }
 
 /**
- * Encodes the path table: `paths[i]` runs over the interface `identities[interfaceOf[i]]`. Pauses
- * every `slice` paths.
+ * Encodes the path table: `paths[i]` runs over the interface `identities[interfaceOf[i]]`, in the
+ * slices of `budget`.
  */
 export async function encodePathTable(
   identities: readonly string[],
   paths: readonly PathToWrite[],
   interfaceOf: Uint16Array,
-  pause: Pause,
-  slice: number,
+  budget: SliceBudget,
 ): Promise<Buffer[]> {
   const out = new TableFileWriter('path_table', FORMAT_VERSION);
   out.u16(identities.length);
@@ -101,20 +98,26 @@ export async function encodePathTable(
     out.bytes(bytes);
   }
   out.u32(paths.length);
-  for (let at = 0; at < paths.length; at += slice) {
-    if (at > 0) await pause();
-    const end = Math.min(paths.length, at + slice);
-    for (let i = at; i < end; i++) {
-      writePath(out, paths[i], paths[i].destination);
-      out.u16(interfaceOf[i]);
-    }
+  for (let i = 0; i < paths.length; i++) {
+    writePath(out, paths[i], paths[i].destination);
+    out.u16(interfaceOf[i]);
+    if (budget.step()) await budget.pause();
   }
   return out.finish();
 }
 
 /** Reads a path table file. @throws Error when it is not one, or damaged. */
 export function decodePathTable(bytes: Uint8Array): StoredTablePath[] {
-  const { reader } = openTableFile(bytes, 'path_table', FORMAT_VERSION);
+  return runAtOnce(pathTableJob(bytes));
+}
+
+/** Reads a path table file in the slices of `budget`. @throws Error when it is not one, or damaged. */
+export function readPathTable(bytes: Uint8Array, budget: SliceBudget): Promise<StoredTablePath[]> {
+  return runInSlices(pathTableJob(bytes), budget);
+}
+
+function* pathTableJob(bytes: Uint8Array): Generator<void, StoredTablePath[]> {
+  const { reader } = yield* openTableFileJob(bytes, 'path_table', FORMAT_VERSION);
   const identities: string[] = [];
   for (let n = reader.u16(); n > 0; n--) identities.push(reader.view(reader.u16()).toString('utf8'));
   const paths: StoredTablePath[] = [];
@@ -123,24 +126,23 @@ export function decodePathTable(bytes: Uint8Array): StoredTablePath[] {
     const identity = identities[reader.u16()];
     if (identity === undefined) throw new Error('a path names an interface the file does not list');
     paths.push({ ...path, interfaceIdentity: identity });
+    yield;
   }
   reader.expectEnd();
   return paths;
 }
 
-/** Encodes the tunnels, pausing about every `slice` paths. */
+/** Encodes the tunnels, in the slices of `budget` (counted in paths). */
 export async function encodeTunnels(
   tunnels: ReadonlyArray<{
     readonly id: BinaryKey;
     readonly expires: number;
     readonly paths: ReadonlyMap<BinaryKey, Omit<PathToWrite, 'destination'>>;
   }>,
-  pause: Pause,
-  slice: number,
+  budget: SliceBudget,
 ): Promise<Buffer[]> {
   const out = new TableFileWriter('tunnels', FORMAT_VERSION);
   out.u32(tunnels.length);
-  let sinceLast = 0;
   for (const tunnel of tunnels) {
     // The tunnel's paths are copied first: the map may change while this waits for a turn.
     const destinations = [...tunnel.paths.keys()];
@@ -150,10 +152,7 @@ export async function encodeTunnels(
     out.u32(paths.length);
     for (let i = 0; i < paths.length; i++) {
       writePath(out, paths[i], destinations[i]);
-      if (++sinceLast >= slice) {
-        sinceLast = 0;
-        await pause();
-      }
+      if (budget.step()) await budget.pause();
     }
   }
   return out.finish();
@@ -174,19 +173,19 @@ export function decodeTunnels(bytes: Uint8Array): StoredTunnel[] {
   return tunnels;
 }
 
-/** Encodes packet hash keys (`[high, low]` pairs, as {@link DedupCache.keys} gives them). */
-export async function encodeHashlist(keys: Int32Array, pause: Pause, slice: number): Promise<Buffer[]> {
+/**
+ * Encodes packet hash keys (`[high, low]` pairs, as {@link DedupCache.keys} gives them), in the
+ * slices of `budget`; a hash is 8 bytes to copy, so 16 of them count as one entry.
+ */
+export async function encodeHashlist(keys: Int32Array, budget: SliceBudget): Promise<Buffer[]> {
   const out = new TableFileWriter('packet_hashlist', FORMAT_VERSION);
   const count = keys.length / 2;
   out.u32(count);
-  for (let at = 0; at < count; at += slice) {
-    if (at > 0) await pause();
-    const end = Math.min(count, at + slice);
-    // Little-endian words: the bytes are the packet hash's first 8, as the keys were read from it.
-    for (let i = at; i < end; i++) {
-      out.i32le(keys[2 * i]);
-      out.i32le(keys[2 * i + 1]);
-    }
+  // Little-endian words: the bytes are the packet hash's first 8, as the keys were read from it.
+  for (let i = 0; i < count; i++) {
+    out.i32le(keys[2 * i]);
+    out.i32le(keys[2 * i + 1]);
+    if ((i & 15) === 15 && budget.step()) await budget.pause();
   }
   return out.finish();
 }

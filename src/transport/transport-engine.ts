@@ -156,10 +156,11 @@ export class TransportEngine implements PacketHandler {
 
   /**
    * Restores the stored paths whose configured interface is among `interfaces` (the driver's
-   * table once the interfaces started); returns how many.
+   * table once the interfaces started), in slices with packets handled in between; resolves to
+   * how many.
    */
-  restorePaths(interfaces: Iterable<InterfaceEntry>): number {
-    return this.persistence?.restorePaths(interfaces) ?? 0;
+  restorePaths(interfaces: Iterable<InterfaceEntry>): Promise<number> {
+    return this.persistence?.restorePaths(interfaces) ?? Promise.resolve(0);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
+import { Pause, SliceBudget } from '../core/slices';
 import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
 import { loadKnownDestinations, saveKnownDestinations } from '../protocol/known-destinations';
 import { BinaryKey } from './binary-key';
@@ -8,16 +9,15 @@ import {
   HASHLIST_NAME,
   PATH_TABLE_NAME,
   PYTHON_HASHLIST_NAME,
-  Pause,
   StoredTablePath,
   TUNNELS_NAME,
   decodeHashlist,
-  decodePathTable,
   decodePythonHashlist,
   decodeTunnels,
   encodeHashlist,
   encodePathTable,
   encodeTunnels,
+  readPathTable,
 } from './table-files';
 import { TransportState } from './transport-state';
 import { TunnelPath } from './tunnel-table';
@@ -43,14 +43,17 @@ export interface TransportLoadReport {
  *   ({@link interfaceIdentity}); paths via spawned peers travel in their tunnels, and come back
  *   when the peer reconnects and synthesises its tunnel again.
  *
- * A file that cannot be read is set aside and reported, never thrown ({@link loadBlob}). Writing
- * encodes a slice of entries per event-loop turn, awaiting `pause` in between, so a table of
- * 100,000 paths never holds the loop for long; every file is replaced atomically by the store.
+ * A file that cannot be read is set aside and reported, never thrown ({@link loadBlob}). Reading,
+ * restoring and writing run in slices ({@link SliceBudget}: `persistSlice` entries or a few
+ * milliseconds, whichever ends first) with `pause` awaited in between, so a table of 100,000
+ * paths never holds the loop for long and a node answers while it restores; every file is
+ * replaced atomically by the store.
  */
 export class TransportPersistence {
   /** Paths read from storage, waiting for their interfaces to be started. */
   private pending: StoredTablePath[] = [];
   private writing: Promise<void> | undefined;
+  private restoring: Promise<number> | undefined;
 
   constructor(
     private readonly state: TransportState,
@@ -73,12 +76,12 @@ export class TransportPersistence {
     const knownDestinations =
       state.knownDestinations === undefined
         ? ({ status: 'missing' } as const)
-        : await loadKnownDestinations(store, state.knownDestinations, logger);
+        : await loadKnownDestinations(store, state.knownDestinations, logger, this.budget());
 
     let hashlist = await loadBlob(store, HASHLIST_NAME, decodeHashlist, logger);
     if (hashlist.status === 'missing')
       hashlist = await loadBlob(store, PYTHON_HASHLIST_NAME, decodePythonHashlist, logger);
-    const hashes = hashlist.status === 'loaded' ? this.loadHashlist(hashlist.value) : hashlist;
+    const hashes = hashlist.status === 'loaded' ? await this.loadHashlist(hashlist.value) : hashlist;
 
     const tunnelFile = await loadBlob(store, TUNNELS_NAME, decodeTunnels, logger);
     let tunnels: LoadOutcome<number> =
@@ -94,7 +97,7 @@ export class TransportPersistence {
       tunnels = { status: 'loaded', value: loaded };
     }
 
-    const pathFile = await loadBlob(store, PATH_TABLE_NAME, decodePathTable, logger);
+    const pathFile = await loadBlob(store, PATH_TABLE_NAME, (b) => readPathTable(b, this.budget()), logger);
     if (pathFile.status === 'loaded') this.pending = pathFile.value;
     const paths: LoadOutcome<number> =
       pathFile.status === 'loaded' ? { status: 'loaded', value: pathFile.value.length } : pathFile;
@@ -104,22 +107,35 @@ export class TransportPersistence {
   /**
    * Restores the paths read by {@link load} whose interface is among `interfaces` (matched by
    * identity, as Python restores a path only while its interface exists) and that have not
-   * expired. A destination that already has a path keeps it. Call once the configured interfaces
-   * are started; the paths not restored then are dropped. Returns how many were restored.
+   * expired, in slices: the node forwards and answers in between. A destination that already has
+   * a path keeps it. Call once the configured interfaces are started; the paths not restored then
+   * are dropped. Resolves to how many were restored.
    */
-  restorePaths(interfaces: Iterable<InterfaceEntry>): number {
+  restorePaths(interfaces: Iterable<InterfaceEntry>): Promise<number> {
+    const run = this.restoreInSlices(interfaces).finally(() => {
+      if (this.restoring === run) this.restoring = undefined;
+    });
+    this.restoring = run;
+    return run;
+  }
+
+  private async restoreInSlices(interfaces: Iterable<InterfaceEntry>): Promise<number> {
     const state = this.state;
     const byIdentity = new Map<string, InterfaceEntry>();
     for (const entry of interfaces) {
       const identity = interfaceIdentity(entry);
       if (identity !== undefined) byIdentity.set(identity, entry);
     }
-    const now = state.clock.now();
+    const pending = this.pending;
+    this.pending = [];
+    const budget = this.budget();
     let restored = 0;
-    for (const stored of this.pending) {
+    for (const stored of pending) {
+      if (budget.step()) await budget.pause();
       const iface = byIdentity.get(stored.interfaceIdentity);
       if (iface === undefined || state.paths.has(stored.destination)) continue;
-      if (now > stored.timestamp + pathLifetimeMs(iface.info.mode)) continue;
+      // The clock is read per path: a restore spans many turns.
+      if (state.clock.now() > stored.timestamp + pathLifetimeMs(iface.info.mode)) continue;
       const entry: PathEntry = {
         destination: stored.destination,
         timestamp: stored.timestamp,
@@ -133,7 +149,6 @@ export class TransportPersistence {
       };
       if (state.paths.set(entry) !== 'refused') restored++;
     }
-    this.pending = [];
     state.counters.pathsRestored += restored;
     return restored;
   }
@@ -144,7 +159,8 @@ export class TransportPersistence {
    * logged and counted, and the previous files stay.
    */
   save(): Promise<void> {
-    const previous = this.writing ?? Promise.resolve();
+    // A write during a restore waits for it, so no stored path is lost to an early shutdown.
+    const previous = this.writing ?? this.restoring?.then(() => undefined) ?? Promise.resolve();
     const run = previous.then(() => this.writeAll());
     const tracked = run.finally(() => {
       if (this.writing === tracked) this.writing = undefined;
@@ -153,23 +169,31 @@ export class TransportPersistence {
     return tracked;
   }
 
-  private loadHashlist(keys: Int32Array): LoadOutcome<number> {
+  /** A budget for one job: `persistSlice` entries or a few milliseconds a slice. */
+  private budget(): SliceBudget {
+    return new SliceBudget(this.pause, this.state.clock, this.state.limits.persistSlice);
+  }
+
+  private async loadHashlist(keys: Int32Array): Promise<LoadOutcome<number>> {
     const hashlist = this.state.hashlist;
-    for (let i = 0; i < keys.length; i += 2) hashlist.add(keys[i], keys[i + 1]);
+    const budget = this.budget();
+    // A hash is cheap to add: 16 of them count as one entry of the budget.
+    for (let i = 0; i < keys.length; i += 2) {
+      hashlist.add(keys[i], keys[i + 1]);
+      if ((i & 31) === 30 && budget.step()) await budget.pause();
+    }
     return { status: 'loaded', value: keys.length / 2 };
   }
 
   private async writeAll(): Promise<void> {
-    const { state, store, pause } = this;
-    const slice = state.limits.persistSlice;
+    const { state, store } = this;
     const started = state.clock.now();
     try {
       if (state.knownDestinations !== undefined)
-        await saveKnownDestinations(store, state.knownDestinations, pause, slice);
+        await saveKnownDestinations(store, state.knownDestinations, this.budget());
       await store.write(PATH_TABLE_NAME, await this.encodePaths());
-      await store.write(TUNNELS_NAME, await encodeTunnels([...state.tunnels.values()], pause, slice));
-      // A hash is 8 bytes to copy: a slice of them costs about what a slice of paths does.
-      await store.write(HASHLIST_NAME, await encodeHashlist(state.hashlist.keys(), pause, 16 * slice));
+      await store.write(TUNNELS_NAME, await encodeTunnels([...state.tunnels.values()], this.budget()));
+      await store.write(HASHLIST_NAME, await encodeHashlist(state.hashlist.keys(), this.budget()));
       state.counters.storageWrites++;
       state.logger.debug('transport tables written', {
         paths: state.paths.size,
@@ -192,29 +216,25 @@ export class TransportPersistence {
    * walk.
    */
   private async encodePaths(): Promise<Buffer[]> {
-    const { pause } = this;
-    const slice = this.state.limits.persistSlice;
+    const budget = this.budget();
     const all = [...this.state.paths.values()];
     const identities: string[] = [];
     const indexOf = new Map<InterfaceEntry, number>();
     const paths: PathEntry[] = [];
     const interfaceOf: number[] = [];
-    for (let at = 0; at < all.length; at += slice) {
-      if (at > 0) await pause();
-      for (let i = at; i < Math.min(all.length, at + slice); i++) {
-        const path = all[i];
-        let index = indexOf.get(path.iface);
-        if (index === undefined) {
-          const identity = interfaceIdentity(path.iface);
-          index = identity === undefined ? -1 : identities.push(identity) - 1;
-          indexOf.set(path.iface, index);
-        }
-        if (index < 0) continue;
-        paths.push(path);
-        interfaceOf.push(index);
+    for (const path of all) {
+      if (budget.step()) await budget.pause();
+      let index = indexOf.get(path.iface);
+      if (index === undefined) {
+        const identity = interfaceIdentity(path.iface);
+        index = identity === undefined ? -1 : identities.push(identity) - 1;
+        indexOf.set(path.iface, index);
       }
+      if (index < 0) continue;
+      paths.push(path);
+      interfaceOf.push(index);
     }
-    await pause();
-    return encodePathTable(identities, paths, Uint16Array.from(interfaceOf), pause, slice);
+    await budget.pause();
+    return encodePathTable(identities, paths, Uint16Array.from(interfaceOf), budget);
   }
 }

@@ -1,4 +1,7 @@
+import { decodeMulti, encode } from '@msgpack/msgpack';
 import { expect } from 'chai';
+import * as fc from 'fast-check';
+import { SliceBudget } from '../../../src/core/slices';
 import { silentLogger } from '../../../src/core/logger';
 import { MemoryBlobStore, loadBlob } from '../../../src/core/storage';
 import {
@@ -11,6 +14,7 @@ import {
   decodeKnownDestinations,
   encodeKnownDestinations,
   loadKnownDestinations,
+  readKnownDestinations,
   saveKnownDestinations,
 } from '../../../src/protocol';
 import { RecordingLogger } from '../../helpers/recording-logger';
@@ -145,10 +149,11 @@ describe('protocol: known destinations', () => {
     table.markUsed(dest(4));
     table.retain(dest(5));
     let pauses = 0;
-    const chunks = await table.encodeInSlices(() => {
+    const pause = () => {
       pauses++;
       return Promise.resolve();
-    }, 16);
+    };
+    const chunks = await table.encodeInSlices(new SliceBudget(pause, { now: () => 0 }, 16));
     expect(pauses).to.equal(6);
     expect(Buffer.concat(chunks)).to.deep.equal(Buffer.from(encodeKnownDestinations(table.values())));
     expect(decodeKnownDestinations(Buffer.concat(chunks))).to.deep.equal([...table.values()]);
@@ -227,5 +232,111 @@ describe('protocol: known destinations on disk', () => {
     const outcome = await loadKnownDestinations(store, table, silentLogger);
     expect(outcome.status).to.equal('corrupt');
     expect(table.size).to.equal(0);
+  });
+});
+
+/**
+ * The rules, applied to a generic MessagePack decode: what the hand-written reader must agree
+ * with on any file.
+ */
+function reference(bytes: Uint8Array, count: number, headerLength: number): unknown[] {
+  const out: Array<Record<string, unknown>> = [];
+  const items = [...decodeMulti(bytes.subarray(headerLength))];
+  if (items.length !== 2 * count) throw new Error('not a whole map');
+  for (let i = 0; i < items.length; i += 2) {
+    const [key, value] = [items[i], items[i + 1]];
+    if (!(key instanceof Uint8Array) || key.length !== 16) continue;
+    if (!Array.isArray(value) || value.length < 4) continue;
+    const [time, hash, publicKey, appData, lastUsed] = value as unknown[];
+    if (typeof time !== 'number' || !Number.isFinite(time)) continue;
+    if (!(hash instanceof Uint8Array) || !(publicKey instanceof Uint8Array) || publicKey.length !== 64)
+      continue;
+    if (appData !== null && !(appData instanceof Uint8Array)) continue;
+    out.push({
+      destinationHash: Buffer.from(key),
+      publicKey: Buffer.from(publicKey),
+      appData: appData instanceof Uint8Array ? Buffer.from(appData) : null,
+      packetHash: hash.length === 32 ? Buffer.from(hash) : Buffer.alloc(32),
+      lastHeard: time,
+      lastUsed: typeof lastUsed === 'number' && Number.isFinite(lastUsed) ? lastUsed : 0,
+    });
+  }
+  return out.sort((a, b) => (a.lastHeard as number) - (b.lastHeard as number));
+}
+
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.constant(null),
+  fc.boolean(),
+  fc.string({ maxLength: 40 }),
+  fc.uint8Array({ maxLength: 300 }),
+  fc.constant(new Date(1_700_000_000_123)),
+  fc.array(fc.oneof(fc.integer(), fc.string(), fc.uint8Array({ maxLength: 4 })), { maxLength: 20 }),
+  fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 18 }),
+);
+const bin = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
+const likely = <T>(good: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: anyValue, weight: 1 });
+const entryValue = fc
+  .tuple(
+    likely(fc.oneof(fc.double({ noNaN: true, min: 0, max: 2e9 }), fc.nat())),
+    likely(fc.oneof(bin(32), bin(3))),
+    likely(bin(64)),
+    likely(fc.oneof(fc.constant(null), fc.uint8Array({ maxLength: 70_000 }))),
+    fc.option(likely(fc.oneof(fc.constant(-1), fc.nat(), fc.double())), { nil: undefined }),
+    fc.array(anyValue, { maxLength: 2 }),
+  )
+  .map(([time, hash, key, appData, lastUsed, extra]) =>
+    lastUsed === undefined ? [time, hash, key, appData] : [time, hash, key, appData, lastUsed, ...extra],
+  );
+const pair = fc.tuple(
+  likely(bin(16)),
+  fc.oneof({ arbitrary: entryValue, weight: 8 }, { arbitrary: anyValue, weight: 1 }),
+);
+
+describe('protocol: known destinations file reader', () => {
+  it('reads any MessagePack map as the rules over a generic decoder do', () => {
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 20 }), (pairs) => {
+        const body = Buffer.concat(pairs.flatMap(([k, v]) => [encode(k), encode(v)]));
+        const header = pairs.length < 16 ? Buffer.of(0x80 | pairs.length) : Buffer.of(0xde, 0, pairs.length);
+        const file = Buffer.concat([header, body]);
+        expect(decodeKnownDestinations(file)).to.deep.equal(reference(file, pairs.length, header.length));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a map cut short or followed by more data, whatever is cut', () => {
+    const table = new KnownDestinations({ clock: new ManualClock(1_767_225_600_123) });
+    for (let i = 0; i < 20; i++) table.remember(dest(i), KEY_A, Buffer.from([i]), HASH);
+    const file = Buffer.from(encodeKnownDestinations(table.values()));
+    for (let cut = 1; cut < file.length; cut += 7) {
+      expect(() => decodeKnownDestinations(file.subarray(0, file.length - cut)), `cut ${cut}`).to.throw(
+        /known destinations/,
+      );
+    }
+    expect(() => decodeKnownDestinations(Buffer.concat([file, Buffer.of(0)]))).to.throw(/data after the map/);
+  });
+
+  it('reads in slices to the same table', async () => {
+    const table = new KnownDestinations({ clock: new ManualClock(1_767_225_600_123) });
+    for (let i = 0; i < 50; i++) table.remember(dest(i), i % 2 ? KEY_A : KEY_B, null, HASH);
+    const file = encodeKnownDestinations(table.values());
+    let pauses = 0;
+    const budget = new SliceBudget(
+      () => {
+        pauses++;
+        return Promise.resolve();
+      },
+      { now: () => 0 },
+      8,
+    );
+    const again = new KnownDestinations({ clock: new ManualClock(0) });
+    expect(await again.loadStored(await readKnownDestinations(file, budget), budget)).to.equal(50);
+    expect(pauses).to.be.greaterThan(10);
+    expect([...again.values()]).to.deep.equal([...table.values()]);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SliceBudget } from '../../../src/core/slices';
 import { randomBytes } from 'node:crypto';
 import { linkRequestSignalling, encodeSignalling } from '../../../src/protocol/link';
 import { HeaderType, PacketContext, PacketType, TransportType } from '../../../src/protocol/packet-constants';
@@ -256,8 +257,7 @@ describe('transport engine: forwarding', () => {
             ['TestInterface[If9]'],
             [path],
             Uint16Array.of(0),
-            () => Promise.resolve(),
-            10,
+            new SliceBudget(() => Promise.resolve(), { now: () => 0 }, 10),
           ),
         );
         h.dispose();
@@ -265,7 +265,7 @@ describe('transport engine: forwarding', () => {
         a = h.iface(9, {}, false);
         b = h.iface(2);
         await h.engine.load();
-        expect(h.engine.restorePaths([a, b])).to.equal(1);
+        expect(await h.engine.restorePaths([a, b])).to.equal(1);
         const inTransport = transportData(destination, h.identity.hash, {
           packetType: PacketType.LINKREQUEST,
           data: Buffer.from(lr.data),

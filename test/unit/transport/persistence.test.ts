@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SliceBudget } from '../../../src/core/slices';
 import * as fc from 'fast-check';
 import { BlobStore, MemoryBlobStore } from '../../../src/core/storage';
 import { Identity } from '../../../src/protocol/identity';
@@ -75,7 +76,7 @@ describe('transport engine: persistence', () => {
     expect(report.knownDestinations).to.deep.equal({ status: 'loaded', value: 3 });
     expect(report.hashlist.status).to.equal('loaded');
     const uplink = h.iface(1, { name: 'Uplink' }, false);
-    expect(h.engine.restorePaths([uplink])).to.equal(2);
+    expect(await h.engine.restorePaths([uplink])).to.equal(2);
     expect(h.engine.counters.pathsRestored).to.equal(2);
     const restored = h.engine.view.paths();
     const uplinkBefore = pathsBefore.filter((p) => p.interfaceName === 'Uplink');
@@ -122,8 +123,8 @@ describe('transport engine: persistence', () => {
     h = new Harness({ storage: store });
     await h.engine.load();
     const renamed = h.iface(1, { name: 'Renamed' }, false);
-    expect(h.engine.restorePaths([renamed])).to.equal(0);
-    expect(h.engine.restorePaths([h.iface(2, { name: 'Uplink' }, false)])).to.equal(
+    expect(await h.engine.restorePaths([renamed])).to.equal(0);
+    expect(await h.engine.restorePaths([h.iface(2, { name: 'Uplink' }, false)])).to.equal(
       0,
       'the pending paths are used once',
     );
@@ -132,7 +133,7 @@ describe('transport engine: persistence', () => {
     h = new Harness({ storage: store });
     await h.engine.load();
     h.clock.setSystemTime(Date.now() + 8 * 24 * 3600_000);
-    expect(h.engine.restorePaths([h.iface(1, { name: 'Uplink' }, false)])).to.equal(
+    expect(await h.engine.restorePaths([h.iface(1, { name: 'Uplink' }, false)])).to.equal(
       0,
       'a week and a day later',
     );
@@ -167,6 +168,52 @@ describe('transport engine: persistence', () => {
     expect(store.blobs.has(KNOWN_DESTINATIONS_NAME), 'not written in one turn').to.equal(false);
     await settle(h, write);
     expect(decodePathTable(store.blobs.get(PATH_TABLE_NAME)!)).to.have.length(300);
+  });
+
+  it('reads and restores a large table a slice per event-loop turn, forwarding in between, and a write waits for the restore', async () => {
+    const store = new MemoryBlobStore();
+    const identity = Identity.generate();
+    h = new Harness({ storage: store, identity, limits: { persistSlice: 64 } });
+    const uplink = h.iface(1, { name: 'Uplink' }, false);
+    for (let i = 0; i < 300; i++) h.receive(uplink, new TestDestination().announce());
+    for (let i = 0; i < 100 && h.engine.view.sizes().verifying > 0; i++) await h.run(1);
+    await settle(h, h.engine.persist());
+    h.dispose();
+
+    h = new Harness({ storage: store, identity, limits: { persistSlice: 64 } });
+    const loading = h.engine.load();
+    await h.run(0);
+    expect(h.known.size, 'not read in one turn').to.equal(0);
+    await settle(
+      h,
+      loading.then(() => undefined),
+    );
+    expect(h.known.size).to.equal(300);
+    const again = h.iface(1, { name: 'Uplink' }, false);
+    const restoring = h.engine.restorePaths([again]);
+    const write = h.engine.persist();
+    await h.run(0);
+    const midway = h.engine.view.sizes().paths;
+    expect(midway, 'not restored in one turn').to.be.within(1, 299);
+    // An announce arriving between two slices is taken before the restore ends.
+    let restored = false;
+    void restoring.then(() => (restored = true));
+    const fresh = new TestDestination();
+    h.receive(again, fresh.announce());
+    await h.run(0);
+    await h.run(0);
+    expect(h.known.get(fresh.hash), 'the new announce is taken').to.not.equal(undefined);
+    expect(restored, 'while the restore goes on').to.equal(false);
+    await settle(
+      h,
+      restoring.then(() => undefined),
+    );
+    expect(await restoring).to.equal(300);
+    await settle(h, write);
+    expect(decodePathTable(store.blobs.get(PATH_TABLE_NAME)!)).to.have.length(
+      301,
+      'the write waited for the restore',
+    );
   });
 
   it('a write asked for during another runs after it; a failing store is counted, never thrown', async () => {
@@ -258,7 +305,7 @@ describe('transport engine: persistence', () => {
           expect(store.blobs.has(name)).to.equal(false);
           expect([...store.blobs.keys()].some((k) => k.startsWith(`${name}.corrupt-`))).to.equal(true);
           expect(logger.lines.some((l) => l.level === 'error' && l.fields?.name === name)).to.equal(true);
-          expect(h.engine.restorePaths([h.iface(1, { name: 'Uplink' }, false)])).to.equal(
+          expect(await h.engine.restorePaths([h.iface(1, { name: 'Uplink' }, false)])).to.equal(
             name === PATH_TABLE_NAME ? 0 : 2,
           );
         });
@@ -282,7 +329,7 @@ describe('transport engine: persistence', () => {
             const engine = new Harness({ storage: store });
             try {
               await engine.engine.load();
-              engine.engine.restorePaths([engine.iface(1, { name: 'Uplink' }, false)]);
+              await engine.engine.restorePaths([engine.iface(1, { name: 'Uplink' }, false)]);
             } finally {
               engine.dispose();
             }
@@ -306,14 +353,16 @@ describe('transport engine: persistence', () => {
       ['T[a]', 'T[b]'],
       [path, path],
       Uint16Array.of(1, 0),
-      () => Promise.resolve(),
-      1,
+      new SliceBudget(() => Promise.resolve(), { now: () => 0 }, 1),
     );
     const decoded = decodePathTable(Buffer.concat(chunks));
     expect(decoded.map((p) => p.interfaceIdentity)).to.deep.equal(['T[b]', 'T[a]']);
     expect(decoded[0]).to.include({ destination: path.destination, hops: 3, timestamp: 1.5, expires: 2.5 });
     expect(decoded[0].blobs).to.have.length(320, 'the newest 32 blobs are written, as Python persists');
-    const empty = await encodeHashlist(new Int32Array(0), () => Promise.resolve(), 1);
+    const empty = await encodeHashlist(
+      new Int32Array(0),
+      new SliceBudget(() => Promise.resolve(), { now: () => 0 }, 1),
+    );
     expect(decodeHashlist(Buffer.concat(empty))).to.have.length(0);
   });
 });
