@@ -124,3 +124,8 @@ function formatIpv6(g: Groups): string {
 function hex4(group: number): string {
   return group.toString(16).padStart(4, '0');
 }
+
+/** `host:port`, with an IPv6 host in brackets (`[::1]:4242`), as URLs and logs write an endpoint. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -18,6 +18,8 @@ export interface InterfaceStatus {
   readonly online: boolean;
   /** Connected peers: a listener's dynamic interfaces; 1 or 0 for a single interface. */
   readonly peers: number;
+  /** Where a listener listens (the port the system chose for `listen_port = 0`); null otherwise. */
+  readonly boundAddress: { readonly host: string; readonly port: number } | null;
   /** Frames received. For a listener: summed over its peers, including peers that left. */
   readonly rxPackets: number;
   /** Bytes of the frames received. */

@@ -1,3 +1,4 @@
+import { formatHostPort } from '../core/ip-address';
 import { InterfaceId } from '../core/interface-id';
 
 /** The most penalty reasons counted apart per listener, `other` included (where further ones go). */
@@ -32,7 +33,7 @@ export class PeerActivity {
   /** A peer of `listener` was admitted, from `ip` port `port`. */
   connected(listener: InterfaceId, peer: InterfaceId, ip: string, port: number): void {
     this.bucket(listener).connected++;
-    if (this.trackAddresses) this.addresses.set(peer, ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+    if (this.trackAddresses) this.addresses.set(peer, formatHostPort(ip, port));
   }
 
   /** A peer's connection ended. */

@@ -9,6 +9,7 @@ import { InterfaceEntry } from '../core/driver/interface-entry';
 import { emptyInterfaceStats } from '../core/driver/interface-stats';
 import { ConfigError } from '../core/errors';
 import { interfaceModeName } from '../core/interface-mode';
+import { formatHostPort } from '../core/ip-address';
 import { Logger, silentLogger } from '../core/logger';
 import { PeerStatePage } from '../core/peer-state';
 import { PluginEvent, PluginEventSource } from '../core/plugin-events';
@@ -344,6 +345,9 @@ export class RnsNode implements ControlTarget {
           id,
           ifacSize: ifac?.size ?? null,
           networkName: ifac?.networkName ?? null,
+          ...(attached.boundAddress !== undefined
+            ? { address: formatHostPort(attached.boundAddress.host, attached.boundAddress.port) }
+            : {}),
         });
       } catch (err) {
         const problem =
@@ -380,8 +384,7 @@ export class RnsNode implements ControlTarget {
   get metricsUrl(): string | undefined {
     const address = this.metricsServer?.address;
     if (address === undefined) return undefined;
-    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-    return `http://${host}:${address.port}/metrics`;
+    return `http://${formatHostPort(address.host, address.port)}/metrics`;
   }
 
   /** Uptime, interfaces (with traffic summed over a listener's peers), and the relay's or the transport engine's state. */
@@ -421,6 +424,7 @@ export class RnsNode implements ControlTarget {
         kind: summary.kind,
         online: summary.online,
         peers: summary.kind === 'listener' ? summary.dynamicCount : summary.online ? 1 : 0,
+        boundAddress: summary.boundAddress,
         ...stats,
         drops: stats.rxDroppedOffline + stats.rxIfacDropped + stats.txRefusedOffline + stats.txRefusedFull,
         ifac,

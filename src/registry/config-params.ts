@@ -90,9 +90,17 @@ export class ConfigParamReader {
     return this.number(key, { min: 0, integer: true });
   }
 
-  /** A TCP/UDP port, 1..65535. */
+  /** A TCP/UDP port to connect or send to, 1..65535. */
   port(key: string): number | undefined {
     return this.number(key, { min: 1, max: 65535, integer: true });
+  }
+
+  /**
+   * A TCP/UDP port to listen on, 0..65535: 0 asks the system for any free port (the interface
+   * reports the port it got as its `boundAddress`).
+   */
+  listenPort(key: string): number | undefined {
+    return this.number(key, { min: 0, max: 65535, integer: true });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { formatHostPort } from '../../core/ip-address';
 import { NodeStatus } from '../../node/node-status';
 import { printable } from './printable';
 import { renderTable } from './text-table';
@@ -25,6 +26,7 @@ export function renderStatus(status: NodeStatus): string {
       { header: 'type' },
       { header: 'mode' },
       { header: 'online' },
+      { header: 'address' },
       { header: 'peers', align: 'right' },
       { header: 'rx', align: 'right' },
       { header: 'tx', align: 'right' },
@@ -36,6 +38,7 @@ export function renderStatus(status: NodeStatus): string {
       i.type,
       i.mode,
       i.online ? 'yes' : 'no',
+      i.boundAddress === null ? '-' : formatHostPort(i.boundAddress.host, i.boundAddress.port),
       String(i.peers),
       formatTraffic(i.rxPackets, i.rxBytes),
       formatTraffic(i.txPackets, i.txBytes),

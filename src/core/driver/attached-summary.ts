@@ -1,4 +1,5 @@
 import { InterfaceId } from '../interface-id';
+import { BoundAddress } from './attached-interface';
 
 /** One configured (attached) interface as status output reports it. */
 export interface AttachedSummary {
@@ -17,4 +18,6 @@ export interface AttachedSummary {
   readonly online: boolean;
   /** For `listener`: the live dynamic interfaces it spawned. For `single`: 0. */
   readonly dynamicCount: number;
+  /** The address a listener bound, when it reported one. */
+  readonly boundAddress: BoundAddress | null;
 }

@@ -253,6 +253,7 @@ export class HostDriver {
       kind: iface.kind,
       online: iface.kind === 'single' ? (this.table.get(iface.id)?.online ?? false) : !this.closed,
       dynamicCount: this.childCounts.get(iface.id) ?? 0,
+      boundAddress: iface.boundAddress ?? null,
     }));
   }
 

@@ -76,10 +76,14 @@ function nonEmptyString(reader: ConfigParamReader, key: string): string | undefi
   return trimmed;
 }
 
-/** Reads every alias of a port (so each is validated) and returns the winning one. */
-function portWithAlias(reader: ConfigParamReader, canonical: string, alias: string): number {
-  const canonicalValue = reader.port(canonical);
-  const aliasValue = reader.port(alias);
+/**
+ * Reads every alias of a port (so each is validated) and returns the winning one. A listening
+ * port may be 0: any free port.
+ */
+function portWithAlias(reader: ConfigParamReader, canonical: string, alias: string, listen = false): number {
+  const read = (key: string) => (listen ? reader.listenPort(key) : reader.port(key));
+  const canonicalValue = read(canonical);
+  const aliasValue = read(alias);
   return aliasValue ?? canonicalValue ?? DEFAULT_BACKBONE_PORT;
 }
 
@@ -90,7 +94,7 @@ function parseServer(
   options: ParseBackboneConfigOptions,
 ): BackboneServerConfig {
   const listenIp = readListenAddress(reader, options);
-  const listenPort = portWithAlias(reader, 'listen_port', 'port');
+  const listenPort = portWithAlias(reader, 'listen_port', 'port', true);
   const startup: BackboneServerRuntime = {
     maxConnections: reader.count('max_connections') ?? 0,
     idleTimeoutMs: 0,

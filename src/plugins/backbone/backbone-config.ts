@@ -26,7 +26,7 @@ export interface BackboneServerConfig {
   readonly id: InterfaceId;
   /** Address to bind (from `listen_ip`/`listen_on`, or resolved from `device`). */
   readonly listenIp: string;
-  /** Port to bind (`listen_port`/`port`, default 4242). */
+  /** Port to bind (`listen_port`/`port`, default 4242; 0: any free port). */
   readonly listenPort: number;
   /** Startup values of the live settings. */
   readonly startup: Readonly<BackboneServerRuntime>;

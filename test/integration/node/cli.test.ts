@@ -23,10 +23,12 @@ describe('rns-net CLI against a running node (child process)', function () {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-home-'));
     dir = path.join(home, 'node');
     await fs.mkdir(dir);
-    port = await freePort();
-    await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Public', port }]));
+    // listen_port = 0: the node binds any free port and status reports it.
+    await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Public', port: 0 }]));
     node = NodeProcess.spawn(home, dir);
     await node.running();
+    const status = JSON.parse((await rnsNet(home, 'status', '--json', '--config', dir)).stdout) as NodeStatus;
+    port = status.interfaces[0]?.boundAddress?.port ?? 0;
   });
 
   after(async () => {
@@ -44,7 +46,12 @@ describe('rns-net CLI against a running node (child process)', function () {
     const table = await rnsNet(home, 'status', '--config', dir);
     expect(table.code).to.equal(0);
     expect(table.stdout).to.match(new RegExp(`^rns-net node for ${dir} \\(pid \\d+\\), up `));
-    expect(table.stdout).to.match(/^Public\s+BackboneInterface\s+full\s+yes\s+0\s+0 \/ 0 B/m);
+    expect(table.stdout).to.match(
+      new RegExp(
+        `^Public\\s+BackboneInterface\\s+full\\s+yes\\s+127\\.0\\.0\\.1:${port}\\s+0\\s+0 / 0 B`,
+        'm',
+      ),
+    );
     expect(table.stdout).to.match(/^received\s+0$/m);
     expect(table.stdout).to.match(/^log lines dropped \(output blocked\) 0, suppressed \(rate limit\) 0$/m);
     const json = await rnsNet(home, 'status', '--json', '--config', dir);
@@ -54,6 +61,8 @@ describe('rns-net CLI against a running node (child process)', function () {
     expect(status.interfaces.map((i) => [i.name, i.type, i.kind, i.online])).to.deep.equal([
       ['Public', 'BackboneInterface', 'listener', true],
     ]);
+    expect(port).to.be.within(1, 65535);
+    expect(status.interfaces[0]?.boundAddress).to.deep.equal({ host: '127.0.0.1', port });
     expect(status.relay).to.include({ received: 0 });
     expect(status.process.rssBytes).to.be.greaterThan(10 * 1024 * 1024);
     expect(status.process.heapUsedBytes).to.be.greaterThan(0);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { renderPeers } from '../../../src/cli/format/peers-view';
 import { renderStatus } from '../../../src/cli/format/status-view';
+import { interfaceStatus } from '../node/metrics/fake-metrics-source';
 import { NodeStatus } from '../../../src/node/node-status';
 import { emptyTransportCounters } from '../../../src/transport/transport-counters';
 import { printable } from '../../../src/cli/format/printable';
@@ -136,5 +137,23 @@ describe('renderStatus', () => {
     expect(text).to.match(/RELAY COUNTER/);
     expect(text).to.not.match(/transport node/);
     expect(text).to.match(/received\s+3/);
+  });
+
+  it('shows where each listener listens (the port the system chose for listen_port = 0)', () => {
+    const text = renderStatus({
+      ...base,
+      interfaces: [
+        {
+          ...interfaceStatus(1, 'Public', 'listener', {}, 2),
+          boundAddress: { host: '0.0.0.0', port: 41234 },
+        },
+        { ...interfaceStatus(2, 'Six', 'listener'), boundAddress: { host: '::1', port: 4242 } },
+        interfaceStatus(3, 'Uplink', 'single'),
+      ],
+    });
+    const rows = text.split('\n').filter((line) => /^(Public|Six|Uplink)\b/.test(line));
+    expect(rows[0]).to.match(/^Public\s+BackboneInterface\s+full\s+yes\s+0\.0\.0\.0:41234\s+2\b/);
+    expect(rows[1]).to.match(/\s\[::1\]:4242\s/);
+    expect(rows[2]).to.match(/^Uplink\s+BackboneInterface\s+full\s+yes\s+-\s+0\b/);
   });
 });

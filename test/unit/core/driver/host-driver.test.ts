@@ -136,14 +136,30 @@ describe('HostDriver', () => {
 
     it('summarises attached interfaces', () => {
       driver.attach(singleInterface(1, 'A'));
-      driver.attach(listenerInterface(2, 'L'));
+      driver.attach({ ...listenerInterface(2, 'L'), boundAddress: { host: '127.0.0.1', port: 4242 } });
       const sink = driver.sinkFor(2);
       sink.send({ type: 'InterfaceUp', id: 10_000, writer: new RecordingWriter(), info: testInfo(10_000) });
       sink.send({ type: 'InterfaceUp', id: 10_001, writer: new RecordingWriter(), info: testInfo(10_001) });
       sink.send({ type: 'InterfaceDown', id: 10_000 });
       expect(driver.attachedInterfaces()).to.deep.equal([
-        { id: 1, name: 'A', typeName: 'TestInterface', kind: 'single', online: false, dynamicCount: 0 },
-        { id: 2, name: 'L', typeName: 'TestListener', kind: 'listener', online: true, dynamicCount: 1 },
+        {
+          id: 1,
+          name: 'A',
+          typeName: 'TestInterface',
+          kind: 'single',
+          online: false,
+          dynamicCount: 0,
+          boundAddress: null,
+        },
+        {
+          id: 2,
+          name: 'L',
+          typeName: 'TestListener',
+          kind: 'listener',
+          online: true,
+          dynamicCount: 1,
+          boundAddress: { host: '127.0.0.1', port: 4242 },
+        },
       ]);
     });
   });

@@ -50,6 +50,7 @@ export function interfaceStatus(
     kind,
     online: true,
     peers,
+    boundAddress: null,
     ...traffic,
     drops: 0,
     ifac: null,

@@ -115,6 +115,14 @@ describe('parseBackboneConfig', () => {
     expect(config.startup.maxConnections).to.equal(128);
   });
 
+  it('takes listen_port = 0 as any free port, and refuses target port 0 for a client', () => {
+    expect(server({ listen_port: '0' }).listenPort).to.equal(0);
+    expect(server({ port: '0' }).listenPort).to.equal(0);
+    expect(catchConfigError(() => client({ target_host: 'a', target_port: '0' })).key).to.equal(
+      'target_port',
+    );
+  });
+
   it('honours the Python aliases: port and listen_on win over listen_port and listen_ip', () => {
     expect(server({ port: '5000' }).listenPort).to.equal(5000);
     expect(server({ listen_port: '4000', port: '5000' }).listenPort).to.equal(5000);
@@ -142,7 +150,7 @@ describe('parseBackboneConfig', () => {
     [
       ['listen_port', 'abc'],
       ['port', '70000'],
-      ['port', '0'],
+      ['port', '-1'],
       ['idle_timeout', '-1'],
       ['write_stall_timeout', 'soon'],
       ['max_penalty_duration', '-0.5'],

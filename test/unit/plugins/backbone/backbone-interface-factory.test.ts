@@ -39,8 +39,11 @@ describe('BackboneInterfaceFactory', () => {
 
   it("returns a server's runtime-config and peer-state handles and bound address from start", async () => {
     const factory = new BackboneInterfaceFactory();
-    const parsed = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1', idle_timeout: '15' });
-    const config = { ...parsed, listenPort: 0 };
+    const config = factory.parseConfig('Public', 1, {
+      listen_ip: '127.0.0.1',
+      listen_port: '0',
+      idle_timeout: '15',
+    });
     const sink = new RecordingEventSink();
     const started = await factory.start(config, context(sink));
     try {
@@ -69,7 +72,7 @@ describe('BackboneInterfaceFactory', () => {
 
   it('gives each start its own state: a restarted server starts from the config again', async () => {
     const factory = new BackboneInterfaceFactory();
-    const config = { ...factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1' }), listenPort: 0 };
+    const config = factory.parseConfig('Public', 1, { listen_ip: '127.0.0.1', listen_port: '0' });
     const first = await factory.start(config, context());
     first.peerState?.blacklist('10.0.0.1', 60, 'first run');
     expect(first.runtimeConfig?.set('idle_timeout_secs', 9).ok).to.equal(true);
@@ -113,7 +116,7 @@ describe('BackboneInterfaceFactory', () => {
   it('a server and a client talk through the factory', async () => {
     const factory = new BackboneInterfaceFactory();
     const serverSink = new RecordingEventSink();
-    const serverConfig = { ...factory.parseConfig('Hub', 1, { listen_ip: '127.0.0.1' }), listenPort: 0 };
+    const serverConfig = factory.parseConfig('Hub', 1, { listen_ip: '127.0.0.1', listen_port: '0' });
     const server = await factory.start(serverConfig, context(serverSink));
     const port = server.boundAddress?.port ?? 0;
     const clientSink = new RecordingEventSink();
