@@ -20,6 +20,7 @@ import {
   runtimeConfigError,
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
+import { registerTcpPlugin } from '../plugins/tcp';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
@@ -49,11 +50,13 @@ import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus, NodeStatus } from 
 import { Relay, RelayOptions } from './relay';
 
 /**
- * Registers the plugins a node ships with: `BackboneInterface`, and `MemoryInterface` (in-process
- * pipes, for embedding and tests; a config file can name it but it connects nothing outside).
+ * Registers the plugins a node ships with: `BackboneInterface`, `TCPServerInterface` and
+ * `TCPClientInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
+ * file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
+  registerTcpPlugin(container);
   registerMemoryPlugin(container);
 }
 

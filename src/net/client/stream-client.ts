@@ -76,6 +76,7 @@ export function startStreamClient(
       bitrate: config.link.bitrate,
       mtu: config.link.hwMtu,
       autoconfigureMtu: config.link.autoconfigureMtu,
+      fixedMtu: !config.link.autoconfigureMtu,
       wantsTunnel: config.wantsTunnel ?? true,
       started: ctx.clock.now() / 1000,
     }),

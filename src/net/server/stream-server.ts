@@ -363,6 +363,7 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
       bitrate: this.link.bitrate,
       mtu: this.link.hwMtu,
       autoconfigureMtu: this.link.autoconfigureMtu,
+      fixedMtu: !this.link.autoconfigureMtu,
       inCapable: true,
       outCapable: true,
     });
