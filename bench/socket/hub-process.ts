@@ -34,6 +34,8 @@ export interface StartHubOptions {
   nodeFlags?: string[];
   /** Extra lines for the interface section of the node's config. */
   extraInterfaceConfig?: string[];
+  /** How the node forwards (default `flood`, the relay these socket figures measure). */
+  forwarding?: Forwarding;
   /** Node log level 0..8 (default 2: warnings). */
   logLevel?: number;
   /** Extra environment variables for the child. */
@@ -68,12 +70,21 @@ function tsFlags(file: string): string[] {
   return file.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
 }
 
+/** The node's forwarding: the flood relay (`relay_mode = flood`) or the transport engine. */
+export type Forwarding = 'flood' | 'transport';
+
 /** Writes the node config for a benchmark run. */
-export function writeNodeConfig(dir: string, port: number, logLevel: number, extra: string[]): void {
+export function writeNodeConfig(
+  dir: string,
+  port: number,
+  logLevel: number,
+  extra: string[],
+  forwarding: Forwarding = 'flood',
+): void {
   const lines = [
-    '# Written by the rns-net socket benchmark: the flood relay, as these figures measure it.',
+    `# Written by the rns-net benchmarks: the ${forwarding === 'flood' ? 'flood relay' : 'transport engine'}.`,
     '[reticulum]',
-    '  relay_mode = flood',
+    forwarding === 'flood' ? '  relay_mode = flood' : '  enable_transport = yes',
     '',
     '[logging]',
     `  loglevel = ${logLevel}`,
@@ -105,7 +116,13 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
     if (!nodeAvailable()) throw new Error(`bench: ${nodeCliPath()} is missing (run npm run build)`);
     configDir = mkdtempSync(path.join(tmpdir(), 'rns-net-bench-'));
     port = await freePort();
-    writeNodeConfig(configDir, port, options.logLevel ?? 2, options.extraInterfaceConfig ?? []);
+    writeNodeConfig(
+      configDir,
+      port,
+      options.logLevel ?? 2,
+      options.extraInterfaceConfig ?? [],
+      options.forwarding,
+    );
     child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },

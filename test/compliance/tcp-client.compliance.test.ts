@@ -2,8 +2,7 @@ import { Server, createServer } from 'node:net';
 import { KISS_FRAMING, StreamFraming } from '../../src/core/stream-framing';
 import { TcpClientConfig } from '../../src/plugins/tcp/tcp-config';
 import { TcpClientInterfaceFactory } from '../../src/plugins/tcp/tcp-interface-factories';
-import { acceptHdlcPeer } from './hdlc-socket-peer';
-import { ComplianceFixture, interfacePluginCompliance } from './interface-plugin.suite';
+import { ComplianceFixture, acceptHdlcPeer, interfacePluginCompliance } from '../../src/testing';
 
 /** A loopback server for the client under test to dial; it lives exactly one test. */
 function listen(): Promise<Server> {
@@ -29,6 +28,7 @@ function clientCompliance(name: string, extra: Record<string, string>, framing?:
         params: { target_host: '127.0.0.1', target_port: String(port), ...extra },
         badParam: { key: 'fixed_mtu', value: '499' },
         requiredKey: 'target_port',
+        runtimeChange: { setting: 'connect_timeout_secs', value: 2 },
         connectPeer: () => acceptHdlcPeer(server, 2000, framing),
       };
       servers.set(fixture, server);

@@ -1,12 +1,13 @@
 import { Server, Socket, connect } from 'node:net';
-import { HDLC_FRAMING, StreamFraming } from '../../src/core/stream-framing';
-import { CompliancePeer } from './interface-plugin.suite';
+import { HDLC_FRAMING, StreamFraming } from '../core/stream-framing';
+import { CompliancePeer } from './fixture';
 
 /**
  * A {@link CompliancePeer} over a TCP socket that speaks HDLC, as a Python RNS Backbone or TCP
- * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote. For the
- * compliance fixtures of stream plugins (a server's dialling peer, a client's accepting server).
- * Another framing (KISS) may be given for interfaces configured with it.
+ * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote, `pause`
+ * stops reading the socket. For the compliance fixtures of stream plugins (a server's dialling
+ * peer, a client's accepting server). Another framing (KISS) may be given for interfaces
+ * configured with it.
  */
 export function hdlcSocketPeer(socket: Socket, framing: StreamFraming = HDLC_FRAMING): CompliancePeer {
   const decoder = framing.createDecoder();
@@ -50,6 +51,8 @@ export function hdlcSocketPeer(socket: Socket, framing: StreamFraming = HDLC_FRA
       socket.destroy();
       await closed;
     },
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
   };
 }
 
