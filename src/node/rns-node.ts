@@ -21,6 +21,7 @@ import {
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerTcpPlugin } from '../plugins/tcp';
+import { registerUdpPlugin } from '../plugins/udp';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
@@ -53,13 +54,14 @@ import { Relay, RelayOptions } from './relay';
 import { loadThirdPartyPlugins } from './third-party-plugins';
 
 /**
- * Registers the plugins a node ships with: `BackboneInterface`, `TCPServerInterface` and
- * `TCPClientInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
+ * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
+ * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
  * file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
   registerTcpPlugin(container);
+  registerUdpPlugin(container);
   registerMemoryPlugin(container);
 }
 
