@@ -22,6 +22,7 @@ import {
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerTcpPlugin } from '../plugins/tcp';
 import { registerUdpPlugin } from '../plugins/udp';
+import { registerPipePlugin } from '../plugins/pipe';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
@@ -55,13 +56,14 @@ import { loadThirdPartyPlugins } from './third-party-plugins';
 
 /**
  * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
- * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
+ * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, `PipeInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
  * file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
   registerTcpPlugin(container);
   registerUdpPlugin(container);
+  registerPipePlugin(container);
   registerMemoryPlugin(container);
 }
 
