@@ -1,16 +1,20 @@
 /**
- * Starts the hub under test as a child process, so its CPU time and memory are its own: either
- * the real node (`node dist/src/cli/main.js run --config <tmpdir>` with a generated config: one
- * BackboneInterface server on 127.0.0.1:<free port>, low log level) or the baseline relay.
+ * Starts the hub under test as a child process, so its CPU time and memory are its own: the real
+ * node (`node dist/src/cli/main.js run --config <tmpdir>` with a generated config: one
+ * BackboneInterface server on 127.0.0.1:<free port>, low log level), the minimal Node relay
+ * (`baseline-hub.ts`) or the minimal C relay (`c-relay.c`, compiled on first use with `cc`).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { canConnect, freePort } from '../../test/helpers/loopback-port';
 
-/** Which hub to run. */
-export type HubKind = 'node' | 'baseline';
+/** Which hub to run: the node, the minimal Node relay or the minimal C relay. */
+export type HubKind = 'node' | 'baseline' | 'c';
+
+/** Every {@link HubKind}. */
+export const HUB_KINDS: readonly HubKind[] = ['node', 'baseline', 'c'];
 
 /** A running hub child process. */
 export interface HubProcess {
@@ -32,6 +36,8 @@ export interface HubProcess {
 export interface StartHubOptions {
   /** Extra node flags for the child, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/p']`. */
   nodeFlags?: string[];
+  /** Extra arguments of the node's `rns-net run`, e.g. `['--no-warm-up']` (node only). */
+  runArgs?: string[];
   /** Extra lines for the interface section of the node's config. */
   extraInterfaceConfig?: string[];
   /** How the node forwards (default `flood`, the relay these socket figures measure). */
@@ -101,6 +107,28 @@ export function writeNodeConfig(
   writeFileSync(path.join(dir, 'config'), lines.join('\n'));
 }
 
+/**
+ * The C relay's binary, compiled from `bench/socket/c-relay.c` with the system's `cc` into
+ * `dist/bench/c-relay` when missing or older than its source.
+ *
+ * @throws Error when it cannot be compiled (no C compiler, say).
+ */
+export function cRelayBinary(): string {
+  const source = path.join(repoRoot(), 'bench', 'socket', 'c-relay.c');
+  const binary = path.join(repoRoot(), 'dist', 'bench', 'c-relay');
+  if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
+    mkdirSync(path.dirname(binary), { recursive: true });
+    try {
+      execFileSync('cc', ['-O2', '-o', binary, source], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      throw new Error(`bench: cannot compile the C relay (${source}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return binary;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -123,10 +151,17 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
       options.extraInterfaceConfig ?? [],
       options.forwarding,
     );
-    child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env },
-    });
+    child = spawn(
+      process.execPath,
+      [...nodeFlags, nodeCliPath(), 'run', '--config', configDir, ...(options.runArgs ?? [])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...options.env },
+      },
+    );
+  } else if (kind === 'c') {
+    port = await freePort();
+    child = spawn(cRelayBinary(), [String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   } else {
     const file = path.join(__dirname, `baseline-hub${path.extname(__filename)}`);
     port = await freePort();

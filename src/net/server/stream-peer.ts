@@ -13,6 +13,29 @@ import { FrameArena } from './frame-arena';
 import { WriteStallWatch } from '../write-stall-watch';
 import { ServerRuntime } from './server-config';
 
+/** The decoder statistics of a peer that never sent a byte (it has no decoder yet). */
+const NOTHING_DECODED: Readonly<FrameDecoderStats> = Object.freeze({
+  frames: 0,
+  droppedShort: 0,
+  droppedOversize: 0,
+  discardedBytes: 0,
+  overflows: 0,
+});
+
+/** Placeholder for the callbacks a peer makes when it first needs them. */
+function nothing(): void {}
+
+/**
+ * The peer a socket belongs to. The socket listeners are shared functions that find their peer
+ * here (as `ws` does), so a connection carries no closures of its own.
+ */
+const kPeer = Symbol('StreamPeer');
+
+/** A peer's socket, marked with its peer. */
+interface PeerSocket extends Socket {
+  [kPeer]: StreamPeer;
+}
+
 /**
  * Why a peer connection ended: the cause `peer.disconnected` reports, and the basis of what the
  * behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
@@ -52,7 +75,7 @@ export interface StreamPeerHost {
 /**
  * One admitted connection of a stream server, and its {@link Writer}.
  *
- * Receive: one decoder of the link's framing per peer; any received byte exempts the peer from the idle timeout.
+ * Receive: one decoder of the link framing per peer; any received byte exempts the peer from the idle timeout.
  * An unfinished frame (opened, not closed) is bounded twice: a peer that holds one for
  * `partial_frame_timeout` has it discarded and is disconnected; and what its decoder retains is
  * claimed from the node-wide receive budget, which disconnects the largest holder when the
@@ -75,6 +98,11 @@ export interface StreamPeerHost {
  * whose kernel takes no byte for `write_stall_timeout` is disconnected.
  *
  * Timers come from the injected clock, never `socket.setTimeout` (our own writes would reset it).
+ *
+ * Memory: a backbone node holds thousands of peers that mostly sit idle, so a peer starts with its
+ * socket listeners and a few fields only. The decoder and the receive claim come with the first
+ * byte received, the send claim with the first packet sent, the stall watch and the write
+ * callback with the first write; timer callbacks are made when a timer is armed.
  */
 export class StreamPeer implements Writer {
   /** When the connection was admitted (clock ms). */
@@ -86,7 +114,8 @@ export class StreamPeer implements Writer {
   /** Packets refused with `buffer_full` (dropped for this peer). */
   droppedPackets = 0;
 
-  private readonly decoder: FrameDecoder;
+  /** Made on the first received byte (see the class comment on memory). */
+  private decoder: FrameDecoder | null = null;
   private readonly arena: FrameArena;
   /** The batch's last range of framed bytes, `rangeSlab[rangeStart, rangeEnd)`; null when empty. */
   private rangeSlab: Buffer | null = null;
@@ -97,10 +126,15 @@ export class StreamPeer implements Writer {
   private batchBytes = 0;
   private flushQueued = false;
   private idleTimer: Timer | null = null;
-  private readonly stallWatch: WriteStallWatch;
+  /** Made with the first write, with {@link written}. */
+  private stallWatch: WriteStallWatch | null = null;
+  /** The socket write callback: progress for the stall watch, room in the send budget. */
+  private written: (error?: Error | null) => void = nothing;
   private socketClosed = false;
-  private readonly sendClaim: SendClaim;
-  private readonly receiveClaim: ReceiveClaim;
+  private sendClaim: SendClaim | null = null;
+  private receiveClaim: ReceiveClaim | null = null;
+  /** Hands the decoder's frames to the host (made with the decoder). */
+  private frameSink: (data: Buffer) => void = nothing;
   /** Whether the last packet was refused (a drop episode is logged once). */
   private dropping = false;
   /** The decoder's `partialsStarted` when the current unfinished frame was first seen. */
@@ -120,23 +154,20 @@ export class StreamPeer implements Writer {
     private readonly host: StreamPeerHost,
   ) {
     this.connectedAt = host.clock.now();
-    // Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place.
-    this.decoder = host.link.framing.createDecoder({ hwMtu: host.link.hwMtu, unescapeInPlace: true });
     this.arena = host.frameArena ?? new FrameArena(host.link.framing);
-    this.stallWatch = new WriteStallWatch(socket, host.clock, this.stallTimeoutMs, this.onStall);
-    this.sendClaim = host.buffers.send.claim();
-    this.receiveClaim = host.buffers.receive.claim(this.onReceiveBudgetEviction);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, host.link.keepaliveInitialDelayMs);
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
-    socket.once('close', this.onClose);
+    (socket as PeerSocket)[kPeer] = this;
+    socket.on('data', StreamPeer.socketData);
+    socket.on('error', StreamPeer.socketError);
+    // A socket emits 'close' once; `on` spares the wrapper `once` would allocate per peer.
+    socket.on('close', StreamPeer.socketClose);
     this.armIdleTimer();
   }
 
   /** What this peer's decoder dropped so far. */
   get decoderStats(): Readonly<FrameDecoderStats> {
-    return this.decoder.stats;
+    return this.decoder?.stats ?? NOTHING_DECODED;
   }
 
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
@@ -149,12 +180,12 @@ export class StreamPeer implements Writer {
    * `2 × HW_MTU`); for status output and robustness tests.
    */
   get receiveBufferedBytes(): number {
-    return this.decoder.bufferedBytes;
+    return this.decoder?.bufferedBytes ?? 0;
   }
 
   /** Memory the decoder retains for the unfinished frame (what the receive budget counts). */
   get receiveRetainedBytes(): number {
-    return this.decoder.retainedBytes;
+    return this.decoder?.retainedBytes ?? 0;
   }
 
   /** Whether the socket has closed. */
@@ -167,8 +198,8 @@ export class StreamPeer implements Writer {
     const arena = this.arena;
     const length = arena.frame(packet);
     const pending = this.batchBytes + this.socket.writableLength;
-    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length))
-      return this.drop(pending);
+    const claim = (this.sendClaim ??= this.host.buffers.send.claim());
+    if (pending + length > MAX_PENDING_BYTES || !claim.take(pending, length)) return this.drop(pending);
     this.dropping = false;
     if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
       // Framed right after this batch's last packet: the range just grows.
@@ -225,24 +256,35 @@ export class StreamPeer implements Writer {
       out = Buffer.concat(this.parts, this.batchBytes);
     }
     this.clearBatch();
-    this.stallWatch.beforeWrite();
+    const stallWatch = this.stallWatch ?? this.startStallWatch();
+    stallWatch.beforeWrite();
     try {
-      this.socket.write(out, this.onWritten);
+      this.socket.write(out, this.written);
     } catch (err) {
       // Node reports write failures through 'error'; this only guards the never-throw contract.
       this.host.logger.debug('peer write failed', { peer: this.id, error: (err as Error).message });
       this.disconnect('remote');
       return;
     }
-    this.stallWatch.afterWrite();
-    this.sendClaim.update(this.socket.writableLength);
+    stallWatch.afterWrite();
+    this.sendClaim?.update(this.socket.writableLength);
   }
 
-  /** A socket write completed: progress for the stall watch, room in the send budget. */
-  private readonly onWritten = (error?: Error | null): void => {
-    this.stallWatch.written(error);
-    if (this.closeReason === null) this.sendClaim.update(this.batchBytes + this.socket.writableLength);
-  };
+  /** The first write: its stall watch and write callback. */
+  private startStallWatch(): WriteStallWatch {
+    const stallWatch = new WriteStallWatch(
+      this.socket,
+      this.host.clock,
+      () => this.host.runtime.writeStallTimeoutMs,
+      (stallMs) => this.stalled(stallMs),
+    );
+    this.stallWatch = stallWatch;
+    this.written = (error?: Error | null): void => {
+      stallWatch.written(error);
+      if (this.closeReason === null) this.sendClaim?.update(this.batchBytes + this.socket.writableLength);
+    };
+    return stallWatch;
+  }
 
   private clearBatch(): void {
     this.rangeSlab = null;
@@ -256,8 +298,8 @@ export class StreamPeer implements Writer {
     this.closeReason = reason;
     this.clearBatch();
     this.cancelTimers();
-    this.sendClaim.release();
-    this.receiveClaim.release();
+    this.sendClaim?.release();
+    this.receiveClaim?.release();
     this.socket.destroy();
   }
 
@@ -265,7 +307,7 @@ export class StreamPeer implements Writer {
   runtimeChanged(): void {
     if (this.closeReason !== null) return;
     this.armIdleTimer();
-    this.stallWatch.timeoutChanged();
+    this.stallWatch?.timeoutChanged();
     this.armPartialTimer();
   }
 
@@ -275,7 +317,7 @@ export class StreamPeer implements Writer {
     const idleMs = this.host.runtime.idleTimeoutMs;
     if (this.hadReceivedData || idleMs <= 0 || this.closeReason !== null) return;
     const remaining = this.connectedAt + idleMs - this.host.clock.now();
-    this.idleTimer = this.host.clock.setTimeout(this.onIdleTimeout, Math.max(0, remaining));
+    this.idleTimer = this.host.clock.setTimeout(() => this.idleTimeout(), Math.max(0, remaining));
   }
 
   private cancelTimers(): void {
@@ -283,10 +325,25 @@ export class StreamPeer implements Writer {
     this.idleTimer = null;
     this.partialTimer?.cancel();
     this.partialTimer = null;
-    this.stallWatch.stop();
+    this.stallWatch?.stop();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private static socketData(this: PeerSocket, chunk: Buffer): void {
+    this[kPeer].received(chunk);
+  }
+
+  private static socketError(this: PeerSocket, err: Error): void {
+    // 'close' always follows; the error only explains it.
+    const peer = this[kPeer];
+    peer.host.logger.debug('peer socket error', { peer: peer.id, ip: peer.ip, error: err.message });
+  }
+
+  private static socketClose(this: PeerSocket): void {
+    this[kPeer].afterClose();
+  }
+
+  /** A chunk from the socket. */
+  private received(chunk: Buffer): void {
     if (!this.hadReceivedData) {
       this.hadReceivedData = true;
       this.idleTimer?.cancel();
@@ -295,30 +352,45 @@ export class StreamPeer implements Writer {
     if (this.closeReason !== null) return;
     // Every frame of the chunk is relayed before any peer writes, then each peer the chunk
     // produced frames for writes them in one go, still inside this callback (see FlushQueue).
+    const decoder = this.decoder ?? this.startDecoder();
     const flushQueue = this.host.flushQueue;
     flushQueue.hold();
     try {
-      this.decoder.push(chunk, this.onFrame);
+      decoder.push(chunk, this.frameSink);
     } finally {
       flushQueue.release();
     }
-    this.trackPartialFrame();
-  };
+    this.trackPartialFrame(decoder);
+  }
+
+  /** The first received byte: the decoder, its frame callback and the receive claim. */
+  private startDecoder(): FrameDecoder {
+    // Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place.
+    const decoder = this.host.link.framing.createDecoder({
+      hwMtu: this.host.link.hwMtu,
+      unescapeInPlace: true,
+    });
+    this.decoder = decoder;
+    this.frameSink = (data: Buffer): void => {
+      if (this.closeReason === null) this.host.frameReceived(this, data);
+    };
+    this.receiveClaim = this.host.buffers.receive.claim(() => this.evictedForReceiveBudget());
+    return decoder;
+  }
 
   /**
    * After each chunk: tells the receive budget what the decoder retains (which may evict this
    * peer or another), and starts the deadline when a new unfinished frame appeared. A chunk that
    * changes neither costs two comparisons.
    */
-  private trackPartialFrame(): void {
-    const decoder = this.decoder;
+  private trackPartialFrame(decoder: FrameDecoder): void {
     if (this.closeReason !== null) {
       // Closed while relaying this chunk (a penalty, say): whatever the decoder kept goes too.
       decoder.reset();
       return;
     }
     // May evict this peer (then the decoder is empty) or another one.
-    this.receiveClaim.update(decoder.retainedBytes);
+    this.receiveClaim?.update(decoder.retainedBytes);
     if (decoder.bufferedBytes === 0 || decoder.partialsStarted === this.partialSeen) return;
     this.partialSeen = decoder.partialsStarted;
     this.partialSince = this.host.clock.now();
@@ -330,14 +402,15 @@ export class StreamPeer implements Writer {
     this.partialTimer?.cancel();
     this.partialTimer = null;
     const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
-    if (timeoutMs <= 0 || this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    if (timeoutMs <= 0 || this.closeReason !== null || this.receiveBufferedBytes === 0) return;
     const remaining = this.partialSince + timeoutMs - this.host.clock.now();
-    this.partialTimer = this.host.clock.setTimeout(this.onPartialDeadline, Math.max(0, remaining));
+    this.partialTimer = this.host.clock.setTimeout(() => this.partialDeadline(), Math.max(0, remaining));
   }
 
-  private readonly onPartialDeadline = (): void => {
+  private partialDeadline(): void {
     this.partialTimer = null;
-    if (this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    const decoder = this.decoder;
+    if (this.closeReason !== null || decoder === null || decoder.bufferedBytes === 0) return;
     const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
     if (timeoutMs <= 0) return;
     if (this.host.clock.now() - this.partialSince < timeoutMs) {
@@ -347,42 +420,36 @@ export class StreamPeer implements Writer {
     this.host.logger.info('peer held an unfinished frame too long, disconnecting', {
       peer: this.id,
       ip: this.ip,
-      bufferedBytes: this.decoder.bufferedBytes,
+      bufferedBytes: decoder.bufferedBytes,
       timeoutMs,
     });
-    this.decoder.reset();
+    decoder.reset();
     this.disconnect('partial_frame_timeout');
-  };
+  }
 
   /** The node-wide receive budget was exceeded and this peer holds the largest unfinished frame. */
-  private readonly onReceiveBudgetEviction = (): void => {
+  private evictedForReceiveBudget(): void {
     if (this.closeReason !== null) return;
     this.host.logger.warn(
       'receive buffer budget exceeded, disconnecting the peer with the largest unfinished frame',
       {
         peer: this.id,
         ip: this.ip,
-        bufferedBytes: this.decoder.bufferedBytes,
+        bufferedBytes: this.receiveBufferedBytes,
       },
     );
-    this.decoder.reset();
+    this.decoder?.reset();
     this.disconnect('receive_budget');
-  };
+  }
 
-  private readonly onFrame = (data: Buffer): void => {
-    if (this.closeReason === null) this.host.frameReceived(this, data);
-  };
-
-  private readonly onIdleTimeout = (): void => {
+  private idleTimeout(): void {
     this.idleTimer = null;
     if (this.hadReceivedData || this.closeReason !== null) return;
     this.host.logger.info('peer disconnected due to idle timeout', { peer: this.id, ip: this.ip });
     this.disconnect('idle_timeout');
-  };
+  }
 
-  private readonly stallTimeoutMs = (): number => this.host.runtime.writeStallTimeoutMs;
-
-  private readonly onStall = (stallMs: number): void => {
+  private stalled(stallMs: number): void {
     if (this.closeReason !== null) return;
     this.host.logger.warn('peer disconnected due to write stall timeout', {
       peer: this.id,
@@ -391,21 +458,17 @@ export class StreamPeer implements Writer {
       pendingBytes: this.socket.writableLength,
     });
     this.disconnect('write_stall');
-  };
+  }
 
-  private readonly onError = (err: Error): void => {
-    // 'close' always follows; the error only explains it.
-    this.host.logger.debug('peer socket error', { peer: this.id, ip: this.ip, error: err.message });
-  };
-
-  private readonly onClose = (): void => {
+  /** The socket closed. */
+  private afterClose(): void {
     this.socketClosed = true;
     if (this.closeReason === null) this.closeReason = 'remote';
     this.cancelTimers();
     this.clearBatch();
-    this.decoder.reset();
-    this.sendClaim.release();
-    this.receiveClaim.release();
+    this.decoder?.reset();
+    this.sendClaim?.release();
+    this.receiveClaim?.release();
     this.host.peerClosed(this);
-  };
+  }
 }

@@ -42,7 +42,7 @@ describe('a node whose stdout is a pipe nobody reads (child process)', function 
     const port = await freePort();
     // Loglevel 7: a line for every connection, so peers make plenty to log.
     await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Hub', port }], 7));
-    node = NodeProcess.spawnWithStdout(home, dir, pipe.blockingWriteFd, '--loglevel', '7');
+    node = NodeProcess.spawnWithStdout(home, dir, pipe.blockingWriteFd, '--no-warm-up', '--loglevel', '7');
     expect(await waitForStatus(home, dir)).to.equal(0);
 
     // Churn: every connection is logged on its way in and out.

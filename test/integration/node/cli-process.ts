@@ -100,8 +100,16 @@ export class NodeProcess {
     );
   }
 
-  /** Spawns `rns-net run --config dir --log-format json ...extra`. */
+  /**
+   * Spawns `rns-net run --config dir --log-format json --no-warm-up ...extra` (the warm-up only
+   * delays start-up here; {@link spawnWarm} keeps it).
+   */
   static spawn(home: string, dir: string, ...extra: string[]): NodeProcess {
+    return NodeProcess.spawnWithStdout(home, dir, 'pipe', '--no-warm-up', ...extra);
+  }
+
+  /** Spawns `rns-net run --config dir --log-format json ...extra`, warm-up included. */
+  static spawnWarm(home: string, dir: string, ...extra: string[]): NodeProcess {
     return NodeProcess.spawnWithStdout(home, dir, 'pipe', ...extra);
   }
 

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { NodeStatus } from '../../../src/node/node-status';
 import { freePort } from '../../helpers/loopback-port';
 import { backboneServerConfig, builtCli, NodeProcess, rnsNet, waitForStatus } from './cli-process';
+import { LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 
 describe('rns-net CLI against a running node (child process)', function () {
   // The first test may build the CLI (tsc) when dist is missing or stale.
@@ -147,6 +148,14 @@ describe('rns-net CLI against a running node (child process)', function () {
     }[];
     expect(json.map((p) => p.blacklistReason)).to.include(reason);
     expect((await rnsNet(home, 'peers', 'clear', 'Public', '192.0.2.46', '--config', dir)).code).to.equal(0);
+  });
+
+  it('paths and paths drop on a flood relay: unsupported, exit 1', async () => {
+    for (const args of [['paths'], ['paths', 'drop', 'ab'.repeat(16)]]) {
+      const result = await rnsNet(home, ...args, '--config', dir);
+      expect(result.code, args.join(' ')).to.equal(1);
+      expect(result.stderr.trim()).to.match(/^error: unsupported: the node forwards as a flood relay/);
+    }
   });
 
   it('config list / get / set / reset, with --json', async () => {
@@ -304,6 +313,28 @@ describe('rns-net run: startup outcomes (child process)', function () {
     const status = JSON.parse((await rnsNet(home, 'status', '--json', '--config', dir)).stdout) as NodeStatus;
     expect(status.interfaces.map((i) => i.name)).to.deep.equal(['Good']);
     n.child.kill('SIGINT');
+    expect(await n.exited).to.equal(0);
+  });
+
+  it('warms the relay path up on a private node first, then starts and relays (the default)', async () => {
+    const port = await freePort();
+    await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Warm', port }], 2));
+    const n = NodeProcess.spawnWarm(home, dir, '--loglevel', '7');
+    nodes.push(n);
+    const warm = await n.waitForLog((r) => r.msg === 'relay path warmed up', 30_000);
+    expect(warm.framesSent).to.be.greaterThan(0);
+    expect(warm.bytesDelivered).to.be.greaterThan(0);
+    await n.running();
+    const [a, b] = [await LoopbackPeer.connect(port), await LoopbackPeer.connect(port)];
+    try {
+      await waitUntil(() => n.logs.filter((r) => r.msg === 'peer connected').length === 2, 'two peers');
+      a.send(testPacket(1));
+      await waitUntil(() => b.received.length === 1, 'the packet relayed');
+    } finally {
+      a.close();
+      b.close();
+    }
+    n.child.kill('SIGTERM');
     expect(await n.exited).to.equal(0);
   });
 
