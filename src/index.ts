@@ -50,11 +50,17 @@ export * from './registry/register-plugin';
 export * from './registry/registry-error';
 export * from './registry/tokens';
 
+// the stream toolkit the TCP and Backbone plugins share
+export * from './net/index';
+
 // plugins
 export * from './plugins/memory/memory-config';
 export * from './plugins/memory/memory-interface-factory';
 export * from './plugins/memory/register-memory-plugin';
 export * from './plugins/backbone/index';
+export * from './plugins/tcp/index';
+export * from './plugins/udp/index';
+export * from './plugins/pipe/index';
 
 // HDLC framing, byte-for-byte compatible with Python RNS
 export * from './core/hdlc/index';

@@ -20,6 +20,9 @@ import {
   runtimeConfigError,
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
+import { registerTcpPlugin } from '../plugins/tcp';
+import { registerUdpPlugin } from '../plugins/udp';
+import { registerPipePlugin } from '../plugins/pipe';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
@@ -42,6 +45,7 @@ import { openMetricsEndpoint } from './metrics/metrics-endpoint';
 import { MetricsServer } from './metrics/metrics-server';
 import { MetricsSource, NodeMetrics, PeerTraffic } from './metrics/node-metrics';
 import { NoInterfacesStartedError } from './node-errors';
+import { PYTHON_INTERFACE_TYPES } from './config/python-interface-types';
 import { packageVersion } from './package-version';
 import { PeerActivity } from './peer-activity';
 import { ProcessHealth } from './process-health';
@@ -59,11 +63,15 @@ import { loadThirdPartyPlugins } from './third-party-plugins';
 import { liveSettings, transportSettingsHandle } from './transport-settings';
 
 /**
- * Registers the plugins a node ships with: `BackboneInterface`, and `MemoryInterface` (in-process
- * pipes, for embedding and tests; a config file can name it but it connects nothing outside).
+ * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
+ * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, `PipeInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
+ * file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
+  registerTcpPlugin(container);
+  registerUdpPlugin(container);
+  registerPipePlugin(container);
   registerMemoryPlugin(container);
 }
 
@@ -244,8 +252,18 @@ export class RnsNode implements ControlTarget {
         receiveBytes: config.reticulumSettings.receiveBufferBudgetBytes,
         sendBytes: config.reticulumSettings.sendBufferBudgetBytes,
       });
+      // Python's own types no plugin here serves are reported and skipped, never fatal.
+      const skipped = enabled.filter(
+        (s) => PYTHON_INTERFACE_TYPES.has(s.typeName) && !registry.has(s.typeName),
+      );
+      for (const section of skipped) {
+        logger.warn(`interface type ${section.typeName} is not implemented by rns-net; skipped`, {
+          interface: section.name,
+        });
+      }
+      const launching = enabled.filter((s) => !skipped.includes(s));
       const started = await RnsNode.launchAll(
-        enabled,
+        launching,
         {
           registry,
           driver,
@@ -258,7 +276,11 @@ export class RnsNode implements ControlTarget {
         },
         problems,
       );
-      if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      // A config whose enabled sections are all skipped types still runs (as Python's example
+      // config does in rnsd); nothing enabled, or nothing that started, is an error.
+      if (started.length === 0 && (enabled.length === 0 || launching.length > 0)) {
+        throw new NoInterfacesStartedError(config.file, launching.length);
+      }
       // Restored in slices: the interfaces are up and forward in between.
       if (forwarding.mode === 'transport') await forwarding.restorePaths();
       const reloader = new ConfigReloader({
@@ -292,7 +314,8 @@ export class RnsNode implements ControlTarget {
       logger.info('node running', {
         configDir,
         interfaces: started.length,
-        failed: enabled.length - started.length,
+        failed: launching.length - started.length,
+        skipped: skipped.length,
         control: control.socketPath,
         metrics: node.metricsUrl ?? null,
       });

@@ -2,32 +2,12 @@
  * Streaming HDLC decoder for stream interfaces, with Python RNS's receive semantics and bounds.
  */
 import { HEADER_MINSIZE, HW_MTU } from '../constants';
+import { FrameDecoder, FrameDecoderStats } from '../frame-decoder';
 import { HDLC_ESC, HDLC_FLAG } from './hdlc-constants';
 import { unescape, unescapeInPlace, unescapeInto } from './hdlc-escape';
 
-/**
- * What a {@link HdlcDecoder} delivered and dropped. Plain mutable counters (read them directly;
- * the decoder never resets them, not even on {@link HdlcDecoder.reset}).
- */
-export interface HdlcDecoderStats {
-  /** Frames handed to `onFrame`. */
-  frames: number;
-  /**
-   * Frames dropped because their unescaped length is `<= HEADER_MINSIZE` (19), as Python's
-   * `check_frame_len` does. Empty frames (two adjacent FLAGs, which is what every pair of
-   * back-to-back frames produces) are normal separators and are NOT counted here.
-   */
-  droppedShort: number;
-  /** Complete frames dropped whole because their unescaped length exceeds `hwMtu`. */
-  droppedOversize: number;
-  /**
-   * Bytes thrown away without forming a frame: bytes before the first FLAG (or while resyncing
-   * after an overflow), plus the bytes of every partial frame discarded by an overflow.
-   */
-  discardedBytes: number;
-  /** Partial frames discarded because their buffered (escaped) body would exceed `2 × hwMtu`. */
-  overflows: number;
-}
+/** What a {@link HdlcDecoder} delivered and dropped (see {@link FrameDecoderStats}). */
+export type HdlcDecoderStats = FrameDecoderStats;
 
 /** Options of a {@link HdlcDecoder}. */
 export interface HdlcDecoderOptions {
@@ -68,7 +48,7 @@ export interface HdlcDecoderOptions {
  * Cost is O(chunk) per push regardless of how many frames it holds: FLAG and ESC positions are
  * found with native `Buffer.indexOf` from moving offsets, and no byte is scanned twice by JS.
  */
-export class HdlcDecoder {
+export class HdlcDecoder implements FrameDecoder {
   /** Counters of delivered and dropped data; see {@link HdlcDecoderStats}. */
   readonly stats: HdlcDecoderStats = {
     frames: 0,
