@@ -10,10 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { BufferBudgets } from '../src/core/buffer-budgets';
 import { Clock, Timer } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
-import { DEFAULT_ABUSE_SETTINGS } from '../src/plugins/backbone/abuse/abuse-settings';
-import { BackbonePeer, BackbonePeerHost } from '../src/plugins/backbone/server/backbone-peer';
-import { FlushQueue } from '../src/plugins/backbone/server/flush-queue';
-import { FrameArena } from '../src/plugins/backbone/server/frame-arena';
+import { DEFAULT_ABUSE_SETTINGS } from '../src/net/abuse/abuse-settings';
+import { StreamPeer, StreamPeerHost } from '../src/net/server/stream-peer';
+import { FlushQueue } from '../src/net/server/flush-queue';
+import { FrameArena } from '../src/net/server/frame-arena';
+import { TEST_STREAM_LINK } from '../test/helpers/stream-link';
 
 const FAN_OUT = 9;
 const PACKETS_PER_CHUNK = 64;
@@ -47,13 +48,14 @@ const benchClock: Clock = {
 export async function runPeerSendBench(options: {
   timeMs: number;
 }): Promise<{ name: string; opsPerSec: number }> {
-  const host: BackbonePeerHost = {
+  const host: StreamPeerHost = {
+    link: TEST_STREAM_LINK,
     runtime: { maxConnections: 0, idleTimeoutMs: 0, writeStallTimeoutMs: 30_000, maxPenaltyDurationMs: 0 },
     abuse: DEFAULT_ABUSE_SETTINGS,
     buffers: new BufferBudgets(),
     clock: benchClock,
     logger: silentLogger,
-    flushQueue: new FlushQueue<BackbonePeer>(),
+    flushQueue: new FlushQueue<StreamPeer>(),
     frameArena: new FrameArena(),
     frameReceived: () => undefined,
     peerClosed: () => undefined,
@@ -61,7 +63,7 @@ export async function runPeerSendBench(options: {
   const peers = Array.from(
     { length: FAN_OUT },
     (_, i) =>
-      new BackbonePeer(10_000 + i, `10.0.0.${i}`, 4000 + i, new InstantSocket() as unknown as Socket, host),
+      new StreamPeer(10_000 + i, `10.0.0.${i}`, 4000 + i, new InstantSocket() as unknown as Socket, host),
   );
   const pool = Array.from({ length: 1024 }, (_, i) => {
     const packet = Buffer.alloc(500, i & 0xff);

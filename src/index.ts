@@ -50,6 +50,9 @@ export * from './registry/register-plugin';
 export * from './registry/registry-error';
 export * from './registry/tokens';
 
+// the stream toolkit the TCP and Backbone plugins share
+export * from './net/index';
+
 // plugins
 export * from './plugins/memory/memory-config';
 export * from './plugins/memory/memory-interface-factory';

@@ -18,11 +18,12 @@ import { PeerStatePage } from '../../src/core/peer-state';
 import { RuntimeConfigResult, runtimeConfigError } from '../../src/core/runtime-config';
 import { ControlServer } from '../../src/node/control/control-server';
 import { ControlTarget } from '../../src/node/control/control-target';
-import { DEFAULT_ABUSE_SETTINGS } from '../../src/plugins/backbone/abuse/abuse-settings';
-import { SWEEP_STEP_ENTRIES } from '../../src/plugins/backbone/backbone-constants';
-import { BackboneServerState } from '../../src/plugins/backbone/server/backbone-server-state';
-import { createServerPeerStateHandle } from '../../src/plugins/backbone/server/server-peer-state-handle';
+import { DEFAULT_ABUSE_SETTINGS } from '../../src/net/abuse/abuse-settings';
+import { SWEEP_STEP_ENTRIES } from '../../src/net/net-constants';
+import { StreamServerState } from '../../src/net/server/server-state';
+import { createServerPeerStateHandle } from '../../src/net/server/server-peer-state-handle';
 import type { ListingWorkerReport } from './listing-worker';
+import { BACKBONE_SERVER_LINK } from '../../src/plugins/backbone/backbone-constants';
 
 /** Options of {@link runPeerListingBench}. */
 export interface PeerListingBenchOptions {
@@ -84,9 +85,9 @@ function ipOf(i: number): string {
   return i < 1 << 24 ? `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` : `2001:db8::${i.toString(16)}`;
 }
 
-function makeState(peers: number): BackboneServerState {
-  return new BackboneServerState({
-    mode: 'server',
+function makeState(peers: number): StreamServerState {
+  return new StreamServerState({
+    link: BACKBONE_SERVER_LINK,
     name: 'Bench Backbone',
     id: 1,
     listenIp: '127.0.0.1',
@@ -104,7 +105,7 @@ function makeState(peers: number): BackboneServerState {
 }
 
 /** Fills both tables with `count` IPs from `first` on; returns the time per IP in us. */
-function fill(state: BackboneServerState, first: number, count: number): number {
+function fill(state: StreamServerState, first: number, count: number): number {
   const started = performance.now();
   for (let i = first; i < first + count; i++) {
     const ip = ipOf(i);

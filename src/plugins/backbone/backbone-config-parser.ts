@@ -1,43 +1,29 @@
-import { parseAbuseSettings } from './abuse/parse-abuse-settings';
 import { InterfaceId } from '../../core/interface-id';
-import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
+import { ClientRuntime } from '../../net/client/client-config';
+import { nonEmptyString, readDeviceAddress } from '../../net/net-config';
 import {
-  BackboneClientConfig,
-  BackboneClientRuntime,
-  BackboneConfig,
-  BackboneServerConfig,
-  BackboneServerRuntime,
-} from './backbone-config';
-import {
-  DEFAULT_BACKBONE_PORT,
   DEFAULT_CONNECT_TIMEOUT_SECS,
-  DEFAULT_LISTEN_IP,
   DEFAULT_RECONNECT_WAIT_SECS,
   DEFAULT_WRITE_STALL_TIMEOUT_SECS,
   MIN_RECONNECT_WAIT_SECS,
+} from '../../net/net-constants';
+import { NetworkInterfaceTable } from '../../net/network-device-address';
+import { secondsToMs } from '../../net/seconds-to-ms';
+import { readServerSettings } from '../../net/server/server-settings';
+import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
+import { BackboneClientConfig, BackboneConfig, BackboneServerConfig } from './backbone-config';
+import {
+  BACKBONE_CLIENT_LINK,
+  BACKBONE_SERVER_LINK,
+  DEFAULT_BACKBONE_PORT,
+  DEFAULT_LISTEN_IP,
 } from './backbone-constants';
-import { NetworkInterfaceTable, resolveDeviceAddress } from './network-device-address';
-import { secondsToMs } from './seconds-to-ms';
 
 /** Options of {@link parseBackboneConfig}, for tests. */
 export interface ParseBackboneConfigOptions {
   /** The host's network interfaces used to resolve `device`; defaults to `os.networkInterfaces()`. */
   readonly networkInterfaces?: NetworkInterfaceTable;
 }
-
-/**
- * Server duration keys: config key (seconds, fractions allowed, 0 = off) -> runtime field
- * (milliseconds), and the value when the key is absent (off, unless given).
- */
-const SERVER_DURATION_KEYS: ReadonlyArray<{
-  readonly key: string;
-  readonly field: Exclude<keyof BackboneServerRuntime, 'maxConnections'>;
-  readonly defaultSecs?: number;
-}> = [
-  { key: 'idle_timeout', field: 'idleTimeoutMs' },
-  { key: 'write_stall_timeout', field: 'writeStallTimeoutMs', defaultSecs: DEFAULT_WRITE_STALL_TIMEOUT_SECS },
-  { key: 'max_penalty_duration', field: 'maxPenaltyDurationMs' },
-];
 
 /**
  * Parses a `BackboneInterface` section: client mode when `remote` or `target_host` is present,
@@ -67,15 +53,6 @@ export function parseBackboneConfig(
   return { ...config, unknownKeys };
 }
 
-/** Reads a non-empty string (a host or an address). */
-function nonEmptyString(reader: ConfigParamReader, key: string): string | undefined {
-  const value = reader.string(key);
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (trimmed.length === 0) throw reader.error(key, 'must not be empty');
-  return trimmed;
-}
-
 /**
  * Reads every alias of a port (so each is validated) and returns the winning one. A listening
  * port may be 0: any free port.
@@ -95,33 +72,15 @@ function parseServer(
 ): BackboneServerConfig {
   const listenIp = readListenAddress(reader, options);
   const listenPort = portWithAlias(reader, 'listen_port', 'port', true);
-  const startup: BackboneServerRuntime = {
-    maxConnections: reader.count('max_connections') ?? 0,
-    idleTimeoutMs: 0,
-    writeStallTimeoutMs: 0,
-    maxPenaltyDurationMs: 0,
-  };
-  for (const { key, field, defaultSecs } of SERVER_DURATION_KEYS) {
-    startup[field] = secondsToMs(reader.seconds(key) ?? defaultSecs ?? 0);
-  }
-  const abuse = Object.freeze(parseAbuseSettings(reader));
-  return { mode: 'server', name, id, listenIp, listenPort, startup: Object.freeze(startup), abuse };
+  const { startup, abuse } = readServerSettings(reader);
+  return { mode: 'server', name, id, listenIp, listenPort, link: BACKBONE_SERVER_LINK, startup, abuse };
 }
 
 /** `device` (a network interface name) wins, then `listen_on`, then `listen_ip`, then 0.0.0.0. */
 function readListenAddress(reader: ConfigParamReader, options: ParseBackboneConfigOptions): string {
   const listenIp = nonEmptyString(reader, 'listen_ip');
   const listenOn = nonEmptyString(reader, 'listen_on');
-  const preferIpv6 = reader.boolean('prefer_ipv6') ?? false;
-  const device = nonEmptyString(reader, 'device');
-  if (device !== undefined) {
-    const address = resolveDeviceAddress(device, preferIpv6, options.networkInterfaces);
-    if (address === undefined) {
-      throw reader.error('device', `no network interface named '${device}' with an address`);
-    }
-    return address;
-  }
-  return listenOn ?? listenIp ?? DEFAULT_LISTEN_IP;
+  return readDeviceAddress(reader, options.networkInterfaces) ?? listenOn ?? listenIp ?? DEFAULT_LISTEN_IP;
 }
 
 function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): BackboneClientConfig {
@@ -131,7 +90,7 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
   if (targetHost === undefined) throw reader.error('target_host', 'must not be empty');
   const targetPort = portWithAlias(reader, 'target_port', 'port');
   const transportIdentity = nonEmptyString(reader, 'transport_identity') ?? null;
-  const startup: BackboneClientRuntime = {
+  const startup: ClientRuntime = {
     reconnectWaitMs: secondsToMs(
       reader.seconds('reconnect_wait', MIN_RECONNECT_WAIT_SECS) ?? DEFAULT_RECONNECT_WAIT_SECS,
     ),
@@ -147,6 +106,7 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
     id,
     targetHost,
     targetPort,
+    link: BACKBONE_CLIENT_LINK,
     transportIdentity,
     startup: Object.freeze(startup),
   };

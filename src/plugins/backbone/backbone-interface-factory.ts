@@ -11,11 +11,11 @@ import {
 import { BackboneConfig } from './backbone-config';
 import { parseBackboneConfig } from './backbone-config-parser';
 import { BACKBONE_IFAC_SIZE, BACKBONE_TYPE_NAME } from './backbone-constants';
-import { startBackboneClient } from './client/backbone-client';
-import { createClientRuntimeHandle } from './client/client-runtime-handle';
-import { startBackboneServer } from './server/backbone-server';
-import { BackboneServerState } from './server/backbone-server-state';
-import { createServerRuntimeHandle } from './server/server-runtime-handle';
+import { createClientRuntimeHandle } from '../../net/client/client-runtime-handle';
+import { startStreamClient } from '../../net/client/stream-client';
+import { createServerRuntimeHandle } from '../../net/server/server-runtime-handle';
+import { StreamServerState } from '../../net/server/server-state';
+import { startStreamServer } from '../../net/server/stream-server';
 
 /**
  * The `BackboneInterface` plugin: a TCP server spawning one dynamic interface per peer, or (with
@@ -36,15 +36,15 @@ export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig
     if (config.unknownKeys !== undefined && config.unknownKeys.length > 0) {
       ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
     }
-    if (config.mode === 'server') return startBackboneServer(config, ctx);
-    return startBackboneClient(config, ctx);
+    if (config.mode === 'server') return startStreamServer(config, ctx);
+    return startStreamClient(config, ctx);
   }
 
   runtimeStartup(config: BackboneConfig): RuntimeStartup {
     // A handle over fresh state reads exactly what a started interface's handle starts with.
     return runtimeStartupOf(
       config.mode === 'server'
-        ? createServerRuntimeHandle(new BackboneServerState(config))
+        ? createServerRuntimeHandle(new StreamServerState(config))
         : createClientRuntimeHandle(config, { ...config.startup }),
     );
   }

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { RecordingLogger } from '../../helpers/recording-logger';
 import { Socket } from 'node:net';
 import sinon from 'sinon';
-import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { StreamPeer } from '../../../src/net/server/stream-peer';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import { admittedFrom, attemptFrom, ATTACKER_IP, closedWithin, entryOf } from './support/abuse-test-support';
 import { startTestServer, TestServer } from './support/backbone-test-server';
 
@@ -162,7 +162,7 @@ describe('BackboneInterface server abuse defence (fake timers)', () => {
       sockets.push(attacker.socket);
       const up = await s.sink.waitFor('InterfaceUp', (e) => e.id === attacker.id);
       // The peer's own stall path (what a full send buffer or an expired stall timer does).
-      (up.writer as BackbonePeer).disconnect('write_stall');
+      (up.writer as StreamPeer).disconnect('write_stall');
       await s.sink.waitForDetail(
         'peer.disconnected',
         (e) => e.cause === 'write_stall' && e.peerId === attacker.id,

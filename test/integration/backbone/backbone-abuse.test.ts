@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { RecordingLogger } from '../../helpers/recording-logger';
 import { Socket } from 'node:net';
 import { Writer } from '../../../src/core/writer';
-import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { createServerPeerStateHandle } from '../../../src/net/server/server-peer-state-handle';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import {
   admittedFrom,
   ATTACKER_IP,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Socket } from 'node:net';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import { admittedFrom, ATTACKER_IP, attemptFrom, closedWithin, entryOf } from './support/abuse-test-support';
 import { startTestServer, TestServer } from './support/backbone-test-server';
 

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import sinon from 'sinon';
 import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { frame, HDLC_FLAG } from '../../../src/core/hdlc';
-import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
+import { StreamPeer } from '../../../src/net/server/stream-peer';
 import { until } from '../../robustness/support/good-peer';
 import { holdPartialFrame } from '../../robustness/support/memory-attacks';
 import { admittedFrom, ATTACKER_IP, closedWithin, entryOf } from './support/abuse-test-support';
@@ -25,7 +25,7 @@ function opened(bytes: number): Buffer {
 
 /** Lets the server read what a client wrote (real I/O, whatever the fake clock says). */
 async function delivered(server: TestServer, id: number, bytes: number): Promise<void> {
-  const peer = server.sink.ofType('InterfaceUp').find((e) => e.id === id)?.writer as BackbonePeer;
+  const peer = server.sink.ofType('InterfaceUp').find((e) => e.id === id)?.writer as StreamPeer;
   await until(() => peer.receiveBufferedBytes >= bytes, `${bytes} bytes buffered`, 3000);
 }
 

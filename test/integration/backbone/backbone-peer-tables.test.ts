@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Socket } from 'node:net';
 import sinon from 'sinon';
-import { SWEEP_STEP_ENTRIES } from '../../../src/plugins/backbone/backbone-constants';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { SWEEP_STEP_ENTRIES } from '../../../src/net/net-constants';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import { attemptFrom, closedWithin } from './support/abuse-test-support';
 import { startTestServer, TestServer } from './support/backbone-test-server';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Socket } from 'node:net';
 import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
-import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
+import { StreamPeer } from '../../../src/net/server/stream-peer';
 import { until } from '../../robustness/support/good-peer';
 import {
   connectFrom,
@@ -25,7 +25,7 @@ const DEFENCES = {
 
 /** The hub's entry for the peer connected from `ip` (undefined once it is gone). */
 function entryFrom(hub: RobustHub, ip: string): InterfaceEntry | undefined {
-  return hub.peerEntries().find((e) => (e.writer as BackbonePeer).ip === ip);
+  return hub.peerEntries().find((e) => (e.writer as StreamPeer).ip === ip);
 }
 
 /** Resolves once `value()` stopped changing for `quietMs` (bounded by `limitMs`). */
@@ -128,7 +128,7 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
     expect(buffers.send.refusals, 'the node-wide budget refused packets').to.be.greaterThan(0);
     expect(peakHeld).to.be.at.most(6 * MiB);
     for (const ip of ['127.0.0.4', '127.0.0.5']) {
-      const peer = entryFrom(h, ip)?.writer as BackbonePeer | undefined;
+      const peer = entryFrom(h, ip)?.writer as StreamPeer | undefined;
       expect(peer?.closeReason, `${ip} stays connected`).to.equal(null);
       expect(peer?.pendingBytes).to.be.at.most(3 * MiB);
       expect(entryFrom(h, ip)?.stats.txRefusedFull).to.be.greaterThan(0);

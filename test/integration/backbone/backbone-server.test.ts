@@ -8,11 +8,11 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../src/core/interface-mode';
 import { silentLogger } from '../../../src/core/logger';
 import { Writer } from '../../../src/core/writer';
-import { MAX_PENDING_BYTES } from '../../../src/plugins/backbone/backbone-constants';
-import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
-import { startBackboneServer } from '../../../src/plugins/backbone/server/backbone-server';
-import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { MAX_PENDING_BYTES } from '../../../src/net/net-constants';
+import { StreamPeer } from '../../../src/net/server/stream-peer';
+import { startStreamServer } from '../../../src/net/server/stream-server';
+import { createServerPeerStateHandle } from '../../../src/net/server/server-peer-state-handle';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import { closed, collect, packet, startTestServer, TestServer } from './support/backbone-test-server';
 
 /** Fake only timers and Date: real sockets need the real setImmediate and nextTick. */
@@ -163,7 +163,7 @@ describe('BackboneInterface server (loopback)', () => {
       const config = { ...server.config, listenPort: port };
       let error: unknown;
       try {
-        await startBackboneServer(config, {
+        await startStreamServer(config, {
           events: server.sink,
           dynamicIds: { next: () => 1 },
           mode: InterfaceMode.Full,
@@ -374,7 +374,7 @@ describe('BackboneInterface server (loopback)', () => {
   describe('write stall', () => {
     /** Floods a paused client until the server-side socket holds unwritten bytes. */
     async function fillUntilBacklogged(writer: Writer, frameSize: number): Promise<void> {
-      const peer = writer as BackbonePeer;
+      const peer = writer as StreamPeer;
       for (let i = 0; i < 2000; i++) {
         expect(writer.send(packet(frameSize, i & 0xff))).to.equal('accepted');
         await turn();
@@ -433,7 +433,7 @@ describe('BackboneInterface server (loopback)', () => {
         await turn();
       }
       expect(outcome).to.equal('buffer_full');
-      expect((writer as BackbonePeer).pendingBytes).to.be.at.most(MAX_PENDING_BYTES);
+      expect((writer as StreamPeer).pendingBytes).to.be.at.most(MAX_PENDING_BYTES);
       for (let i = 0; i < 20; i++) await turn();
       expect(server.sink.ofType('InterfaceDown')).to.have.length(0);
       expect(writer.send(big)).to.equal('buffer_full');

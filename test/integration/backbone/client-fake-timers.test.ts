@@ -4,7 +4,7 @@ import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import { freePort } from '../../helpers/loopback-port';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
-import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
+import { startStreamClient } from '../../../src/net/client/stream-client';
 import { WriteOutcome } from '../../../src/core/writer';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import {
@@ -43,7 +43,7 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     const logger = new RecordingLogger();
     const config = clientConfig(server.port);
     const runtime = { reconnectWaitMs: 1000, connectTimeoutMs: 3000 };
-    started = await startBackboneClient(
+    started = await startStreamClient(
       withStartup(config, runtime),
       startContext(events, systemClock, logger),
       {
@@ -77,7 +77,7 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
       maxReconnectTries: 3,
       connectTimeoutMs: 0,
     };
-    started = await startBackboneClient(
+    started = await startStreamClient(
       withStartup(config, runtime),
       startContext(events, systemClock, logger),
       {
@@ -115,7 +115,7 @@ describe('Backbone client on the system clock with sinon fake timers', () => {
     const logger = new RecordingLogger();
     const config = clientConfig(server.port);
     const runtime = { reconnectWaitMs: 100, writeStallTimeoutMs: 200 };
-    started = await startBackboneClient(
+    started = await startStreamClient(
       withStartup(config, runtime),
       startContext(events, systemClock, logger),
       {

@@ -3,7 +3,7 @@ import { RecordingLogger } from '../../helpers/recording-logger';
 import { RecordingEventSink } from '../../helpers/recording-event-sink';
 import { freePort } from '../../helpers/loopback-port';
 import { systemClock } from '../../../src/core/clock';
-import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
+import { startStreamClient } from '../../../src/net/client/stream-client';
 import { StartedSingleInterface } from '../../../src/registry/interface-factory';
 import { clientConfig, startContext } from '../../unit/plugins/backbone/client/client-fixtures';
 import { findPythonRns, PythonRns } from '../../helpers/python-rns-locator';
@@ -65,7 +65,7 @@ describe('Backbone client against a Python RNS BackboneInterface server', functi
 
     const events = new RecordingEventSink();
     const config = clientConfig(port);
-    client = await startBackboneClient(config, startContext(events, systemClock, new RecordingLogger()));
+    client = await startStreamClient(config, startContext(events, systemClock, new RecordingLogger()));
     const up = await events.next('InterfaceUp', 5000);
     const announce = await events.next('Frame', 10_000);
     // An announce: packet type 0b01 in the flags byte, hops 0 as Python sent it.

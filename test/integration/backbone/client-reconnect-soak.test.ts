@@ -5,7 +5,7 @@ import net from 'node:net';
 import * as sinon from 'sinon';
 import { systemClock } from '../../../src/core/clock';
 import { frame } from '../../../src/core/hdlc';
-import { startBackboneClient } from '../../../src/plugins/backbone/client/backbone-client';
+import { startStreamClient } from '../../../src/net/client/stream-client';
 import {
   LoopbackServer,
   clientConfig,
@@ -40,7 +40,7 @@ describe('Backbone client soak: the remote restarts 10 times', function () {
     const config = clientConfig(server.port);
     // Real timers with a 10 ms base wait: the test waits for events, never for time.
     const runtime = { reconnectWaitMs: 10, connectTimeoutMs: 1000 };
-    const client = await startBackboneClient(
+    const client = await startStreamClient(
       withStartup(config, runtime),
       startContext(events, systemClock, logger),
     );

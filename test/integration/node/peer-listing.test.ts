@@ -12,9 +12,10 @@ import { RuntimeConfigResult, runtimeConfigError } from '../../../src/core/runti
 import { ControlClient } from '../../../src/node/control/control-client';
 import { ControlServer } from '../../../src/node/control/control-server';
 import { ControlTarget } from '../../../src/node/control/control-target';
-import { DEFAULT_ABUSE_SETTINGS } from '../../../src/plugins/backbone/abuse/abuse-settings';
-import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
-import { createServerPeerStateHandle } from '../../../src/plugins/backbone/server/server-peer-state-handle';
+import { DEFAULT_ABUSE_SETTINGS } from '../../../src/net/abuse/abuse-settings';
+import { StreamServerState } from '../../../src/net/server/server-state';
+import { createServerPeerStateHandle } from '../../../src/net/server/server-peer-state-handle';
+import { BACKBONE_SERVER_LINK } from '../../../src/plugins/backbone/backbone-constants';
 
 const IPS = 3000;
 const ipOf = (i: number): string =>
@@ -25,15 +26,15 @@ describe('peer listing over the control socket (driver -> PeerStateService -> co
   let server: ControlServer | undefined;
   let client: ControlClient | undefined;
   let driver: HostDriver;
-  let state: BackboneServerState;
+  let state: StreamServerState;
   const pages: Array<{ request: PeerPageRequest; size: number }> = [];
   /** Runs after each page is served: the tables change while a listing is under way. */
   let betweenPages: (page: number) => void = () => undefined;
 
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-peers-'));
-    state = new BackboneServerState({
-      mode: 'server',
+    state = new StreamServerState({
+      link: BACKBONE_SERVER_LINK,
       name: 'Public',
       id: 1,
       listenIp: '127.0.0.1',

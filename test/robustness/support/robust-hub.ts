@@ -14,7 +14,7 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../src/core/ingress-control';
 import { silentLogger } from '../../../src/core/logger';
 import { Relay } from '../../../src/node/relay';
 import { BACKBONE_TYPE_NAME, registerBackbonePlugin } from '../../../src/plugins/backbone';
-import { BackbonePeer } from '../../../src/plugins/backbone/server/backbone-peer';
+import { StreamPeer } from '../../../src/net/server/stream-peer';
 import { SequentialIdAllocator } from '../../../src/registry/dynamic-id-allocator';
 import { InterfaceRegistry } from '../../../src/registry/interface-registry';
 
@@ -134,10 +134,10 @@ export class RobustHub {
   }
 
   /** The server's live peers (the writers of the dynamic entries). */
-  serverPeers(): BackbonePeer[] {
-    const peers: BackbonePeer[] = [];
+  serverPeers(): StreamPeer[] {
+    const peers: StreamPeer[] = [];
     for (const entry of this.driver.interfaces()) {
-      if (entry.dynamic && entry.writer instanceof BackbonePeer) peers.push(entry.writer);
+      if (entry.dynamic && entry.writer instanceof StreamPeer) peers.push(entry.writer);
     }
     return peers;
   }

@@ -4,28 +4,21 @@ import { Clock, systemClock } from '../../../../src/core/clock';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
 import { Logger, silentLogger } from '../../../../src/core/logger';
-import {
-  BackboneAbuseSettings,
-  DEFAULT_ABUSE_SETTINGS,
-} from '../../../../src/plugins/backbone/abuse/abuse-settings';
-import {
-  BackboneServerConfig,
-  BackboneServerRuntime,
-} from '../../../../src/plugins/backbone/backbone-config';
-import { BackboneServerState } from '../../../../src/plugins/backbone/server/backbone-server-state';
-import {
-  startBackboneServer,
-  StartedBackboneServer,
-} from '../../../../src/plugins/backbone/server/backbone-server';
+import { AbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../../../../src/net/abuse/abuse-settings';
+import { ServerRuntime } from '../../../../src/net/server/server-config';
+import { BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
+import { BACKBONE_SERVER_LINK } from '../../../../src/plugins/backbone/backbone-constants';
+import { StreamServerState } from '../../../../src/net/server/server-state';
+import { startStreamServer, StartedStreamServer } from '../../../../src/net/server/stream-server';
 import { DynamicIdAllocator, StartContext } from '../../../../src/registry/interface-factory';
 import { RecordingEventSink } from '../../../helpers/recording-event-sink';
 
 /** A started server with its fake driver, for one test. */
 export interface TestServer {
   readonly sink: RecordingEventSink;
-  readonly state: BackboneServerState;
+  readonly state: StreamServerState;
   readonly config: BackboneServerConfig;
-  readonly started: StartedBackboneServer;
+  readonly started: StartedStreamServer;
   readonly port: number;
   /** Opens a loopback client connection (resolves once connected). */
   connectClient(): Promise<Socket>;
@@ -41,12 +34,12 @@ export function idAllocator(first: number): DynamicIdAllocator {
 
 /** Starts a server on 127.0.0.1, port 0, with the given runtime settings. */
 export async function startTestServer(
-  runtime: Partial<BackboneServerRuntime> = {},
+  runtime: Partial<ServerRuntime> = {},
   options: {
     firstId?: number;
     clock?: Clock;
     id?: number;
-    abuse?: Partial<BackboneAbuseSettings>;
+    abuse?: Partial<AbuseSettings>;
     logger?: Logger;
     /** Node-wide buffer budgets; default: fresh ones with the default limits (tests stay apart). */
     buffers?: BufferBudgets;
@@ -58,6 +51,7 @@ export async function startTestServer(
     id: options.id ?? 80,
     listenIp: '127.0.0.1',
     listenPort: 0,
+    link: BACKBONE_SERVER_LINK,
     startup: {
       maxConnections: 0,
       idleTimeoutMs: 0,
@@ -77,7 +71,7 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     buffers: options.buffers ?? new BufferBudgets(),
   };
-  const started = await startBackboneServer(config, ctx);
+  const started = await startStreamServer(config, ctx);
   const port = started.boundAddress.port;
   const clients: Socket[] = [];
   return {

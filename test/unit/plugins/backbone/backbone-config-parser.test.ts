@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { parseNodeConfig } from '../../../../src/node/config/node-config';
 import { ConfigError } from '../../../../src/core/errors';
 import { BackboneClientConfig, BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
-import { NUMERIC_ABUSE_KEYS } from '../../../../src/plugins/backbone/abuse/abuse-setting-keys';
+import { NUMERIC_ABUSE_KEYS } from '../../../../src/net/abuse/abuse-setting-keys';
 import { parseBackboneConfig } from '../../../../src/plugins/backbone/backbone-config-parser';
-import { NetworkInterfaceTable } from '../../../../src/plugins/backbone/network-device-address';
+import { NetworkInterfaceTable } from '../../../../src/net/network-device-address';
 import { ConfigParams } from '../../../../src/registry/config-params';
 import { catchConfigError, itRejectsNamingSectionAndKey } from '../../../helpers/config-error';
 

@@ -2,16 +2,14 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { MAX_BLACKLIST_SECS } from '../../../../src/core/peer-state';
 import { BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
-import {
-  BackboneServerLiveControl,
-  BackboneServerState,
-} from '../../../../src/plugins/backbone/server/backbone-server-state';
-import { createServerPeerStateHandle } from '../../../../src/plugins/backbone/server/server-peer-state-handle';
-import { createServerRuntimeHandle } from '../../../../src/plugins/backbone/server/server-runtime-handle';
+import { ServerLiveControl, StreamServerState } from '../../../../src/net/server/server-state';
+import { createServerPeerStateHandle } from '../../../../src/net/server/server-peer-state-handle';
+import { createServerRuntimeHandle } from '../../../../src/net/server/server-runtime-handle';
+import { BACKBONE_SERVER_LINK } from '../../../../src/plugins/backbone/backbone-constants';
 
-function makeState(startup: Partial<BackboneServerConfig['startup']> = {}): BackboneServerState {
-  return new BackboneServerState({
-    mode: 'server',
+function makeState(startup: Partial<BackboneServerConfig['startup']> = {}): StreamServerState {
+  return new StreamServerState({
+    link: BACKBONE_SERVER_LINK,
     name: 'Public',
     id: 1,
     listenIp: '127.0.0.1',
@@ -26,7 +24,7 @@ function makeState(startup: Partial<BackboneServerConfig['startup']> = {}): Back
   });
 }
 
-function fakeLive(): BackboneServerLiveControl & { changes: number; disconnected: string[] } {
+function fakeLive(): ServerLiveControl & { changes: number; disconnected: string[] } {
   const live = {
     changes: 0,
     disconnected: [] as string[],
@@ -65,14 +63,14 @@ describe('Backbone server runtime-config handle', () => {
         value: 0,
         startup: 0,
         applyMode: 'immediate',
-        description: 'Maximum accepted backbone blacklist duration; 0 means no cap.',
+        description: 'Maximum accepted blacklist duration; 0 means no cap.',
       },
       {
         setting: 'max_connections',
         value: 8,
         startup: 8,
         applyMode: 'new_connections_only',
-        description: 'Maximum simultaneous inbound backbone connections; 0 disables the cap.',
+        description: 'Maximum simultaneous inbound connections; 0 disables the cap.',
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../../../src/core/errors';
-import { DEFAULT_ABUSE_SETTINGS } from '../../../../../src/plugins/backbone/abuse/abuse-settings';
+import { DEFAULT_ABUSE_SETTINGS } from '../../../../../src/net/abuse/abuse-settings';
 import { BackboneServerConfig } from '../../../../../src/plugins/backbone/backbone-config';
 import { parseBackboneConfig } from '../../../../../src/plugins/backbone/backbone-config-parser';
 import { ConfigParams } from '../../../../../src/registry/config-params';

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { RuntimeConfigHandle } from '../../../../../src/core/runtime-config';
-import { DEFAULT_ABUSE_SETTINGS } from '../../../../../src/plugins/backbone/abuse/abuse-settings';
-import { BackboneServerState } from '../../../../../src/plugins/backbone/server/backbone-server-state';
-import { createServerRuntimeHandle } from '../../../../../src/plugins/backbone/server/server-runtime-handle';
+import { DEFAULT_ABUSE_SETTINGS } from '../../../../../src/net/abuse/abuse-settings';
+import { StreamServerState } from '../../../../../src/net/server/server-state';
+import { createServerRuntimeHandle } from '../../../../../src/net/server/server-runtime-handle';
+import { BACKBONE_SERVER_LINK } from '../../../../../src/plugins/backbone/backbone-constants';
 
-function makeState(): BackboneServerState {
-  return new BackboneServerState({
-    mode: 'server',
+function makeState(): StreamServerState {
+  return new StreamServerState({
+    link: BACKBONE_SERVER_LINK,
     name: 'Public',
     id: 1,
     listenIp: '127.0.0.1',
@@ -42,7 +43,7 @@ const ABUSE_SETTINGS: ReadonlyArray<readonly [string, number | boolean | string]
 ];
 
 describe('Backbone server abuse runtime settings', () => {
-  let state: BackboneServerState;
+  let state: StreamServerState;
   let handle: RuntimeConfigHandle;
 
   beforeEach(() => {

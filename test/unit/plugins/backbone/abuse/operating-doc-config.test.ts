@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNodeConfig } from '../../../../../src/node/config/node-config';
 import { parseBackboneConfig } from '../../../../../src/plugins/backbone/backbone-config-parser';
-import { BackboneServerState } from '../../../../../src/plugins/backbone/server/backbone-server-state';
-import { createServerRuntimeHandle } from '../../../../../src/plugins/backbone/server/server-runtime-handle';
+import { StreamServerState } from '../../../../../src/net/server/server-state';
+import { createServerRuntimeHandle } from '../../../../../src/net/server/server-runtime-handle';
+import { BACKBONE_SERVER_LINK } from '../../../../../src/plugins/backbone/backbone-constants';
 
 const DOC = join(__dirname, '../../../../../README.md');
 
@@ -57,8 +58,8 @@ describe('README: Operating a public backbone', () => {
     const table = text.slice(text.indexOf('### Abuse-defence keys'));
     const documented = [...table.matchAll(/^\| `([a-z_]+)`\s*\| `([a-z_]+)`/gm)].map((m) => m[2]);
     const handle = createServerRuntimeHandle(
-      new BackboneServerState({
-        mode: 'server',
+      new StreamServerState({
+        link: BACKBONE_SERVER_LINK,
         name: 'x',
         id: 1,
         listenIp: '127.0.0.1',

@@ -9,11 +9,8 @@ import { HW_MTU } from '../../../../../src/core/constants';
 import { frame } from '../../../../../src/core/hdlc';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
-import { BackboneClientRuntime } from '../../../../../src/plugins/backbone/backbone-config';
-import {
-  StartedBackboneClient,
-  startBackboneClient,
-} from '../../../../../src/plugins/backbone/client/backbone-client';
+import { ClientRuntime } from '../../../../../src/net/client/client-config';
+import { StartedStreamClient, startStreamClient } from '../../../../../src/net/client/stream-client';
 import { RuntimeConfigHandle } from '../../../../../src/core/runtime-config';
 import { WriteOutcome, Writer } from '../../../../../src/core/writer';
 import { StartedSingleInterface } from '../../../../../src/registry/interface-factory';
@@ -52,11 +49,11 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
   /** Starts a client to `port`; `random` pins the jitter (0.5 = no jitter). */
   async function start(
     port: number,
-    overrides: Partial<BackboneClientRuntime> = {},
+    overrides: Partial<ClientRuntime> = {},
     random = (): number => 0.5,
-  ): Promise<{ client: StartedBackboneClient; handle: RuntimeConfigHandle }> {
+  ): Promise<{ client: StartedStreamClient; handle: RuntimeConfigHandle }> {
     const config = withStartup(clientConfig(port), overrides);
-    const client = await startBackboneClient(config, startContext(events, clock, logger), { random });
+    const client = await startStreamClient(config, startContext(events, clock, logger), { random });
     started = client;
     return { client, handle: client.runtimeConfig };
   }
@@ -99,7 +96,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(up.info).to.equal(undefined);
       expect(up.writer).to.not.equal(undefined);
       expect(remote.remoteAddress).to.equal('127.0.0.1');
-      expect(logger.messages('info')).to.include(`backbone client connected to 127.0.0.1:${server.port}`);
+      expect(logger.messages('info')).to.include(`client connected to 127.0.0.1:${server.port}`);
       // The connect timeout was armed on the clock and cancelled once connected.
       expect(clock.timers.map((t) => [t.ms, t.cancelled])).to.deep.equal([[2000, true]]);
       expect(client.writer.send(packet(24))).to.equal('accepted');
@@ -418,7 +415,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
     }
 
     /** Connects to a remote that accepts and never reads, and fills the client's budget. */
-    async function stalledConnection(overrides: Partial<BackboneClientRuntime>) {
+    async function stalledConnection(overrides: Partial<ClientRuntime>) {
       await server.listen();
       await start(server.port, overrides);
       const remote = await server.nextConnection();

@@ -7,10 +7,9 @@ import { EventSink } from '../../../../../src/core/event-sink';
 import { DEFAULT_INGRESS_CONTROL } from '../../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../../src/core/interface-mode';
 import { Logger } from '../../../../../src/core/logger';
-import {
-  BackboneClientConfig,
-  BackboneClientRuntime,
-} from '../../../../../src/plugins/backbone/backbone-config';
+import { ClientRuntime } from '../../../../../src/net/client/client-config';
+import { BackboneClientConfig } from '../../../../../src/plugins/backbone/backbone-config';
+import { BACKBONE_CLIENT_LINK } from '../../../../../src/plugins/backbone/backbone-constants';
 import { StartContext } from '../../../../../src/registry/interface-factory';
 
 /** Upper bound for any wait on a real event in these tests. */
@@ -108,6 +107,7 @@ export function clientConfig(port: number, id = 9000): BackboneClientConfig {
     id,
     targetHost: '127.0.0.1',
     targetPort: port,
+    link: BACKBONE_CLIENT_LINK,
     transportIdentity: null,
     startup: { reconnectWaitMs: 100, maxReconnectTries: 0, connectTimeoutMs: 2000 },
   };
@@ -116,7 +116,7 @@ export function clientConfig(port: number, id = 9000): BackboneClientConfig {
 /** `config` with `overrides` on its startup values (what the started client's live settings start from). */
 export function withStartup(
   config: BackboneClientConfig,
-  overrides: Partial<BackboneClientRuntime>,
+  overrides: Partial<ClientRuntime>,
 ): BackboneClientConfig {
   return { ...config, startup: { ...config.startup, ...overrides } };
 }
@@ -124,8 +124,8 @@ export function withStartup(
 /** A mutable runtime, copied from the startup values and then `overrides`. */
 export function clientRuntime(
   config: BackboneClientConfig,
-  overrides: Partial<BackboneClientRuntime> = {},
-): BackboneClientRuntime {
+  overrides: Partial<ClientRuntime> = {},
+): ClientRuntime {
   return { ...config.startup, ...overrides };
 }
 

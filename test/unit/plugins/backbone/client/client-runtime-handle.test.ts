@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createClientRuntimeHandle } from '../../../../../src/plugins/backbone/client/client-runtime-handle';
+import { createClientRuntimeHandle } from '../../../../../src/net/client/client-runtime-handle';
 import { clientConfig, clientRuntime } from './client-fixtures';
 
 describe('createClientRuntimeHandle', () => {
@@ -24,21 +24,21 @@ describe('createClientRuntimeHandle', () => {
         value: 5,
         startup: 5,
         applyMode: 'next_reconnect',
-        description: 'Backbone client connect timeout in seconds; applies on the next reconnect.',
+        description: 'Client connect timeout in seconds; applies on the next reconnect.',
       },
       {
         setting: 'reconnect_wait_secs',
         value: 5,
         startup: 5,
         applyMode: 'next_reconnect',
-        description: 'Delay between backbone client reconnect attempts in seconds (at least 1).',
+        description: 'Delay between client reconnect attempts in seconds (at least 1).',
       },
       {
         setting: 'max_reconnect_tries',
         value: 0,
         startup: 0,
         applyMode: 'next_reconnect',
-        description: 'Maximum backbone client reconnect attempts; 0 disables the cap.',
+        description: 'Maximum client reconnect attempts; 0 disables the cap.',
       },
       {
         setting: 'write_stall_timeout_secs',

@@ -1,0 +1,411 @@
+import { Socket } from 'node:net';
+import { BufferBudgets, ReceiveClaim, SendClaim } from '../../core/buffer-budgets';
+import { Clock, Timer } from '../../core/clock';
+import { FrameDecoder, FrameDecoderStats } from '../../core/frame-decoder';
+import { InterfaceId } from '../../core/interface-id';
+import { Logger } from '../../core/logger';
+import { WriteOutcome, Writer } from '../../core/writer';
+import { AbuseSettings } from '../abuse/abuse-settings';
+import { EARLY_FLUSH_BYTES, MAX_PENDING_BYTES } from '../net-constants';
+import { StreamLink } from '../stream-link';
+import { FlushQueue } from './flush-queue';
+import { FrameArena } from './frame-arena';
+import { WriteStallWatch } from '../write-stall-watch';
+import { ServerRuntime } from './server-config';
+
+/**
+ * Why a peer connection ended: the cause `peer.disconnected` reports, and the basis of what the
+ * behaviour tracker is told. `receive_budget`: the node-wide budget for unfinished
+ * frames was exceeded and this peer held the largest one.
+ */
+export type PeerCloseReason =
+  | 'remote'
+  | 'idle_timeout'
+  | 'write_stall'
+  | 'partial_frame_timeout'
+  | 'receive_budget'
+  | 'blacklisted'
+  | 'stopped';
+
+/** What a peer needs from the server that accepted it. */
+export interface StreamPeerHost {
+  /** How the server's links are framed (the peer's decoder and keepalive follow it). */
+  readonly link: StreamLink;
+  /** The live settings (read on every decision, so runtime changes apply at once). */
+  readonly runtime: Readonly<ServerRuntime>;
+  /** The live abuse-defence settings (the unfinished-frame deadline is read from here). */
+  readonly abuse: Readonly<AbuseSettings>;
+  /** The node-wide buffer budgets; the peer holds a claim on each. */
+  readonly buffers: BufferBudgets;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Where peers queue their flushes (one per server). */
+  readonly flushQueue: FlushQueue<StreamPeer>;
+  /** Frames packets, shared by the server's peers so a relayed packet is framed once (optional). */
+  readonly frameArena?: FrameArena;
+  /** One deframed packet arrived from `peer`. */
+  frameReceived(peer: StreamPeer, data: Buffer): void;
+  /** `peer`'s socket closed (called exactly once). */
+  peerClosed(peer: StreamPeer): void;
+}
+
+/**
+ * One admitted connection of a stream server, and its {@link Writer}.
+ *
+ * Receive: one decoder of the link's framing per peer; any received byte exempts the peer from the idle timeout.
+ * An unfinished frame (opened, not closed) is bounded twice: a peer that holds one for
+ * `partial_frame_timeout` has it discarded and is disconnected; and what its decoder retains is
+ * claimed from the node-wide receive budget, which disconnects the largest holder when the
+ * total is exceeded.
+ *
+ * Send: never blocks, never throws. Each packet is framed by the server's {@link FrameArena}
+ * (once for all peers) and the peer's batch is the ranges of arena bytes it was given; the batch
+ * leaves in a single `socket.write` when the server's {@link FlushQueue} runs: right after the
+ * received chunk that produced the packets was relayed, or at the end of the turn for packets
+ * from elsewhere. A batch that is one contiguous range (the usual case) is written as a view,
+ * without a copy, while the socket has nothing queued; otherwise it is joined into a buffer of
+ * its own, so a slow peer's queue never keeps more than one arena slab alive besides its own
+ * bytes.
+ *
+ * Send budget: the peer's pending bytes (batch plus bytes queued in the socket) stay within
+ * {@link MAX_PENDING_BYTES} and within what the node-wide send budget grants; a packet beyond
+ * either is dropped for this peer and refused with `buffer_full` (counted by the driver), and
+ * the peer stays connected: a reader that keeps draining is never disconnected. Only a write
+ * stall is: while the socket holds unwritten bytes a {@link WriteStallWatch} runs, and a peer
+ * whose kernel takes no byte for `write_stall_timeout` is disconnected.
+ *
+ * Timers come from the injected clock, never `socket.setTimeout` (our own writes would reset it).
+ */
+export class StreamPeer implements Writer {
+  /** When the connection was admitted (clock ms). */
+  readonly connectedAt: number;
+  /** Whether the peer has sent any byte. */
+  hadReceivedData = false;
+  /** Set once the connection is being closed, with the reason. */
+  closeReason: PeerCloseReason | null = null;
+  /** Packets refused with `buffer_full` (dropped for this peer). */
+  droppedPackets = 0;
+
+  private readonly decoder: FrameDecoder;
+  private readonly arena: FrameArena;
+  /** The batch's last range of framed bytes, `rangeSlab[rangeStart, rangeEnd)`; null when empty. */
+  private rangeSlab: Buffer | null = null;
+  private rangeStart = 0;
+  private rangeEnd = 0;
+  /** Earlier ranges of the batch that the last one does not continue; null when there are none. */
+  private parts: Buffer[] | null = null;
+  private batchBytes = 0;
+  private flushQueued = false;
+  private idleTimer: Timer | null = null;
+  private readonly stallWatch: WriteStallWatch;
+  private socketClosed = false;
+  private readonly sendClaim: SendClaim;
+  private readonly receiveClaim: ReceiveClaim;
+  /** Whether the last packet was refused (a drop episode is logged once). */
+  private dropping = false;
+  /** The decoder's `partialsStarted` when the current unfinished frame was first seen. */
+  private partialSeen = 0;
+  /** Clock ms when the current unfinished frame was first seen. */
+  private partialSince = 0;
+  private partialTimer: Timer | null = null;
+
+  constructor(
+    /** The peer's dynamic interface id. */
+    readonly id: InterfaceId,
+    /** The peer's normalised IP. */
+    readonly ip: string,
+    /** The peer's TCP port. */
+    readonly port: number,
+    private readonly socket: Socket,
+    private readonly host: StreamPeerHost,
+  ) {
+    this.connectedAt = host.clock.now();
+    // Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place.
+    this.decoder = host.link.framing.createDecoder({ hwMtu: host.link.hwMtu, unescapeInPlace: true });
+    this.arena = host.frameArena ?? new FrameArena(host.link.framing);
+    this.stallWatch = new WriteStallWatch(socket, host.clock, this.stallTimeoutMs, this.onStall);
+    this.sendClaim = host.buffers.send.claim();
+    this.receiveClaim = host.buffers.receive.claim(this.onReceiveBudgetEviction);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, host.link.keepaliveInitialDelayMs);
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.once('close', this.onClose);
+    this.armIdleTimer();
+  }
+
+  /** What this peer's decoder dropped so far. */
+  get decoderStats(): Readonly<FrameDecoderStats> {
+    return this.decoder.stats;
+  }
+
+  /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
+  get pendingBytes(): number {
+    return this.batchBytes + this.socket.writableLength;
+  }
+
+  /**
+   * Bytes of an unfinished received frame held by this peer's decoder (at most
+   * `2 × HW_MTU`); for status output and robustness tests.
+   */
+  get receiveBufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
+  /** Memory the decoder retains for the unfinished frame (what the receive budget counts). */
+  get receiveRetainedBytes(): number {
+    return this.decoder.retainedBytes;
+  }
+
+  /** Whether the socket has closed. */
+  get closed(): boolean {
+    return this.socketClosed;
+  }
+
+  send(packet: Uint8Array): WriteOutcome {
+    if (this.closeReason !== null) return 'offline';
+    const arena = this.arena;
+    const length = arena.frame(packet);
+    const pending = this.batchBytes + this.socket.writableLength;
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length))
+      return this.drop(pending);
+    this.dropping = false;
+    if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
+      // Framed right after this batch's last packet: the range just grows.
+      this.rangeEnd = arena.end;
+    } else {
+      if (this.rangeSlab !== null) {
+        (this.parts ??= []).push(this.rangeSlab.subarray(this.rangeStart, this.rangeEnd));
+      }
+      this.rangeSlab = arena.slab;
+      this.rangeStart = arena.start;
+      this.rangeEnd = arena.end;
+    }
+    this.batchBytes += length;
+    if (this.batchBytes >= EARLY_FLUSH_BYTES) {
+      this.writeBatch();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      this.host.flushQueue.enqueue(this);
+    }
+    return 'accepted';
+  }
+
+  /** Refuses a packet for this peer: counted, logged once per run of refusals. */
+  private drop(pending: number): WriteOutcome {
+    this.droppedPackets++;
+    if (!this.dropping) {
+      this.dropping = true;
+      this.host.logger.debug('peer send budget full, dropping packets for it', {
+        peer: this.id,
+        ip: this.ip,
+        pendingBytes: pending,
+      });
+    }
+    return 'buffer_full';
+  }
+
+  /** Writes the batch out in one socket write (called by the flush queue). */
+  flush(): void {
+    this.flushQueued = false;
+    this.writeBatch();
+  }
+
+  private writeBatch(): void {
+    const slab = this.rangeSlab;
+    if (slab === null || this.closeReason !== null) return;
+    const last = this.arena.view(slab, this.rangeStart, this.rangeEnd);
+    let out: Buffer;
+    if (this.parts === null) {
+      // Zero copy while the kernel is likely to take it all. Behind queued bytes the write will
+      // wait, and a view would keep its whole slab alive that long: copy out what is ours.
+      out = this.socket.writableLength === 0 ? last : Buffer.from(last);
+    } else {
+      this.parts.push(last);
+      out = Buffer.concat(this.parts, this.batchBytes);
+    }
+    this.clearBatch();
+    this.stallWatch.beforeWrite();
+    try {
+      this.socket.write(out, this.onWritten);
+    } catch (err) {
+      // Node reports write failures through 'error'; this only guards the never-throw contract.
+      this.host.logger.debug('peer write failed', { peer: this.id, error: (err as Error).message });
+      this.disconnect('remote');
+      return;
+    }
+    this.stallWatch.afterWrite();
+    this.sendClaim.update(this.socket.writableLength);
+  }
+
+  /** A socket write completed: progress for the stall watch, room in the send budget. */
+  private readonly onWritten = (error?: Error | null): void => {
+    this.stallWatch.written(error);
+    if (this.closeReason === null) this.sendClaim.update(this.batchBytes + this.socket.writableLength);
+  };
+
+  private clearBatch(): void {
+    this.rangeSlab = null;
+    this.parts = null;
+    this.batchBytes = 0;
+  }
+
+  /** Closes the connection for `reason` (the first reason wins); events follow on 'close'. */
+  disconnect(reason: PeerCloseReason): void {
+    if (this.closeReason !== null) return;
+    this.closeReason = reason;
+    this.clearBatch();
+    this.cancelTimers();
+    this.sendClaim.release();
+    this.receiveClaim.release();
+    this.socket.destroy();
+  }
+
+  /** Re-arms the idle, stall and unfinished-frame timers after a runtime setting changed. */
+  runtimeChanged(): void {
+    if (this.closeReason !== null) return;
+    this.armIdleTimer();
+    this.stallWatch.timeoutChanged();
+    this.armPartialTimer();
+  }
+
+  private armIdleTimer(): void {
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    const idleMs = this.host.runtime.idleTimeoutMs;
+    if (this.hadReceivedData || idleMs <= 0 || this.closeReason !== null) return;
+    const remaining = this.connectedAt + idleMs - this.host.clock.now();
+    this.idleTimer = this.host.clock.setTimeout(this.onIdleTimeout, Math.max(0, remaining));
+  }
+
+  private cancelTimers(): void {
+    this.idleTimer?.cancel();
+    this.idleTimer = null;
+    this.partialTimer?.cancel();
+    this.partialTimer = null;
+    this.stallWatch.stop();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (!this.hadReceivedData) {
+      this.hadReceivedData = true;
+      this.idleTimer?.cancel();
+      this.idleTimer = null;
+    }
+    if (this.closeReason !== null) return;
+    // Every frame of the chunk is relayed before any peer writes, then each peer the chunk
+    // produced frames for writes them in one go, still inside this callback (see FlushQueue).
+    const flushQueue = this.host.flushQueue;
+    flushQueue.hold();
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } finally {
+      flushQueue.release();
+    }
+    this.trackPartialFrame();
+  };
+
+  /**
+   * After each chunk: tells the receive budget what the decoder retains (which may evict this
+   * peer or another), and starts the deadline when a new unfinished frame appeared. A chunk that
+   * changes neither costs two comparisons.
+   */
+  private trackPartialFrame(): void {
+    const decoder = this.decoder;
+    if (this.closeReason !== null) {
+      // Closed while relaying this chunk (a penalty, say): whatever the decoder kept goes too.
+      decoder.reset();
+      return;
+    }
+    // May evict this peer (then the decoder is empty) or another one.
+    this.receiveClaim.update(decoder.retainedBytes);
+    if (decoder.bufferedBytes === 0 || decoder.partialsStarted === this.partialSeen) return;
+    this.partialSeen = decoder.partialsStarted;
+    this.partialSince = this.host.clock.now();
+    // One timer per deadline, not per frame: a running one re-arms itself for the frame it finds.
+    if (this.partialTimer === null) this.armPartialTimer();
+  }
+
+  private armPartialTimer(): void {
+    this.partialTimer?.cancel();
+    this.partialTimer = null;
+    const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
+    if (timeoutMs <= 0 || this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    const remaining = this.partialSince + timeoutMs - this.host.clock.now();
+    this.partialTimer = this.host.clock.setTimeout(this.onPartialDeadline, Math.max(0, remaining));
+  }
+
+  private readonly onPartialDeadline = (): void => {
+    this.partialTimer = null;
+    if (this.closeReason !== null || this.decoder.bufferedBytes === 0) return;
+    const timeoutMs = this.host.abuse.partialFrameTimeoutMs;
+    if (timeoutMs <= 0) return;
+    if (this.host.clock.now() - this.partialSince < timeoutMs) {
+      this.armPartialTimer();
+      return;
+    }
+    this.host.logger.info('peer held an unfinished frame too long, disconnecting', {
+      peer: this.id,
+      ip: this.ip,
+      bufferedBytes: this.decoder.bufferedBytes,
+      timeoutMs,
+    });
+    this.decoder.reset();
+    this.disconnect('partial_frame_timeout');
+  };
+
+  /** The node-wide receive budget was exceeded and this peer holds the largest unfinished frame. */
+  private readonly onReceiveBudgetEviction = (): void => {
+    if (this.closeReason !== null) return;
+    this.host.logger.warn(
+      'receive buffer budget exceeded, disconnecting the peer with the largest unfinished frame',
+      {
+        peer: this.id,
+        ip: this.ip,
+        bufferedBytes: this.decoder.bufferedBytes,
+      },
+    );
+    this.decoder.reset();
+    this.disconnect('receive_budget');
+  };
+
+  private readonly onFrame = (data: Buffer): void => {
+    if (this.closeReason === null) this.host.frameReceived(this, data);
+  };
+
+  private readonly onIdleTimeout = (): void => {
+    this.idleTimer = null;
+    if (this.hadReceivedData || this.closeReason !== null) return;
+    this.host.logger.info('peer disconnected due to idle timeout', { peer: this.id, ip: this.ip });
+    this.disconnect('idle_timeout');
+  };
+
+  private readonly stallTimeoutMs = (): number => this.host.runtime.writeStallTimeoutMs;
+
+  private readonly onStall = (stallMs: number): void => {
+    if (this.closeReason !== null) return;
+    this.host.logger.warn('peer disconnected due to write stall timeout', {
+      peer: this.id,
+      ip: this.ip,
+      timeoutMs: stallMs,
+      pendingBytes: this.socket.writableLength,
+    });
+    this.disconnect('write_stall');
+  };
+
+  private readonly onError = (err: Error): void => {
+    // 'close' always follows; the error only explains it.
+    this.host.logger.debug('peer socket error', { peer: this.id, ip: this.ip, error: err.message });
+  };
+
+  private readonly onClose = (): void => {
+    this.socketClosed = true;
+    if (this.closeReason === null) this.closeReason = 'remote';
+    this.cancelTimers();
+    this.clearBatch();
+    this.decoder.reset();
+    this.sendClaim.release();
+    this.receiveClaim.release();
+    this.host.peerClosed(this);
+  };
+}
