@@ -34,6 +34,8 @@ export interface StartHubOptions {
   nodeFlags?: string[];
   /** Extra lines for the interface section of the node's config. */
   extraInterfaceConfig?: string[];
+  /** Extra interface sections after the Backbone one, as lines (`[[Name]]`, then its keys). */
+  extraSections?: string[];
   /** Node log level 0..8 (default 2: warnings). */
   logLevel?: number;
   /** Extra environment variables for the child. */
@@ -69,7 +71,13 @@ function tsFlags(file: string): string[] {
 }
 
 /** Writes the node config for a benchmark run. */
-export function writeNodeConfig(dir: string, port: number, logLevel: number, extra: string[]): void {
+export function writeNodeConfig(
+  dir: string,
+  port: number,
+  logLevel: number,
+  extra: string[],
+  sections: string[] = [],
+): void {
   const lines = [
     '# Written by the rns-net socket benchmark: the flood relay, as these figures measure it.',
     '[reticulum]',
@@ -85,6 +93,7 @@ export function writeNodeConfig(dir: string, port: number, logLevel: number, ext
     '    listen_ip = 127.0.0.1',
     `    listen_port = ${port}`,
     ...extra.map((line) => `    ${line}`),
+    ...sections.map((line) => (line.startsWith('[[') ? `  ${line}` : `    ${line}`)),
     '',
   ];
   writeFileSync(path.join(dir, 'config'), lines.join('\n'));
@@ -105,7 +114,13 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
     if (!nodeAvailable()) throw new Error(`bench: ${nodeCliPath()} is missing (run npm run build)`);
     configDir = mkdtempSync(path.join(tmpdir(), 'rns-net-bench-'));
     port = await freePort();
-    writeNodeConfig(configDir, port, options.logLevel ?? 2, options.extraInterfaceConfig ?? []);
+    writeNodeConfig(
+      configDir,
+      port,
+      options.logLevel ?? 2,
+      options.extraInterfaceConfig ?? [],
+      options.extraSections ?? [],
+    );
     child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },

@@ -21,6 +21,7 @@ import {
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
+import { registerWebSocketPlugin } from '../plugins/websocket';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
@@ -49,11 +50,13 @@ import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus, NodeStatus } from 
 import { Relay, RelayOptions } from './relay';
 
 /**
- * Registers the plugins a node ships with: `BackboneInterface`, and `MemoryInterface` (in-process
- * pipes, for embedding and tests; a config file can name it but it connects nothing outside).
+ * Registers the plugins a node ships with: `BackboneInterface`, `WebSocketInterface` (with
+ * MeshChat's two names), and `MemoryInterface` (in-process pipes, for embedding and tests; a
+ * config file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
+  registerWebSocketPlugin(container);
   registerMemoryPlugin(container);
 }
 
