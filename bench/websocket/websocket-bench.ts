@@ -15,8 +15,7 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import WebSocket from 'ws';
-import { frame } from '../../src/core/hdlc';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../../test/helpers/loopback-port';
 import { HubProcess, startHub } from '../socket/hub-process';
 import { readCpuSeconds, readRssKb } from '../socket/proc-stats';
@@ -56,20 +55,22 @@ function delay(ms: number): Promise<void> {
 }
 
 /**
- * A distinct packet: a HEADER_1 data packet whose destination and payload carry the sender and
- * sequence number, with no byte equal to HDLC's FLAG or ESC, so its frame is exactly
- * PACKET_SIZE + 2 bytes and a receiver counts frames by counting flags.
+ * Writes a distinct packet at `offset`: a HEADER_1 data packet whose destination carries the
+ * sender and sequence number, with no byte equal to HDLC's FLAG or ESC, so its HDLC frame is
+ * exactly PACKET_SIZE + 2 bytes and a receiver counts frames by counting flags.
  */
-function benchPacket(sender: number, seq: number): Buffer {
-  const packet = Buffer.alloc(PACKET_SIZE, 0x55);
-  packet[0] = 0x00;
-  packet[1] = 0;
+function fillPacket(target: Buffer, offset: number, sender: number, seq: number): void {
+  target.fill(0x55, offset, offset + PACKET_SIZE);
+  target[offset] = 0x00;
+  target[offset + 1] = 0;
   // Seven bits per byte keeps every byte below 0x7d.
-  for (let i = 0; i < 4; i++) packet[2 + i] = (sender >>> (7 * i)) & 0x7f;
-  for (let i = 0; i < 5; i++) packet[6 + i] = Math.floor(seq / 2 ** (7 * i)) & 0x7f;
-  packet[18] = 0x00;
-  return packet;
+  for (let i = 0; i < 4; i++) target[offset + 2 + i] = (sender >>> (7 * i)) & 0x7f;
+  for (let i = 0; i < 5; i++) target[offset + 6 + i] = Math.floor(seq / 2 ** (7 * i)) & 0x7f;
+  target[offset + 18] = 0x00;
 }
+
+/** A WebSocket frame header for a masked binary message of PACKET_SIZE bytes, mask key 0 (payload as is). */
+const WS_HEADER = Buffer.from([0x82, 0xfe, PACKET_SIZE >> 8, PACKET_SIZE & 0xff, 0, 0, 0, 0]);
 
 /** A raw TCP peer of the Backbone server that counts the frames it receives. */
 class CountingReceiver {
@@ -95,24 +96,53 @@ class CountingReceiver {
   }
 }
 
-/** A sender over a WebSocket or a TCP Backbone connection. */
+/** A sender over a WebSocket or a TCP Backbone connection; what it receives is discarded unread. */
 interface Sender {
   /** Bytes queued and not yet taken by the kernel. */
   readonly queued: number;
-  send(packet: Buffer): void;
+  /** Sends packet `seq` of sender `index`. */
+  send(index: number, seq: number): void;
   close(): void;
 }
 
+/**
+ * A WebSocket client on a plain socket: the upgrade handshake, then one binary frame per packet,
+ * built in place. The generator must not be the bottleneck: `ws` would parse every message the
+ * flood relay sends back (99 for each one sent), and that parsing would be measured instead.
+ */
 async function webSocketSender(port: number): Promise<Sender> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
-  ws.on('error', () => undefined);
-  await once(ws, 'open');
+  const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  const key = randomBytes(16).toString('base64');
+  socket.write(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  let head = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      socket.off('data', onData);
+      socket.on('data', () => undefined);
+      if (head.startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`bench: websocket upgrade refused: ${head.slice(0, head.indexOf('\r\n'))}`));
+    };
+    socket.on('data', onData);
+  });
   return {
     get queued() {
-      return ws.bufferedAmount;
+      return socket.writableLength;
     },
-    send: (packet) => ws.send(packet, { binary: true }),
-    close: () => ws.terminate(),
+    send: (index, seq) => {
+      const frame = Buffer.allocUnsafe(WS_HEADER.length + PACKET_SIZE);
+      WS_HEADER.copy(frame, 0);
+      fillPacket(frame, WS_HEADER.length, index, seq);
+      socket.write(frame);
+    },
+    close: () => socket.destroy(),
   };
 }
 
@@ -125,7 +155,13 @@ async function tcpSender(port: number): Promise<Sender> {
     get queued() {
       return socket.writableLength;
     },
-    send: (packet) => socket.write(frame(packet)),
+    send: (index, seq) => {
+      const frame = Buffer.allocUnsafe(PACKET_SIZE + 2);
+      frame[0] = FLAG;
+      fillPacket(frame, 1, index, seq);
+      frame[PACKET_SIZE + 1] = FLAG;
+      socket.write(frame);
+    },
     close: () => socket.destroy(),
   };
 }
@@ -140,7 +176,13 @@ async function ingest(
   senders: Sender[],
   receivers: CountingReceiver[],
   durationMs: number,
-): Promise<{ packetsPerSec: number; deliveriesPerSec: number; cpuPercent: number; sent: number }> {
+): Promise<{
+  packetsPerSec: number;
+  deliveriesPerSec: number;
+  cpuPercent: number;
+  generatorCpuPercent: number;
+  sent: number;
+}> {
   let seq = 0;
   let sent = 0;
   let running = true;
@@ -154,7 +196,7 @@ async function ingest(
         sender.queued < SEND_WINDOW_BYTES &&
         sent < MAX_PACKETS_PER_SENDER * senders.length
       ) {
-        sender.send(benchPacket(s, seq++));
+        sender.send(s, seq++);
         sent++;
       }
     }
@@ -165,12 +207,14 @@ async function ingest(
   const firstBefore = receivers[0]!.frames;
   const allBefore = receivers.reduce((sum, r) => sum + r.frames, 0);
   const cpuBefore = readCpuSeconds(hub.pid);
+  const ownBefore = process.cpuUsage();
   const start = performance.now();
   await delay(durationMs);
   const secs = (performance.now() - start) / 1000;
   const firstAfter = receivers[0]!.frames;
   const allAfter = receivers.reduce((sum, r) => sum + r.frames, 0);
   const cpu = readCpuSeconds(hub.pid) - cpuBefore;
+  const own = process.cpuUsage(ownBefore);
   running = false;
   // Let the node drain before the next run.
   await delay(500);
@@ -178,6 +222,7 @@ async function ingest(
     packetsPerSec: (firstAfter - firstBefore) / secs,
     deliveriesPerSec: (allAfter - allBefore) / secs,
     cpuPercent: (cpu / secs) * 100,
+    generatorCpuPercent: ((own.user + own.system) / 1e6 / secs) * 100,
     sent,
   };
 }
@@ -255,7 +300,8 @@ export async function runWebSocketBench(options: WebSocketBenchOptions): Promise
             detail:
               `${PACKET_SIZE}-byte packets, flood relay to the ${clients - 1} other senders and ` +
               `${TCP_RECEIVERS} TCP peers (${Math.round(r.deliveriesPerSec).toLocaleString('en-US')} ` +
-              `deliveries/s to those 4); node CPU ${Math.round(r.cpuPercent)} %`,
+              `deliveries/s to those 4); node CPU ${Math.round(r.cpuPercent)} %, ` +
+              `generator ${Math.round(r.generatorCpuPercent)} %`,
           });
         } finally {
           for (const s of senders) s.close();

@@ -10,6 +10,7 @@ import { Writer } from '../../core/writer';
 import { ClientRuntime } from '../../net/client/client-config';
 import { createClientRuntimeHandle } from '../../net/client/client-runtime-handle';
 import { reconnectDelayMs } from '../../net/client/reconnect-backoff';
+import { FlushQueue } from '../../net/server/flush-queue';
 import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { WebSocketClientConfig } from './websocket-config';
 import {
@@ -88,6 +89,7 @@ class WebSocketClient implements WebSocketConnectionHost {
   /** Forwards to the current connection, `offline` between connections. */
   readonly writer: Writer = { send: (packet) => this.connection?.send(packet) ?? 'offline' };
   readonly messageDrops = new MessageDrops();
+  readonly flushQueue = new FlushQueue<WebSocketConnection>();
   readonly buffers: BufferBudgets;
 
   private state: ClientState = 'connecting';

@@ -4,6 +4,7 @@ import { BufferBudgets, ReceiveClaim, SendClaim } from '../../core/buffer-budget
 import { Clock, Timer } from '../../core/clock';
 import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
+import { FlushQueue } from '../../net/server/flush-queue';
 import { WriteStallWatch } from '../../net/write-stall-watch';
 import { CLOSE_GOING_AWAY, CLOSE_UNSUPPORTED_DATA, WEBSOCKET_MAX_PENDING_BYTES } from './websocket-constants';
 
@@ -54,6 +55,8 @@ export interface WebSocketConnectionHost {
   readonly buffers: BufferBudgets;
   /** Where refused messages are counted. */
   readonly messageDrops: MessageDrops;
+  /** Coalesces each connection's messages of a turn into one socket write (one per server or client). */
+  readonly flushQueue: FlushQueue<WebSocketConnection>;
   /** The live write stall timeout (0 = off). */
   writeStallTimeoutMs(): number;
   /** The live idle timeout: close a connection that sent nothing this long (0 = off). */
@@ -100,7 +103,9 @@ const FRAME_OVERHEAD = 14;
  * largest holder when it is exceeded) and may be held for `partialMessageTimeoutMs` at most. Any
  * byte received exempts the connection from the idle timeout.
  *
- * Send: never blocks, never throws. What `ws` has queued for the socket stays within
+ * Send: never blocks, never throws. Messages are written with the socket corked and leave in one
+ * write when the host's {@link FlushQueue} runs: right after the received data that produced
+ * them was relayed, or at the end of the turn. What `ws` has queued for the socket stays within
  * {@link WEBSOCKET_MAX_PENDING_BYTES} and what the node-wide send budget grants; a packet beyond
  * either is refused with `buffer_full` and the connection stays up. A socket that takes no byte
  * for the write stall timeout is cut.
@@ -129,6 +134,7 @@ export class WebSocketConnection implements Writer {
   private messages = 0;
   private dropping = false;
   private closed = false;
+  private corked = false;
 
   /**
    * @param ws - the open WebSocket (binary type is set to `nodebuffer`).
@@ -148,7 +154,9 @@ export class WebSocketConnection implements Writer {
     ws.on('message', this.onMessage);
     ws.on('error', this.onError);
     ws.once('close', this.onClose);
-    // Registered after `ws`'s own listener: it runs once `ws` has parsed the chunk.
+    // Around `ws`'s own listener: the packets a chunk carries are all relayed before any
+    // connection writes (see FlushQueue), and the receive budget is updated once it was parsed.
+    socket.prependListener('data', this.onSocketDataStart);
     socket.on('data', this.onSocketData);
     this.armIdleTimer();
   }
@@ -171,6 +179,11 @@ export class WebSocketConnection implements Writer {
       return this.drop(pending);
     }
     this.dropping = false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      this.host.flushQueue.enqueue(this);
+    }
     this.stallWatch.beforeWrite();
     try {
       this.ws.send(packet, { binary: true, compress: false }, this.onWritten);
@@ -183,6 +196,13 @@ export class WebSocketConnection implements Writer {
     this.stallWatch.afterWrite();
     this.sendClaim.update(this.ws.bufferedAmount);
     return 'accepted';
+  }
+
+  /** Writes out the messages of this turn in one socket write (called by the flush queue). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   /**
@@ -243,7 +263,12 @@ export class WebSocketConnection implements Writer {
     this.host.packetReceived(this, packet);
   };
 
+  private readonly onSocketDataStart = (): void => {
+    this.host.flushQueue.hold();
+  };
+
   private readonly onSocketData = (): void => {
+    this.host.flushQueue.release();
     if (!this.hadReceivedData) {
       this.hadReceivedData = true;
       this.idleTimer?.cancel();
@@ -352,7 +377,9 @@ export class WebSocketConnection implements Writer {
     this.cancelTimers();
     this.sendClaim.release();
     this.receiveClaim.release();
+    this.socket.off('data', this.onSocketDataStart);
     this.socket.off('data', this.onSocketData);
+    this.flush();
     this.host.connectionClosed(this);
   };
 }

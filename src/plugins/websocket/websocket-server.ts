@@ -17,6 +17,7 @@ import { PeerCloseCause } from '../../core/plugin-events';
 import { PeerStateHandle } from '../../core/peer-state';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { LISTEN_BACKLOG } from '../../net/net-constants';
+import { FlushQueue } from '../../net/server/flush-queue';
 import { ListenerPeer, ListenerPeers } from '../../net/server/listener-peers';
 import { createServerPeerStateHandle } from '../../net/server/server-peer-state-handle';
 import { createServerRuntimeHandle } from '../../net/server/server-runtime-handle';
@@ -94,6 +95,7 @@ function ignoreError(): void {}
  */
 class WebSocketListener {
   readonly messageDrops = new MessageDrops();
+  readonly flushQueue = new FlushQueue<WebSocketConnection>();
   readonly buffers: BufferBudgets;
   readonly peers: ListenerPeers<WebSocketPeer>;
 
@@ -311,6 +313,10 @@ class WebSocketPeer implements ListenerPeer, WebSocketConnectionHost {
 
   get messageDrops(): MessageDrops {
     return this.server.messageDrops;
+  }
+
+  get flushQueue(): FlushQueue<WebSocketConnection> {
+    return this.server.flushQueue;
   }
 
   get hadReceivedData(): boolean {
