@@ -111,7 +111,11 @@ function parseArgs(argv: string[]): {
 }
 
 /** Runs the loadgen once (file-descriptor limit raised as its README asks); resolves its JSON. */
-function runLoadgen(loadgen: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
+export function runLoadgen(
+  loadgen: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const quoted = [loadgen, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     const child = spawn('bash', ['-c', `ulimit -n 20000 2>/dev/null; exec ${quoted}`], {
@@ -131,7 +135,7 @@ function runLoadgen(loadgen: string, args: string[], timeoutMs: number): Promise
   });
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;

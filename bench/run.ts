@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, bounded in time, printed as one table with the issue 6
  * target where one applies. Needs nothing outside the repository.
  *
- * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket,websocket]
+ * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport,websocket]
  *   [--hub node|baseline|both] [--modes relay,ingest,latency,all-to-all,conns] [--time MS]
  *   [--duration MS] [--peers N] [--json]`
  *
@@ -15,8 +15,12 @@
  *   (bench/peers);
  * - socket: the node (`dist/src/cli/main.js run`) and the baseline relay as child processes,
  *   driven by a worker-thread load generator (bench/socket), `--duration` ms of sending per
- *   mode (default 3000, quick 1000).
- *
+ *   mode (default 3000, quick 1000);
+ * - transport: the transport benchmarks at reduced scale (bench/transport: link-routed
+ *   forwarding, announces to 9 peers, an announce flood, path and link table memory), the
+ *   transport node beside the flood relay and, with `RNS_PYTHON_PATH`, Python rnsd; the C loadgen
+ *   runs too when `RNS_LOADGEN` (or ../shared/bench/loadgen) names it. Full scale:
+ *   `node dist/bench/transport-figures.js`;
  * - websocket: the node with a WebSocket server beside its Backbone server: packets/s from 100
  *   `ws` clients relayed to TCP peers, and from 100 TCP clients for comparison, `--duration` ms
  *   each; the node's RSS per idle WebSocket (and Backbone) connection, 1000 of each (quick 300)
@@ -34,6 +38,7 @@ import { runWireBench } from './wire-bench';
 import { HubKind, nodeAvailable } from './socket/hub-process';
 import { SOCKET_MODES, SocketMode, runSocketBench } from './socket/socket-bench';
 import { runWebSocketBench } from './websocket/websocket-bench';
+import { findLoadgen, runTransportBench } from './transport/transport-bench';
 
 /** One row of the printed table. */
 export interface BenchRow {
@@ -69,12 +74,12 @@ interface Options {
   json: boolean;
 }
 
-const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket', 'websocket'];
+const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket', 'transport', 'websocket'];
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket,websocket] [--hub node|baseline|both] ' +
+    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport,websocket] [--hub node|baseline|both] ' +
       '[--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--peers N] [--json]',
   );
   process.exit(2);
@@ -261,6 +266,15 @@ async function main(): Promise<void> {
     }
     if (!options.hubs.includes('node')) {
       log('(the node is not built: dist/src/cli/main.js is missing, so only the baseline hub ran)');
+    }
+  }
+  if (options.only.has('transport')) {
+    if (nodeAvailable()) {
+      rows.push(...(await runTransportBench({ quick: true, loadgen: findLoadgen(), log })));
+    } else {
+      log(
+        '(the node is not built: dist/src/cli/main.js is missing, so the transport benchmarks did not run)',
+      );
     }
   }
   if (options.only.has('websocket')) {

@@ -42,7 +42,9 @@ export class SoakNode {
     await fs.mkdir(configDir);
     const port = await freePort();
     const MiB = 1024 * 1024;
+    // The shared-medium relay: every frame to every peer, so the good pair's loss is the relay's.
     const reticulum = [
+      '  relay_mode = flood\n',
       budgets.receiveBytes === undefined ? '' : `  receive_buffer_budget = ${budgets.receiveBytes / MiB}\n`,
       budgets.sendBytes === undefined ? '' : `  send_buffer_budget = ${budgets.sendBytes / MiB}\n`,
     ].join('');

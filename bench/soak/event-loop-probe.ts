@@ -5,6 +5,10 @@
  * variable RNS_BENCH_LOOP_PROBE_FILE: `{ t, p50Ms, p99Ms, maxMs, meanMs, rssKb, heapUsedKb }`.
  * The histogram is reset after each line, so every line covers one interval. It needs no change
  * to the node and does nothing when the variable is unset.
+ *
+ * With `RNS_BENCH_LOOP_PROBE_GC_ON_SIGNAL=1` and the node started with `--expose-gc`, a SIGUSR2
+ * runs a full garbage collection and appends one line with `gc: true` (memory only, the delay
+ * fields 0): the memory benchmarks read the live heap and RSS that way at the moments they choose.
  */
 import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,6 +25,12 @@ export interface LoopProbeSample {
   /** Resident set size and V8 heap in use at the end of the interval, in kB. */
   rssKb: number;
   heapUsedKb: number;
+  /** A line written after a forced garbage collection (SIGUSR2), memory only. */
+  gc?: boolean;
+  /** On `gc` lines: memory of ArrayBuffers and Buffers (outside the V8 heap), kB. */
+  arrayBuffersKb?: number;
+  /** On `gc` lines: the V8 heap's committed size, kB. */
+  heapTotalKb?: number;
 }
 
 const file = process.env.RNS_BENCH_LOOP_PROBE_FILE;
@@ -52,4 +62,29 @@ if (file) {
   }, intervalMs);
   // The probe must not keep the node alive after it shuts down.
   timer.unref();
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (process.env.RNS_BENCH_LOOP_PROBE_GC_ON_SIGNAL === '1' && gc !== undefined) {
+    process.on('SIGUSR2', () => {
+      gc();
+      const memory = process.memoryUsage();
+      const sample: LoopProbeSample = {
+        t: Date.now(),
+        p50Ms: 0,
+        p99Ms: 0,
+        maxMs: 0,
+        meanMs: 0,
+        rssKb: Math.round(memory.rss / 1024),
+        heapUsedKb: Math.round(memory.heapUsed / 1024),
+        gc: true,
+        arrayBuffersKb: Math.round(memory.arrayBuffers / 1024),
+        heapTotalKb: Math.round(memory.heapTotal / 1024),
+      };
+      try {
+        appendFileSync(file, `${JSON.stringify(sample)}\n`);
+      } catch {
+        // As above: never hurt the node.
+      }
+    });
+  }
 }

@@ -36,6 +36,8 @@ export interface StartHubOptions {
   extraInterfaceConfig?: string[];
   /** Extra interface sections after the Backbone one, as lines (`[[Name]]`, then its keys). */
   extraSections?: string[];
+  /** How the node forwards (default `flood`, the relay these socket figures measure). */
+  forwarding?: Forwarding;
   /** Node log level 0..8 (default 2: warnings). */
   logLevel?: number;
   /** Extra environment variables for the child. */
@@ -70,18 +72,22 @@ function tsFlags(file: string): string[] {
   return file.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
 }
 
+/** The node's forwarding: the flood relay (`relay_mode = flood`) or the transport engine. */
+export type Forwarding = 'flood' | 'transport';
+
 /** Writes the node config for a benchmark run. */
 export function writeNodeConfig(
   dir: string,
   port: number,
   logLevel: number,
   extra: string[],
+  forwarding: Forwarding = 'flood',
   sections: string[] = [],
 ): void {
   const lines = [
-    '# Written by the rns-net socket benchmark: the flood relay, as these figures measure it.',
+    `# Written by the rns-net benchmarks: the ${forwarding === 'flood' ? 'flood relay' : 'transport engine'}.`,
     '[reticulum]',
-    '  relay_mode = flood',
+    forwarding === 'flood' ? '  relay_mode = flood' : '  enable_transport = yes',
     '',
     '[logging]',
     `  loglevel = ${logLevel}`,
@@ -119,6 +125,7 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
       port,
       options.logLevel ?? 2,
       options.extraInterfaceConfig ?? [],
+      options.forwarding,
       options.extraSections ?? [],
     );
     child = spawn(process.execPath, [...nodeFlags, nodeCliPath(), 'run', '--config', configDir], {

@@ -11,7 +11,17 @@
  */
 import * as net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FLAG, FRAME_SIZE, FrameBatch, TIMESTAMP_OFFSET, frameTimestampUs, runClockUs } from './bench-frames';
+import {
+  FLAG,
+  FRAME_SIZE,
+  FrameBatch,
+  LINK_LAYOUT,
+  TIMESTAMP_OFFSET,
+  frameTimestampUs,
+  packetSender,
+  packetTimestampUs,
+  runClockUs,
+} from './bench-frames';
 import { newHistogram, recordLatency } from './latency-histogram';
 import { ConnectionSpec, LoadWorkerData, WorkerCommand, WorkerEvent } from './worker-protocol';
 
@@ -32,7 +42,17 @@ interface Connection {
   rxBytes: number;
   closed: boolean;
   sender: Sender | null;
+  /** `route` receivers: the first bytes of the frame being received, and counts. */
+  head: Buffer | null;
+  headLength: number;
+  /** A frame's opening flag came in an earlier read and its first bytes are not all in yet. */
+  pending: boolean;
+  routed: number;
+  warm: number;
 }
+
+/** Bytes of a link frame a `route` receiver looks at: header, magic, sender, sequence, timestamp. */
+const ROUTE_HEAD = LINK_LAYOUT.timestamp - 1 + 8;
 
 const data = workerData as LoadWorkerData;
 const port = parentPort;
@@ -44,7 +64,11 @@ function post(event: WorkerEvent): void {
 
 let lastRxUs = 0;
 let unsampled = 0;
-const histogram = data.connections.some((c) => c.receive === 'latency') ? newHistogram() : null;
+let misrouted = 0;
+let foreign = 0;
+const histogram = data.connections.some((c) => c.receive === 'latency' || c.receive === 'route')
+  ? newHistogram()
+  : null;
 // One read buffer for every socket of this worker: onread callbacks run one at a time.
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 
@@ -52,6 +76,7 @@ function onBytes(conn: Connection, nread: number, buf: Buffer): void {
   conn.rxBytes += nread;
   lastRxUs = runClockUs(data.epochNs);
   if (conn.spec.receive === 'discard') return;
+  if (conn.head !== null) return routeBytes(conn, conn.head, buf, nread);
   const latency = conn.spec.receive === 'latency' && histogram !== null;
   let flags = conn.flags;
   let pos = buf.indexOf(FLAG, 0);
@@ -68,6 +93,62 @@ function onBytes(conn: Connection, nread: number, buf: Buffer): void {
     pos = buf.indexOf(FLAG, pos + 1);
   }
   conn.flags = flags;
+}
+
+/**
+ * What a `route` receiver got: frames found by their flags (every frame carries both, and the
+ * generator's link frames need no escaping, so the bytes after an opening flag are the packet's),
+ * each classified by its first bytes, which are carried over when a frame straddles two reads.
+ */
+function routeBytes(conn: Connection, head: Buffer, read: Buffer, nread: number): void {
+  const buf = read.subarray(0, nread);
+  let flags = conn.flags;
+  let pos = buf.indexOf(FLAG, 0);
+  if (conn.pending) {
+    // The frame begun in an earlier read: its bytes run to the next flag (or the end of this read).
+    const frameEnd = pos === -1 ? nread : pos;
+    const take = Math.min(frameEnd, ROUTE_HEAD - conn.headLength);
+    buf.copy(head, conn.headLength, 0, take);
+    conn.headLength += take;
+    if (conn.headLength === ROUTE_HEAD || pos !== -1) {
+      classify(conn, head.subarray(0, conn.headLength));
+      conn.pending = false;
+      conn.headLength = 0;
+    }
+  }
+  while (pos !== -1) {
+    if ((flags & 1) === 0) {
+      if (pos + 1 + ROUTE_HEAD <= nread) {
+        classify(conn, buf.subarray(pos + 1, pos + 1 + ROUTE_HEAD));
+      } else {
+        const next = buf.indexOf(FLAG, pos + 1);
+        if (next !== -1) {
+          classify(conn, buf.subarray(pos + 1, next));
+        } else {
+          buf.copy(head, 0, pos + 1, nread);
+          conn.headLength = nread - pos - 1;
+          conn.pending = true;
+        }
+      }
+    }
+    flags++;
+    pos = buf.indexOf(FLAG, pos + 1);
+  }
+  conn.flags = flags;
+}
+
+function classify(conn: Connection, packet: Buffer): void {
+  const sender = packetSender(packet, LINK_LAYOUT);
+  if (sender === -1) {
+    foreign++;
+  } else if (sender === WARM_SENDER_ID) {
+    conn.warm++;
+  } else if (sender !== conn.spec.expectSender) {
+    misrouted++;
+  } else {
+    conn.routed++;
+    if (histogram !== null) recordLatency(histogram, lastRxUs - packetTimestampUs(packet, LINK_LAYOUT));
+  }
 }
 
 /** Sends one connection's frames, saturating or at a fixed rate. */
@@ -92,7 +173,7 @@ class Sender {
     private readonly senderId: number,
   ) {
     for (let i = 0; i < POOL_SIZE; i++) {
-      const batch = new FrameBatch(senderId, data.batchFrames, i);
+      const batch = new FrameBatch(senderId, data.batchFrames, i, conn.spec.linkHeader);
       this.pool.push(batch);
       this.free.push(batch);
     }
@@ -104,7 +185,7 @@ class Sender {
       const socket = this.conn.socket;
       if (!socket || this.conn.closed) return;
       // A fresh buffer each time: a queued write must not see later patches.
-      const batch = new FrameBatch(WARM_SENDER_ID, 1, this.senderId);
+      const batch = new FrameBatch(WARM_SENDER_ID, 1, this.senderId, this.conn.spec.linkHeader);
       batch.stamp(this.senderId * 1_000_000 + this.warmSeq++, runClockUs(data.epochNs));
       socket.write(batch.buffer);
     };
@@ -213,6 +294,11 @@ const connections: Connection[] = data.connections.map((spec) => ({
   rxBytes: 0,
   closed: false,
   sender: null,
+  head: spec.receive === 'route' ? Buffer.alloc(ROUTE_HEAD) : null,
+  headLength: 0,
+  pending: false,
+  routed: 0,
+  warm: 0,
 }));
 
 function connectAll(): Promise<void> {
@@ -270,11 +356,22 @@ function report(): void {
   let txFrames = 0;
   for (const conn of connections) {
     txFrames += conn.sender?.framesSent ?? 0;
-    rxFrames += conn.flags >>> 1;
+    rxFrames += conn.head !== null ? conn.routed : conn.flags >>> 1;
     rxBytes += conn.rxBytes;
     if (conn.closed) closedByHub++;
   }
-  post({ ev: 'report', txFrames, rxFrames, rxBytes, lastRxUs, histogram, unsampled, closedByHub });
+  post({
+    ev: 'report',
+    txFrames,
+    rxFrames,
+    rxBytes,
+    lastRxUs,
+    histogram,
+    unsampled,
+    closedByHub,
+    misrouted,
+    foreign,
+  });
 }
 
 let warmPoll: NodeJS.Timeout | null = null;
@@ -286,7 +383,10 @@ function handle(command: WorkerCommand): void {
       // Report how many receiving connections have seen a frame, until the orchestrator moves on.
       warmPoll = setInterval(() => {
         let receiving = 0;
-        for (const conn of connections) if (conn.spec.receive !== 'discard' && conn.flags >= 2) receiving++;
+        for (const conn of connections) {
+          if (conn.head !== null ? conn.warm > 0 : conn.spec.receive !== 'discard' && conn.flags >= 2)
+            receiving++;
+        }
         post({ ev: 'warmed', receiving });
       }, 25);
       break;
@@ -299,9 +399,13 @@ function handle(command: WorkerCommand): void {
         // Keep the parity of the flag count: a frame may be half read.
         conn.flags &= 1;
         conn.rxBytes = 0;
+        conn.routed = 0;
+        conn.warm = 0;
       }
       lastRxUs = 0;
       unsampled = 0;
+      misrouted = 0;
+      foreign = 0;
       histogram?.fill(0);
       break;
     }
@@ -326,6 +430,11 @@ function handle(command: WorkerCommand): void {
     case 'report':
       report();
       break;
+    case 'write': {
+      const conn = connections[command.connection];
+      if (conn?.socket && !conn.closed) conn.socket.write(Buffer.from(command.bytes));
+      break;
+    }
     case 'close':
       if (warmPoll) clearInterval(warmPoll);
       for (const conn of connections) {

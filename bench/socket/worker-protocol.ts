@@ -3,8 +3,13 @@
  * worker threads.
  */
 
-/** What a worker does with the bytes the hub sends to one connection. */
-export type ReceiveMode = 'discard' | 'count' | 'latency';
+/**
+ * What a worker does with the bytes the hub sends to one connection: discard them, count frames
+ * (by their flags), count frames and sample their latency, or `route`: decode every frame and
+ * count the link frames of the expected sender, the other senders' (misrouted) and others
+ * (announces, proofs) apart, sampling latency (the transport benchmarks).
+ */
+export type ReceiveMode = 'discard' | 'count' | 'latency' | 'route';
 
 /** One connection a worker opens to the hub. */
 export interface ConnectionSpec {
@@ -12,6 +17,10 @@ export interface ConnectionSpec {
   senderId: number | null;
   /** How received bytes are handled. */
   receive: ReceiveMode;
+  /** A sender's 19-byte link packet header: it sends link frames (bench-frames.ts). */
+  linkHeader?: Uint8Array;
+  /** `route` receivers: the one sender whose frames should reach this connection. */
+  expectSender?: number;
 }
 
 /** Start-up data of a load worker. */
@@ -32,6 +41,8 @@ export type WorkerCommand =
   | { cmd: 'reset' }
   | { cmd: 'send'; durationMs: number; maxFramesPerSender: number; ratePerSender: number }
   | { cmd: 'report' }
+  /** Writes bytes (HDLC frames) on connection `connection` of this worker (a trace's setup). */
+  | { cmd: 'write'; connection: number; bytes: Uint8Array }
   | { cmd: 'close' };
 
 /** Receive-side counters of a worker. */
@@ -50,6 +61,10 @@ export interface WorkerReport {
   unsampled: number;
   /** Connections the hub closed. */
   closedByHub: number;
+  /** `route` receivers: frames of a sender other than the expected one. */
+  misrouted: number;
+  /** `route` receivers: frames that are not the generator's (announces, proofs...). */
+  foreign: number;
 }
 
 /** Events from a worker. */

@@ -1,5 +1,5 @@
 import { BinaryKey } from './binary-key';
-import { MAX_QUEUED_ANNOUNCES, QUEUED_ANNOUNCE_LIFE_MS } from './constants';
+import { ANNOUNCES_CHECK_INTERVAL_MS, MAX_QUEUED_ANNOUNCES, QUEUED_ANNOUNCE_LIFE_MS } from './constants';
 
 /** An announce waiting for its interface's announce budget. */
 interface QueuedAnnounce {
@@ -24,6 +24,13 @@ const MAX_SENDS_PER_CALL = 1024;
  * oldest first among equals.
  *
  * An interface without a known bitrate has no cap (Python gives every interface a bitrate).
+ *
+ * Rebroadcasts leave in batches, all at the time of one announce check, where Python's clock
+ * moves on between the sends of its loop. So the budget may run up to one check interval ahead
+ * of `now`: a second's worth of the cap goes at once and only the excess waits, while the
+ * long-run rate stays the cap's (each send moves the allowed time on from where it was). Without
+ * this, every rebroadcast of a check after its first waited for the queue, 250 ms later and at
+ * most 1,024 per job run.
  */
 export class AnnounceCapQueue {
   /** When the next announce may go, ms. */
@@ -50,8 +57,8 @@ export class AnnounceCapQueue {
     roomLeft: boolean,
   ): 'send' | 'queued' | 'dropped' {
     if (bitrate === null || bitrate <= 0) return 'send';
-    if (this.byDestination.size === 0 && now > this.allowedAt) {
-      this.allowedAt = now + waitMs(announce.raw.length, bitrate, cap);
+    if (this.byDestination.size === 0 && this.allowedAt < now + ANNOUNCES_CHECK_INTERVAL_MS) {
+      this.allowedAt = Math.max(this.allowedAt, now) + waitMs(announce.raw.length, bitrate, cap);
       return 'send';
     }
     const existing = this.byDestination.get(announce.destination);

@@ -41,9 +41,21 @@ export function announcePolicy(target: InterfaceInfo, from: InterfaceInfo): 'blo
 /**
  * Sends announces on: the rebroadcasts and path responses waiting in the announce table (Python's
  * `jobs`, announce part, and `outbound` for announces), through each interface's announce cap.
+ *
+ * A check collects what is due ({@link runDue}); {@link sendDue} sends it a slice at a time, so a
+ * second's worth of announces to many interfaces does not hold up the frames arriving meanwhile.
  */
 export class AnnounceEmitter {
+  /** Due announces not sent yet, in sending order from `outboxHead` on. */
+  private outbox: PendingAnnounce[] = [];
+  private outboxHead = 0;
+
   constructor(private readonly state: TransportState) {}
+
+  /** Due announces waiting for {@link sendDue}. */
+  get pending(): number {
+    return this.outbox.length - this.outboxHead;
+  }
 
   /**
    * Schedules the rebroadcast of an announce that updated the path table: first within
@@ -70,7 +82,10 @@ export class AnnounceEmitter {
     });
   }
 
-  /** Sends what is due in the announce table at `now`, lowest hops first. */
+  /**
+   * Collects what is due in the announce table at `now`, lowest hops first, for
+   * {@link sendDue}.
+   */
   runDue(now: number): void {
     const state = this.state;
     const due: PendingAnnounce[] = [];
@@ -87,10 +102,28 @@ export class AnnounceEmitter {
     }
     for (const destination of completed) state.announces.delete(destination);
     due.sort((a, b) => a.hops - b.hops);
-    for (const entry of due) {
-      this.send(entry, now);
+    for (const entry of due) this.outbox.push(entry);
+  }
+
+  /**
+   * Sends collected announces until about `budget` transmits (announces times the interfaces
+   * each went to) were made; returns how many announces are left. An announce replaced or
+   * removed in the table since it was collected is skipped.
+   */
+  sendDue(budget: number, now: number): number {
+    const state = this.state;
+    let spent = 0;
+    while (this.outboxHead < this.outbox.length && spent < budget) {
+      const entry = this.outbox[this.outboxHead++];
+      if (state.announces.get(entry.destination) !== entry) continue;
+      spent += this.send(entry, now);
       if (entry.pathResponse) state.announces.restoreSetAside(entry.destination);
     }
+    if (this.outboxHead === this.outbox.length) {
+      this.outbox = [];
+      this.outboxHead = 0;
+    }
+    return this.pending;
   }
 
   /** Sends queued announces whose cap budget came. */
@@ -117,7 +150,8 @@ export class AnnounceEmitter {
     this.state.counters.rebroadcasts++;
   }
 
-  private send(entry: PendingAnnounce, now: number): void {
+  /** Sends one announce where it goes; returns the interfaces considered (at least 1). */
+  private send(entry: PendingAnnounce, now: number): number {
     const state = this.state;
     const raw = Buffer.from(entry.announce, 'latin1');
     const frame = transportAnnounce(raw, entry.hops, entry.pathResponse, state.identity.hash);
@@ -126,10 +160,10 @@ export class AnnounceEmitter {
         state.host.transmit(entry.attached, frame);
         state.counters.rebroadcasts++;
       }
-      return;
+      return 1;
     }
     const path = state.paths.get(entry.destination);
-    if (path === undefined) return;
+    if (path === undefined) return 1;
     const from = path.iface.info;
     const emitted = emissionOf(raw);
     const targets = state.host.onlineInterfaces();
@@ -162,6 +196,7 @@ export class AnnounceEmitter {
       state.host.transmit(target, frame);
       state.counters.rebroadcasts++;
     }
+    return Math.max(1, targets.length);
   }
 }
 

@@ -35,6 +35,11 @@ export interface TransportLimits {
   readonly verifyQueuePerInterface: number;
   /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
   readonly verifySlice: number;
+  /**
+   * Rebroadcast transmits (announces times interfaces) per slice: a check's due announces go out
+   * a slice per event-loop turn, forwarding in between.
+   */
+  readonly rebroadcastSlice: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
   /** Discovery path requests waiting for an announce. */
@@ -64,6 +69,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
   verifySlice: 64,
+  rebroadcastSlice: 2_048,
   verifiedCacheEntries: 65_536,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,

@@ -91,6 +91,7 @@ export class TransportEngine implements PacketHandler {
   private readonly tunnelSynthesizeKey: BinaryKey = binaryKey(TUNNEL_SYNTHESIZE_DESTINATION);
   private jobTimer: Timer | undefined;
   private drainTimer: Timer | undefined;
+  private sendTimer: Timer | undefined;
   private lastAnnounceCheck = 0;
   private lastCull = 0;
   private lastInterfaceJobs = 0;
@@ -132,6 +133,8 @@ export class TransportEngine implements PacketHandler {
     this.jobTimer = undefined;
     this.drainTimer?.cancel();
     this.drainTimer = undefined;
+    this.sendTimer?.cancel();
+    this.sendTimer = undefined;
   }
 
   /** An interface came online: a client interface that wants a tunnel synthesises one. */
@@ -251,6 +254,7 @@ export class TransportEngine implements PacketHandler {
       if (now - this.lastAnnounceCheck >= ANNOUNCES_CHECK_INTERVAL_MS) {
         this.lastAnnounceCheck = now;
         this.emitter.runDue(now);
+        this.sendDue();
       }
       this.emitter.flushCaps(now);
       this.pathRequests.runRediscovery(now);
@@ -277,6 +281,16 @@ export class TransportEngine implements PacketHandler {
     const id = this.state.identity.hash;
     for (let i = 0; i < ADDRESS_LENGTH; i++) if (raw[ADDRESS_OFFSET + i] !== id[i]) return false;
     return true;
+  }
+
+  /** Sends a slice of the due rebroadcasts now, and schedules the next for the next turn. */
+  private sendDue(): void {
+    if (this.emitter.sendDue(this.state.limits.rebroadcastSlice, this.state.clock.now()) === 0) return;
+    if (this.sendTimer !== undefined) return;
+    this.sendTimer = this.state.clock.setTimeout(() => {
+      this.sendTimer = undefined;
+      this.sendDue();
+    }, 0);
   }
 
   /** Schedules a verification slice for the next event-loop turn, if announces wait. */

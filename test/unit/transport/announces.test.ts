@@ -291,6 +291,22 @@ describe('transport engine: announces', () => {
     });
   });
 
+  describe('rebroadcast slices', () => {
+    it("sends a check's due announces a slice per event-loop turn, all of them in the end", async () => {
+      h.dispose();
+      h = new Harness({ limits: { rebroadcastSlice: 4 } });
+      const ifaces = [h.iface(1), h.iface(2), h.iface(3)];
+      for (let i = 0; i < 5; i++) h.receive(ifaces[0], new TestDestination().announce());
+      await h.run(0);
+      h.clock.setSystemTime(Date.now() + 2000);
+      h.engine.runJobs();
+      // 3 interfaces per announce: the slice of 4 transmits ends after the second announce.
+      expect(ifaces.map((i) => h.take(i).length)).to.deep.equal([2, 2, 2]);
+      await h.run(10);
+      expect(ifaces.map((i) => h.take(i).length)).to.deep.equal([3, 3, 3]);
+    });
+  });
+
   describe('the announce cap', () => {
     it('queues rebroadcasts beyond 2 % of a slow interface, and sends them later, fewest hops first', async () => {
       const slow = h.iface(3, { bitrate: 10_000 });

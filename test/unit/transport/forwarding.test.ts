@@ -138,6 +138,18 @@ describe('transport engine: forwarding', () => {
       expect(h.take(a)).to.have.length(3);
     });
 
+    it("check every proof of a destination's links with its key, a bad one after good ones too", async () => {
+      await establish();
+      await establish();
+      const { raw, linkId } = linkRequest(dest.hash, h.identity.hash);
+      h.receive(b, raw);
+      h.take(a);
+      h.receive(a, dest.linkProof(linkId, { badSignature: true }));
+      expect(h.take(b)).to.deep.equal([]);
+      expect(h.engine.counters.forwardedLinkProofs).to.equal(2);
+      expect(h.engine.counters.linkProofsRejected).to.equal(1);
+    });
+
     it('reject a link proof with a bad signature, from the wrong interface, or of a wrong length', () => {
       const { raw, linkId } = linkRequest(dest.hash, h.identity.hash);
       h.receive(b, raw);

@@ -264,6 +264,21 @@ describe('transport tables', () => {
     });
   });
 
+  describe('AnnounceCapQueue budget', () => {
+    it("sends a check interval's worth of the cap at once and queues only the excess", () => {
+      const queue = new AnnounceCapQueue();
+      // 125 bytes at 8 Mbit/s and a cap of 50 % take 0.25 ms of budget: 4,000 fit in one second.
+      const raw = new Uint8Array(125);
+      const verdicts = Array.from({ length: 4100 }, (_, i) =>
+        queue.offer(0, { destination: `d${i}`, hops: 1, emitted: 1, raw }, 8_000_000, 0.5, true),
+      );
+      expect(verdicts.filter((v) => v === 'send')).to.have.length(4000);
+      expect(verdicts.slice(4000).every((v) => v === 'queued')).to.equal(true);
+      expect(queue.due(999.9, 8_000_000, 0.5), 'the budget has not come yet').to.have.length(0);
+      expect(queue.due(1024.9, 8_000_000, 0.5), 'then one per 0.25 ms').to.have.length(100);
+    });
+  });
+
   describe('LinkTable bounds', () => {
     const link = (id: string, from: InterfaceEntry, to: InterfaceEntry): LinkEntry => ({
       linkId: id,
