@@ -18,6 +18,15 @@ export default tseslint.config(
     },
   },
   {
+    // Example plugins: plain CommonJS files as an operator drops them into DIR/interfaces.
+    files: ['examples/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // chai's `expect(x).to.be.true` style is an expression statement.

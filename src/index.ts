@@ -58,6 +58,7 @@ export * from './plugins/memory/memory-config';
 export * from './plugins/memory/memory-interface-factory';
 export * from './plugins/memory/register-memory-plugin';
 export * from './plugins/backbone/index';
+export * from './plugins/tcp/index';
 
 // HDLC framing, byte-for-byte compatible with Python RNS
 export * from './core/hdlc/index';

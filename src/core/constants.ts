@@ -7,6 +7,9 @@
 /** Hardware MTU of a stream interface, as Python's BackboneInterface declares it (1 MiB). */
 export const HW_MTU = 1_048_576;
 
+/** `Reticulum.MTU`: the base packet size every interface must carry (500 bytes). */
+export const RETICULUM_MTU = 500;
+
 /**
  * Python RNS drops any frame whose length is `<= HEADER_MINSIZE` (2 header bytes + one 16-byte
  * hash + context byte = 19), so the smallest frame that can carry a packet is 20 bytes.

@@ -13,6 +13,8 @@ import {
  * - `seconds`: an integer or float >= the spec's `min` (default 0; 0 usually means off) and at
  *   most `MAX_DURATION_SECS` (about 24.8 days, the longest timer); read back as a float.
  * - `count`: an integer >= 0 (a float is an `invalid_type`).
+ * - either of those with `nullable`: `null` too (a setting that can be unset, such as a cap
+ *   whose absence means no cap).
  * - `boolean`: true or false.
  * - `string`: any string.
  */
@@ -28,6 +30,8 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
   readonly applyMode: RuntimeConfigApplyMode;
   /** For `seconds`: the smallest value accepted (default 0). */
   readonly min?: number;
+  /** For `seconds` and `count`: `null` is a value too (and written as such). */
+  readonly nullable?: boolean;
   /** What the setting does, in one sentence (shown by `rns-net config`). */
   readonly description: string;
   /** Reads the live value. */
@@ -40,7 +44,10 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
 
 /** A spec of any value type (the table is heterogeneous). */
 export type AnyRuntimeSettingSpec =
-  RuntimeSettingSpec<number> | RuntimeSettingSpec<boolean> | RuntimeSettingSpec<string>;
+  | RuntimeSettingSpec<number>
+  | RuntimeSettingSpec<number | null>
+  | RuntimeSettingSpec<boolean>
+  | RuntimeSettingSpec<string>;
 
 /**
  * A {@link RuntimeConfigHandle} built from a table of setting specs. It records each setting's
@@ -126,6 +133,10 @@ export class RuntimeSettings implements RuntimeConfigHandle {
       switch (spec.kind) {
         case 'seconds':
         case 'count': {
+          if (value === null && spec.nullable === true) {
+            (spec as RuntimeSettingSpec<number | null>).write(null);
+            break;
+          }
           if (typeof value !== 'number' || !Number.isFinite(value)) {
             return runtimeConfigError(
               'invalid_type',

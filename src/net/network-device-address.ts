@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { networkInterfaces, NetworkInterfaceInfo } from 'node:os';
 
 /** The network interfaces of the host, as `os.networkInterfaces()` returns them. */
@@ -27,4 +29,20 @@ export function resolveDeviceAddress(
     return ipv6.address.toLowerCase().startsWith('fe80:') ? `${ipv6.address}%${device}` : ipv6.address;
   }
   return ipv4?.address;
+}
+
+/**
+ * The address to bind for a listen host, as Python's TCP server picks it: an address as it is; a
+ * host name resolved, taking its first address of the preferred family (IPv6 with `preferIpv6`,
+ * else IPv4), or its first address when it has none of that family.
+ *
+ * @throws the resolver's error when the name does not resolve
+ */
+export async function resolveListenHost(host: string, preferIpv6: boolean): Promise<string> {
+  if (isIP(host.split('%')[0] ?? host) !== 0) return host;
+  const addresses = await lookup(host, { all: true });
+  const wanted = preferIpv6 ? 6 : 4;
+  const chosen = addresses.find((a) => a.family === wanted) ?? addresses[0];
+  if (chosen === undefined) throw new Error(`'${host}' resolves to no address`);
+  return chosen.address;
 }

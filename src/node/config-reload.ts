@@ -7,6 +7,7 @@ import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
 import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
+import { PluginsSettings } from './config/plugins-section';
 import {
   changedReticulumKeys,
   InterfaceSection,
@@ -57,6 +58,8 @@ export interface ConfigReloaderDeps {
   readonly reticulum: ReticulumSettings;
   /** The `[metrics]` settings the node started with (a change takes a restart). */
   readonly metrics: MetricsSettings;
+  /** The `[plugins]` settings the node started with (plugins load at start only). */
+  readonly plugins: PluginsSettings;
   /** Parses sections and tells the live-setting startup values a parsed section gives. */
   readonly registry: InterfaceRegistry;
   /** Serves and applies the live settings. */
@@ -130,6 +133,9 @@ export class ConfigReloader {
     if (!broken.has('metrics')) {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);
+    }
+    if (!broken.has('plugins') && this.deps.plugins.modules.join(',') !== config.plugins.modules.join(',')) {
+      restartNeeded.push(`[plugins] 'modules' changed; plugins load when the node starts`);
     }
     for (const name of next.keys()) {
       if (!running.has(name))

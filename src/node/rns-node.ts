@@ -20,12 +20,14 @@ import {
   runtimeConfigError,
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
+import { registerTcpPlugin } from '../plugins/tcp';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { registerWebSocketPlugin } from '../plugins/websocket';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
 import { InterfaceRegistry } from '../registry/interface-registry';
+import { registerInterfaceFactory } from '../registry/register-plugin';
 import { loadNodeConfig } from './config/config-loader';
 import { readNodeInterfaceKeys } from './config/interface-keys';
 import { InterfaceSection, NodeConfig, locateInterfaceError } from './config/node-config';
@@ -48,14 +50,18 @@ import { ProcessHealth } from './process-health';
 import { Forwarding, startForwarding, transportStatus } from './forwarding';
 import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus, NodeStatus } from './node-status';
 import { Relay, RelayOptions } from './relay';
+import { loadThirdPartyPlugins } from './third-party-plugins';
 
 /**
- * Registers the plugins a node ships with: `BackboneInterface`, `WebSocketInterface` (with
- * MeshChat's two names), and `MemoryInterface` (in-process pipes, for embedding and tests; a
- * config file can name it but it connects nothing outside).
+/**
+ * Registers the plugins a node ships with: `BackboneInterface`, `TCPServerInterface` and
+ * `TCPClientInterface`, `WebSocketInterface` (with MeshChat's two names), and `MemoryInterface`
+ * (in-process pipes, for embedding and tests; a config file can name it but it connects nothing
+ * outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
+  registerTcpPlugin(container);
   registerWebSocketPlugin(container);
   registerMemoryPlugin(container);
 }
@@ -109,8 +115,9 @@ interface NodeLogs {
  *
  * Startup ({@link start}): read `DIR/config` (writing the default when missing), refuse a config
  * that chose no forwarding mode or both, take the control socket (refusing when another node
- * runs for DIR), start the forwarding (loading or creating the transport identity), then launch
- * every enabled interface
+ * runs for DIR), load the third-party interface plugins (`DIR/interfaces/*.js` and `[plugins]
+ * modules`; one that fails is logged, naming its file or module, and left out), start the
+ * forwarding (loading or creating the transport identity), then launch every enabled interface
  * section in config order with ids 1, 2, ...; a section that fails to parse or start is logged
  * with its file, line, section and key, and skipped. If none started, everything is undone and
  * {@link NoInterfacesStartedError} is thrown.
@@ -214,6 +221,20 @@ export class RnsNode implements ControlTarget {
     try {
       const container = (options.container ?? rootContainer).createChildContainer();
       (options.plugins ?? registerDefaultPlugins)(container);
+      const thirdParty = await loadThirdPartyPlugins(
+        configDir,
+        config.plugins,
+        config.file,
+        container.resolve(InterfaceRegistry).typeNames(),
+      );
+      for (const error of thirdParty.errors) {
+        logger.error(error.message);
+        problems.push(error);
+      }
+      for (const { factory, file } of thirdParty.loaded) {
+        registerInterfaceFactory(container, factory);
+        logger.info('interface plugin loaded', { type: factory.typeName, file });
+      }
       const registry = container.resolve(InterfaceRegistry);
       forwarding = await startForwarding(routing, { configDir, driver, clock, logger, relay: options.relay });
       const enabled = config.interfaces.filter((s) => s.enabled);
@@ -242,6 +263,7 @@ export class RnsNode implements ControlTarget {
         running: started,
         reticulum: config.reticulumSettings,
         metrics: config.metrics,
+        plugins: config.plugins,
         registry,
         driver,
         logger,

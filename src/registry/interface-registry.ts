@@ -1,6 +1,7 @@
 import { injectable, injectAll } from 'tsyringe';
 import { ConfigError } from '../core/errors';
-import { INTERFACE_API_VERSION, InterfaceFactory, MAX_IFAC_SIZE } from './interface-factory';
+import { describeFactory, factoryProblem } from './factory-check';
+import { InterfaceFactory } from './interface-factory';
 import { RegistryError } from './registry-error';
 import { INTERFACE_FACTORY } from './tokens';
 
@@ -17,34 +18,24 @@ export class InterfaceRegistry {
   /**
    * @param factories - every registered factory (none registered is an empty registry).
    * @throws {@link RegistryError} when two factories share a type name or a factory targets
-   *   another {@link INTERFACE_API_VERSION}.
+   *   another host API version, or is not a factory (see {@link factoryProblem}).
    */
   constructor(@injectAll(INTERFACE_FACTORY, { isOptional: true }) factories: InterfaceFactory[]) {
     for (const factory of factories) {
+      const problem = factoryProblem(factory);
+      if (problem !== undefined) {
+        const typeName = (factory as Partial<InterfaceFactory>).typeName;
+        const named =
+          typeof typeName === 'string' && typeName !== ''
+            ? `interface type '${typeName}'`
+            : 'an interface factory';
+        throw new RegistryError(`${named} (${describeFactory(factory)}) ${problem}`);
+      }
       const typeName = factory.typeName;
-      if (typeof typeName !== 'string' || typeName.length === 0) {
-        throw new RegistryError(`an interface factory (${describe(factory)}) has no type name`);
-      }
-      if (factory.apiVersion !== undefined && factory.apiVersion !== INTERFACE_API_VERSION) {
-        throw new RegistryError(
-          `interface type '${typeName}' (${describe(factory)}) targets host API version ${factory.apiVersion}, ` +
-            `this host provides version ${INTERFACE_API_VERSION}`,
-        );
-      }
-      const ifacSize = factory.defaultIfacSize;
-      if (
-        ifacSize !== undefined &&
-        !(Number.isInteger(ifacSize) && ifacSize >= 1 && ifacSize <= MAX_IFAC_SIZE)
-      ) {
-        throw new RegistryError(
-          `interface type '${typeName}' (${describe(factory)}) declares defaultIfacSize ${String(ifacSize)}; ` +
-            `expected a whole number of bytes, 1..${MAX_IFAC_SIZE}`,
-        );
-      }
       const existing = this.byType.get(typeName);
       if (existing !== undefined) {
         throw new RegistryError(
-          `interface type '${typeName}' is registered twice: by ${describe(existing)} and by ${describe(factory)}`,
+          `interface type '${typeName}' is registered twice: by ${describeFactory(existing)} and by ${describeFactory(factory)}`,
         );
       }
       this.byType.set(typeName, factory);
@@ -76,11 +67,4 @@ export class InterfaceRegistry {
   typeNames(): string[] {
     return [...this.byType.keys()].sort();
   }
-}
-
-/** Names a factory in errors by its class, so two plugins claiming one name can be told apart. */
-function describe(factory: InterfaceFactory): string {
-  const ctor = (factory as { constructor?: { name?: unknown } }).constructor;
-  const name = typeof ctor?.name === 'string' && ctor.name !== 'Object' ? ctor.name : 'a factory object';
-  return name;
 }

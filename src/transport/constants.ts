@@ -53,8 +53,8 @@ const LINK_STALE_TIME_MS = 720 * SECOND;
 export const LINK_TIMEOUT_MS = LINK_STALE_TIME_MS * 1.25;
 /** `Link.ESTABLISHMENT_TIMEOUT_PER_HOP` (`DEFAULT_PER_HOP_TIMEOUT`). */
 export const LINK_ESTABLISHMENT_TIMEOUT_PER_HOP_MS = 6 * SECOND;
-/** `Reticulum.MTU`: the base packet size, used in the proof-timeout bitrate term. */
-export const RETICULUM_MTU = 500;
+/** `Reticulum.MTU`, used in the proof-timeout bitrate term. */
+export { RETICULUM_MTU } from '../core/constants';
 /** `REVERSE_TIMEOUT`: a reverse table entry waits this long for its proof. */
 export const REVERSE_TIMEOUT_MS = 8 * MINUTE;
 /** `TUNNEL_TIMEOUT`: a tunnel is forgotten this long after it was last seen. */

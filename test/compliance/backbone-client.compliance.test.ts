@@ -1,8 +1,7 @@
 import { Server, createServer } from 'node:net';
 import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
 import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
-import { acceptHdlcPeer } from './hdlc-socket-peer';
-import { ComplianceFixture, interfacePluginCompliance } from './interface-plugin.suite';
+import { ComplianceFixture, acceptHdlcPeer, interfacePluginCompliance } from '../../src/testing';
 
 /** A loopback server for the client under test to dial; it lives exactly one test. */
 function listen(): Promise<Server> {
@@ -26,6 +25,7 @@ interfacePluginCompliance<BackboneConfig>(
       id: 2,
       params: { target_host: '127.0.0.1', target_port: String(port), reconnect_wait: '1' },
       badParam: { key: 'target_port', value: 'abc' },
+      runtimeChange: { setting: 'reconnect_wait_secs', value: 7 },
       connectPeer: () => acceptHdlcPeer(server, 2000),
     };
     servers.set(fixture, server);

@@ -1,17 +1,17 @@
 import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
 import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
-import { freePort } from '../helpers/loopback-port';
-import { dialHdlcPeer } from './hdlc-socket-peer';
-import { interfacePluginCompliance } from './interface-plugin.suite';
+import { dialHdlcPeer, interfacePluginCompliance } from '../../src/testing';
 
-interfacePluginCompliance<BackboneConfig>('BackboneInterface (server mode)', async () => {
-  const port = await freePort();
-  return {
-    factory: new BackboneInterfaceFactory(),
-    sectionName: 'Backbone Server',
-    id: 1,
-    params: { listen_ip: '127.0.0.1', listen_port: String(port) },
-    badParam: { key: 'listen_port', value: 'abc' },
-    connectPeer: () => dialHdlcPeer('127.0.0.1', port),
-  };
-});
+interfacePluginCompliance<BackboneConfig>('BackboneInterface (server mode)', async () => ({
+  factory: new BackboneInterfaceFactory(),
+  sectionName: 'Backbone Server',
+  id: 1,
+  // Port 0: the server binds any free port and says which in its boundAddress.
+  params: { listen_ip: '127.0.0.1', listen_port: '0' },
+  badParam: { key: 'listen_port', value: 'abc' },
+  runtimeChange: { setting: 'idle_timeout_secs', value: 12 },
+  connectPeer: ({ started }) => {
+    if (started.boundAddress === undefined) throw new Error('the server reported no bound address');
+    return dialHdlcPeer(started.boundAddress.host, started.boundAddress.port);
+  },
+}));

@@ -1,7 +1,7 @@
 import { WebSocketServer } from 'ws';
 import { WebSocketConfig } from '../../src/plugins/websocket/websocket-config';
 import { WebSocketInterfaceFactory } from '../../src/plugins/websocket/websocket-interface-factory';
-import { ComplianceFixture, interfacePluginCompliance } from './interface-plugin.suite';
+import { ComplianceFixture, interfacePluginCompliance } from '../../src/testing';
 import { acceptWebSocketPeer } from './websocket-peer';
 
 /** A loopback WebSocket server for the client under test to dial; it lives exactly one test. */
@@ -26,6 +26,9 @@ interfacePluginCompliance<WebSocketConfig>(
       id: 2,
       params: { target_host: '127.0.0.1', target_port: String(port), target_type: 'ws', reconnect_wait: '1' },
       badParam: { key: 'target_type', value: 'http' },
+      // An over-long message ends the connection with 1009.
+      oversizeCloses: true,
+      runtimeChange: { setting: 'reconnect_wait_secs', value: 7 },
       connectPeer: () => acceptWebSocketPeer(server, 2000),
     };
     servers.set(fixture, server);

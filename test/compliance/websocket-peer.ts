@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import WebSocket, { ClientOptions, WebSocketServer } from 'ws';
-import { CompliancePeer } from './interface-plugin.suite';
+import { CompliancePeer } from '../../src/testing';
 
 /**
  * A {@link CompliancePeer} over a `ws` WebSocket, as a web page or MeshChat would be: `send` is
@@ -48,6 +48,8 @@ export function webSocketPeer(ws: WebSocket): CompliancePeer {
       ws.terminate();
       await closed;
     },
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
   };
 }
 

@@ -224,9 +224,11 @@ export function spawnPythonScript(
 
 /**
  * How a Python peer attaches: `backbone` (BackboneInterface client), `tcp`
- * (TCPClientInterface) or `backbone-server` (a listening BackboneInterface).
+ * (TCPClientInterface), `tcp-kiss` (the same with kiss_framing), `tcp-server` (a listening
+ * TCPServerInterface), `udp` (a UDPInterface on `port` sending to `forward_port`, given in
+ * `extraArgs` as `--forward-port`) or `backbone-server` (a listening BackboneInterface).
  */
-export type PeerInterfaceKind = 'backbone' | 'tcp' | 'backbone-server';
+export type PeerInterfaceKind = 'backbone' | 'tcp' | 'tcp-kiss' | 'tcp-server' | 'udp' | 'backbone-server';
 
 /** Options common to every Python peer. */
 export interface PeerOptions {

@@ -6,10 +6,13 @@ import { StreamLink } from '../stream-link';
  * on the next attempt; `writeStallTimeoutMs` applies at once to the live connection.
  */
 export interface ClientRuntime {
-  /** Base delay between reconnect attempts (doubled per attempt, capped at 2^6). */
+  /** Delay before a reconnect attempt (with backoff: the base, doubled per attempt up to 2^6). */
   reconnectWaitMs: number;
-  /** Give up after this many reconnect attempts; 0 = unlimited. */
-  maxReconnectTries: number;
+  /**
+   * Reconnect attempts allowed after the connection is lost or the first connect fails, as
+   * Python counts them: `null` = unlimited, 0 = never retry.
+   */
+  maxReconnectTries: number | null;
   /** Abort a connect attempt after this long; 0 = the OS default. */
   connectTimeoutMs: number;
   /**
@@ -34,4 +37,12 @@ export interface StreamClientConfig {
   readonly link: StreamLink;
   /** Startup values of the live settings. */
   readonly startup: Readonly<ClientRuntime>;
+  /**
+   * How the wait before a reconnect grows: `backoff` doubles it per failed attempt (up to 2^6)
+   * with +/-25 % jitter; `fixed` waits `reconnectWaitMs` every time (Python's clients).
+   * Default `backoff`.
+   */
+  readonly reconnect?: 'backoff' | 'fixed';
+  /** Whether transport should synthesise a tunnel over each new connection (default true). */
+  readonly wantsTunnel?: boolean;
 }

@@ -45,13 +45,14 @@ export function createClientRuntimeHandle(
       write: (seconds: number) => void (runtime.reconnectWaitMs = seconds * 1000),
     },
     {
-      // 0 means unlimited here and in the runtime object alike (rns-net maps 0 to None).
+      // Python's meaning: null (the key absent) is unlimited, 0 never retries.
       name: 'max_reconnect_tries',
       kind: 'count',
+      nullable: true,
       applyMode: 'next_reconnect',
-      description: 'Maximum client reconnect attempts; 0 disables the cap.',
+      description: 'Maximum client reconnect attempts; null for unlimited, 0 never retries.',
       read: () => runtime.maxReconnectTries,
-      write: (tries: number) => void (runtime.maxReconnectTries = tries),
+      write: (tries: number | null) => void (runtime.maxReconnectTries = tries),
     },
     {
       name: 'write_stall_timeout_secs',

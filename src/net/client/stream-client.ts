@@ -44,9 +44,10 @@ type ClientState = 'connecting' | 'connected' | 'waiting' | 'gave_up' | 'stopped
  * `Frame(id, data)` per deframed packet (a fresh decoder per connection); `InterfaceDown(id)`
  * once when a connection ends, including when the remote took none of our queued bytes for
  * `write_stall_timeout` (read live; a change through the runtime handle re-arms the timer of the
- * live connection at once). Then it reconnects after `reconnect_wait x 2^min(n, 6)` +/-25 %,
- * reading the live settings afresh at each attempt, until `max_reconnect_tries` (0 = unlimited)
- * attempts failed in a row. No event is sent after stop().
+ * live connection at once). Then it reconnects after `reconnect_wait x 2^min(n, 6)` +/-25 %
+ * (or after `reconnect_wait` each time, with `reconnect: 'fixed'`), reading the live settings
+ * afresh at each attempt, until `max_reconnect_tries` attempts failed in a row (`null`:
+ * unlimited; 0: no attempt at all, as in Python). No event is sent after stop().
  *
  * The live settings start from `config.startup` and are changed through the returned
  * `runtimeConfig` handle.
@@ -75,7 +76,8 @@ export function startStreamClient(
       bitrate: config.link.bitrate,
       mtu: config.link.hwMtu,
       autoconfigureMtu: config.link.autoconfigureMtu,
-      wantsTunnel: true,
+      fixedMtu: !config.link.autoconfigureMtu,
+      wantsTunnel: config.wantsTunnel ?? true,
       started: ctx.clock.now() / 1000,
     }),
     writer: client.writer,
@@ -229,7 +231,10 @@ class StreamClient {
     if (this.state === 'stopped') return;
     if (this.triesExhausted()) return;
     // Read live: a reconnect_wait_secs change applies to the next wait.
-    const delayMs = reconnectDelayMs(this.runtime.reconnectWaitMs, this.failedAttempts, this.random);
+    const delayMs =
+      this.config.reconnect === 'fixed'
+        ? this.runtime.reconnectWaitMs
+        : reconnectDelayMs(this.runtime.reconnectWaitMs, this.failedAttempts, this.random);
     this.state = 'waiting';
     this.retryTimer = this.ctx.clock.setTimeout(() => {
       this.retryTimer = null;
@@ -245,9 +250,13 @@ class StreamClient {
   /** Gives up (once, with an error log) when `max_reconnect_tries` attempts have failed. */
   private triesExhausted(): boolean {
     const max = this.runtime.maxReconnectTries;
-    if (max <= 0 || this.failedAttempts < max) return false;
+    if (max === null || this.failedAttempts < max) return false;
     this.state = 'gave_up';
-    this.ctx.logger.error(`reconnection failed after ${this.failedAttempts} attempt(s), giving up`);
+    this.ctx.logger.error(
+      max === 0
+        ? 'connection lost and max_reconnect_tries is 0: not reconnecting'
+        : `reconnection failed after ${this.failedAttempts} attempt(s), giving up`,
+    );
     return true;
   }
 

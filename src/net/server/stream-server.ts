@@ -169,6 +169,7 @@ class StreamServer implements StreamPeerHost {
       bitrate: this.link.bitrate,
       mtu: this.link.hwMtu,
       autoconfigureMtu: this.link.autoconfigureMtu,
+      fixedMtu: !this.link.autoconfigureMtu,
       inCapable: true,
       outCapable: true,
     });

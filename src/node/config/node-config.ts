@@ -4,6 +4,7 @@ import { ConfigParamReader, type ConfigParams, type ConfigValue } from '../../re
 import { parseConfigObj, type ConfigSection } from './configobj-parser';
 import { splitInterfaceKeys } from './interface-keys';
 import { METRICS_OFF, readMetricsSection, type MetricsSettings } from './metrics-section';
+import { NO_PLUGINS, readPluginsSection, type PluginsSettings } from './plugins-section';
 import { readReticulumSection, type ReticulumSettings } from './reticulum-section';
 
 /** Python RNS's default log level (4 = info). */
@@ -15,7 +16,7 @@ export const MAX_LOG_LEVEL = 8;
 export { changedReticulumKeys, RETICULUM_NODE_KEYS, type ReticulumSettings } from './reticulum-section';
 
 /** The top-level sections the node reads. */
-const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'interfaces'];
+const KNOWN_SECTIONS = ['reticulum', 'logging', 'metrics', 'plugins', 'interfaces'];
 
 const MODE_SPELLINGS =
   'full, gateway/gw, access_point/accesspoint/ap, pointtopoint/ptp, roaming, boundary or internal';
@@ -65,6 +66,8 @@ export interface NodeConfig {
   readonly logging: LoggingConfig;
   /** The `[metrics]` settings (the Prometheus endpoint; off without the section). */
   readonly metrics: MetricsSettings;
+  /** The `[plugins]` settings (npm packages of interface plugins; none without the section). */
+  readonly plugins: PluginsSettings;
   /** The valid interface sections in file order, enabled or not (check `enabled` before starting). */
   readonly interfaces: readonly InterfaceSection[];
   /** Things an operator should know that are not errors: skipped interfaces, ignored keys and sections. */
@@ -89,6 +92,7 @@ export function parseNodeConfig(text: string, file: string): NodeConfig {
  *
  * - `[logging] loglevel`: an integer 0..8; anything else is an error and the default (4) is used.
  * - `[metrics]`: the Prometheus endpoint, read by {@link readMetricsSection}.
+ * - `[plugins]`: `modules`, the npm packages of interface plugins, read by {@link readPluginsSection}.
  * - `[reticulum]`: kept as written and read by {@link readReticulumSection} (the forwarding mode,
  *   announce rate and ingress control defaults); keys rns-net does not use get a notice.
  * - `[interfaces]`: each `[[name]]` subsection is an interface. It starts only if `enabled` or
@@ -114,6 +118,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
   ).settings;
   let logging: LoggingConfig = { level: DEFAULT_LOG_LEVEL };
   let metrics: MetricsSettings = METRICS_OFF;
+  let plugins: PluginsSettings = NO_PLUGINS;
 
   for (const [key, entry] of tree.values) {
     notices.push(`${file}:${entry.line}: key '${key}' outside any section is ignored`);
@@ -129,6 +134,9 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
         break;
       case 'metrics':
         metrics = readMetrics(section, file, notices, errors);
+        break;
+      case 'plugins':
+        plugins = readPlugins(section, file, notices, errors);
         break;
       case 'interfaces':
         readInterfaces(section, file, notices, errors, interfaces);
@@ -152,6 +160,7 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
     reticulumSettings,
     logging: Object.freeze(logging),
     metrics,
+    plugins,
     interfaces: Object.freeze(interfaces),
     notices: Object.freeze(notices),
     errors: Object.freeze(errors),
@@ -229,6 +238,24 @@ function readMetrics(
   const lines = new Map<string, number>();
   for (const [key, entry] of section.values) lines.set(key, entry.line);
   const settings = readMetricsSection(
+    valuesOf(section),
+    { file, line: section.line, lines },
+    errors,
+    notices,
+  );
+  noticeSubsections(section, file, notices);
+  return settings;
+}
+
+function readPlugins(
+  section: ConfigSection,
+  file: string,
+  notices: string[],
+  errors: ConfigError[],
+): PluginsSettings {
+  const lines = new Map<string, number>();
+  for (const [key, entry] of section.values) lines.set(key, entry.line);
+  const settings = readPluginsSection(
     valuesOf(section),
     { file, line: section.line, lines },
     errors,

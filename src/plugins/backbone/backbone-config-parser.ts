@@ -94,7 +94,7 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
     reconnectWaitMs: secondsToMs(
       reader.seconds('reconnect_wait', MIN_RECONNECT_WAIT_SECS) ?? DEFAULT_RECONNECT_WAIT_SECS,
     ),
-    maxReconnectTries: reader.count('max_reconnect_tries') ?? 0,
+    maxReconnectTries: reader.count('max_reconnect_tries') ?? null,
     connectTimeoutMs: secondsToMs(reader.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_SECS),
     writeStallTimeoutMs: secondsToMs(
       reader.seconds('write_stall_timeout') ?? DEFAULT_WRITE_STALL_TIMEOUT_SECS,

@@ -47,7 +47,7 @@ type WsClientOptions = ClientOptions & { closeTimeout?: number };
  * completes, `Frame(id, data)` per binary message, `InterfaceDown(id)` when the connection ends
  * (the server closed it, a write stall, a text or oversize message), then a reconnect after
  * `reconnect_wait x 2^min(n, 6)` +/-25 % until `max_reconnect_tries` attempts failed in a row
- * (0 = unlimited). A failed first connect is retried the same way. No event follows stop().
+ * (absent: unlimited; 0: never). A failed first connect is retried the same way. No event follows stop().
  */
 export function startWebSocketClient(
   config: WebSocketClientConfig,
@@ -264,9 +264,13 @@ class WebSocketClient implements WebSocketConnectionHost {
   /** Gives up (once, with an error log) when `max_reconnect_tries` attempts have failed. */
   private triesExhausted(): boolean {
     const max = this.runtime.maxReconnectTries;
-    if (max <= 0 || this.failedAttempts < max) return false;
+    if (max === null || this.failedAttempts < max) return false;
     this.state = 'gave_up';
-    this.ctx.logger.error(`reconnection failed after ${this.failedAttempts} attempt(s), giving up`);
+    this.ctx.logger.error(
+      max === 0
+        ? 'connection lost and max_reconnect_tries is 0: not reconnecting'
+        : `reconnection failed after ${this.failedAttempts} attempt(s), giving up`,
+    );
     return true;
   }
 

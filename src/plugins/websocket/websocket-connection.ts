@@ -6,7 +6,8 @@ import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FlushQueue } from '../../net/server/flush-queue';
 import { WriteStallWatch } from '../../net/write-stall-watch';
-import { CLOSE_GOING_AWAY, CLOSE_UNSUPPORTED_DATA, WEBSOCKET_MAX_PENDING_BYTES } from './websocket-constants';
+import { MAX_PENDING_BYTES } from '../../net/net-constants';
+import { CLOSE_GOING_AWAY, CLOSE_UNSUPPORTED_DATA } from './websocket-constants';
 
 /**
  * Why a WebSocket connection ended. Besides the stream causes: `text_message` (the peer sent a
@@ -106,7 +107,7 @@ const FRAME_OVERHEAD = 14;
  * Send: never blocks, never throws. Messages are written with the socket corked and leave in one
  * write when the host's {@link FlushQueue} runs: right after the received data that produced
  * them was relayed, or at the end of the turn. What `ws` has queued for the socket stays within
- * {@link WEBSOCKET_MAX_PENDING_BYTES} and what the node-wide send budget grants; a packet beyond
+ * {@link MAX_PENDING_BYTES} (the budget of every stream connection) and what the node-wide send budget grants; a packet beyond
  * either is refused with `buffer_full` and the connection stays up. A socket that takes no byte
  * for the write stall timeout is cut.
  *
@@ -175,7 +176,7 @@ export class WebSocketConnection implements Writer {
     if (this.closeReason !== null || this.ws.readyState !== WebSocket.OPEN) return 'offline';
     const pending = this.ws.bufferedAmount;
     const length = packet.length + FRAME_OVERHEAD;
-    if (pending + length > WEBSOCKET_MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) {
+    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) {
       return this.drop(pending);
     }
     this.dropping = false;

@@ -20,13 +20,6 @@ export const WEBSOCKET_BITRATE = 1_000_000_000;
 export const WEBSOCKET_IFAC_SIZE = 16;
 
 /**
- * Per-connection send budget: bytes `ws` holds for the socket (its sender queue and the socket's
- * write buffer). Two packets of the largest size, as on a Backbone connection; a packet beyond it
- * is dropped for that connection (`buffer_full`) and the connection stays up.
- */
-export const WEBSOCKET_MAX_PENDING_BYTES = 2 * (WEBSOCKET_HW_MTU + 14);
-
-/**
  * How long a close handshake may take before the socket is cut: a peer that never answers our
  * close frame holds its socket no longer than this (`ws` would wait 30 s).
  */

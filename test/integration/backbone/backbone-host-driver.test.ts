@@ -11,7 +11,7 @@ import { registerBackbonePlugin } from '../../../src/plugins/backbone';
 import { SequentialIdAllocator } from '../../../src/registry/dynamic-id-allocator';
 import { launchInterface } from '../../../src/registry/interface-launcher';
 import { InterfaceRegistry } from '../../../src/registry/interface-registry';
-import { acceptHdlcPeer } from '../../compliance/hdlc-socket-peer';
+import { acceptHdlcPeer } from '../../../src/testing/hdlc-socket-peer';
 import { freePort } from '../../helpers/loopback-port';
 import { closed } from './support/backbone-test-server';
 

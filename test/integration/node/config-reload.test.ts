@@ -134,6 +134,17 @@ describe('RnsNode.reload: re-reading the config of a running node (in-process, B
     expect(running.metricsUrl).to.equal(`http://127.0.0.1:${metrics}/metrics`);
   });
 
+  it('reports changed [plugins] modules as taking a restart: plugins load when the node starts', async () => {
+    const hub = await freePort();
+    const running = await start(`[interfaces]\n${server('A', hub)}`);
+    await writeConfig(file, `[plugins]\n  modules = rns-net-not-loaded\n[interfaces]\n${server('A', hub)}`);
+    const report = await running.reload();
+    expect(report.restartNeeded).to.deep.equal([
+      "[plugins] 'modules' changed; plugins load when the node starts",
+    ]);
+    expect(report.problems).to.deep.equal([]);
+  });
+
   it('changes nothing for a file it cannot parse, and names where', async () => {
     const port = await freePort();
     const running = await start(`[interfaces]\n${server('Public', port)}`);

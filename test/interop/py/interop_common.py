@@ -39,11 +39,13 @@ def log_to_stderr(line):
         pass
 
 
-def interface_section(kind, host, port, name="Interop", ingress_control=True, ifac=None):
+def interface_section(kind, host, port, name="Interop", ingress_control=True, ifac=None, forward_port=None):
     """Returns the [[...]] subsection text for one interface of the given kind.
 
-    kind: "backbone" (BackboneInterface client), "tcp" (TCPClientInterface) or
-    "backbone-server" (BackboneInterface listening on host:port).
+    kind: "backbone" (BackboneInterface client), "tcp" (TCPClientInterface), "tcp-kiss"
+    (TCPClientInterface with kiss_framing), "backbone-server" (BackboneInterface listening on
+    host:port), "tcp-server" (TCPServerInterface listening on host:port) or "udp" (UDPInterface
+    listening on host:port and sending to host:forward_port).
 
     ingress_control=False turns off Python's announce-burst hold on the interface: on an
     interface younger than 2 h, more than 3 announces per second are held back (for 15 s and
@@ -56,8 +58,16 @@ def interface_section(kind, host, port, name="Interop", ingress_control=True, if
         body = ["type = BackboneInterface", f"target_host = {host}", f"target_port = {port}"]
     elif kind == "tcp":
         body = ["type = TCPClientInterface", f"target_host = {host}", f"target_port = {port}"]
+    elif kind == "tcp-kiss":
+        body = ["type = TCPClientInterface", f"target_host = {host}", f"target_port = {port}",
+                "kiss_framing = yes"]
     elif kind == "backbone-server":
         body = ["type = BackboneInterface", f"listen_ip = {host}", f"listen_port = {port}"]
+    elif kind == "tcp-server":
+        body = ["type = TCPServerInterface", f"listen_ip = {host}", f"listen_port = {port}"]
+    elif kind == "udp":
+        body = ["type = UDPInterface", f"listen_ip = {host}", f"listen_port = {port}",
+                f"forward_ip = {host}", f"forward_port = {forward_port}"]
     else:
         raise ValueError(f"unknown interface kind {kind!r}")
     if not ingress_control:

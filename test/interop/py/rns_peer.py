@@ -19,6 +19,9 @@ Roles
 Interfaces (--interface)
   backbone         BackboneInterface client to --host:--port
   tcp              TCPClientInterface to --host:--port
+  tcp-kiss         TCPClientInterface with kiss_framing to --host:--port
+  tcp-server       TCPServerInterface on --host:--port
+  udp              UDPInterface listening on --host:--port, sending to --host:--forward-port
   backbone-server  BackboneInterface server on --host:--port (0 = any free port; the bound port
                    is reported in the `listening` event). Connected peers are reported as
                    `peer_connected` / `peer_disconnected` events.
@@ -54,7 +57,9 @@ ECHO_PATH = "/echo"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--role", choices=["server", "client"], required=True)
-    parser.add_argument("--interface", choices=["backbone", "tcp", "backbone-server"], required=True)
+    parser.add_argument("--interface", choices=["backbone", "tcp", "tcp-kiss", "tcp-server", "udp", "backbone-server"],
+                        required=True)
+    parser.add_argument("--forward-port", type=int, help="udp: the port datagrams are sent to")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--aspect", default="server", help="destination aspect of the server")
@@ -151,7 +156,8 @@ def start_reticulum(args, config_dir):
     ifac = {key: value for key, value in (("networkname", args.networkname), ("passphrase", args.passphrase),
                                            ("ifac_size", args.ifac_size)) if value is not None}
     interface_text = interface_section(args.interface, args.host, args.port,
-                                       ingress_control=args.ingress_control == "yes", ifac=ifac)
+                                       ingress_control=args.ingress_control == "yes", ifac=ifac,
+                                       forward_port=args.forward_port)
     write_config(config_dir, transport=False, interface_text=interface_text, loglevel=args.loglevel)
     reticulum = RNS.Reticulum(configdir=config_dir, loglevel=args.loglevel, logdest=log_to_stderr)
     return reticulum

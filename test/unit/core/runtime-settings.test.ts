@@ -97,6 +97,28 @@ describe('RuntimeSettings', () => {
     expect(live).to.deep.equal({ idle: 15, max: 8, on: true, label: 'x' });
   });
 
+  it('takes null for a nullable count (unset), and refuses it for any other', () => {
+    const live: { tries: number | null } = { tries: null };
+    const settings = new RuntimeSettings('client', 'Uplink', [
+      {
+        name: 'max_tries',
+        kind: 'count',
+        nullable: true,
+        applyMode: 'next_reconnect',
+        description: 'tries',
+        read: () => live.tries,
+        write: (v: number | null) => void (live.tries = v),
+      },
+    ]);
+    expect(settings.set('max_tries', 0).ok).to.equal(true);
+    expect(live.tries).to.equal(0);
+    expect(settings.reset('max_tries').ok).to.equal(true);
+    expect(live.tries).to.equal(null);
+    expect(settings.set('max_tries', -1).ok).to.equal(false);
+    const { settings: plain } = make();
+    expect(plain.set('max_connections', null)).to.deep.include({ ok: false });
+  });
+
   it('reports apply_failed when applying throws', () => {
     const settings = new RuntimeSettings('x', 'y', [
       {

@@ -202,7 +202,7 @@ describe('parseBackboneConfig', () => {
     });
     expect(config.startup).to.deep.equal({
       reconnectWaitMs: 5000,
-      maxReconnectTries: 0,
+      maxReconnectTries: null,
       connectTimeoutMs: 5000,
       writeStallTimeoutMs: 30_000,
     });

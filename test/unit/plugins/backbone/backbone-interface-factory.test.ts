@@ -110,7 +110,7 @@ describe('BackboneInterfaceFactory', () => {
     const client = factory.runtimeStartup(
       factory.parseConfig('Uplink', 2, { remote: 'h', reconnect_wait: '30' }),
     );
-    expect(client).to.include({ reconnect_wait_secs: 30, max_reconnect_tries: 0 });
+    expect(client).to.include({ reconnect_wait_secs: 30, max_reconnect_tries: null });
   });
 
   it('a server and a client talk through the factory', async () => {

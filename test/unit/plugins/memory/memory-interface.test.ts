@@ -7,7 +7,7 @@ import { silentLogger } from '../../../../src/core/logger';
 import { MemoryInterfaceFactory } from '../../../../src/plugins/memory/memory-interface-factory';
 import { SequentialIdAllocator } from '../../../../src/registry/dynamic-id-allocator';
 import { StartedSingleInterface } from '../../../../src/registry/interface-factory';
-import { RecordingSink } from '../../../compliance/recording-sink';
+import { RecordingSink } from '../../../../src/testing/recording-sink';
 
 describe('MemoryInterface', () => {
   let factory: MemoryInterfaceFactory;

@@ -316,6 +316,27 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(client.writer.send(packet(24))).to.equal('offline');
     });
 
+    it('with max_reconnect_tries = 0 never retries, as Python: not after a lost connection', async () => {
+      await server.listen();
+      const { client } = await start(server.port, { maxReconnectTries: 0 });
+      await events.next('InterfaceUp');
+      await server.close();
+      await events.next('InterfaceDown');
+      expect(logger.messages('error')).to.deep.equal([
+        'connection lost and max_reconnect_tries is 0: not reconnecting',
+      ]);
+      expect(clock.pending()).to.deep.equal([]);
+      expect(client.writer.send(packet(24))).to.equal('offline');
+    });
+
+    it('with max_reconnect_tries = 0 never retries a first connect that failed', async () => {
+      const port = await freePort();
+      await start(port, { maxReconnectTries: 0 });
+      await logger.waitFor('retrying in the background');
+      expect(clock.pending()).to.deep.equal([]);
+      expect(logger.messages('error')).to.have.length(1);
+    });
+
     it('applies a live max_reconnect_tries lowered during a wait when the wait ends', async () => {
       const port = await freePort();
       const { handle } = await start(port);

@@ -109,7 +109,7 @@ export function clientConfig(port: number, id = 9000): BackboneClientConfig {
     targetPort: port,
     link: BACKBONE_CLIENT_LINK,
     transportIdentity: null,
-    startup: { reconnectWaitMs: 100, maxReconnectTries: 0, connectTimeoutMs: 2000 },
+    startup: { reconnectWaitMs: 100, maxReconnectTries: null, connectTimeoutMs: 2000 },
   };
 }
 

@@ -8,7 +8,7 @@ describe('createClientRuntimeHandle', () => {
     const runtime = clientRuntime(config, {
       connectTimeoutMs: 5000,
       reconnectWaitMs: 5000,
-      maxReconnectTries: 0,
+      maxReconnectTries: null,
       writeStallTimeoutMs: 30_000,
     });
     return { runtime, handle: createClientRuntimeHandle(config, runtime) };
@@ -35,10 +35,10 @@ describe('createClientRuntimeHandle', () => {
       },
       {
         setting: 'max_reconnect_tries',
-        value: 0,
-        startup: 0,
+        value: null,
+        startup: null,
         applyMode: 'next_reconnect',
-        description: 'Maximum client reconnect attempts; 0 disables the cap.',
+        description: 'Maximum client reconnect attempts; null for unlimited, 0 never retries.',
       },
       {
         setting: 'write_stall_timeout_secs',
@@ -60,9 +60,13 @@ describe('createClientRuntimeHandle', () => {
     expect(handle.set('max_reconnect_tries', 3).ok).to.be.true;
     expect(runtime.maxReconnectTries).to.equal(3);
     expect(handle.get('max_reconnect_tries')?.value).to.equal(3);
+    expect(handle.set('max_reconnect_tries', 0).ok).to.be.true;
+    expect(runtime.maxReconnectTries).to.equal(0);
+    expect(handle.set('max_reconnect_tries', null).ok).to.be.true;
+    expect(runtime.maxReconnectTries).to.equal(null);
   });
 
-  it('resets each setting to its startup value (the driver test: connect 2.5, tries 0, reset -> 5.0)', () => {
+  it('resets each setting to its startup value (connect 2.5, tries 7, reset -> 5.0 and unlimited)', () => {
     const { handle, runtime } = make();
     handle.set('connect_timeout_secs', 2.5);
     handle.set('max_reconnect_tries', 7);
@@ -71,7 +75,7 @@ describe('createClientRuntimeHandle', () => {
     expect(runtime.connectTimeoutMs).to.equal(5000);
     expect(runtime.maxReconnectTries).to.equal(7);
     handle.reset('max_reconnect_tries');
-    expect(runtime.maxReconnectTries).to.equal(0);
+    expect(runtime.maxReconnectTries).to.equal(null);
   });
 
   it("rejects bad values with rns-net's codes and messages, leaving the runtime unchanged", () => {
@@ -109,7 +113,7 @@ describe('createClientRuntimeHandle', () => {
     expect(runtime).to.deep.equal({
       connectTimeoutMs: 5000,
       reconnectWaitMs: 5000,
-      maxReconnectTries: 0,
+      maxReconnectTries: null,
       writeStallTimeoutMs: 30_000,
     });
   });

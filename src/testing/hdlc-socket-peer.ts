@@ -1,14 +1,16 @@
 import { Server, Socket, connect } from 'node:net';
-import { HdlcDecoder, frame } from '../../src/core/hdlc';
-import { CompliancePeer } from './interface-plugin.suite';
+import { HDLC_FRAMING, StreamFraming } from '../core/stream-framing';
+import { CompliancePeer } from './fixture';
 
 /**
  * A {@link CompliancePeer} over a TCP socket that speaks HDLC, as a Python RNS Backbone or TCP
- * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote. For the
- * compliance fixtures of stream plugins (a server's dialling peer, a client's accepting server).
+ * peer does: `send` frames a packet, `nextPacket` deframes what the interface wrote, `pause`
+ * stops reading the socket. For the compliance fixtures of stream plugins (a server's dialling
+ * peer, a client's accepting server). Another framing (KISS) may be given for interfaces
+ * configured with it.
  */
-export function hdlcSocketPeer(socket: Socket): CompliancePeer {
-  const decoder = new HdlcDecoder();
+export function hdlcSocketPeer(socket: Socket, framing: StreamFraming = HDLC_FRAMING): CompliancePeer {
+  const decoder = framing.createDecoder();
   const packets: Uint8Array[] = [];
   let waiter: ((packet: Uint8Array) => void) | undefined;
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -29,7 +31,7 @@ export function hdlcSocketPeer(socket: Socket): CompliancePeer {
   return {
     send: (packet) =>
       new Promise<void>((resolve, reject) =>
-        socket.write(frame(packet), (err) => (err ? reject(err) : resolve())),
+        socket.write(frameWith(framing, packet), (err) => (err ? reject(err) : resolve())),
       ),
     nextPacket: (timeoutMs) => {
       const queued = packets.shift();
@@ -49,23 +51,33 @@ export function hdlcSocketPeer(socket: Socket): CompliancePeer {
       socket.destroy();
       await closed;
     },
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
   };
 }
 
 /** Dials `host:port` and resolves with an HDLC peer once connected. */
-export function dialHdlcPeer(host: string, port: number): Promise<CompliancePeer> {
+export function dialHdlcPeer(
+  host: string,
+  port: number,
+  framing: StreamFraming = HDLC_FRAMING,
+): Promise<CompliancePeer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.off('error', reject);
-      resolve(hdlcSocketPeer(socket));
+      resolve(hdlcSocketPeer(socket, framing));
     });
   });
 }
 
 /** Resolves with an HDLC peer for the next connection `server` accepts, or rejects after `timeoutMs`. */
-export function acceptHdlcPeer(server: Server, timeoutMs: number): Promise<CompliancePeer> {
+export function acceptHdlcPeer(
+  server: Server,
+  timeoutMs: number,
+  framing: StreamFraming = HDLC_FRAMING,
+): Promise<CompliancePeer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       server.off('connection', onConnection);
@@ -73,8 +85,15 @@ export function acceptHdlcPeer(server: Server, timeoutMs: number): Promise<Compl
     }, timeoutMs);
     const onConnection = (socket: Socket) => {
       clearTimeout(timer);
-      resolve(hdlcSocketPeer(socket));
+      resolve(hdlcSocketPeer(socket, framing));
     };
     server.once('connection', onConnection);
   });
+}
+
+/** `packet` framed with `framing`, in a buffer of its own. */
+function frameWith(framing: StreamFraming, packet: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(framing.framedLength(packet));
+  framing.frameInto(packet, out, 0);
+  return out;
 }

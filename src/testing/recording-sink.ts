@@ -1,5 +1,5 @@
-import { EventSink } from '../../src/core/event-sink';
-import { InterfaceEvent } from '../../src/core/events';
+import { EventSink } from '../core/event-sink';
+import { InterfaceEvent } from '../core/events';
 
 /** Waits for an event that matches, with a bounded timeout. */
 interface Waiter {

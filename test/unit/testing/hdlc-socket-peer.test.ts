@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
-import { acceptHdlcPeer, dialHdlcPeer } from './hdlc-socket-peer';
+import { acceptHdlcPeer, dialHdlcPeer } from '../../../src/testing/hdlc-socket-peer';
 
 describe('compliance HDLC socket peers', () => {
   it('carry packets both ways over loopback, framed and deframed, and close', async () => {
