@@ -44,6 +44,7 @@ import { openMetricsEndpoint } from './metrics/metrics-endpoint';
 import { MetricsServer } from './metrics/metrics-server';
 import { MetricsSource, NodeMetrics, PeerTraffic } from './metrics/node-metrics';
 import { NoInterfacesStartedError } from './node-errors';
+import { PYTHON_INTERFACE_TYPES } from './config/python-interface-types';
 import { packageVersion } from './package-version';
 import { PeerActivity } from './peer-activity';
 import { ProcessHealth } from './process-health';
@@ -243,8 +244,18 @@ export class RnsNode implements ControlTarget {
         receiveBytes: config.reticulumSettings.receiveBufferBudgetBytes,
         sendBytes: config.reticulumSettings.sendBufferBudgetBytes,
       });
+      // Python's own types no plugin here serves are reported and skipped, never fatal.
+      const skipped = enabled.filter(
+        (s) => PYTHON_INTERFACE_TYPES.has(s.typeName) && !registry.has(s.typeName),
+      );
+      for (const section of skipped) {
+        logger.warn(`interface type ${section.typeName} is not implemented by rns-net; skipped`, {
+          interface: section.name,
+        });
+      }
+      const launching = enabled.filter((s) => !skipped.includes(s));
       const started = await RnsNode.launchAll(
-        enabled,
+        launching,
         {
           registry,
           driver,
@@ -257,7 +268,11 @@ export class RnsNode implements ControlTarget {
         },
         problems,
       );
-      if (started.length === 0) throw new NoInterfacesStartedError(config.file, enabled.length);
+      // A config whose enabled sections are all skipped types still runs (as Python's example
+      // config does in rnsd); nothing enabled, or nothing that started, is an error.
+      if (started.length === 0 && (enabled.length === 0 || launching.length > 0)) {
+        throw new NoInterfacesStartedError(config.file, launching.length);
+      }
       const reloader = new ConfigReloader({
         configDir,
         running: started,
@@ -288,7 +303,8 @@ export class RnsNode implements ControlTarget {
       logger.info('node running', {
         configDir,
         interfaces: started.length,
-        failed: enabled.length - started.length,
+        failed: launching.length - started.length,
+        skipped: skipped.length,
         control: control.socketPath,
         metrics: node.metricsUrl ?? null,
       });

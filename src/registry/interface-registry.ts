@@ -63,6 +63,11 @@ export class InterfaceRegistry {
     );
   }
 
+  /** Whether a factory serves `typeName`. */
+  has(typeName: string): boolean {
+    return this.byType.has(typeName);
+  }
+
   /** The registered type names, sorted. */
   typeNames(): string[] {
     return [...this.byType.keys()].sort();

@@ -1,6 +1,9 @@
 import { Server, createServer } from 'node:net';
-import { BackboneConfig } from '../../src/plugins/backbone/backbone-config';
-import { BackboneInterfaceFactory } from '../../src/plugins/backbone/backbone-interface-factory';
+import { BackboneClientConfig, BackboneConfig } from '../../src/plugins/backbone/backbone-config';
+import {
+  BackboneClientInterfaceFactory,
+  BackboneInterfaceFactory,
+} from '../../src/plugins/backbone/backbone-interface-factory';
 import { ComplianceFixture, acceptHdlcPeer, interfacePluginCompliance } from '../../src/testing';
 
 /** A loopback server for the client under test to dial; it lives exactly one test. */
@@ -33,6 +36,33 @@ interfacePluginCompliance<BackboneConfig>(
   },
   async (fixture) => {
     const server = servers.get(fixture);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  },
+);
+
+const clientServers = new WeakMap<ComplianceFixture<BackboneClientConfig>, Server>();
+
+interfacePluginCompliance<BackboneClientConfig>(
+  'BackboneClientInterface',
+  async () => {
+    const server = await listen();
+    const { port } = server.address() as { port: number };
+    const fixture: ComplianceFixture<BackboneClientConfig> = {
+      factory: new BackboneClientInterfaceFactory(),
+      sectionName: 'Backbone Client',
+      id: 3,
+      // Python's alias port for target_port.
+      params: { target_host: '127.0.0.1', port: String(port), reconnect_wait: '1' },
+      badParam: { key: 'port', value: 'abc' },
+      requiredKey: 'target_host',
+      runtimeChange: { setting: 'max_reconnect_tries', value: 3 },
+      connectPeer: () => acceptHdlcPeer(server, 2000),
+    };
+    clientServers.set(fixture, server);
+    return fixture;
+  },
+  async (fixture) => {
+    const server = clientServers.get(fixture);
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   },
 );

@@ -54,6 +54,22 @@ export function parseBackboneConfig(
 }
 
 /**
+ * Parses a `BackboneClientInterface` section: always a client (Python maps the type to its
+ * Backbone client), with the client keys and aliases of {@link parseBackboneConfig}.
+ *
+ * @throws {@link ConfigError} when a value cannot be used or no `target_host`/`remote` is set.
+ */
+export function parseBackboneClientConfig(
+  name: string,
+  id: InterfaceId,
+  params: ConfigParams,
+): BackboneClientConfig {
+  const reader = new ConfigParamReader(name, params);
+  const config = parseClient(reader, name, id);
+  return { ...config, unknownKeys: reader.unusedKeys() };
+}
+
+/**
  * Reads every alias of a port (so each is validated) and returns the winning one. A listening
  * port may be 0: any free port.
  */
@@ -87,7 +103,7 @@ function parseClient(reader: ConfigParamReader, name: string, id: InterfaceId): 
   const targetHostValue = nonEmptyString(reader, 'target_host');
   const remote = nonEmptyString(reader, 'remote');
   const targetHost = remote ?? targetHostValue;
-  if (targetHost === undefined) throw reader.error('target_host', 'must not be empty');
+  if (targetHost === undefined) throw reader.error('target_host', 'is required: the host to connect to');
   const targetPort = portWithAlias(reader, 'target_port', 'port');
   const transportIdentity = nonEmptyString(reader, 'transport_identity') ?? null;
   const startup: ClientRuntime = {

@@ -19,6 +19,9 @@ export const DEFAULT_BACKBONE_PORT = 4242;
 /** The registry type name of the plugin, as config sections spell it. */
 export const BACKBONE_TYPE_NAME = 'BackboneInterface';
 
+/** The registry type name of Python's client-only Backbone type. */
+export const BACKBONE_CLIENT_TYPE_NAME = 'BackboneClientInterface';
+
 /** Default listen address of a server section without `listen_ip`/`device` (rns-net's default). */
 export const DEFAULT_LISTEN_IP = '0.0.0.0';
 

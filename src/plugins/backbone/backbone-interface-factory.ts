@@ -8,9 +8,9 @@ import {
   StartContext,
   StartedInterface,
 } from '../../registry/interface-factory';
-import { BackboneConfig } from './backbone-config';
-import { parseBackboneConfig } from './backbone-config-parser';
-import { BACKBONE_IFAC_SIZE, BACKBONE_TYPE_NAME } from './backbone-constants';
+import { BackboneClientConfig, BackboneConfig } from './backbone-config';
+import { parseBackboneClientConfig, parseBackboneConfig } from './backbone-config-parser';
+import { BACKBONE_CLIENT_TYPE_NAME, BACKBONE_IFAC_SIZE, BACKBONE_TYPE_NAME } from './backbone-constants';
 import { createClientRuntimeHandle } from '../../net/client/client-runtime-handle';
 import { startStreamClient } from '../../net/client/stream-client';
 import { createServerRuntimeHandle } from '../../net/server/server-runtime-handle';
@@ -47,5 +47,29 @@ export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig
         ? createServerRuntimeHandle(new StreamServerState(config))
         : createClientRuntimeHandle(config, { ...config.startup }),
     );
+  }
+}
+
+/**
+ * The `BackboneClientInterface` plugin: a Backbone client whatever its keys, as Python maps the
+ * type (`target_host`/`remote`, `target_port`/`port`, and the client keys of BackboneInterface).
+ */
+@injectable()
+export class BackboneClientInterfaceFactory implements InterfaceFactory<BackboneClientConfig> {
+  readonly typeName = BACKBONE_CLIENT_TYPE_NAME;
+  readonly apiVersion = INTERFACE_API_VERSION;
+  readonly defaultIfacSize = BACKBONE_IFAC_SIZE;
+  private readonly backbone = new BackboneInterfaceFactory();
+
+  parseConfig(name: string, id: InterfaceId, params: ConfigParams): BackboneClientConfig {
+    return parseBackboneClientConfig(name, id, params);
+  }
+
+  start(config: BackboneClientConfig, ctx: StartContext): Promise<StartedInterface> {
+    return this.backbone.start(config, ctx);
+  }
+
+  runtimeStartup(config: BackboneClientConfig): RuntimeStartup {
+    return this.backbone.runtimeStartup(config);
   }
 }

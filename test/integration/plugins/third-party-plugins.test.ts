@@ -3,12 +3,21 @@ import { promises as fs } from 'node:fs';
 import { Server, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { RnsNode } from '../../../src/node/rns-node';
+import { container } from 'tsyringe';
+import { registerDefaultPlugins, RnsNode } from '../../../src/node/rns-node';
+import { InterfaceRegistry } from '../../../src/registry/interface-registry';
 import { CompliancePeer, hdlcSocketPeer } from '../../../src/testing';
 import { EXAMPLE_PLUGIN } from '../../helpers/example-plugin';
 import { freePort } from '../../helpers/loopback-port';
 import { backboneServerConfig } from '../node/cli-process';
 import { LoopbackPeer, testPacket, waitUntil } from '../node/loopback-peer';
+
+/** The registry of the plugins a node ships with, as a node builds it. */
+function createBundledRegistry(): InterfaceRegistry {
+  const child = container.createChildContainer();
+  registerDefaultPlugins(child);
+  return child.resolve(InterfaceRegistry);
+}
 
 /**
  * Third-party plugins on a real node: plugin files in `DIR/interfaces` and npm packages named in
@@ -162,6 +171,9 @@ describe('third-party interface plugins (a real node, loopback TCP)', function (
     const modulesLine = config.split('\n').findIndex((l) => l.trim().startsWith('modules =')) + 1;
     const typeLine = config.split('\n').findIndex((l) => l.trim() === 'type = NoStart') + 1;
     const at = (name: string): string => path.join(dir, 'interfaces', name);
+    const bundled = createBundledRegistry().typeNames();
+    const knownTypes = bundled.join(', ');
+    expect(bundled).to.include.members(['BackboneInterface', 'MemoryInterface']);
     expect(node.startupProblems.map((e) => e.message)).to.deep.equal([
       `${at('BackboneInterface.js')}: interface type 'BackboneInterface' is already served by a bundled plugin; left out`,
       `${at('Broken.js')}: the file does not load: Unexpected token ';'`,
@@ -173,7 +185,7 @@ describe('third-party interface plugins (a real node, loopback TCP)', function (
       `${configFile}:${modulesLine} [plugins] 'modules': module 'rns-net-no-such-plugin' is not installed in ${dir} nor where the node runs from; install it with npm install rns-net-no-such-plugin in ${dir}`,
       // Found where the node runs from (a dependency of it), but not a plugin.
       `${configFile}:${modulesLine} [plugins] 'modules': module 'chai' exports no interface factory: set module.exports (or export default) to a factory object, or to a function (rns) => factory`,
-      `${configFile}:${typeLine} [Uplink] 'type': unknown interface type 'NoStart'; known types: BackboneInterface, MemoryInterface`,
+      `${configFile}:${typeLine} [Uplink] 'type': unknown interface type 'NoStart'; known types: ${knownTypes}`,
     ]);
     expect(online(node, 'Hub')).to.equal(true);
   });

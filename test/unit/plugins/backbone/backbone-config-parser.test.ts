@@ -3,7 +3,10 @@ import { parseNodeConfig } from '../../../../src/node/config/node-config';
 import { ConfigError } from '../../../../src/core/errors';
 import { BackboneClientConfig, BackboneServerConfig } from '../../../../src/plugins/backbone/backbone-config';
 import { NUMERIC_ABUSE_KEYS } from '../../../../src/net/abuse/abuse-setting-keys';
-import { parseBackboneConfig } from '../../../../src/plugins/backbone/backbone-config-parser';
+import {
+  parseBackboneClientConfig,
+  parseBackboneConfig,
+} from '../../../../src/plugins/backbone/backbone-config-parser';
 import { NetworkInterfaceTable } from '../../../../src/net/network-device-address';
 import { ConfigParams } from '../../../../src/registry/config-params';
 import { catchConfigError, itRejectsNamingSectionAndKey } from '../../../helpers/config-error';
@@ -310,5 +313,25 @@ describe('parseBackboneConfig', () => {
       }
       expect(client({ target_host: 'hub', reconnect_wait: '1' }).startup.reconnectWaitMs).to.equal(1000);
     });
+  });
+});
+
+describe('parseBackboneClientConfig (BackboneClientInterface)', () => {
+  it('is always a client, with the aliases of BackboneInterface (remote and port win)', () => {
+    const config = parseBackboneClientConfig('Uplink', 6, {
+      target_host: 'a.example',
+      remote: 'b.example',
+      port: '4243',
+      max_reconnect_tries: '0',
+    });
+    expect(config).to.deep.include({ mode: 'client', targetHost: 'b.example', targetPort: 4243 });
+    expect(config.startup.maxReconnectTries).to.equal(0);
+    expect(config.link.settingsPrefix).to.equal('backbone_client');
+  });
+
+  it('requires a host: listen keys do not make it a server', () => {
+    const err = catchConfigError(() => parseBackboneClientConfig('Uplink', 6, { listen_ip: '0.0.0.0' }));
+    expect(err.key).to.equal('target_host');
+    expect(err.message).to.include('is required');
   });
 });
