@@ -9,7 +9,7 @@ import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { Writer } from '../../core/writer';
 import { ClientRuntime } from '../../net/client/client-config';
 import { createClientRuntimeHandle } from '../../net/client/client-runtime-handle';
-import { reconnectDelayMs } from '../../net/client/reconnect-backoff';
+import { Reconnector } from '../../net/client/reconnector';
 import { FlushQueue } from '../../net/server/flush-queue';
 import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { WebSocketClientConfig } from './websocket-config';
@@ -82,8 +82,6 @@ export function startWebSocketClient(
   });
 }
 
-type ClientState = 'connecting' | 'connected' | 'waiting' | 'gave_up' | 'stopped';
-
 /** The connection state machine behind {@link startWebSocketClient}. */
 class WebSocketClient implements WebSocketConnectionHost {
   /** Forwards to the current connection, `offline` between connections. */
@@ -92,14 +90,12 @@ class WebSocketClient implements WebSocketConnectionHost {
   readonly flushQueue = new FlushQueue<WebSocketConnection>();
   readonly buffers: BufferBudgets;
 
-  private state: ClientState = 'connecting';
+  private stopped = false;
   /** The WebSocket of the attempt under way, until it opens. */
   private dialing: WebSocket | null = null;
   private dialTimer: Timer | null = null;
   private connection: WebSocketConnection | null = null;
-  private retryTimer: Timer | null = null;
-  private failedAttempts = 0;
-  private reconnecting = false;
+  private readonly reconnector: Reconnector;
   private stopping: Promise<void> | undefined;
   private closed: (() => void) | null = null;
 
@@ -107,9 +103,18 @@ class WebSocketClient implements WebSocketConnectionHost {
     private readonly config: WebSocketClientConfig,
     private readonly runtime: ClientRuntime,
     private readonly ctx: StartContext,
-    private readonly random: () => number,
+    random: () => number,
   ) {
     this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
+    this.reconnector = new Reconnector({
+      clock: ctx.clock,
+      logger: ctx.logger,
+      runtime,
+      policy: 'backoff',
+      random,
+      target: config.url,
+      dial: () => this.dial(),
+    });
   }
 
   get clock() {
@@ -133,18 +138,17 @@ class WebSocketClient implements WebSocketConnectionHost {
   }
 
   start(): void {
-    this.dial();
+    this.reconnector.start();
   }
 
   runtimeChanged(): void {
-    if (this.state !== 'stopped') this.connection?.runtimeChanged();
+    if (!this.stopped) this.connection?.runtimeChanged();
   }
 
   stop(): Promise<void> {
     if (this.stopping === undefined) {
-      this.state = 'stopped';
-      this.retryTimer?.cancel();
-      this.retryTimer = null;
+      this.stopped = true;
+      this.reconnector.cancel();
       this.dialTimer?.cancel();
       this.dialTimer = null;
       const waits: Promise<void>[] = [];
@@ -166,23 +170,19 @@ class WebSocketClient implements WebSocketConnectionHost {
   }
 
   connectionClosed(connection: WebSocketConnection): void {
-    if (this.state === 'stopped') {
+    if (this.stopped) {
       this.closed?.();
       this.closed = null;
       return;
     }
     if (this.connection !== connection) return;
     this.connection = null;
-    this.ctx.logger.warn(
-      `websocket connection to ${this.config.url} closed (${connection.closeReason ?? 'remote'})`,
-    );
+    this.ctx.logger.warn(`connection closed (${connection.closeReason ?? 'remote'})`);
     if (!this.emit({ type: 'InterfaceDown', id: this.config.id })) return;
-    this.reconnecting = true;
-    this.scheduleReconnect();
+    this.reconnector.lost();
   }
 
   private dial(): void {
-    this.state = 'connecting';
     const options: WsClientOptions = {
       maxPayload: WEBSOCKET_HW_MTU,
       perMessageDeflate: false,
@@ -225,58 +225,19 @@ class WebSocketClient implements WebSocketConnectionHost {
   }
 
   private onDialFailed(error: Error): void {
-    if (this.state === 'stopped') return;
-    if (this.reconnecting) this.ctx.logger.warn(`reconnect failed: ${error.message}`);
-    else
-      this.ctx.logger.warn(
-        `connect to ${this.config.url} failed: ${error.message}; retrying in the background`,
-      );
-    this.failedAttempts += this.reconnecting ? 1 : 0;
-    this.reconnecting = true;
-    this.scheduleReconnect();
+    if (!this.stopped) this.reconnector.failed(error);
   }
 
   private onOpen(ws: WebSocket, socket: Socket): void {
-    if (this.reconnecting) this.ctx.logger.info(`reconnected after ${this.failedAttempts + 1} attempt(s)`);
-    else this.ctx.logger.info(`websocket client connected to ${this.config.url}`);
-    this.failedAttempts = 0;
-    this.reconnecting = false;
+    this.reconnector.connected();
     const connection = new WebSocketConnection(ws, socket, this);
     this.connection = connection;
-    this.state = 'connected';
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection });
-  }
-
-  private scheduleReconnect(): void {
-    if (this.state === 'stopped' || this.triesExhausted()) return;
-    const delayMs = reconnectDelayMs(this.runtime.reconnectWaitMs, this.failedAttempts, this.random);
-    this.state = 'waiting';
-    this.retryTimer = this.ctx.clock.setTimeout(() => {
-      this.retryTimer = null;
-      if (this.state !== 'waiting' || this.triesExhausted()) return;
-      this.ctx.logger.info(
-        `reconnect attempt ${this.failedAttempts + 1} (backoff ${(delayMs / 1000).toFixed(1)}s) ...`,
-      );
-      this.dial();
-    }, delayMs);
-  }
-
-  /** Gives up (once, with an error log) when `max_reconnect_tries` attempts have failed. */
-  private triesExhausted(): boolean {
-    const max = this.runtime.maxReconnectTries;
-    if (max === null || this.failedAttempts < max) return false;
-    this.state = 'gave_up';
-    this.ctx.logger.error(
-      max === 0
-        ? 'connection lost and max_reconnect_tries is 0: not reconnecting'
-        : `reconnection failed after ${this.failedAttempts} attempt(s), giving up`,
-    );
-    return true;
   }
 
   /** Sends an event; a closed driver (send returns false) stops the client. */
   private emit(event: InterfaceEvent): boolean {
-    if (this.state === 'stopped') return false;
+    if (this.stopped) return false;
     if (this.ctx.events.send(event)) return true;
     void this.stop();
     return false;
