@@ -40,10 +40,10 @@ export class MessageDrops {
   /** The counts as `drops()` reports them. */
   read(): Record<string, number> {
     return {
-      text_message: this.textMessage,
-      oversize_message: this.oversizeMessage,
-      empty_message: this.emptyMessage,
-      protocol_error: this.protocolError,
+      rx_text_message: this.textMessage,
+      rx_message_oversize: this.oversizeMessage,
+      rx_message_empty: this.emptyMessage,
+      rx_protocol_error: this.protocolError,
     };
   }
 }

@@ -166,17 +166,17 @@ class WebSocketListener {
   }
 
   /**
-   * Connections refused at admission (`conn_refused_*`), handshakes refused
-   * (`handshake_refused_origin`, `handshake_refused_path`, `handshake_invalid`: a plain HTTP
-   * request or a malformed upgrade) and messages refused (`text_message`, `oversize_message`,
-   * `empty_message`, `protocol_error`).
+   * Connections refused at admission (`conn_refused_*`) or at their handshake
+   * (`conn_refused_origin`, `conn_refused_path`, `conn_refused_handshake`: a plain HTTP
+   * request or a malformed upgrade), and messages refused (`rx_text_message`,
+   * `rx_message_oversize`, `rx_message_empty`, `rx_protocol_error`).
    */
   drops(): Record<string, number> {
     return {
       ...this.peers.refusals(),
-      handshake_refused_origin: this.refused.origin,
-      handshake_refused_path: this.refused.path,
-      handshake_invalid: this.refused.invalid,
+      conn_refused_origin: this.refused.origin,
+      conn_refused_path: this.refused.path,
+      conn_refused_handshake: this.refused.invalid,
       ...this.messageDrops.read(),
     };
   }

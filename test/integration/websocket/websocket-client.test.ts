@@ -172,7 +172,7 @@ describe('WebSocketInterface client: reconnect, TLS and a hostile server', funct
     const code2 = new Promise<number>((resolve) => again.once('close', resolve));
     again.send(Buffer.alloc(WEBSOCKET_HW_MTU + 1));
     expect(await code2).to.equal(1009);
-    expect(client.drops?.()).to.include({ text_message: 1, oversize_message: 1 });
+    expect(client.drops?.()).to.include({ rx_text_message: 1, rx_message_oversize: 1 });
     expect(sink.ofType('Frame')).to.have.length(0);
   });
 });

@@ -76,7 +76,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
     expect(await code).to.equal(1003);
     const gone = await s.sink.waitForDetail('peer.disconnected');
     expect(gone.cause).to.equal('text_message');
-    expect(drops(s)).to.include({ text_message: 1 });
+    expect(drops(s)).to.include({ rx_text_message: 1 });
     expect(s.sink.ofType('Frame')).to.have.length(0);
   });
 
@@ -88,7 +88,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
     expect(await code).to.equal(1009);
     const gone = await s.sink.waitForDetail('peer.disconnected');
     expect(gone.cause).to.equal('oversize_message');
-    expect(drops(s)).to.include({ oversize_message: 1 });
+    expect(drops(s)).to.include({ rx_message_oversize: 1 });
     expect(s.sink.ofType('Frame')).to.have.length(0);
   });
 
@@ -99,7 +99,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
     ws.send(Buffer.alloc(0));
     ws.send(Buffer.from([1, 2, 3]));
     await s.sink.waitFor('Frame');
-    expect(drops(s)).to.include({ empty_message: 1 });
+    expect(drops(s)).to.include({ rx_message_empty: 1 });
     expect(ws.readyState).to.equal(WebSocket.OPEN);
   });
 
@@ -132,7 +132,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
       status: 403,
     });
     expect(await dial(url, { origin: 'http://app.example' })).to.deep.equal({ kind: 'refused', status: 403 });
-    expect(drops(s).handshake_refused_origin).to.equal(2);
+    expect(drops(s).conn_refused_origin).to.equal(2);
     track(await open(url, { origin: 'HTTPS://App.Example:443' }));
     track(await open(url, { origin: 'http://127.0.0.1:8080' }));
     // No Origin header: not a browser, which the allow-list is not about.
@@ -154,7 +154,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
       req.end();
     });
     expect(status).to.equal(426);
-    expect(drops(s)).to.include({ handshake_refused_path: 2, handshake_invalid: 1 });
+    expect(drops(s)).to.include({ conn_refused_path: 2, conn_refused_handshake: 1 });
   });
 
   it('answers a malformed upgrade with 400, closes it and counts it', async () => {
@@ -165,7 +165,7 @@ describe('WebSocketInterface server: framing, limits and hostile clients (ws cli
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     await new Promise((resolve) => socket.once('close', resolve));
-    expect(drops(s).handshake_invalid).to.equal(1);
+    expect(drops(s).conn_refused_handshake).to.equal(1);
   });
 
   it('tracks what ws holds of an unfinished message (the receive budget reads it)', async () => {
