@@ -6,7 +6,7 @@ import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FlushQueue } from '../../net/server/flush-queue';
 import { WriteStallWatch } from '../../net/write-stall-watch';
-import { MAX_PENDING_BYTES } from '../../net/net-constants';
+import { KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../../net/net-constants';
 import { CLOSE_GOING_AWAY, CLOSE_UNSUPPORTED_DATA } from './websocket-constants';
 
 /**
@@ -151,6 +151,8 @@ export class WebSocketConnection implements Writer {
     this.stallWatch = new WriteStallWatch(socket, host.clock, () => host.writeStallTimeoutMs(), this.onStall);
     this.sendClaim = host.buffers.send.claim();
     this.receiveClaim = host.buffers.receive.claim(this.onReceiveBudgetEviction);
+    // A peer that vanished without a FIN is found by TCP keepalive, as on a stream connection.
+    socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
     ws.binaryType = 'nodebuffer';
     ws.on('message', this.onMessage);
     ws.on('error', this.onError);
