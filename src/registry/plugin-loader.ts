@@ -94,7 +94,16 @@ function resolveModule(name: string, dirs: readonly string[], where: PluginError
     try {
       return createRequire(path.join(dir, 'package.json')).resolve(name);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+        throw new ConfigError(
+          `module '${name}' cannot be resolved (${messageOf(err)}): its package.json needs "main", ` +
+            `or "exports" with a "default" or "require" condition`,
+          where,
+          { cause: err },
+        );
+      }
+      if (code !== 'MODULE_NOT_FOUND') {
         throw new ConfigError(`module '${name}' cannot be resolved: ${messageOf(err)}`, where, {
           cause: err,
         });

@@ -4,7 +4,7 @@ import { createServerRuntimeHandle } from '../../../src/net/server/server-runtim
 import { admittedFrom, ATTACKER_IP, attemptFrom, closedWithin, entryOf } from './support/abuse-test-support';
 import { startTestServer, TestServer } from './support/backbone-test-server';
 
-/** Penalties on (the README's base duration), nothing exempt. */
+/** Penalties on (the recommended base duration of docs/operations.md), nothing exempt. */
 const PENALTIES = { penaltyExempt: [], blacklistDurationMs: 120_000 };
 
 describe('BackboneInterface server: connections per IP (loopback)', () => {

@@ -15,7 +15,7 @@ import { RobustHub } from '../../robustness/support/robust-hub';
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
 
-/** The README's write-stall defence, with nothing exempt (every test client is on loopback). */
+/** The write-stall defence of docs/operations.md, with nothing exempt (every test client is on loopback). */
 const DEFENCES = {
   penalty_exempt: '',
   blacklist_duration: '120',

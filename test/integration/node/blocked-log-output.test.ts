@@ -19,7 +19,10 @@ describe('a node whose stdout is a pipe nobody reads (child process)', function 
   let node: NodeProcess | undefined;
   const peers: LoopbackPeer[] = [];
 
-  beforeEach(async () => {
+  beforeEach(async function () {
+    // A stale build is rebuilt here first (tsc over src, test and bench), which takes more than a
+    // minute on a busy machine.
+    this.timeout(240000);
     builtCli();
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-home-'));
     dir = path.join(home, 'node');

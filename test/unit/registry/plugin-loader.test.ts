@@ -98,6 +98,26 @@ describe('plugin loader', () => {
     }
   });
 
+  it('loads an ES module package through its default export condition, and says what an import-only one lacks', async () => {
+    const where = { section: 'plugins', key: 'modules' };
+    await write(
+      'node_modules/rns-esm/package.json',
+      JSON.stringify({ name: 'rns-esm', type: 'module', exports: { default: './plugin.js' } }),
+    );
+    await write('node_modules/rns-esm/plugin.js', `export default (rns) => (${FACTORY});`);
+    expect((await loadPluginModule('rns-esm', dir, {}, where)).factory.typeName).to.equal('Thing');
+
+    await write(
+      'node_modules/rns-import-only/package.json',
+      JSON.stringify({ name: 'rns-import-only', type: 'module', exports: { import: './plugin.js' } }),
+    );
+    await write('node_modules/rns-import-only/plugin.js', `export default ${FACTORY};`);
+    const error = await rejection(loadPluginModule('rns-import-only', dir, {}, where));
+    expect(error.message).to.match(
+      /^\[plugins\] 'modules': module 'rns-import-only' cannot be resolved \(.+\): its package.json needs "main", or "exports" with a "default" or "require" condition$/,
+    );
+  });
+
   it('refuses a module entry that is not an npm package name', async () => {
     for (const name of ['../evil', '/abs/path', 'Upper', './here']) {
       const error = await rejection(loadPluginModule(name, dir, {}, { section: 'plugins', key: 'modules' }));

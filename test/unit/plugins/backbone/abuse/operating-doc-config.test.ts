@@ -7,15 +7,24 @@ import { StreamServerState } from '../../../../../src/net/server/server-state';
 import { createServerRuntimeHandle } from '../../../../../src/net/server/server-runtime-handle';
 import { BACKBONE_SERVER_LINK } from '../../../../../src/plugins/backbone/backbone-constants';
 
-const DOC = join(__dirname, '../../../../../README.md');
+const DOCS = join(__dirname, '../../../../../docs');
+const OPERATIONS = join(DOCS, 'operations.md');
+const CONFIGURATION = join(DOCS, 'configuration.md');
 
-describe('README: Operating a public backbone', () => {
+/** The text of `file` from the heading `heading` on. */
+function sectionOf(file: string, heading: string): string {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(heading);
+  expect(start, `${heading} in ${file}`).to.be.at.least(0);
+  return text.slice(start);
+}
+
+describe('docs: abuse defence', () => {
   it('recommends a config that parses, with every abuse key known and the documented values', () => {
-    const readme = readFileSync(DOC, 'utf8');
-    const text = readme.slice(readme.indexOf('## Operating a public backbone'));
+    const text = sectionOf(OPERATIONS, '### Recommended settings for a public node');
     const snippet = /```ini\n([\s\S]*?)```/.exec(text)?.[1];
     expect(snippet, 'an ini block').to.be.a('string');
-    const node = parseNodeConfig(snippet ?? '', DOC);
+    const node = parseNodeConfig(snippet ?? '', OPERATIONS);
     expect(node.errors).to.deep.equal([]);
     const section = node.interfaces[0];
     expect(section?.name).to.equal('Public Backbone');
@@ -54,8 +63,7 @@ describe('README: Operating a public backbone', () => {
   });
 
   it('names in its key table exactly the runtime settings the server has for them', () => {
-    const text = readFileSync(DOC, 'utf8');
-    const table = text.slice(text.indexOf('### Abuse-defence keys'));
+    const table = sectionOf(CONFIGURATION, '### Abuse-defence keys');
     const documented = [...table.matchAll(/^\| `([a-z_]+)`\s*\| `([a-z_]+)`/gm)].map((m) => m[2]);
     const handle = createServerRuntimeHandle(
       new StreamServerState({
