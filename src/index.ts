@@ -59,6 +59,8 @@ export * from './plugins/memory/memory-interface-factory';
 export * from './plugins/memory/register-memory-plugin';
 export * from './plugins/backbone/index';
 export * from './plugins/tcp/index';
+export * from './plugins/udp/index';
+export * from './plugins/pipe/index';
 
 // HDLC framing, byte-for-byte compatible with Python RNS
 export * from './core/hdlc/index';

@@ -46,3 +46,20 @@ export async function resolveListenHost(host: string, preferIpv6: boolean): Prom
   if (chosen === undefined) throw new Error(`'${host}' resolves to no address`);
   return chosen.address;
 }
+
+/**
+ * The IPv4 broadcast address of a network interface (its first IPv4 address with every host bit
+ * set), as Python's UDPInterface listens and sends on it for `device`.
+ *
+ * @returns the address, or `undefined` when the device is unknown or has no IPv4 address.
+ */
+export function deviceBroadcastAddress(
+  device: string,
+  table: NetworkInterfaceTable = networkInterfaces(),
+): string | undefined {
+  const ipv4 = table[device]?.find((a) => a.family === 'IPv4');
+  if (ipv4 === undefined) return undefined;
+  const octets = ipv4.address.split('.').map(Number);
+  const mask = ipv4.netmask.split('.').map(Number);
+  return octets.map((octet, i) => (octet | (~(mask[i] ?? 255) & 255)) & 255).join('.');
+}

@@ -21,6 +21,8 @@ import {
 } from '../core/runtime-config';
 import { registerBackbonePlugin } from '../plugins/backbone';
 import { registerTcpPlugin } from '../plugins/tcp';
+import { registerUdpPlugin } from '../plugins/udp';
+import { registerPipePlugin } from '../plugins/pipe';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
 import { registerWebSocketPlugin } from '../plugins/websocket';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
@@ -54,15 +56,16 @@ import { Relay, RelayOptions } from './relay';
 import { loadThirdPartyPlugins } from './third-party-plugins';
 
 /**
-/**
- * Registers the plugins a node ships with: `BackboneInterface`, `TCPServerInterface` and
- * `TCPClientInterface`, `WebSocketInterface` (with MeshChat's two names), and `MemoryInterface`
- * (in-process pipes, for embedding and tests; a config file can name it but it connects nothing
- * outside).
+ * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
+ * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, `PipeInterface`,
+ * `WebSocketInterface` (with MeshChat's two names), and `MemoryInterface` (in-process pipes, for
+ * embedding and tests; a config file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
   registerTcpPlugin(container);
+  registerUdpPlugin(container);
+  registerPipePlugin(container);
   registerWebSocketPlugin(container);
   registerMemoryPlugin(container);
 }

@@ -226,9 +226,11 @@ export function spawnPythonScript(
  * How a Python peer attaches: `backbone` (BackboneInterface client), `tcp`
  * (TCPClientInterface), `tcp-kiss` (the same with kiss_framing), `tcp-server` (a listening
  * TCPServerInterface), `udp` (a UDPInterface on `port` sending to `forward_port`, given in
- * `extraArgs` as `--forward-port`) or `backbone-server` (a listening BackboneInterface).
+ * `extraArgs` as `--forward-port`), `pipe` (a PipeInterface running `--pipe-command`, in
+ * `extraArgs`) or `backbone-server` (a listening BackboneInterface).
  */
-export type PeerInterfaceKind = 'backbone' | 'tcp' | 'tcp-kiss' | 'tcp-server' | 'udp' | 'backbone-server';
+export type PeerInterfaceKind =
+  'backbone' | 'tcp' | 'tcp-kiss' | 'tcp-server' | 'udp' | 'pipe' | 'backbone-server';
 
 /** Options common to every Python peer. */
 export interface PeerOptions {

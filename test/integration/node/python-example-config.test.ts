@@ -81,21 +81,32 @@ describe("Python RNS's example config (rnsd --exampleconfig)", function () {
     registerDefaultPlugins(child);
     const registry = child.resolve(InterfaceRegistry);
     const served = config.interfaces.filter((s) => registry.has(s.typeName));
-    expect(served.map((s) => s.typeName)).to.include.members(['TCPServerInterface', 'TCPClientInterface']);
+    expect(served.map((s) => s.typeName)).to.include.members([
+      'UDPInterface',
+      'TCPServerInterface',
+      'TCPClientInterface',
+    ]);
     served.forEach((section, i) => {
       const factory = registry.require(section.typeName, section.name);
       expect(() => factory.parseConfig(section.name, i + 1, section.params), section.name).to.not.throw();
     });
   });
 
-  it('starts its TCP server (in internal mode) and client sections once enabled, the client connecting', async () => {
+  it('starts its UDP, TCP server (in internal mode) and TCP client sections once enabled, on loopback', async () => {
     const port = await freePort();
+    const [udpIn, udpOut] = [await freePort(), await freePort()];
     let text = enable(EXAMPLE, 'TCP Server Interface', { listen_ip: '127.0.0.1', listen_port: String(port) });
     text = text.replace(
       '    type = TCPServerInterface\n',
       '    type = TCPServerInterface\n    mode = internal\n',
     );
     text = enable(text, 'TCP Client Interface', { target_port: String(port) });
+    text = enable(text, 'UDP Interface', {
+      listen_ip: '127.0.0.1',
+      listen_port: String(udpIn),
+      forward_ip: '127.0.0.1',
+      forward_port: String(udpOut),
+    });
     const started = await start(text);
     expect(started.startupProblems).to.deep.equal([]);
     const deadline = Date.now() + 10_000;
@@ -105,6 +116,7 @@ describe("Python RNS's example config (rnsd --exampleconfig)", function () {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(online('TCP Server Interface')).to.equal(true);
+    expect(online('UDP Interface')).to.equal(true);
     expect(started.status().interfaces.find((i) => i.name === 'TCP Server Interface')?.mode).to.equal(
       'internal',
     );

@@ -39,13 +39,15 @@ def log_to_stderr(line):
         pass
 
 
-def interface_section(kind, host, port, name="Interop", ingress_control=True, ifac=None, forward_port=None):
+def interface_section(kind, host, port, name="Interop", ingress_control=True, ifac=None, forward_port=None,
+                      command=None):
     """Returns the [[...]] subsection text for one interface of the given kind.
 
     kind: "backbone" (BackboneInterface client), "tcp" (TCPClientInterface), "tcp-kiss"
     (TCPClientInterface with kiss_framing), "backbone-server" (BackboneInterface listening on
     host:port), "tcp-server" (TCPServerInterface listening on host:port) or "udp" (UDPInterface
-    listening on host:port and sending to host:forward_port).
+    listening on host:port and sending to host:forward_port) or "pipe" (PipeInterface running
+    `command`).
 
     ingress_control=False turns off Python's announce-burst hold on the interface: on an
     interface younger than 2 h, more than 3 announces per second are held back (for 15 s and
@@ -68,6 +70,8 @@ def interface_section(kind, host, port, name="Interop", ingress_control=True, if
     elif kind == "udp":
         body = ["type = UDPInterface", f"listen_ip = {host}", f"listen_port = {port}",
                 f"forward_ip = {host}", f"forward_port = {forward_port}"]
+    elif kind == "pipe":
+        body = ["type = PipeInterface", f"command = {command}", "respawn_delay = 1"]
     else:
         raise ValueError(f"unknown interface kind {kind!r}")
     if not ingress_control:

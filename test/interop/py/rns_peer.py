@@ -22,6 +22,7 @@ Interfaces (--interface)
   tcp-kiss         TCPClientInterface with kiss_framing to --host:--port
   tcp-server       TCPServerInterface on --host:--port
   udp              UDPInterface listening on --host:--port, sending to --host:--forward-port
+  pipe             PipeInterface running --pipe-command
   backbone-server  BackboneInterface server on --host:--port (0 = any free port; the bound port
                    is reported in the `listening` event). Connected peers are reported as
                    `peer_connected` / `peer_disconnected` events.
@@ -57,9 +58,10 @@ ECHO_PATH = "/echo"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--role", choices=["server", "client"], required=True)
-    parser.add_argument("--interface", choices=["backbone", "tcp", "tcp-kiss", "tcp-server", "udp", "backbone-server"],
+    parser.add_argument("--interface", choices=["backbone", "tcp", "tcp-kiss", "tcp-server", "udp", "pipe", "backbone-server"],
                         required=True)
     parser.add_argument("--forward-port", type=int, help="udp: the port datagrams are sent to")
+    parser.add_argument("--pipe-command", help="pipe: the command the PipeInterface runs")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--aspect", default="server", help="destination aspect of the server")
@@ -157,7 +159,7 @@ def start_reticulum(args, config_dir):
                                            ("ifac_size", args.ifac_size)) if value is not None}
     interface_text = interface_section(args.interface, args.host, args.port,
                                        ingress_control=args.ingress_control == "yes", ifac=ifac,
-                                       forward_port=args.forward_port)
+                                       forward_port=args.forward_port, command=args.pipe_command)
     write_config(config_dir, transport=False, interface_text=interface_text, loglevel=args.loglevel)
     reticulum = RNS.Reticulum(configdir=config_dir, loglevel=args.loglevel, logdest=log_to_stderr)
     return reticulum

@@ -8,11 +8,12 @@ import {
   BLOCK_FAST_FLAPPING_KEY,
   NUMERIC_ABUSE_KEYS,
   PENALTY_EXEMPT_KEY,
-} from '../../../src/plugins/backbone/abuse/abuse-setting-keys';
+} from '../../../src/net/abuse/abuse-setting-keys';
+import { createClientRuntimeHandle } from '../../../src/net/client/client-runtime-handle';
+import { StreamServerState } from '../../../src/net/server/server-state';
+import { createServerRuntimeHandle } from '../../../src/net/server/server-runtime-handle';
 import { parseBackboneConfig } from '../../../src/plugins/backbone/backbone-config-parser';
-import { createClientRuntimeHandle } from '../../../src/plugins/backbone/client/client-runtime-handle';
-import { BackboneServerState } from '../../../src/plugins/backbone/server/backbone-server-state';
-import { createServerRuntimeHandle } from '../../../src/plugins/backbone/server/server-runtime-handle';
+import { BACKBONE_SERVER_LINK } from '../../../src/plugins/backbone/backbone-constants';
 
 const ROOT = path.join(__dirname, '../../..');
 const README = path.join(ROOT, 'README.md');
@@ -113,8 +114,8 @@ describe('docs', () => {
         undocumented([...NUMERIC_ABUSE_KEYS.map((k) => k.key), PENALTY_EXEMPT_KEY, BLOCK_FAST_FLAPPING_KEY]),
       ).to.deep.equal([]);
       const server = createServerRuntimeHandle(
-        new BackboneServerState({
-          mode: 'server',
+        new StreamServerState({
+          link: BACKBONE_SERVER_LINK,
           name: 'x',
           id: 1,
           listenIp: '127.0.0.1',

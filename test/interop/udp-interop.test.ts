@@ -1,0 +1,109 @@
+/**
+ * Interop of UDPInterface with Python Reticulum, unicast on loopback: a Python peer's
+ * UDPInterface and our transport node's UDPInterface send to each other's listen port; a Python
+ * client on our TCPServerInterface runs its whole script (path, proven packet, link, request,
+ * resource) to the Python server behind the UDP link. Skips without Python RNS.
+ */
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RnsNode } from '../../src/node/rns-node';
+import { freePort } from '../helpers/loopback-port';
+import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
+import { EventedProcess, InteropEvent, ServerPeer, startClientPeer, startServerPeer } from './python-rns';
+
+const CLIENT_RUN_MS = 90_000;
+
+function step(client: EventedProcess, name: string): InteropEvent {
+  const event = client.events.find((e) => e.event === name);
+  if (!event) throw client.failure(`step '${name}' not reached`);
+  return event;
+}
+
+describe('Python RNS interop over UDPInterface (unicast, loopback)', function () {
+  this.timeout(180_000);
+  let rns: PythonRns | undefined;
+  let dir: string | undefined;
+  let node: RnsNode | undefined;
+  let server: ServerPeer | undefined;
+  let client: EventedProcess | undefined;
+
+  before(async function () {
+    rns = await findPythonRns();
+    if (!rns) this.skip();
+    const [pythonUdp, ourUdp, tcpPort] = [await freePort(), await freePort(), await freePort()];
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-udp-interop-'));
+    await fs.writeFile(
+      path.join(dir, 'config'),
+      [
+        '[reticulum]',
+        '  enable_transport = yes',
+        '[logging]',
+        '  loglevel = 2',
+        '[interfaces]',
+        '  [[UDP Link]]',
+        '    type = UDPInterface',
+        '    enabled = yes',
+        '    listen_ip = 127.0.0.1',
+        `    listen_port = ${ourUdp}`,
+        '    forward_ip = 127.0.0.1',
+        `    forward_port = ${pythonUdp}`,
+        '    ingress_control = no',
+        '  [[TCP Hub]]',
+        '    type = TCPServerInterface',
+        '    enabled = yes',
+        '    listen_ip = 127.0.0.1',
+        `    listen_port = ${tcpPort}`,
+        '    ingress_control = no',
+        '',
+      ].join('\n'),
+    );
+    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    server = await startServerPeer(rns, {
+      interface: 'udp',
+      port: pythonUdp,
+      extraArgs: ['--forward-port', String(ourUdp), '--announce-interval', '2'],
+    });
+    client = startClientPeer(rns, {
+      interface: 'tcp',
+      port: tcpPort,
+      destinationHash: server.destinationHash,
+      resourceSize: 128 * 1024,
+      keepalives: 1,
+      stepTimeoutSec: 20,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.exited,
+      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
+    ]);
+    clearTimeout(timer);
+  });
+
+  after(async function () {
+    await client?.stop();
+    await server?.process.stop();
+    await node?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('a Python client reaches a Python UDPInterface peer through our node: path, proof, link, resource', function () {
+    const c = client as EventedProcess;
+    const pathEvent = step(c, 'path');
+    expect(pathEvent.hops).to.equal(2);
+    step(c, 'packet_proven');
+    step(c, 'link_established');
+    const sent = step(c, 'resource_sent');
+    const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
+    expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
+    expect(step(c, 'summary').ok).to.equal(true);
+  });
+
+  it('carried it as datagrams both ways', function () {
+    const udp = (node as RnsNode).status().interfaces.find((i) => i.name === 'UDP Link');
+    expect(udp?.rxPackets).to.be.greaterThan(10);
+    expect(udp?.txPackets).to.be.greaterThan(10);
+    expect(udp?.kind).to.equal('single');
+  });
+});
