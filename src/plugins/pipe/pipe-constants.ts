@@ -17,9 +17,10 @@ export const DEFAULT_RESPAWN_DELAY_SECS = 5;
 
 /**
  * Bytes written to the child's stdin and not yet taken by it, beyond which a packet is refused
- * with `buffer_full`: a child that stops reading holds at most this much of our memory.
+ * with `buffer_full`: a child that stops reading holds at most this much of our memory, and a
+ * burst of a thousand full-size packets from one turn still fits (Python blocks instead).
  */
-export const PIPE_MAX_PENDING_BYTES = 256 * 1024;
+export const PIPE_MAX_PENDING_BYTES = 1024 * 1024;
 
 /** After SIGTERM at stop, a child that has not exited is killed (SIGKILL) after this long. */
 export const PIPE_KILL_GRACE_MS = 2_000;

@@ -5,7 +5,11 @@ import { DEFAULT_INGRESS_CONTROL } from '../../../../src/core/ingress-control';
 import { InterfaceMode } from '../../../../src/core/interface-mode';
 import { silentLogger } from '../../../../src/core/logger';
 import { systemClock } from '../../../../src/core/clock';
-import { BackboneInterfaceFactory, registerBackbonePlugin } from '../../../../src/plugins/backbone';
+import {
+  BackboneClientInterfaceFactory,
+  BackboneInterfaceFactory,
+  registerBackbonePlugin,
+} from '../../../../src/plugins/backbone';
 import {
   INTERFACE_API_VERSION,
   InterfaceFactory,
@@ -27,15 +31,14 @@ function context(sink = new RecordingEventSink()): StartContext {
 }
 
 describe('BackboneInterfaceFactory', () => {
-  it('registers under INTERFACE_FACTORY with the type name and API version', () => {
+  it('registers BackboneInterface and BackboneClientInterface under INTERFACE_FACTORY with the API version', () => {
     const child = container.createChildContainer();
     registerBackbonePlugin(child);
     const factories = child.resolveAll<InterfaceFactory>(INTERFACE_FACTORY);
-    // BackboneClientInterface is the plugin's too, as Python maps it.
     expect(factories.map((f) => f.typeName)).to.deep.equal(['BackboneInterface', 'BackboneClientInterface']);
     expect(factories[0]).to.be.instanceOf(BackboneInterfaceFactory);
-    expect(factories[0]?.typeName).to.equal('BackboneInterface');
-    expect(factories[0]?.apiVersion).to.equal(INTERFACE_API_VERSION);
+    expect(factories[1]).to.be.instanceOf(BackboneClientInterfaceFactory);
+    expect(factories.map((f) => f.apiVersion)).to.deep.equal([INTERFACE_API_VERSION, INTERFACE_API_VERSION]);
   });
 
   it("returns a server's runtime-config and peer-state handles and bound address from start", async () => {
