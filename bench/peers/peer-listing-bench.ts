@@ -73,6 +73,8 @@ function listingOnly(driver: HostDriver, pageMs: number[]): ControlTarget {
     status: unsupported,
     blacklistPeer: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
     clearPeer: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
+    listPaths: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
+    dropPath: () => runtimeConfigError('unsupported', 'not served by the benchmark'),
     listRuntimeConfig: unsupported,
     getRuntimeConfig: unsupported,
     setRuntimeConfig: () => runtimeConfigError('unsupported', 'not served by the benchmark'),

@@ -4,8 +4,10 @@ import { LOG_FORMATS, LogFormat } from '../node/logging/log-format';
 import { parseLoglevel } from '../node/logging/log-level';
 import { CliExit, CliIo, ExitCode } from './cli-io';
 import { withControlClient } from './commands/control-command';
+import { listAllPaths } from './commands/list-paths';
 import { listAllPeers } from './commands/list-peers';
 import { renderConfigEntries } from './format/config-view';
+import { renderPaths } from './format/paths-view';
 import { renderPeers } from './format/peers-view';
 import { printable } from './format/printable';
 import { renderStatus } from './format/status-view';
@@ -41,6 +43,25 @@ function parseSeconds(text: string): number {
   const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError('expected a positive number of seconds');
+  return value;
+}
+
+function parseHexPrefix(text: string): string {
+  const hex = text.trim().replace(/^<|>$/g, '').toLowerCase();
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) throw new InvalidArgumentError('expected 1 to 32 hex digits');
+  return hex;
+}
+
+function parseDestinationHash(text: string): string {
+  const hex = text.trim().replace(/^<|>$/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(hex))
+    throw new InvalidArgumentError('expected a destination hash of 32 hex digits');
+  return hex;
+}
+
+function parseHops(text: string): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= 255)) throw new InvalidArgumentError('expected a hop count 0..255');
   return value;
 }
 
@@ -155,6 +176,50 @@ export function buildProgram(deps: CliDeps): Command {
         c.call('peers.clear', { interface: name, ip }),
       );
       show(io, options.json, result, () => `cleared ${printable(ip)} on '${printable(name)}'`);
+    });
+
+  const paths = program
+    .command('paths')
+    .description('list the path table of the running transport node, or drop a path')
+    .option(
+      '--destination <hex>',
+      'only destinations whose hash starts with these hex digits',
+      parseHexPrefix,
+    )
+    .option('--interface <name>', 'only paths via this interface (a listener: via its peers)')
+    .option('--max-hops <n>', 'only paths of at most this many hops', parseHops)
+    .addOption(configOption())
+    .option('--json', 'print the raw result as JSON')
+    .action(
+      async (options: {
+        config: string;
+        json?: boolean;
+        destination?: string;
+        interface?: string;
+        maxHops?: number;
+      }) => {
+        const list = await withControlClient(dirOf(options), (c) =>
+          listAllPaths(c, {
+            ...(options.destination !== undefined ? { destination: options.destination } : {}),
+            ...(options.interface !== undefined ? { interface: options.interface } : {}),
+            ...(options.maxHops !== undefined ? { maxHops: options.maxHops } : {}),
+          }),
+        );
+        show(io, options.json, list, (l) => renderPaths(l, Date.now()));
+      },
+    );
+
+  paths
+    .command('drop')
+    .description('forget the path to a destination (it is learnt again from its next announce)')
+    .argument('<hash>', 'the destination hash (32 hex digits)', parseDestinationHash)
+    .addOption(configOption())
+    .option('--json', 'print the raw result as JSON')
+    .action(async (hash: string, options: { config: string; json?: boolean }) => {
+      const result = await withControlClient(dirOf(options), (c) =>
+        c.call('paths.drop', { destination: hash }),
+      );
+      show(io, options.json, result, () => `dropped the path to ${hash}`);
     });
 
   const config = program

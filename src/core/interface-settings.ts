@@ -37,6 +37,16 @@ export interface InterfaceSettings {
 }
 
 /**
+ * The settings a running interface and its peers can take live: the transport engine reads them
+ * from the interface's info for every packet, so replacing them there is enough. (The mode,
+ * `outgoing` and the bitrate shape tables and MTUs when the interface comes up.)
+ */
+export type LiveInterfaceSettings = Pick<
+  InterfaceSettings,
+  'announceCap' | 'announceRateTarget' | 'announceRateGrace' | 'announceRatePenalty' | 'ingressControl'
+>;
+
+/**
  * The info with the section's settings applied: the settings win over what the plugin reported,
  * and an interface whose MTU autoconfigures gets the hardware MTU its (possibly configured)
  * bitrate calls for, as Python's `optimise_mtu` runs after the configured bitrate is set.

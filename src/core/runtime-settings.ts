@@ -13,12 +13,13 @@ import {
  * - `seconds`: an integer or float >= the spec's `min` (default 0; 0 usually means off) and at
  *   most `MAX_DURATION_SECS` (about 24.8 days, the longest timer); read back as a float.
  * - `count`: an integer >= 0 (a float is an `invalid_type`).
- * - either of those with `nullable`: `null` too (a setting that can be unset, such as a cap
+ * - `number`: any finite number >= the spec's `min` (default 0), a rate or a percentage.
+ * - `seconds` or `count` with `nullable`: `null` too (a setting that can be unset, such as a cap
  *   whose absence means no cap).
  * - `boolean`: true or false.
  * - `string`: any string.
  */
-export type RuntimeSettingKind = 'seconds' | 'count' | 'boolean' | 'string';
+export type RuntimeSettingKind = 'seconds' | 'count' | 'number' | 'boolean' | 'string';
 
 /** Declares one setting of a {@link RuntimeSettings} table. */
 export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
@@ -28,7 +29,7 @@ export interface RuntimeSettingSpec<V extends RuntimeConfigValue> {
   readonly kind: RuntimeSettingKind;
   /** When a change takes effect. */
   readonly applyMode: RuntimeConfigApplyMode;
-  /** For `seconds`: the smallest value accepted (default 0). */
+  /** For `seconds` and `number`: the smallest value accepted (default 0). */
   readonly min?: number;
   /** For `seconds` and `count`: `null` is a value too (and written as such). */
   readonly nullable?: boolean;
@@ -132,6 +133,7 @@ export class RuntimeSettings implements RuntimeConfigHandle {
     try {
       switch (spec.kind) {
         case 'seconds':
+        case 'number':
         case 'count': {
           if (value === null && spec.nullable === true) {
             (spec as RuntimeSettingSpec<number | null>).write(null);
@@ -146,11 +148,12 @@ export class RuntimeSettings implements RuntimeConfigHandle {
           if (spec.kind === 'count' && !Number.isInteger(value)) {
             return runtimeConfigError('invalid_type', `${key} expects an integer`);
           }
+          const min = spec.min ?? 0;
           const range =
             spec.kind === 'seconds'
               ? durationProblem(value, { min: spec.min })
-              : value < 0
-                ? 'must be >= 0'
+              : value < min
+                ? `must be >= ${min}`
                 : undefined;
           if (range !== undefined) return runtimeConfigError('invalid_value', `${key} ${range}`);
           const numeric = spec as RuntimeSettingSpec<number>;

@@ -8,8 +8,11 @@ import { Logger } from './logger';
 export interface BlobStore {
   /** The blob's bytes, or undefined when there is none. */
   read(name: string): Promise<Uint8Array | undefined>;
-  /** Replaces the blob atomically: a reader sees the old bytes or the new ones, never a mix. */
-  write(name: string, data: Uint8Array): Promise<void>;
+  /**
+   * Replaces the blob atomically: a reader sees the old bytes or the new ones, never a mix. The
+   * bytes may come in chunks (a large table built in parts), written one after another.
+   */
+  write(name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /**
    * Moves an unreadable blob out of the way (kept for inspection, never deleted) so a fresh one
    * can be written; returns where it went, or undefined when there was nothing to move.
@@ -27,8 +30,8 @@ export class MemoryBlobStore implements BlobStore {
     return Promise.resolve(this.blobs.get(name));
   }
 
-  write(name: string, data: Uint8Array): Promise<void> {
-    this.blobs.set(name, Uint8Array.from(data));
+  write(name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    this.blobs.set(name, data instanceof Uint8Array ? Uint8Array.from(data) : Buffer.concat(data));
     return Promise.resolve();
   }
 

@@ -6,8 +6,10 @@ import { RuntimeConfigHandle, RuntimeConfigValue, RuntimeStartup } from '../core
 import { ConfigParams, ConfigValue } from '../registry/config-params';
 import { InterfaceRegistry } from '../registry/interface-registry';
 import { loadNodeConfig } from './config/config-loader';
+import { readNodeInterfaceKeys } from './config/interface-keys';
 import { changedMetricsKeys, MetricsSettings } from './config/metrics-section';
 import { PluginsSettings } from './config/plugins-section';
+import { InterfaceDefaults } from './config/reticulum-section';
 import {
   changedReticulumKeys,
   InterfaceSection,
@@ -15,6 +17,12 @@ import {
   NodeConfig,
   ReticulumSettings,
 } from './config/node-config';
+import {
+  LIVE_TRANSPORT_KEYS,
+  liveSettings,
+  TRANSPORT_SETTINGS_PREFIX,
+  tunableValues,
+} from './transport-settings';
 
 /** A runtime setting a reload changed. */
 export interface ReloadedSetting {
@@ -60,6 +68,11 @@ export interface ConfigReloaderDeps {
   readonly metrics: MetricsSettings;
   /** The `[plugins]` settings the node started with (plugins load at start only). */
   readonly plugins: PluginsSettings;
+  /**
+   * Whether the node serves each interface's transport tunables (`transport.<interface>.*`): a
+   * reload applies their changes, in a section or in the `[reticulum]` defaults, live.
+   */
+  readonly transportTunables?: boolean;
   /** Parses sections and tells the live-setting startup values a parsed section gives. */
   readonly registry: InterfaceRegistry;
   /** Serves and applies the live settings. */
@@ -81,13 +94,22 @@ export interface ConfigReloaderDeps {
  *   mode take effect at the next restart; each is logged, and logged again on every reload until
  *   then, since the comparison is with the config the node started from. So does a changed
  *   node-owned `[reticulum]` key (the buffer budgets) or `[metrics]` key.
+ * - On a transport node, the transport tunables of each interface (announce rate limits,
+ *   announce cap, ingress and egress control; `transport.<interface>.*`) are runtime settings
+ *   like the interfaces' own: a change in a section, or in the `[reticulum]` default a section
+ *   inherits, is applied live.
  * - `[logging] loglevel` is handed on through `onConfigLoaded`.
  *
  * A file that cannot be read or parsed changes nothing; a section with an invalid value is
  * skipped. A reload never throws: its problems are logged and reported.
  */
 export class ConfigReloader {
-  constructor(private readonly deps: ConfigReloaderDeps) {}
+  /** The `[reticulum]` interface defaults last read from a valid section. */
+  private defaults: InterfaceDefaults;
+
+  constructor(private readonly deps: ConfigReloaderDeps) {
+    this.defaults = deps.reticulum.interfaceDefaults;
+  }
 
   /** Re-reads the config and applies it; see {@link ConfigReloader}. */
   async reload(): Promise<ConfigReloadReport> {
@@ -130,6 +152,10 @@ export class ConfigReloader {
     for (const key of changedReticulumKeys(this.deps.reticulum, config.reticulumSettings)) {
       restartNeeded.push(`[reticulum] '${key}' changed; that takes a restart`);
     }
+    // A [reticulum] section with a bad value, or one that now chooses another forwarding mode
+    // (which takes a restart), leaves the running defaults as they were.
+    const defaults = config.reticulumSettings.interfaceDefaults;
+    if (!broken.has('reticulum') && defaults.transport) this.defaults = defaults;
     if (!broken.has('metrics')) {
       for (const key of changedMetricsKeys(this.deps.metrics, config.metrics))
         restartNeeded.push(`[metrics] '${key}' changed; that takes a restart`);
@@ -189,13 +215,16 @@ export class ConfigReloader {
           updates.push({ key: `${live.keyPrefix}.${name}.${setting}`, value });
       }
     }
+    if (this.deps.transportTunables === true) updates.push(...this.tunableUpdates(name, after));
     const previous = this.startupOf(before, id, before.params);
-    // The node's own keys (transport settings, access code) are read only at start.
+    // The node's own keys (transport settings, access code) are read only at start, but for the
+    // transport tunables, applied above.
     const changed = [
       ...changedKeys(before.params, after.params).map((key) => ({ key, node: false })),
       ...changedKeys(before.nodeParams, after.nodeParams).map((key) => ({ key, node: true })),
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const { key, node } of changed) {
+      if (node && this.deps.transportTunables === true && LIVE_TRANSPORT_KEYS.has(key)) continue;
       if (node || !this.movesRuntimeSetting(before, id, key, after.params[key], previous)) {
         restartNeeded.push(`[${name}] '${key}' changed; that takes a restart`);
       }
@@ -208,6 +237,18 @@ export class ConfigReloader {
           `${update.key} could not be applied (${result.error.message}); that takes a restart`,
         );
     }
+  }
+
+  /** The transport tunables whose value the section now gives (over the defaults) differs from their startup value. */
+  private tunableUpdates(name: string, section: InterfaceSection): ReloadedSetting[] {
+    const { settings } = readNodeInterfaceKeys(name, section.nodeParams, this.defaults);
+    const updates: ReloadedSetting[] = [];
+    for (const [setting, value] of tunableValues(liveSettings(settings))) {
+      const key = `${TRANSPORT_SETTINGS_PREFIX}.${name}.${setting}`;
+      const live = this.deps.driver.getRuntimeConfig(key);
+      if (live !== undefined && live.default !== value) updates.push({ key, value });
+    }
+    return updates;
   }
 
   /**

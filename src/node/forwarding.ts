@@ -2,11 +2,8 @@ import path from 'node:path';
 import { Clock } from '../core/clock';
 import { HostDriver } from '../core/driver/host-driver';
 import { Logger } from '../core/logger';
-import {
-  KnownDestinations,
-  loadKnownDestinations,
-  saveKnownDestinations,
-} from '../protocol/known-destinations';
+import { LoadOutcome } from '../core/storage';
+import { KnownDestinations } from '../protocol/known-destinations';
 import { TransportEngine } from '../transport/transport-engine';
 import { TransportCounters } from '../transport/transport-counters';
 import { TransportTableSizes } from '../transport/transport-view';
@@ -25,7 +22,12 @@ export interface TransportForwarding {
   readonly knownDestinations: KnownDestinations;
   /** Where the transport identity and tables live. */
   readonly storage: FileBlobStore;
-  /** Stops the engine's jobs and writes the known destinations. */
+  /**
+   * Restores the stored paths of the configured interfaces now in the driver's table; call once
+   * the interfaces are started. Returns how many.
+   */
+  restorePaths(): number;
+  /** Stops the engine's jobs and writes its tables. */
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,10 @@ export interface TransportStatus {
  *
  * - `transport`: loads the transport identity from `storage/transport_identity` in the config
  *   dir (Python's file: the 64 private-key bytes, mode 0600; an rnsd's file carries its
- *   transport id over), creating it on first start, and the known destinations from
- *   `storage/known_destinations` (Python's format; written back at stop); starts the engine's
- *   jobs and feeds it the driver's interface events.
+ *   transport id over), creating it on first start, and the stored tables (known destinations in
+ *   Python's format, packet hashlist, tunnels and paths; see docs/transport.md), which the engine
+ *   writes back every hour and at stop; starts the engine's jobs and feeds it the driver's
+ *   interface events.
  * - `flood`: the relay.
  */
 export async function startForwarding(
@@ -82,14 +85,21 @@ export async function startForwarding(
   const storage = new FileBlobStore(path.join(deps.configDir, STORAGE_DIR_NAME));
   const { identity, created } = await loadOrCreateIdentity(storage, TRANSPORT_IDENTITY_NAME);
   const knownDestinations = new KnownDestinations({ clock });
-  const loaded = await loadKnownDestinations(storage, knownDestinations, logger);
-  if (loaded.status === 'loaded') logger.info('loaded known destinations', { entries: loaded.value });
   const engine = new TransportEngine({
     host: driver,
     clock,
     identity,
     knownDestinations,
+    storage,
     logger: logger.child({ component: 'transport' }),
+  });
+  const loaded = await engine.load();
+  const count = (outcome: LoadOutcome<number>) => (outcome.status === 'loaded' ? outcome.value : 0);
+  logger.info('loaded the stored transport tables', {
+    knownDestinations: count(loaded.knownDestinations),
+    hashes: count(loaded.hashlist),
+    tunnels: count(loaded.tunnels),
+    paths: count(loaded.paths),
   });
   driver.setPacketHandler(engine);
   driver.on('interfaceUp', (entry) => engine.interfaceUp(entry));
@@ -103,17 +113,21 @@ export async function startForwarding(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       engine.stop();
-      try {
-        await saveKnownDestinations(storage, knownDestinations);
-      } catch (error) {
-        logger.error('could not write the known destinations', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
+      await engine.persist();
     })();
     return stopping;
   };
-  return { mode: 'transport', engine, knownDestinations, storage, stop };
+  const restorePaths = (): number => {
+    const restored = engine.restorePaths(driver.interfaces());
+    if (count(loaded.paths) > 0) {
+      logger.info('restored stored paths of configured interfaces', {
+        restored,
+        stored: count(loaded.paths),
+      });
+    }
+    return restored;
+  };
+  return { mode: 'transport', engine, knownDestinations, storage, restorePaths, stop };
 }
 
 /** The `status` view of a transport forwarding. */

@@ -1,4 +1,5 @@
 import { InterfaceId } from '../core/interface-id';
+import { PathInfo } from '../transport/transport-view';
 import { TransportStatus } from './forwarding';
 import { ProcessHealthStatus } from './process-health';
 
@@ -92,4 +93,29 @@ export interface NodeStatus {
   readonly logging: LoggingStatus;
   /** The node-wide buffer budgets. */
   readonly buffers: BufferBudgetsStatus;
+}
+
+/** One path as `rns-net paths` lists it. */
+export interface PathListEntry extends PathInfo {
+  /** For a path via a spawned peer: the name of the listener that spawned it; else null. */
+  readonly listener: string | null;
+}
+
+/** One page of `paths.list`. */
+export interface PathListPage {
+  /** In no particular order. */
+  readonly paths: readonly PathListEntry[];
+  /** Pass it back (with the same filters) for the next page; null on the last page. */
+  readonly cursor: string | null;
+}
+
+/** What `paths.list` asks for. */
+export interface PathListRequest {
+  /** Hex prefix of the destination hash. */
+  readonly destination?: string;
+  /** A configured interface, or a listener (its spawned peers' paths). */
+  readonly interfaceName?: string;
+  readonly maxHops?: number;
+  readonly cursor?: string;
+  readonly limit?: number;
 }

@@ -51,9 +51,17 @@ import { packageVersion } from './package-version';
 import { PeerActivity } from './peer-activity';
 import { ProcessHealth } from './process-health';
 import { Forwarding, startForwarding, transportStatus } from './forwarding';
-import { BufferBudgetsStatus, InterfaceStatus, LoggingStatus, NodeStatus } from './node-status';
+import {
+  BufferBudgetsStatus,
+  InterfaceStatus,
+  LoggingStatus,
+  NodeStatus,
+  PathListPage,
+  PathListRequest,
+} from './node-status';
 import { Relay, RelayOptions } from './relay';
 import { loadThirdPartyPlugins } from './third-party-plugins';
+import { liveSettings, transportSettingsHandle } from './transport-settings';
 
 /**
  * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
@@ -276,12 +284,14 @@ export class RnsNode implements ControlTarget {
       if (started.length === 0 && (enabled.length === 0 || launching.length > 0)) {
         throw new NoInterfacesStartedError(config.file, launching.length);
       }
+      if (forwarding.mode === 'transport') forwarding.restorePaths();
       const reloader = new ConfigReloader({
         configDir,
         running: started,
         reticulum: config.reticulumSettings,
         metrics: config.metrics,
         plugins: config.plugins,
+        transportTunables: routing === 'transport',
         registry,
         driver,
         logger,
@@ -374,6 +384,13 @@ export class RnsNode implements ControlTarget {
           logger: interfaceLogger,
           buffers,
         });
+        if (interfaceDefaults.transport) {
+          driver.serveRuntimeConfig(
+            transportSettingsHandle(section.name, liveSettings(settings), (live) =>
+              driver.updateInterfaceSettings(id, live),
+            ),
+          );
+        }
         const access = ifac === null ? null : { networkName: ifac.networkName, size: ifac.size };
         started.push({
           id,
@@ -557,6 +574,55 @@ export class RnsNode implements ControlTarget {
     if (result.ok && result.value)
       this.logger.info('peer state cleared by operator', { interface: interfaceName, ip });
     return result;
+  }
+
+  listPaths(request: PathListRequest): RuntimeConfigResult<PathListPage> {
+    const engine = this.transport;
+    if (engine === undefined) {
+      return runtimeConfigError(
+        'unsupported',
+        'the node forwards as a flood relay (relay_mode = flood): it keeps no paths',
+      );
+    }
+    let interfaceId: number | undefined;
+    if (request.interfaceName !== undefined) {
+      interfaceId = this.started.find((s) => s.section.name === request.interfaceName)?.id;
+      if (interfaceId === undefined)
+        return runtimeConfigError('not_found', `interface '${request.interfaceName}' not found`);
+    }
+    const page = engine.view.pathPage({
+      destination: request.destination,
+      interfaceId,
+      maxHops: request.maxHops,
+      cursor: request.cursor,
+      limit: request.limit,
+    });
+    if (!page.ok) return page;
+    const listeners = new Map(this.started.map((s) => [s.id, s.section.name]));
+    const paths = page.value.paths.map((path) => ({
+      ...path,
+      listener: path.parentId === null ? null : (listeners.get(path.parentId) ?? null),
+    }));
+    return { ok: true, value: { paths, cursor: page.value.cursor } };
+  }
+
+  dropPath(destination: string): RuntimeConfigResult<boolean> {
+    const engine = this.transport;
+    if (engine === undefined) {
+      return runtimeConfigError(
+        'unsupported',
+        'the node forwards as a flood relay (relay_mode = flood): it keeps no paths',
+      );
+    }
+    if (!/^<?[0-9a-fA-F]{32}>?$/.test(destination.trim())) {
+      return runtimeConfigError(
+        'invalid_value',
+        `'${destination}' is not a destination hash (32 hex digits)`,
+      );
+    }
+    const dropped = engine.view.dropPath(destination);
+    if (dropped) this.logger.info('path dropped by operator', { destination });
+    return { ok: true, value: dropped };
   }
 
   listRuntimeConfig(): readonly RuntimeConfigEntry[] {

@@ -1,4 +1,5 @@
-import { Encoder, decodeMulti } from '@msgpack/msgpack';
+import { decodeMulti } from '@msgpack/msgpack';
+import { ByteWriter } from '../core/byte-writer';
 import { Clock } from '../core/clock';
 import { Logger } from '../core/logger';
 import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
@@ -58,13 +59,69 @@ export interface KnownDestinationsOptions {
   readonly maxEntries?: number;
 }
 
-interface Entry {
-  destinationHash: Buffer;
-  publicKey: Buffer;
-  appData: Buffer | null;
-  packetHash: Buffer;
-  lastHeard: number;
-  lastUsed: number;
+/** How many entries are encoded between two pauses of {@link KnownDestinations.encodeInSlices}. */
+export const KNOWN_DESTINATIONS_SLICE = 1024;
+
+/**
+ * One entry, compact: a 100,000-destination table must fit beside the path table. The key is the
+ * 16-byte hash as a 16-character latin1 string (one character per byte); the bytes are one flat
+ * latin1 string `public_key (64) | packet_hash (32) | app_data`, where separate Buffers would cost
+ * an object, a view and a backing store each.
+ */
+class Entry {
+  constructor(
+    /** Public key, packet hash and app data (see the class comment). */
+    public data: string,
+    /** False when the app data is null (Python's None), as opposed to empty. */
+    public hasAppData: boolean,
+    public lastHeard: number,
+    public lastUsed: number,
+  ) {}
+}
+
+const PACKET_HASH_AT = PUBLIC_KEY_LENGTH;
+const APP_DATA_AT = PUBLIC_KEY_LENGTH + 32;
+
+/** Scratch for building entry strings in one piece (a `+` of parts would keep a rope of them). */
+let scratch = Buffer.allocUnsafe(1024);
+
+/** The flat latin1 string of `public_key | packet_hash | app_data`. */
+function entryData(publicKey: Uint8Array, packetHash: Uint8Array, appData: Uint8Array | null): string {
+  const length = APP_DATA_AT + (appData?.length ?? 0);
+  if (packetHash.length !== 32) throw new RangeError('packet hash must be 32 bytes');
+  if (length > scratch.length) scratch = Buffer.allocUnsafe(length);
+  scratch.set(publicKey, 0);
+  scratch.set(packetHash, PACKET_HASH_AT);
+  if (appData !== null) scratch.set(appData, APP_DATA_AT);
+  return scratch.toString('latin1', 0, length);
+}
+
+/** The 16-byte hash as a table key (a 16-character latin1 string). */
+function keyOf(destinationHash: Uint8Array): string {
+  return Buffer.from(destinationHash.buffer, destinationHash.byteOffset, destinationHash.length).toString(
+    'latin1',
+  );
+}
+
+/** Whether the entry holds `publicKey` (no allocation). */
+function sameKey(entry: Entry, publicKey: Uint8Array): boolean {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH) return false;
+  const data = entry.data;
+  for (let i = 0; i < PUBLIC_KEY_LENGTH; i++) if (data.charCodeAt(i) !== publicKey[i]) return false;
+  return true;
+}
+
+/** An entry as the public {@link KnownDestination} shape (fresh Buffers). */
+function materialise(key: string, entry: Entry): KnownDestination {
+  const bytes = Buffer.from(entry.data, 'latin1');
+  return {
+    destinationHash: Buffer.from(key, 'latin1'),
+    publicKey: bytes.subarray(0, PUBLIC_KEY_LENGTH),
+    appData: entry.hasAppData ? bytes.subarray(APP_DATA_AT) : null,
+    packetHash: bytes.subarray(PACKET_HASH_AT, APP_DATA_AT),
+    lastHeard: entry.lastHeard,
+    lastUsed: entry.lastUsed,
+  };
 }
 
 /**
@@ -77,6 +134,9 @@ interface Entry {
  * pathless entry never used is dropped 6 minutes after its last announce, a pathless one unused for
  * 1.25 weeks too. (Python 1.4.2's `elif` drops pathless never-used entries at once, because their
  * "unused for" counts from time zero; this table gives them the intended linger.)
+ *
+ * Compact (about 250 bytes an entry with 16 bytes of app data; see {@link Entry}): entries are
+ * returned as {@link KnownDestination} copies, made when asked for.
  *
  * Persisted in Python's own format, `umsgpack` of `{destination: [time, packet_hash, public_key,
  * app_data, last_used]}` ({@link encodeKnownDestinations}), so an rnsd's `storage/known_destinations`
@@ -99,14 +159,17 @@ export class KnownDestinations implements KnownKeyLookup {
     return this.entries.size;
   }
 
-  /** The entry for `destinationHash`, if known. */
+  /** The entry for `destinationHash`, if known (a copy). */
   get(destinationHash: Uint8Array): KnownDestination | undefined {
-    return this.entries.get(keyOf(destinationHash));
+    const key = keyOf(destinationHash);
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : materialise(key, entry);
   }
 
   /** The public key known for `destinationHash` (the announce validator's known-key lookup). */
   publicKeyOf(destinationHash: Uint8Array): Uint8Array | undefined {
-    return this.entries.get(keyOf(destinationHash))?.publicKey;
+    const entry = this.entries.get(keyOf(destinationHash));
+    return entry === undefined ? undefined : Buffer.from(entry.data.slice(0, PUBLIC_KEY_LENGTH), 'latin1');
   }
 
   /**
@@ -126,27 +189,20 @@ export class KnownDestinations implements KnownKeyLookup {
     const now = this.clock.now() / 1000;
     const existing = this.entries.get(key);
     if (existing !== undefined) {
-      if (!existing.publicKey.equals(publicKey)) {
+      if (!sameKey(existing, publicKey)) {
         this.counters.keyChangesRefused++;
         return 'key-changed';
       }
       existing.lastHeard = now;
-      existing.packetHash = Buffer.from(packetHash);
-      existing.appData = appData === null ? null : Buffer.from(appData);
+      existing.data = entryData(publicKey, packetHash, appData);
+      existing.hasAppData = appData !== null;
       // Re-insert: the Map's order is the eviction order, least recently heard first.
       this.entries.delete(key);
       this.entries.set(key, existing);
       return 'updated';
     }
     this.makeRoom();
-    this.entries.set(key, {
-      destinationHash: Buffer.from(destinationHash),
-      publicKey: Buffer.from(publicKey),
-      appData: appData === null ? null : Buffer.from(appData),
-      packetHash: Buffer.from(packetHash),
-      lastHeard: now,
-      lastUsed: 0,
-    });
+    this.entries.set(key, new Entry(entryData(publicKey, packetHash, appData), appData !== null, now, 0));
     return 'added';
   }
 
@@ -175,13 +231,14 @@ export class KnownDestinations implements KnownKeyLookup {
    * Drops stale pathless entries (see the class comment) and returns how many went.
    *
    * @param hasPath whether the transport layer has a path to the destination (entries with a path
-   *   are kept)
+   *   are kept); it gets the destination hash as a 16-character latin1 string, the transport
+   *   tables' key form, so a cull of a large table allocates nothing per entry
    */
-  cull(hasPath: (destinationHash: Buffer) => boolean): number {
+  cull(hasPath: (destinationKey: string) => boolean): number {
     const now = this.clock.now() / 1000;
     let removed = 0;
     for (const [key, entry] of this.entries) {
-      if (entry.lastUsed === RETAINED || hasPath(entry.destinationHash)) continue;
+      if (entry.lastUsed === RETAINED || hasPath(key)) continue;
       const stale =
         entry.lastUsed === 0
           ? now - entry.lastHeard > UNUSED_DESTINATION_LINGER_S
@@ -195,9 +252,9 @@ export class KnownDestinations implements KnownKeyLookup {
     return removed;
   }
 
-  /** Every entry, least recently heard first. */
-  values(): IterableIterator<KnownDestination> {
-    return this.entries.values();
+  /** Every entry, least recently heard first (copies). */
+  *values(): IterableIterator<KnownDestination> {
+    for (const [key, entry] of this.entries) yield materialise(key, entry);
   }
 
   /**
@@ -207,14 +264,38 @@ export class KnownDestinations implements KnownKeyLookup {
    */
   load(entries: Iterable<KnownDestination>): number {
     let loaded = 0;
-    for (const entry of entries) {
-      const key = keyOf(entry.destinationHash);
+    for (const e of entries) {
+      const key = keyOf(e.destinationHash);
       this.entries.delete(key);
       this.makeRoom();
-      this.entries.set(key, { ...entry });
+      const data = entryData(e.publicKey, e.packetHash, e.appData);
+      this.entries.set(key, new Entry(data, e.appData !== null, e.lastHeard, e.lastUsed));
       loaded++;
     }
     return loaded;
+  }
+
+  /**
+   * The table in Python's file format ({@link encodeKnownDestinations}), encoded a slice of
+   * `slice` entries at a time with `pause()` awaited in between, so a large table never holds up
+   * the event loop for long. The entries are those held when it was called.
+   */
+  async encodeInSlices(pause: () => Promise<void>, slice = KNOWN_DESTINATIONS_SLICE): Promise<Buffer[]> {
+    // Two spreads (native fast paths), not one walk over [key, value] pairs: 100k entries in a
+    // millisecond or two rather than tens.
+    const keys = [...this.entries.keys()];
+    const entries = [...this.entries.values()];
+    const writer = new ByteWriter();
+    writeMapHeader(writer, keys.length);
+    for (let at = 0; at < keys.length; at += slice) {
+      if (at > 0) await pause();
+      const end = Math.min(keys.length, at + slice);
+      for (let i = at; i < end; i++) {
+        const entry = entries[i];
+        writeEntry(writer, keys[i], entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
+      }
+    }
+    return writer.finish();
   }
 
   private makeRoom(): void {
@@ -239,17 +320,75 @@ export class KnownDestinations implements KnownKeyLookup {
   }
 }
 
-function keyOf(destinationHash: Uint8Array): string {
-  return Buffer.from(destinationHash.buffer, destinationHash.byteOffset, destinationHash.length).toString(
-    'hex',
-  );
+// MessagePack, written by hand for this one shape: Python's umsgpack reads it, and a table of
+// 100k entries encodes in tens of milliseconds rather than the hundreds a generic encoder takes.
+
+function writeMapHeader(w: ByteWriter, count: number): void {
+  if (count < 16) w.u8(0x80 | count);
+  else if (count < 0x10000) {
+    w.u8(0xde);
+    w.u16(count);
+  } else {
+    w.u8(0xdf);
+    w.u32(count);
+  }
 }
 
-/** MessagePack map headers: msgpack is a concatenation, so the map is written as header + pairs. */
-function mapHeader(count: number): Uint8Array {
-  if (count < 16) return Uint8Array.of(0x80 | count);
-  if (count < 0x10000) return Uint8Array.of(0xde, count >>> 8, count & 0xff);
-  return Uint8Array.of(0xdf, count >>> 24, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff);
+function writeBinHeader(w: ByteWriter, length: number): void {
+  if (length < 0x100) {
+    w.u8(0xc4);
+    w.u8(length);
+  } else if (length < 0x10000) {
+    w.u8(0xc5);
+    w.u16(length);
+  } else {
+    w.u8(0xc6);
+    w.u32(length);
+  }
+}
+
+/** A number as MessagePack does: a safe integer as the shortest int, anything else as float64. */
+function writeNumber(w: ByteWriter, value: number): void {
+  if (!Number.isSafeInteger(value)) {
+    w.u8(0xcb);
+    w.f64(value);
+  } else if (value >= 0 && value < 0x80) w.u8(value);
+  else if (value < 0 && value >= -32) w.u8(0x100 + value);
+  else if (value >= 0 && value <= 0xffffffff) {
+    w.u8(0xce);
+    w.u32(value);
+  } else if (value < 0 && value >= -0x80000000) {
+    w.u8(0xd2);
+    w.u32(value >>> 0);
+  } else {
+    // Beyond 32 bits (times in ms would be; seconds are not): float64 holds every safe integer.
+    w.u8(0xcb);
+    w.f64(value);
+  }
+}
+
+/** One `key: [time, packet_hash, public_key, app_data, last_used]` pair. */
+function writeEntry(
+  w: ByteWriter,
+  key: string,
+  data: string,
+  hasAppData: boolean,
+  lastHeard: number,
+  lastUsed: number,
+): void {
+  writeBinHeader(w, ADDRESS_LENGTH);
+  w.latin1(key);
+  w.u8(0x95);
+  writeNumber(w, lastHeard);
+  writeBinHeader(w, 32);
+  w.latin1(data, PACKET_HASH_AT, APP_DATA_AT);
+  writeBinHeader(w, PUBLIC_KEY_LENGTH);
+  w.latin1(data, 0, PUBLIC_KEY_LENGTH);
+  if (hasAppData) {
+    writeBinHeader(w, data.length - APP_DATA_AT);
+    w.latin1(data, APP_DATA_AT);
+  } else w.u8(0xc0);
+  writeNumber(w, lastUsed);
 }
 
 /** The entry count of the map header at the start of `bytes` and the header's length. */
@@ -266,19 +405,23 @@ function readMapHeader(bytes: Uint8Array): { count: number; length: number } {
 /**
  * The table in Python's file format: a MessagePack map from destination hash (bin) to
  * `[time (float), packet_hash (bin), public_key (bin), app_data (bin or nil), last_used]`.
- * Keys and values are encoded one by one with one reused encoder (the library's map encoder
- * takes string keys only); 100k entries take a few hundred milliseconds.
  */
 export function encodeKnownDestinations(entries: Iterable<KnownDestination>): Uint8Array {
-  const encoder = new Encoder({ forceFloat32: false });
-  const parts: Uint8Array[] = [];
-  let count = 0;
-  for (const e of entries) {
-    parts.push(encoder.encode(e.destinationHash));
-    parts.push(encoder.encode([e.lastHeard, e.packetHash, e.publicKey, e.appData, e.lastUsed]));
-    count++;
+  const list = [...entries];
+  const writer = new ByteWriter();
+  writeMapHeader(writer, list.length);
+  for (const e of list) {
+    if (e.packetHash.length !== 32) throw new RangeError('packet hash must be 32 bytes');
+    writeEntry(
+      writer,
+      keyOf(e.destinationHash),
+      entryData(e.publicKey, e.packetHash, e.appData),
+      e.appData !== null,
+      e.lastHeard,
+      e.lastUsed,
+    );
   }
-  return Buffer.concat([mapHeader(count), ...parts]);
+  return Buffer.concat(writer.finish());
 }
 
 /**
@@ -323,7 +466,8 @@ function entryOf(key: unknown, value: unknown): KnownDestination | null {
     destinationHash: Buffer.from(key),
     publicKey: Buffer.from(publicKey),
     appData: appData instanceof Uint8Array ? Buffer.from(appData) : null,
-    packetHash: Buffer.from(packetHash),
+    // Python always writes a full 32-byte hash; one of another length is not worth losing the key over.
+    packetHash: packetHash.length === 32 ? Buffer.from(packetHash) : Buffer.alloc(32),
     lastHeard: time,
     lastUsed: typeof lastUsed === 'number' && Number.isFinite(lastUsed) ? lastUsed : 0,
   };
@@ -347,7 +491,15 @@ export async function loadKnownDestinations(
   return outcome.status === 'loaded' ? { status: 'loaded', value: table.load(outcome.value) } : outcome;
 }
 
-/** Writes `table` to the store atomically, in Python's file format. */
-export function saveKnownDestinations(store: BlobStore, table: KnownDestinations): Promise<void> {
-  return store.write(KNOWN_DESTINATIONS_NAME, encodeKnownDestinations(table.values()));
+/**
+ * Writes `table` to the store atomically, in Python's file format. With `pause`, the encoding
+ * yields between slices of `slice` entries ({@link KnownDestinations.encodeInSlices}).
+ */
+export async function saveKnownDestinations(
+  store: BlobStore,
+  table: KnownDestinations,
+  pause: () => Promise<void> = () => Promise.resolve(),
+  slice = KNOWN_DESTINATIONS_SLICE,
+): Promise<void> {
+  await store.write(KNOWN_DESTINATIONS_NAME, await table.encodeInSlices(pause, slice));
 }

@@ -88,3 +88,12 @@ export const INTERFACE_JOBS_INTERVAL_MS = 5 * SECOND;
 export const ANNOUNCES_CHECK_INTERVAL_MS = 1 * SECOND;
 /** `known_destinations_interval`: how often the known destinations are culled. */
 export const KNOWN_DESTINATIONS_INTERVAL_MS = 5 * MINUTE;
+
+/** `PERSIST_RANDOM_BLOBS`: random blobs written to storage per path. */
+export const PERSIST_RANDOM_BLOBS = 32;
+/**
+ * How often the tables are written to storage (and at shutdown). Python writes every 12 hours;
+ * a node that crashes should lose less, and a write of 100,000 paths costs well under a second of
+ * CPU spread over many event-loop turns.
+ */
+export const PERSIST_INTERVAL_MS = HOUR;

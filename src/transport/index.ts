@@ -7,12 +7,8 @@ export type { TransportLimits } from './limits';
 export { emptyTransportCounters } from './transport-counters';
 export type { TransportCounters } from './transport-counters';
 export { TransportView } from './transport-view';
-export type {
-  PathFilter,
-  PathInfo,
-  PathRecord,
-  TransportSnapshot,
-  TransportTableSizes,
-} from './transport-view';
+export type { PathFilter, PathInfo, PathPage, PathPageRequest, TransportTableSizes } from './transport-view';
+export type { TransportLoadReport } from './transport-persistence';
+export { interfaceIdentity } from './interface-identity';
 export { announcePolicy } from './announce-emitter';
 export { shouldUpdatePath, PathState } from './path-table';

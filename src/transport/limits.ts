@@ -36,6 +36,11 @@ export interface TransportLimits {
   /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
   readonly verifySlice: number;
   /**
+   * Entries (paths, known destinations; 16 times as many packet hashes) encoded per slice when
+   * the tables are written; slices run one per event-loop turn.
+   */
+  readonly persistSlice: number;
+  /**
    * Rebroadcast transmits (announces times interfaces) per slice: a check's due announces go out
    * a slice per event-loop turn, forwarding in between.
    */
@@ -69,6 +74,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
   verifySlice: 64,
+  persistSlice: 1_024,
   rebroadcastSlice: 2_048,
   verifiedCacheEntries: 65_536,
   discoveryRequests: 4_096,

@@ -98,6 +98,13 @@ export interface TransportCounters {
   tunnelPathsRestored: number;
   /** Tunnel synthesis packets with a bad length or signature. */
   tunnelsRejected: number;
+
+  /** Paths restored from storage at start (their interface still configured). */
+  pathsRestored: number;
+  /** Times the tables were written to storage. */
+  storageWrites: number;
+  /** Table writes that failed (logged; the previous files stay). */
+  storageWriteFailures: number;
 }
 
 /** A fresh set of zeroed counters. */
@@ -148,5 +155,8 @@ export function emptyTransportCounters(): TransportCounters {
     tunnelsSynthesized: 0,
     tunnelPathsRestored: 0,
     tunnelsRejected: 0,
+    pathsRestored: 0,
+    storageWrites: 0,
+    storageWriteFailures: 0,
   };
 }

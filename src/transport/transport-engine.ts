@@ -3,6 +3,7 @@ import { IFAC_FLAG } from '../core/constants';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { PacketHandler } from '../core/driver/packet-handler';
 import { Logger, silentLogger } from '../core/logger';
+import { BlobStore } from '../core/storage';
 import { PATH_REQUEST_DESTINATION, TUNNEL_SYNTHESIZE_DESTINATION } from '../protocol/destination';
 import { parsePacket } from '../protocol/packet';
 import {
@@ -24,6 +25,7 @@ import {
   JOB_INTERVAL_MS,
   KNOWN_DESTINATIONS_INTERVAL_MS,
   PATH_REQUEST_GATE_TIMEOUT_MS,
+  PERSIST_INTERVAL_MS,
   TABLES_CULL_INTERVAL_MS,
 } from './constants';
 import { Forwarder, Inbound } from './forwarder';
@@ -34,6 +36,7 @@ import { blobsTimebase } from './random-blobs';
 import { TransportCounters } from './transport-counters';
 import { KnownDestinations } from '../protocol/known-destinations';
 import { TransportHost, TransportIdentity } from './transport-host';
+import { TransportLoadReport, TransportPersistence } from './transport-persistence';
 import { TransportState } from './transport-state';
 import { TransportView } from './transport-view';
 import { Tunnels } from './tunnels';
@@ -57,6 +60,14 @@ export interface TransportEngineOptions {
   readonly logger?: Logger;
   /** Uniform [0, 1) for the rebroadcast window; default `Math.random`. */
   readonly random?: () => number;
+  /**
+   * Where the tables are kept across restarts (see {@link TransportPersistence}): read by
+   * {@link TransportEngine.load}, written every `persistIntervalMs` and by
+   * {@link TransportEngine.persist}. Without it nothing is persisted.
+   */
+  readonly storage?: BlobStore;
+  /** How often the tables are written while running; default {@link PERSIST_INTERVAL_MS}. */
+  readonly persistIntervalMs?: number;
 }
 
 /**
@@ -96,6 +107,9 @@ export class TransportEngine implements PacketHandler {
   private lastCull = 0;
   private lastInterfaceJobs = 0;
   private lastKnownCull = 0;
+  private lastPersist = 0;
+  private readonly persistence: TransportPersistence | undefined;
+  private readonly persistIntervalMs: number;
 
   constructor(options: TransportEngineOptions) {
     const state = new TransportState({
@@ -115,6 +129,45 @@ export class TransportEngine implements PacketHandler {
     this.pathRequests = new PathRequests(state);
     this.tunnels = new Tunnels(state);
     this.view = new TransportView(state);
+    this.persistIntervalMs = options.persistIntervalMs ?? PERSIST_INTERVAL_MS;
+    const clock = options.clock;
+    this.persistence =
+      options.storage === undefined
+        ? undefined
+        : new TransportPersistence(
+            state,
+            options.storage,
+            () => new Promise((resolve) => clock.setTimeout(resolve, 0)),
+          );
+  }
+
+  /**
+   * Reads the stored tables (known destinations, packet hashlist, tunnels, paths); call before
+   * interfaces start, then {@link restorePaths} once they have. Unreadable files are set aside and
+   * reported in the result, never thrown. Without storage everything is `missing`.
+   */
+  async load(): Promise<TransportLoadReport> {
+    if (this.persistence === undefined) {
+      const missing = { status: 'missing' } as const;
+      return { knownDestinations: missing, hashlist: missing, tunnels: missing, paths: missing };
+    }
+    return this.persistence.load();
+  }
+
+  /**
+   * Restores the stored paths whose configured interface is among `interfaces` (the driver's
+   * table once the interfaces started); returns how many.
+   */
+  restorePaths(interfaces: Iterable<InterfaceEntry>): number {
+    return this.persistence?.restorePaths(interfaces) ?? 0;
+  }
+
+  /**
+   * Writes the tables to storage now (after any write under way); resolves when done, never
+   * rejects (a failure is logged and counted). Call at shutdown, after {@link stop}.
+   */
+  persist(): Promise<void> {
+    return this.persistence?.save() ?? Promise.resolve();
   }
 
   /** Starts the jobs (idempotent). */
@@ -124,6 +177,7 @@ export class TransportEngine implements PacketHandler {
     this.lastCull = now;
     this.lastInterfaceJobs = now;
     this.lastKnownCull = now;
+    this.lastPersist = now;
     this.jobTimer = this.state.clock.setInterval(() => this.runJobs(), JOB_INTERVAL_MS);
   }
 
@@ -268,7 +322,16 @@ export class TransportEngine implements PacketHandler {
       }
       if (now - this.lastKnownCull >= KNOWN_DESTINATIONS_INTERVAL_MS) {
         this.lastKnownCull = now;
-        state.knownDestinations?.cull((destination) => state.paths.has(binaryKey(destination)));
+        state.knownDestinations?.cull((destination) => state.paths.has(destination));
+      }
+      const persistence = this.persistence;
+      if (
+        persistence !== undefined &&
+        now - this.lastPersist >= this.persistIntervalMs &&
+        !persistence.busy
+      ) {
+        this.lastPersist = now;
+        void persistence.save();
       }
     } catch (error) {
       state.logger.error('transport jobs failed; retrying at the next run', {

@@ -105,6 +105,25 @@ export class TunnelTable {
     tunnel.expires = now + TUNNEL_TIMEOUT_MS;
   }
 
+  /**
+   * Adds a tunnel read from storage, detached until its peer synthesises it again; its paths are
+   * kept up to the per-tunnel bound (the newest). False when it is already known or the table is
+   * full of live tunnels.
+   */
+  load(id: BinaryKey, expires: number, paths: Iterable<[BinaryKey, TunnelPath]>): boolean {
+    if (this.tunnels.has(id)) return false;
+    if (this.tunnels.size >= this.capacity && !this.evictOne()) return false;
+    const tunnel: Tunnel = { id, iface: null, paths: new Map(), expires };
+    for (const [destination, path] of paths) {
+      tunnel.paths.delete(destination);
+      if (tunnel.paths.size >= this.pathsPerTunnel)
+        tunnel.paths.delete(tunnel.paths.keys().next().value as BinaryKey);
+      tunnel.paths.set(destination, path);
+    }
+    this.tunnels.set(id, tunnel);
+    return true;
+  }
+
   /** The interface went away: the tunnel waits for its peer to come back. */
   detach(iface: InterfaceEntry): void {
     const tunnel = this.byInterface.get(iface.id);

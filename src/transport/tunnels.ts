@@ -15,6 +15,7 @@ import {
 } from '../protocol/packet-constants';
 import { fullHash } from '../protocol/packet-hash';
 import { BinaryKey, binaryKey } from './binary-key';
+import { interfaceIdentity } from './interface-identity';
 import { PathEntry, PathState } from './path-table';
 import { blobsTimebase } from './random-blobs';
 import { TransportState } from './transport-state';
@@ -67,7 +68,7 @@ export class Tunnels {
   synthesize(target: InterfaceEntry): void {
     const state = this.state;
     const interfaceHash = createHash('sha256')
-      .update(`${target.typeName}[${target.info.name}]`, 'utf8')
+      .update(interfaceIdentity(target) ?? `${target.typeName}[${target.info.name}]`, 'utf8')
       .digest();
     const signed = Buffer.concat([state.identity.publicKey, interfaceHash, randomBytes(ADDRESS_LENGTH)]);
     const data = Buffer.concat([signed, state.identity.sign(signed)]);

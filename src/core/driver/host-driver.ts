@@ -5,11 +5,16 @@ import { FrameAuthenticator, OPEN_INTERFACE } from '../frame-authenticator';
 import { FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../events';
 import { InterfaceId } from '../interface-id';
 import { InterfaceInfo } from '../interface-info';
-import { InterfaceSettings, applyInterfaceSettings } from '../interface-settings';
+import { InterfaceSettings, LiveInterfaceSettings, applyInterfaceSettings } from '../interface-settings';
 import { Logger, silentLogger } from '../logger';
 import { PeerStateEntry, PeerStatePage } from '../peer-state';
 import { PluginEvent } from '../plugin-events';
-import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../runtime-config';
+import {
+  RuntimeConfigEntry,
+  RuntimeConfigHandle,
+  RuntimeConfigResult,
+  RuntimeConfigValue,
+} from '../runtime-config';
 import { WriteOutcome, Writer } from '../writer';
 import { AttachedInterface } from './attached-interface';
 import { AttachedSummary } from './attached-summary';
@@ -143,6 +148,31 @@ export class HostDriver {
       this.sinks.set(ownerId, sink);
     }
     return sink;
+  }
+
+  /**
+   * Replaces the live settings of a configured interface (see {@link sinkFor}): in its info, in
+   * the info of every peer it spawned, and for the peers it spawns from now on. Returns false
+   * when the interface was given no settings.
+   */
+  updateInterfaceSettings(ownerId: InterfaceId, live: LiveInterfaceSettings): boolean {
+    const settings = this.ownerSettings.get(ownerId);
+    if (settings === undefined) return false;
+    this.ownerSettings.set(ownerId, { ...settings, ...live });
+    for (const entry of this.table.values()) {
+      if (entry.id === ownerId || entry.parentId === ownerId) entry.info = { ...entry.info, ...live };
+    }
+    return true;
+  }
+
+  /**
+   * Serves a runtime-config handle the node owns (not an interface's), under
+   * `<keyPrefix>.<interfaceName>.<setting>` like the interfaces' own.
+   *
+   * @throws {@link RnsError} `RNS_ERR_DUPLICATE_INTERFACE` when its keys are already served.
+   */
+  serveRuntimeConfig(handle: RuntimeConfigHandle): void {
+    this.runtimeConfig.add(handle);
   }
 
   /**

@@ -9,7 +9,7 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * every one can be set per interface section, and all but `ingress_control` also in
  * `[reticulum]` as the default of every interface.
  */
-const NUMERIC_KEYS: ReadonlyArray<{
+export const INGRESS_CONTROL_NUMERIC_KEYS: ReadonlyArray<{
   readonly key: string;
   readonly field: Exclude<keyof IngressControlConfig, 'enabled' | 'egressControl'>;
   /** `count` an integer, `rate` a number per second, `seconds` a duration (bounded like every one). */
@@ -31,7 +31,7 @@ const NUMERIC_KEYS: ReadonlyArray<{
 export const INGRESS_CONTROL_KEY_NAMES: ReadonlySet<string> = new Set([
   'ingress_control',
   'egress_control',
-  ...NUMERIC_KEYS.map((k) => k.key),
+  ...INGRESS_CONTROL_NUMERIC_KEYS.map((k) => k.key),
 ]);
 
 /**
@@ -50,7 +50,7 @@ export function readIngressControl(
   const out: Writable<IngressControlConfig> = { ...base };
   if (readEnabled) out.enabled = reader.boolean('ingress_control') ?? base.enabled;
   out.egressControl = reader.boolean('egress_control') ?? base.egressControl;
-  for (const { key, field, kind } of NUMERIC_KEYS) {
+  for (const { key, field, kind } of INGRESS_CONTROL_NUMERIC_KEYS) {
     const value =
       kind === 'seconds' ? reader.seconds(key) : reader.number(key, { min: 0, integer: kind === 'count' });
     out[field] = value ?? base[field];

@@ -59,6 +59,11 @@ const MiB = 1024 * 1024;
 const KEY_GROUPS: ReadonlyArray<{
   readonly keys: readonly string[];
   readonly differs: (a: ReticulumSettings, b: ReticulumSettings) => boolean;
+  /**
+   * A reload applies the group's change live: the defaults of the interfaces' transport
+   * tunables, applied through each interface's `transport.*` settings (a flood relay ignores them).
+   */
+  readonly live?: true;
 }> = [
   { keys: ['enable_transport', 'relay_mode'], differs: (a, b) => a.routing !== b.routing },
   {
@@ -69,6 +74,7 @@ const KEY_GROUPS: ReadonlyArray<{
       ...[...INGRESS_CONTROL_KEY_NAMES].filter((k) => k !== 'ingress_control'),
     ],
     differs: (a, b) => JSON.stringify(a.interfaceDefaults) !== JSON.stringify(b.interfaceDefaults),
+    live: true,
   },
   {
     keys: ['receive_buffer_budget'],
@@ -82,9 +88,12 @@ export const RETICULUM_NODE_KEYS: readonly string[] = KEY_GROUPS.flatMap((g) => 
 
 const READ_KEYS: ReadonlySet<string> = new Set(RETICULUM_NODE_KEYS);
 
-/** The `[reticulum]` keys whose setting differs between `before` and `after` (a reload needs a restart for them). */
+/**
+ * The `[reticulum]` keys whose setting differs between `before` and `after` and takes a restart
+ * (a reload applies the interfaces' transport defaults live).
+ */
 export function changedReticulumKeys(before: ReticulumSettings, after: ReticulumSettings): string[] {
-  return KEY_GROUPS.filter((g) => g.differs(before, after)).map((g) => g.keys.join('/'));
+  return KEY_GROUPS.filter((g) => g.live !== true && g.differs(before, after)).map((g) => g.keys.join('/'));
 }
 
 const CHOOSE =

@@ -153,6 +153,29 @@ export function dispatchControlRequest(
         }
         return fromResult(result, () => ({ cleared: true }));
       }
+      case 'paths.list': {
+        const p = new Params(method, params, ['destination', 'interface', 'maxHops', 'cursor', 'limit']);
+        const maxHops = p.optionalInteger('maxHops');
+        if (maxHops !== undefined && (maxHops < 0 || maxHops > 255)) {
+          throw new ParamError('invalid_value', `${method}: 'maxHops' must be 0..255`);
+        }
+        const request = {
+          destination: p.optionalString('destination'),
+          interfaceName: p.optionalString('interface'),
+          maxHops,
+          cursor: p.optionalString('cursor'),
+          limit: p.optionalInteger('limit'),
+        };
+        return fromResult(target.listPaths(request), (page) => page);
+      }
+      case 'paths.drop': {
+        const destination = new Params(method, params, ['destination']).string('destination');
+        const result = target.dropPath(destination);
+        if (result.ok && !result.value) {
+          return { ok: false, error: { code: 'not_found', message: `no path to ${destination}` } };
+        }
+        return fromResult(result, () => ({ dropped: true }));
+      }
       case 'config.list':
         new Params(method, params, []);
         return { ok: true, result: target.listRuntimeConfig() };

@@ -1,6 +1,6 @@
 import { PeerStatePage } from '../../core/peer-state';
 import { RuntimeConfigEntry, RuntimeConfigErrorCode, RuntimeConfigValue } from '../../core/runtime-config';
-import { NodeStatus } from '../node-status';
+import { NodeStatus, PathListPage } from '../node-status';
 
 /**
  * The control protocol: newline-delimited JSON over the node's Unix socket. A client writes one
@@ -48,6 +48,18 @@ export interface ControlMethods {
   };
   /** Forgets an IP's state on a listener (lifting its blacklist). */
   'peers.clear': { params: { interface: string; ip: string }; result: { cleared: true } };
+  /**
+   * One page of the path table (with `enable_transport`), in no particular order; filters:
+   * `destination` (hex prefix), `interface` (a configured interface, or a listener and every peer
+   * it spawned), `maxHops`. Ask again with the returned `cursor` and the same filters until it is
+   * null; `limit` as for `peers.list`. A page may hold fewer paths than the limit before the end.
+   */
+  'paths.list': {
+    params: { destination?: string; interface?: string; maxHops?: number; cursor?: string; limit?: number };
+    result: PathListPage;
+  };
+  /** Forgets the path to a destination (a 32-digit hex hash); `not_found` when there is none. */
+  'paths.drop': { params: { destination: string }; result: { dropped: true } };
   /** Every runtime-config setting. */
   'config.list': { params: Record<string, never>; result: readonly RuntimeConfigEntry[] };
   /** One runtime-config setting. */
@@ -67,6 +79,8 @@ export const CONTROL_METHODS: readonly ControlMethod[] = [
   'peers.list',
   'peers.blacklist',
   'peers.clear',
+  'paths.list',
+  'paths.drop',
   'config.list',
   'config.get',
   'config.set',

@@ -1,7 +1,7 @@
 import { PeerPageRequest } from '../../core/driver/peer-state-service';
 import { PeerStatePage } from '../../core/peer-state';
 import { RuntimeConfigEntry, RuntimeConfigResult, RuntimeConfigValue } from '../../core/runtime-config';
-import { NodeStatus } from '../node-status';
+import { NodeStatus, PathListPage, PathListRequest } from '../node-status';
 
 /**
  * What the control endpoint serves: the node (or, in tests, a fake). Operations that can fail
@@ -24,6 +24,13 @@ export interface ControlTarget {
   ): RuntimeConfigResult<number>;
   /** Forgets `ip`'s state on a listener; the value says whether there was any. */
   clearPeer(interfaceName: string, ip: string): RuntimeConfigResult<boolean>;
+  /**
+   * One page of the path table (`unsupported` in flood mode, `not_found` for an unknown
+   * interface name, `invalid_value` for bad filters or cursors).
+   */
+  listPaths(request: PathListRequest): RuntimeConfigResult<PathListPage>;
+  /** Forgets the path to a destination (hex); the value says whether there was one. */
+  dropPath(destination: string): RuntimeConfigResult<boolean>;
   /** Every runtime-config setting. */
   listRuntimeConfig(): readonly RuntimeConfigEntry[];
   /** One setting, or `undefined` for an unknown key. */

@@ -89,6 +89,15 @@ const TRANSPORT_FAMILIES = {
     name: 'rnsnet_transport_tunnel_paths_restored_total',
     help: 'Paths restored from tunnels.',
   },
+  pathsRestored: {
+    name: 'rnsnet_transport_paths_restored_total',
+    help: 'Paths restored from storage at start (their interface still configured).',
+  },
+  storageWrites: {
+    name: 'rnsnet_transport_storage_writes_total',
+    help: 'Writes of the transport tables to storage, by result: written, failed (the previous files stay).',
+    labelNames: ['result'],
+  },
 } as const satisfies Record<string, FamilySpec>;
 
 /**
@@ -143,6 +152,9 @@ const TRANSPORT_SLOTS: {
   tunnelsSynthesized: ['tunnels', 'synthesized'],
   tunnelsRejected: ['tunnels', 'rejected'],
   tunnelPathsRestored: ['tunnelPaths'],
+  pathsRestored: ['pathsRestored'],
+  storageWrites: ['storageWrites', 'written'],
+  storageWriteFailures: ['storageWrites', 'failed'],
 };
 
 /** The table names of {@link TransportTableSizes}, as the `table` label spells them. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BlobStore } from '../../core/storage';
 
@@ -32,18 +32,25 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  async write(name: string, data: Uint8Array): Promise<void> {
+  async write(name: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const target = this.pathOf(name);
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const file = await open(temp, 'wx', 0o600);
     try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
+      try {
+        // writeFile writes all of a chunk (write may stop short) from where the last one ended.
+        for (const chunk of data instanceof Uint8Array ? [data] : data) await file.writeFile(chunk);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, target);
+    } catch (error) {
+      // A full disk must not leave a half-written temporary file behind for every attempt.
+      await unlink(temp).catch(() => undefined);
+      throw error;
     }
-    await rename(temp, target);
     await this.syncDirectory();
   }
 

@@ -149,6 +149,14 @@ describe('rns-net CLI against a running node (child process)', function () {
     expect((await rnsNet(home, 'peers', 'clear', 'Public', '192.0.2.46', '--config', dir)).code).to.equal(0);
   });
 
+  it('paths and paths drop on a flood relay: unsupported, exit 1', async () => {
+    for (const args of [['paths'], ['paths', 'drop', 'ab'.repeat(16)]]) {
+      const result = await rnsNet(home, ...args, '--config', dir);
+      expect(result.code, args.join(' ')).to.equal(1);
+      expect(result.stderr.trim()).to.match(/^error: unsupported: the node forwards as a flood relay/);
+    }
+  });
+
   it('config list / get / set / reset, with --json', async () => {
     const key = 'backbone.Public.idle_timeout_secs';
     const list = await rnsNet(home, 'config', 'list', '--config', dir);

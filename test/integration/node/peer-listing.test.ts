@@ -76,6 +76,8 @@ describe('peer listing over the control socket (driver -> PeerStateService -> co
       status: refuse,
       blacklistPeer: () => runtimeConfigError('unsupported', 'not used'),
       clearPeer: () => runtimeConfigError('unsupported', 'not used'),
+      listPaths: () => runtimeConfigError('unsupported', 'not used'),
+      dropPath: () => runtimeConfigError('unsupported', 'not used'),
       listRuntimeConfig: refuse,
       getRuntimeConfig: refuse,
       setRuntimeConfig: () => runtimeConfigError('unsupported', 'not used'),

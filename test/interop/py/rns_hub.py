@@ -4,7 +4,8 @@ interop tests (the reference the rns-net relay is compared against).
 
 Written for the rns-net project (not part of Reticulum). Run with PYTHONPATH pointing at an
 unpacked Reticulum. Prints JSON lines on stdout: `ready` (with the bound `port`), then
-`peer_connected` / `peer_disconnected`. Exits when stdin closes or on SIGTERM/SIGINT.
+`peer_connected` / `peer_disconnected`. `ready` also names the transport id and the file it is kept in
+(`storage/transport_identity`, removed at exit unless --keep). Exits when stdin closes or on SIGTERM/SIGINT.
 """
 
 import argparse
@@ -48,7 +49,8 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     watch_stdin_eof(stop.set)
 
-    emit("ready", port=listening_port(), transport=True)
+    emit("ready", port=listening_port(), transport=True, transport_id=RNS.Transport.identity.hash.hex(),
+         identity_file=os.path.join(config_dir, "storage", "transport_identity"))
     watch_backbone_peers(stop)
     stop.wait()
     finish(0, config_dir, args.keep)

@@ -65,6 +65,56 @@ describe('rns-net program (in-process, fake node)', () => {
     expect(out[2]).to.equal("cleared 192.0.2.7 on 'Public'");
   });
 
+  it('lists paths through every page with their filters, and drops one', async () => {
+    target.paths.push({
+      ...target.paths[0],
+      destination: '01'.repeat(16),
+      nextHop: '01'.repeat(16),
+      hops: 1,
+      interfaceId: 2,
+      interfaceName: 'Uplink',
+      parentId: null,
+      listener: null,
+      expires: Date.now() + 3 * 3600_000 + 30_000,
+      linked: true,
+    });
+    expect(await cli('paths')).to.equal(0);
+    const [table] = out;
+    expect(table.split('\n')[0]).to.match(/^DESTINATION\s+HOPS\s+NEXT HOP\s+INTERFACE\s+EXPIRES IN\s+STATE$/);
+    expect(table).to.match(
+      new RegExp(
+        `^${'ab'.repeat(16)}\\s+2\\s+${'cd'.repeat(16)}\\s+Public/10000\\s+expired\\s+unknown$`,
+        'm',
+      ),
+    );
+    expect(table).to.match(
+      new RegExp(
+        `^${'01'.repeat(16)}\\s+1\\s+\\(direct\\)\\s+Uplink\\s+3h 00m \\d\\ds\\s+unknown, linked$`,
+        'm',
+      ),
+    );
+    expect(table.split('\n').at(-1)).to.equal('2 paths');
+    expect(target.calls).to.deep.equal(['listPaths * * *', 'listPaths * * * 1']);
+
+    expect(
+      await cli('paths', '--destination', 'AB', '--interface', 'Public', '--max-hops', '3', '--json'),
+    ).to.equal(0);
+    expect(target.calls.at(-2)).to.equal('listPaths Public ab 3');
+    expect(JSON.parse(out[1])).to.have.length(2);
+
+    expect(await cli('paths', 'drop', 'ab'.repeat(16))).to.equal(0);
+    expect(out[2]).to.equal(`dropped the path to ${'ab'.repeat(16)}`);
+    expect(await cli('paths', 'drop', `<${'AB'.repeat(16)}>`)).to.equal(1);
+    expect(err).to.deep.equal([`error: not_found: no path to ${'ab'.repeat(16)}`]);
+    expect(await cli('paths', '--interface', 'Nope')).to.equal(1);
+    expect(err[1]).to.equal("error: not_found: interface 'Nope' not found");
+
+    expect(await cli('paths', 'drop', 'abc')).to.equal(2);
+    expect(await cli('paths', 'drop')).to.equal(2);
+    expect(await cli('paths', '--max-hops', '-1')).to.equal(2);
+    expect(await cli('paths', '--destination', 'xyz')).to.equal(2);
+  });
+
   it('reports node errors as "error: <code>: <message>" with exit 1', async () => {
     expect(await cli('peers', 'Nope')).to.equal(1);
     expect(err).to.deep.equal(["error: not_found: interface 'Nope' not found"]);

@@ -177,6 +177,46 @@ describe('DedupCache', () => {
     });
   });
 
+  describe('keys()', () => {
+    const pairs = (keys: Int32Array): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < keys.length; i += 2) out.push(`${keys[i]},${keys[i + 1]}`);
+      return out;
+    };
+
+    it('lists every key remembered once, the older generation first', () => {
+      const cache = new DedupCache({ clock: new ManualClock(), maxEntries: 20 });
+      for (let i = 0; i < 10; i++) cache.add(...keyAt(i));
+      for (let i = 10; i < 14; i++) cache.add(...keyAt(i));
+      const listed = pairs(cache.keys());
+      expect(listed).to.have.length(14);
+      const older = listed.slice(0, 10).sort();
+      const newer = listed.slice(10).sort();
+      const expected = (from: number, to: number): string[] =>
+        Array.from({ length: to - from }, (_, i) => keyAt(from + i).join(',')).sort();
+      expect(older).to.deep.equal(expected(0, 10));
+      expect(newer).to.deep.equal(expected(10, 14));
+    });
+
+    it('survives growth and clears: only live keys are listed', () => {
+      const cache = new DedupCache({ clock: new ManualClock(), maxEntries: 100_000 });
+      for (let i = 0; i < 3000; i++) cache.add(...keyAt(i));
+      expect(cache.keys()).to.have.length(6000);
+      cache.clear();
+      cache.add(5, 6);
+      expect(pairs(cache.keys())).to.deep.equal(['5,6']);
+    });
+
+    it('added back in order into a new cache, the same keys are remembered', () => {
+      const cache = new DedupCache({ clock: new ManualClock(), maxEntries: 64 });
+      for (let i = 0; i < 50; i++) cache.add(...keyAt(i));
+      const keys = cache.keys();
+      const copy = new DedupCache({ clock: new ManualClock(), maxEntries: 64 });
+      for (let i = 0; i < keys.length; i += 2) copy.add(keys[i], keys[i + 1]);
+      expect(pairs(copy.keys()).sort()).to.deep.equal(pairs(keys).sort());
+    });
+  });
+
   it('rejects nonsensical options', () => {
     const clock = new ManualClock();
     expect(() => new DedupCache({ clock, ttlMs: 0, maxEntries: 10 })).to.throw(RangeError);

@@ -52,7 +52,7 @@ describe('protocol: known destinations', () => {
     for (let i = 1; i <= 5; i++) table.remember(dest(i), KEY_A, null, HASH);
     table.markUsed(dest(2));
     table.retain(dest(3));
-    const withPath = (d: Buffer) => d.equals(dest(4));
+    const withPath = (key: string) => key === dest(4).toString('latin1');
 
     clock.ms = start + (UNUSED_DESTINATION_LINGER_S - 1) * 1000;
     expect(table.cull(withPath)).to.equal(0);
@@ -116,6 +116,61 @@ describe('protocol: known destinations', () => {
       }));
       expect(decodeKnownDestinations(encodeKnownDestinations(entries)).length).to.equal(count);
     }
+  });
+
+  it('keeps null and empty app data apart, and app data of any size', () => {
+    const table = new KnownDestinations({ clock: new ManualClock(0) });
+    table.remember(dest(1), KEY_A, null, HASH);
+    table.remember(dest(2), KEY_A, Buffer.alloc(0), HASH);
+    table.remember(dest(3), KEY_B, Buffer.alloc(5000, 7), HASH);
+    expect(table.get(dest(1))!.appData).to.equal(null);
+    expect(table.get(dest(2))!.appData).to.deep.equal(Buffer.alloc(0));
+    expect(table.get(dest(3))!.appData).to.deep.equal(Buffer.alloc(5000, 7));
+    expect(table.get(dest(3))!.publicKey.equals(KEY_B)).to.equal(true);
+    expect(table.get(dest(3))!.packetHash.equals(HASH)).to.equal(true);
+    const again = decodeKnownDestinations(encodeKnownDestinations(table.values()));
+    expect(again.map((e) => e.appData?.length ?? null)).to.deep.equal([null, 0, 5000]);
+  });
+
+  it('encodes in slices, pausing between them, to the same bytes', async () => {
+    const table = new KnownDestinations({ clock: new ManualClock(1_767_225_600_123) });
+    for (let i = 0; i < 100; i++) {
+      table.remember(
+        Buffer.alloc(16, i),
+        i % 2 === 0 ? KEY_A : KEY_B,
+        i % 3 === 0 ? null : Buffer.from([i]),
+        HASH,
+      );
+    }
+    table.markUsed(dest(4));
+    table.retain(dest(5));
+    let pauses = 0;
+    const chunks = await table.encodeInSlices(() => {
+      pauses++;
+      return Promise.resolve();
+    }, 16);
+    expect(pauses).to.equal(6);
+    expect(Buffer.concat(chunks)).to.deep.equal(Buffer.from(encodeKnownDestinations(table.values())));
+    expect(decodeKnownDestinations(Buffer.concat(chunks))).to.deep.equal([...table.values()]);
+  });
+
+  it('keeps an entry whose packet hash has another length (as Python would use it)', () => {
+    const file = encodeKnownDestinations([]);
+    expect(file).to.deep.equal(Uint8Array.of(0x80));
+    // {dest: [1.5, bin(3), key, nil, 0]}, written by hand
+    const odd = Buffer.concat([
+      Buffer.from([0x81, 0xc4, 16]),
+      dest(7),
+      Buffer.from([0x95, 0xcb]),
+      Buffer.from(new Float64Array([1.5]).buffer).reverse(),
+      Buffer.from([0xc4, 3, 1, 2, 3, 0xc4, 64]),
+      KEY_A,
+      Buffer.from([0xc0, 0]),
+    ]);
+    const [entry] = decodeKnownDestinations(odd);
+    expect(entry.publicKey.equals(KEY_A)).to.equal(true);
+    expect(entry.packetHash).to.deep.equal(Buffer.alloc(32));
+    expect(entry.lastHeard).to.equal(1.5);
   });
 
   it('sets a corrupt file aside and reports it, never throws', async () => {

@@ -256,6 +256,29 @@ describe('transport engine: announces', () => {
       expect(h.engine.view.sizes().paths).to.be.greaterThan(10 - held);
     });
 
+    it('takes changed ic_* values at its next decision (a live runtime-config change)', async () => {
+      const live = (change: Partial<typeof a.info.ingressControl>) => {
+        a.info = { ...a.info, ingressControl: { ...a.info.ingressControl, ...change } };
+      };
+      // As in Python, a burst sets the time of the first release when it begins.
+      live({ burstPenalty: 3600 });
+      for (let i = 0; i < 10; i++) {
+        h.receive(a, new TestDestination().announce());
+        await h.run(10);
+      }
+      const held = h.engine.counters.announcesHeld;
+      expect(held).to.be.greaterThan(2);
+      await h.run(60_000);
+      expect(h.engine.counters.announcesReleased, 'an hour of penalty').to.equal(0);
+      live({ heldReleaseInterval: 60 });
+      await h.run(3600_000 - 60_000 + 40_000);
+      expect(h.engine.counters.announcesReleased, 'then one a minute, not one per 5 s').to.equal(1);
+      live({ heldReleaseInterval: 5 });
+      await h.run(60_000 + held * 5_000);
+      expect(h.engine.counters.announcesReleased).to.equal(held);
+      expect(h.engine.view.sizes().held).to.equal(0);
+    });
+
     it('never holds announces of destinations already in the path table', async () => {
       const known = new TestDestination();
       await announceFromA(known, { emitted: 1 });

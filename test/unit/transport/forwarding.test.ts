@@ -6,6 +6,8 @@ import { truncatedPacketHash } from '../../../src/protocol/packet-hash';
 import { hex, VECTORS } from '../../vectors/fixture';
 import { TestDestination, linkPacket, linkRequest, parsed, transportData } from './support/packets';
 import { Identity } from '../../../src/protocol/identity';
+import { MemoryBlobStore } from '../../../src/core/storage';
+import { PATH_TABLE_NAME, encodePathTable } from '../../../src/transport/table-files';
 import { Harness, TestInterface } from './support/transport-harness';
 
 describe('transport engine: forwarding', () => {
@@ -226,7 +228,7 @@ describe('transport engine: forwarding', () => {
 
   describe('Python-made link requests and proofs', () => {
     for (const [index, request] of VECTORS.link_requests.entries()) {
-      it(`${request.name}: forwarded, and its proof verified and passed back`, () => {
+      it(`${request.name}: forwarded, and its proof verified and passed back`, async () => {
         const proofVector = VECTORS.link_proofs[index];
         const lr = parsed(hex(request.raw));
         const destination = Buffer.from(lr.destinationHash);
@@ -238,22 +240,32 @@ describe('transport engine: forwarding', () => {
           hex(proofVector.destination_public_key),
           Buffer.alloc(84),
         ]);
-        h.engine.view.restore(
-          {
-            paths: [
-              {
-                destination,
-                timestamp: Date.now(),
-                hops: 1,
-                expires: Date.now() + 3600_000,
-                randomBlobs: [],
-                interfaceName: 'If1',
-                announce: fakeAnnounce,
-              },
-            ],
-          },
-          (name) => (name === 'If1' ? a : undefined),
+        // Through the engine's storage: the path as a restart would bring it back.
+        const store = new MemoryBlobStore();
+        const path = {
+          destination: destination.toString('latin1'),
+          timestamp: Date.now(),
+          hops: 1,
+          expires: Date.now() + 3600_000,
+          blobs: '',
+          announce: fakeAnnounce.toString('latin1'),
+        };
+        await store.write(
+          PATH_TABLE_NAME,
+          await encodePathTable(
+            ['TestInterface[If9]'],
+            [path],
+            Uint16Array.of(0),
+            () => Promise.resolve(),
+            10,
+          ),
         );
+        h.dispose();
+        h = new Harness({ storage: store });
+        a = h.iface(9, {}, false);
+        b = h.iface(2);
+        await h.engine.load();
+        expect(h.engine.restorePaths([a, b])).to.equal(1);
         const inTransport = transportData(destination, h.identity.hash, {
           packetType: PacketType.LINKREQUEST,
           data: Buffer.from(lr.data),

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { InterfaceMode } from '../../../src/core/interface-mode';
+import { Identity } from '../../../src/protocol/identity';
 import { TransportLimits } from '../../../src/transport';
 import { hex, VECTORS } from '../../vectors/fixture';
-import { TestDestination, linkRequest, pathRequest, transportData } from './support/packets';
+import { TestDestination, linkRequest, pathRequest, transportData, tunnelSynthesis } from './support/packets';
 import { Harness, TestInterface } from './support/transport-harness';
 
 const SMALL: Partial<TransportLimits> = {
@@ -127,5 +128,87 @@ describe('transport engine: hostile input', () => {
     for (let i = 0; i < 100; i++) h.receive(a, transportData(randomBytes(16), h.identity.hash));
     expect(h.engine.counters.noPath).to.equal(100);
     expect(b.sent).to.deep.equal([]);
+  });
+
+  it('a replayed announce is verified once, rebroadcast once, and each copy counted', async () => {
+    const dest = new TestDestination();
+    const announce = dest.announce();
+    for (let i = 0; i < 1000; i++) h.receive(a, announce);
+    await h.run(10_000);
+    const c = h.engine.counters;
+    expect(c.announcesReceived).to.equal(1000);
+    expect(c.announcesVerified, 'one signature check for all the copies').to.equal(1);
+    expect(c.announcesRedundant + c.duplicates, 'every copy counted').to.equal(999);
+    expect(c.pathUpdates).to.equal(1);
+    const rebroadcasts = h.take(b).filter((p) => Buffer.from(p.destinationHash).equals(dest.hash));
+    expect(rebroadcasts, 'the first rebroadcast and its one retry, no more').to.have.length.at.most(2);
+    expectWithinLimits(h);
+  });
+
+  it('a replayed packet in transport is forwarded once, the copies counted as duplicates', async () => {
+    const dest = new TestDestination();
+    h.receive(b, dest.announce());
+    await h.run(10_000);
+    h.take(b);
+    const packet = transportData(dest.hash, h.identity.hash);
+    for (let i = 0; i < 500; i++) h.receive(a, packet);
+    expect(h.engine.counters.forwardedTransport).to.equal(1);
+    expect(h.engine.counters.duplicates).to.equal(499);
+    expect(h.take(b)).to.have.length(1);
+    expectWithinLimits(h);
+  });
+
+  it('announces for a known destination under another key are rejected before any signature check, each counted', async () => {
+    const dest = new TestDestination();
+    h.receive(b, dest.announce());
+    await h.run(0);
+    const verified = h.engine.counters.announcesVerified;
+    for (let i = 0; i < 300; i++) {
+      // The destination's hash, announced with a throwaway key (signed by it).
+      const forged = new TestDestination().announce();
+      dest.hash.copy(forged, 2);
+      h.receive(a, forged);
+    }
+    await h.run(1000);
+    const c = h.engine.counters;
+    expect(c.announcesKeyChanged).to.equal(300);
+    expect(c.announcesVerified).to.equal(verified);
+    const path = h.engine.view.paths({ destination: dest.hash.toString('hex') });
+    expect(
+      path.map((p) => p.interfaceId),
+      'the path stays where the real key announced it',
+    ).to.deep.equal([b.id]);
+  });
+
+  it('a path request flood is counted and bounded: unique tags for a known destination, one tag replayed, unknown destinations', async () => {
+    const dest = new TestDestination();
+    h.receive(b, dest.announce());
+    await h.run(10_000);
+    h.take(a);
+    for (let i = 0; i < 300; i++) h.receive(a, pathRequest(dest.hash));
+    const tag = randomBytes(16);
+    for (let i = 0; i < 300; i++) h.receive(a, pathRequest(dest.hash, { tag }));
+    for (let i = 0; i < 300; i++) h.receive(a, pathRequest(randomBytes(16)));
+    expectWithinLimits(h);
+    await h.run(10_000);
+    const c = h.engine.counters;
+    expect(c.pathRequests).to.equal(900);
+    expect(c.pathRequestsDuplicate, 'the replayed tag').to.be.at.least(299);
+    expect(
+      c.pathRequestsAnswered + c.pathRequestsDiscovered + c.pathRequestsIgnored + c.pathRequestsDuplicate,
+    ).to.equal(900);
+    // A response is an announce: one destination's responses do not multiply with the requests.
+    const responses = h.take(a).filter((p) => Buffer.from(p.destinationHash).equals(dest.hash));
+    expect(responses.length).to.be.at.least(1);
+    expect(responses.length).to.be.below(c.pathRequestsAnswered);
+    expectWithinLimits(h);
+  });
+
+  it('a flood of tunnel syntheses from throwaway identities keeps the tunnel table within its bound', () => {
+    for (let i = 0; i < 50; i++) h.receive(a, tunnelSynthesis(Identity.generate(), `peer-${i}`));
+    for (let i = 0; i < 50; i++) h.receive(a, tunnelSynthesis(Identity.generate(), `forged-${i}`, true));
+    expect(h.engine.counters.tunnelsRejected).to.equal(50);
+    expect(h.engine.counters.tunnelsSynthesized).to.be.at.least(4);
+    expectWithinLimits(h);
   });
 });

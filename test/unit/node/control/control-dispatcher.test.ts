@@ -49,6 +49,28 @@ describe('dispatchControlRequest', () => {
     expect(errorCode(run('peers.list', { limit: 1.5 }))).to.equal('invalid_type');
   });
 
+  it('lists a page of paths with its filters, refusing filters of the wrong type or range', () => {
+    const page = run('paths.list', { destination: 'ab', interface: 'Public', maxHops: 3, cursor: '0' });
+    expect(page.ok && page.result).to.deep.equal({ paths: target.paths, cursor: null });
+    expect(target.calls).to.deep.equal(['listPaths Public ab 3 0']);
+    expect(errorCode(run('paths.list', { interface: 'Nope' }))).to.equal('not_found');
+    expect(errorCode(run('paths.list', { maxHops: '3' }))).to.equal('invalid_type');
+    expect(errorCode(run('paths.list', { maxHops: 256 }))).to.equal('invalid_value');
+    expect(errorCode(run('paths.list', { maxHops: -1 }))).to.equal('invalid_value');
+    expect(errorCode(run('paths.list', { destination: 12 }))).to.equal('invalid_type');
+    expect(errorCode(run('paths.list', { hops: 1 }))).to.equal('invalid_value');
+  });
+
+  it('drops a path, not_found when there is none', () => {
+    const hash = 'ab'.repeat(16);
+    expect(run('paths.drop', { destination: hash })).to.deep.equal({ ok: true, result: { dropped: true } });
+    const again = run('paths.drop', { destination: hash });
+    expect(errorCode(again)).to.equal('not_found');
+    expect(!again.ok && again.error.message).to.equal(`no path to ${hash}`);
+    expect(errorCode(run('paths.drop', {}))).to.equal('invalid_value');
+    expect(target.calls).to.deep.equal([`dropPath ${hash}`, `dropPath ${hash}`]);
+  });
+
   it('blacklists with a default reason and reports the applied duration', () => {
     const outcome = run('peers.blacklist', { interface: 'Public', ip: '192.0.2.9', durationSecs: 7200 });
     expect(outcome).to.deep.equal({ ok: true, result: { durationSecs: 3600 } });

@@ -7,7 +7,7 @@ import {
   runtimeConfigError,
 } from '../../../../src/core/runtime-config';
 import { ControlTarget } from '../../../../src/node/control/control-target';
-import { NodeStatus } from '../../../../src/node/node-status';
+import { NodeStatus, PathListEntry, PathListPage, PathListRequest } from '../../../../src/node/node-status';
 
 /** A control target with one listener `Public`, one setting and recorded calls. */
 export class FakeControlTarget implements ControlTarget {
@@ -81,6 +81,42 @@ export class FakeControlTarget implements ControlTarget {
     if (interfaceName !== 'Public')
       return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
     return { ok: true, value: this.peers.some((p) => p.ip === ip) };
+  }
+
+  paths: PathListEntry[] = [
+    {
+      destination: 'ab'.repeat(16),
+      hops: 2,
+      nextHop: 'cd'.repeat(16),
+      interfaceId: 10_000,
+      interfaceName: 'BackboneInterface/10000',
+      parentId: 1,
+      listener: 'Public',
+      timestamp: Date.UTC(2026, 0, 1),
+      expires: Date.UTC(2026, 0, 8),
+      state: 'unknown',
+      linked: false,
+    },
+  ];
+
+  /** Serves {@link paths} one entry per page, the cursor being the index of the next one. */
+  listPaths(request: PathListRequest): RuntimeConfigResult<PathListPage> {
+    const { interfaceName, cursor, destination, maxHops } = request;
+    this.calls.push(
+      `listPaths ${interfaceName ?? '*'} ${destination ?? '*'} ${maxHops ?? '*'}${cursor !== undefined ? ` ${cursor}` : ''}`,
+    );
+    if (interfaceName !== undefined && interfaceName !== 'Public')
+      return runtimeConfigError('not_found', `interface '${interfaceName}' not found`);
+    const index = Number(cursor ?? 0);
+    const next = index + 1 < this.paths.length ? String(index + 1) : null;
+    return { ok: true, value: { paths: this.paths.slice(index, index + 1), cursor: next } };
+  }
+
+  dropPath(destination: string): RuntimeConfigResult<boolean> {
+    this.calls.push(`dropPath ${destination}`);
+    const before = this.paths.length;
+    this.paths = this.paths.filter((p) => p.destination !== destination);
+    return { ok: true, value: this.paths.length < before };
   }
 
   listRuntimeConfig(): readonly RuntimeConfigEntry[] {

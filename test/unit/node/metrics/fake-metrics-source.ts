@@ -29,6 +29,7 @@ export function idleForwarding(mode: 'flood' | 'transport'): Forwarding {
     engine,
     knownDestinations,
     storage: undefined as never,
+    restorePaths: () => 0,
     stop: () => Promise.resolve(),
   };
 }

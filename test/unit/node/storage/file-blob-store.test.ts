@@ -28,6 +28,35 @@ describe('node storage: FileBlobStore', () => {
     expect(await readdir(store.directory)).to.deep.equal(['table'], 'no temporary file is left behind');
   });
 
+  it('writes a blob given in chunks as one file', async () => {
+    await store.write('table', [
+      Buffer.from('one '),
+      Buffer.alloc(0),
+      Buffer.alloc(300_000, 0x61),
+      Buffer.from(' end'),
+    ]);
+    const read = Buffer.from((await store.read('table'))!);
+    expect(read.length).to.equal(4 + 300_000 + 4);
+    expect(read.subarray(0, 4).toString()).to.equal('one ');
+    expect(read.subarray(-4).toString()).to.equal(' end');
+  });
+
+  it('leaves the old blob and no temporary file when a write fails', async () => {
+    await store.write('table', Buffer.from('old'));
+    const failing = {
+      length: 1,
+      [Symbol.iterator]: function* () {
+        yield Buffer.from('partial');
+        throw new Error('disk full');
+      },
+    } as unknown as readonly Uint8Array[];
+    let error: unknown;
+    await store.write('table', failing).catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.equal('disk full');
+    expect(Buffer.from((await store.read('table'))!).toString()).to.equal('old');
+    expect(await readdir(store.directory)).to.deep.equal(['table']);
+  });
+
   it('sets a blob aside under a new name and keeps its bytes', async () => {
     await store.write('table', Buffer.from('damaged'));
     const aside = await store.setAside('table');
