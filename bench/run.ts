@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, bounded in time, printed as one table with the issue 6
  * target where one applies. Needs nothing outside the repository.
  *
- * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport]
+ * Usage: `node dist/bench/run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport,websocket]
  *   [--hub node|baseline|both] [--modes relay,ingest,latency,all-to-all,conns] [--time MS]
  *   [--duration MS] [--peers N] [--json]`
  *
@@ -20,7 +20,11 @@
  *   forwarding, announces to 9 peers, an announce flood, path and link table memory), the
  *   transport node beside the flood relay and, with `RNS_PYTHON_PATH`, Python rnsd; the C loadgen
  *   runs too when `RNS_LOADGEN` (or ../shared/bench/loadgen) names it. Full scale:
- *   `node dist/bench/transport-figures.js`.
+ *   `node dist/bench/transport-figures.js`;
+ * - websocket: the node with a WebSocket server beside its Backbone server: packets/s from 100
+ *   `ws` clients relayed to TCP peers, and from 100 TCP clients for comparison, `--duration` ms
+ *   each; the node's RSS per idle WebSocket (and Backbone) connection, 1000 of each (quick 300)
+ *   (bench/websocket).
  *
  * The socket figures come from a Node load generator sharing 2 cores with the hub, so they
  * understate the hub; the official figures are measured with the external C loadgen
@@ -33,6 +37,7 @@ import { runRelayBench } from './relay-bench';
 import { runWireBench } from './wire-bench';
 import { HubKind, nodeAvailable } from './socket/hub-process';
 import { SOCKET_MODES, SocketMode, runSocketBench } from './socket/socket-bench';
+import { runWebSocketBench } from './websocket/websocket-bench';
 import { findLoadgen, runTransportBench } from './transport/transport-bench';
 
 /** One row of the printed table. */
@@ -65,15 +70,16 @@ interface Options {
   timeMs: number;
   durationMs: number;
   peers: number;
+  quick: boolean;
   json: boolean;
 }
 
-const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket', 'transport'];
+const GROUPS = ['hdlc', 'relay', 'wire', 'peers', 'socket', 'transport', 'websocket'];
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport] [--hub node|baseline|both] ' +
+    'usage: run.js [--quick] [--only hdlc,relay,wire,peers,socket,transport,websocket] [--hub node|baseline|both] ' +
       '[--modes relay,ingest,latency,all-to-all,conns] [--time MS] [--duration MS] [--peers N] [--json]',
   );
   process.exit(2);
@@ -116,7 +122,7 @@ function parseArgs(argv: string[]): Options {
   const peers = Number(value('--peers') ?? (quick ? 20_000 : 100_000));
   if (!(Number.isInteger(peers) && peers >= 1000 && peers <= 1_000_000))
     usage('--peers must be 1000..1000000');
-  return { only, hubs, modes, timeMs, durationMs, peers, json: argv.includes('--json') };
+  return { only, hubs, modes, timeMs, durationMs, peers, quick, json: argv.includes('--json') };
 }
 
 /** The issue 6 target for a row name, if any. Socket targets apply to the node. */
@@ -269,6 +275,18 @@ async function main(): Promise<void> {
       log(
         '(the node is not built: dist/src/cli/main.js is missing, so the transport benchmarks did not run)',
       );
+    }
+  }
+  if (options.only.has('websocket')) {
+    if (nodeAvailable()) {
+      const results = await runWebSocketBench({
+        durationMs: options.durationMs,
+        idleConnections: options.quick ? 300 : 1000,
+        log,
+      });
+      for (const r of results) rows.push({ ...r, target: targetFor(r.name) });
+    } else {
+      log('(the node is not built: dist/src/cli/main.js is missing, so the websocket bench did not run)');
     }
   }
   if (options.json) {

@@ -40,6 +40,8 @@ export interface StartHubOptions {
   runArgs?: string[];
   /** Extra lines for the interface section of the node's config. */
   extraInterfaceConfig?: string[];
+  /** Extra interface sections after the Backbone one, as lines (`[[Name]]`, then its keys). */
+  extraSections?: string[];
   /** How the node forwards (default `flood`, the relay these socket figures measure). */
   forwarding?: Forwarding;
   /** Node log level 0..8 (default 2: warnings). */
@@ -86,6 +88,7 @@ export function writeNodeConfig(
   logLevel: number,
   extra: string[],
   forwarding: Forwarding = 'flood',
+  sections: string[] = [],
 ): void {
   const lines = [
     `# Written by the rns-net benchmarks: the ${forwarding === 'flood' ? 'flood relay' : 'transport engine'}.`,
@@ -102,6 +105,7 @@ export function writeNodeConfig(
     '    listen_ip = 127.0.0.1',
     `    listen_port = ${port}`,
     ...extra.map((line) => `    ${line}`),
+    ...sections.map((line) => (line.startsWith('[[') ? `  ${line}` : `    ${line}`)),
     '',
   ];
   writeFileSync(path.join(dir, 'config'), lines.join('\n'));
@@ -150,6 +154,7 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
       options.logLevel ?? 2,
       options.extraInterfaceConfig ?? [],
       options.forwarding,
+      options.extraSections ?? [],
     );
     child = spawn(
       process.execPath,

@@ -24,6 +24,7 @@ import { registerTcpPlugin } from '../plugins/tcp';
 import { registerUdpPlugin } from '../plugins/udp';
 import { registerPipePlugin } from '../plugins/pipe';
 import { registerMemoryPlugin } from '../plugins/memory/register-memory-plugin';
+import { registerWebSocketPlugin } from '../plugins/websocket';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
 import { TransportEngine } from '../transport/transport-engine';
 import { launchInterface } from '../registry/interface-launcher';
@@ -64,14 +65,16 @@ import { liveSettings, transportSettingsHandle } from './transport-settings';
 
 /**
  * Registers the plugins a node ships with: `BackboneInterface` and `BackboneClientInterface`,
- * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, `PipeInterface`, and `MemoryInterface` (in-process pipes, for embedding and tests; a config
- * file can name it but it connects nothing outside).
+ * `TCPServerInterface` and `TCPClientInterface`, `UDPInterface`, `PipeInterface`,
+ * `WebSocketInterface` (with MeshChat's two names), and `MemoryInterface` (in-process pipes, for
+ * embedding and tests; a config file can name it but it connects nothing outside).
  */
 export function registerDefaultPlugins(container: DependencyContainer): void {
   registerBackbonePlugin(container);
   registerTcpPlugin(container);
   registerUdpPlugin(container);
   registerPipePlugin(container);
+  registerWebSocketPlugin(container);
   registerMemoryPlugin(container);
 }
 

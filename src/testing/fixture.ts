@@ -79,6 +79,12 @@ export interface ComplianceFixture<C = unknown> {
    * the next. Leave it out for a stream medium: every packet must arrive, however many are sent.
    */
   readonly burst?: number;
+  /**
+   * Set for a medium whose protocol closes the connection on a message over its hardware MTU
+   * (WebSocket closes with 1009): the suite then expects the over-long packet to end the
+   * connection, with nothing of it delivered, instead of the next packet arriving on it.
+   */
+  readonly oversizeCloses?: boolean;
   /** How long to wait for any one expected event or packet. Default 2000 ms. */
   readonly timeoutMs?: number;
 }

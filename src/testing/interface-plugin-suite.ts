@@ -5,7 +5,7 @@ import { systemClock } from '../core/clock';
 import { FIRST_DYNAMIC_INTERFACE_ID } from '../core/constants';
 import { RNS_ERR_CONFIG } from '../core/error-codes';
 import { ConfigError } from '../core/errors';
-import { FrameEvent, InterfaceEvent, InterfaceUpEvent } from '../core/events';
+import { FrameEvent, InterfaceDownEvent, InterfaceEvent, InterfaceUpEvent } from '../core/events';
 import { DEFAULT_INGRESS_CONTROL } from '../core/ingress-control';
 import { InterfaceId } from '../core/interface-id';
 import { InterfaceInfo } from '../core/interface-info';
@@ -296,10 +296,23 @@ export function interfacePluginCompliance<C>(
         await peer.send(full);
         expect(Buffer.from((await nextFrame(target, id, from)).data).equals(full)).to.equal(true);
 
-        // One byte over: dropped whole or carried whole, and the next packet still arrives.
+        // One byte over: dropped whole or carried whole, and the next packet still arrives; or,
+        // where the protocol says so, the connection ends and nothing of the packet arrives.
         from = target.events.count;
         const over = randomBytes(mtu + 1);
         const next = randomBytes(64);
+        if (fixture.oversizeCloses === true) {
+          await peer.send(over).catch(() => undefined);
+          await target.events.waitFor(
+            `InterfaceDown(${id}) after an over-long message`,
+            (e): e is InterfaceDownEvent => e.type === 'InterfaceDown' && e.id === id,
+            timeout(),
+            from,
+          );
+          const frames = target.events.events.slice(from).filter((e) => e.type === 'Frame' && e.id === id);
+          expect(frames, 'nothing of the over-long message is delivered').to.deep.equal([]);
+          return;
+        }
         await peer.send(over).catch(() => undefined);
         await peer.send(next);
         const first = await nextFrame(target, id, from);

@@ -3,6 +3,7 @@ import { RuntimeSettings } from '../../core/runtime-settings';
 import { MIN_RECONNECT_WAIT_SECS } from '../net-constants';
 import { msToSeconds, secondsToMs } from '../seconds-to-ms';
 import { ClientRuntime, StreamClientConfig } from './client-config';
+import { StreamLink } from '../stream-link';
 
 /**
  * The runtime-config handle of a stream client, under its link's key family
@@ -21,7 +22,7 @@ import { ClientRuntime, StreamClientConfig } from './client-config';
  * @param changed - called after a setting that applies at once changed.
  */
 export function createClientRuntimeHandle(
-  config: StreamClientConfig,
+  config: Pick<StreamClientConfig, 'name'> & { readonly link: Pick<StreamLink, 'settingsPrefix'> },
   runtime: ClientRuntime,
   changed: () => void = () => undefined,
 ): RuntimeConfigHandle {

@@ -1,5 +1,4 @@
 import { BufferBudgets } from '../../core/buffer-budgets';
-import { Timer } from '../../core/clock';
 import { InterfaceEvent } from '../../core/events';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
@@ -10,7 +9,7 @@ import { ClientRuntime, StreamClientConfig } from './client-config';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
 import { createClientRuntimeHandle } from './client-runtime-handle';
 import { ConnectAttempt, ConnectOutcome, connectWithTimeout } from './connect-attempt';
-import { reconnectDelayMs } from './reconnect-backoff';
+import { Reconnector } from './reconnector';
 
 /** A started stream client: a single interface with its live settings. */
 export interface StartedStreamClient extends StartedSingleInterface {
@@ -23,16 +22,6 @@ export interface StreamClientOptions {
   /** Source of the backoff jitter, uniform in [0, 1); `Math.random` by default. */
   readonly random?: () => number;
 }
-
-/**
- * Where the client is:
- * - `connecting`: a connect attempt is under way;
- * - `connected`: a connection is up;
- * - `waiting`: a reconnect is scheduled after a backoff;
- * - `gave_up`: `max_reconnect_tries` is exhausted; offline for good;
- * - `stopped`: stop() was called or the driver went away.
- */
-type ClientState = 'connecting' | 'connected' | 'waiting' | 'gave_up' | 'stopped';
 
 /**
  * Starts a stream client. It resolves at once, with the
@@ -95,42 +84,43 @@ class StreamClient {
    */
   readonly writer: Writer = { send: (packet) => this.connection?.writer.send(packet) ?? 'offline' };
 
-  private state: ClientState = 'connecting';
+  private stopped = false;
   private attempt: ConnectAttempt | null = null;
   private connection: ClientConnection | null = null;
   private readonly frameDrops = new FrameDrops();
-  private retryTimer: Timer | null = null;
-  // Failed attempts since the last successful connection; reset by a success.
-  private failedAttempts = 0;
-  // Whether the next connect is a reconnect (for the log lines), as opposed to the first connect.
-  private reconnecting = false;
+  private readonly reconnector: Reconnector;
   private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly config: StreamClientConfig,
     private readonly runtime: ClientRuntime,
     private readonly ctx: StartContext,
-    private readonly random: () => number,
-  ) {}
-
-  private get target(): string {
-    return `${this.config.targetHost}:${this.config.targetPort}`;
+    random: () => number,
+  ) {
+    this.reconnector = new Reconnector({
+      clock: ctx.clock,
+      logger: ctx.logger,
+      runtime,
+      policy: config.reconnect === 'fixed' ? 'fixed' : 'backoff',
+      random,
+      target: `${config.targetHost}:${config.targetPort}`,
+      dial: () => this.connect(),
+    });
   }
 
   start(): void {
-    this.connect();
+    this.reconnector.start();
   }
 
   /** A setting that applies at once changed (the write stall timeout): re-arm the live connection's timer. */
   runtimeChanged(): void {
-    if (this.state !== 'stopped') this.connection?.writeStallTimeoutChanged();
+    if (!this.stopped) this.connection?.writeStallTimeoutChanged();
   }
 
   stop(): Promise<void> {
     if (this.stopping === undefined) {
-      this.state = 'stopped';
-      this.retryTimer?.cancel();
-      this.retryTimer = null;
+      this.stopped = true;
+      this.reconnector.cancel();
       const closing: Promise<void>[] = [];
       if (this.attempt !== null) closing.push(this.attempt.cancel());
       if (this.connection !== null) {
@@ -145,7 +135,6 @@ class StreamClient {
   }
 
   private connect(): void {
-    this.state = 'connecting';
     // Read live: a connect_timeout_secs change applies from the next attempt on.
     const target = {
       host: this.config.targetHost,
@@ -163,30 +152,15 @@ class StreamClient {
 
   private onConnectOutcome(outcome: ConnectOutcome): void {
     // stop() cancels the attempt, so no outcome arrives after it; checked anyway for safety.
-    if (this.state === 'stopped') {
+    if (this.stopped) {
       if (outcome.ok) outcome.socket.destroy();
       return;
     }
     if (!outcome.ok) {
-      if (this.reconnecting) {
-        this.ctx.logger.warn(`reconnect failed: ${outcome.error.message}`);
-      } else {
-        this.ctx.logger.warn(
-          `connect to ${this.target} failed: ${outcome.error.message}; retrying in the background`,
-        );
-      }
-      this.failedAttempts += this.reconnecting ? 1 : 0;
-      this.reconnecting = true;
-      this.scheduleReconnect();
+      this.reconnector.failed(outcome.error);
       return;
     }
-    if (this.reconnecting) {
-      this.ctx.logger.info(`reconnected after ${this.failedAttempts + 1} attempt(s)`);
-    } else {
-      this.ctx.logger.info(`client connected to ${this.target}`);
-    }
-    this.failedAttempts = 0;
-    this.reconnecting = false;
+    this.reconnector.connected();
     const connection: ClientConnection = new ClientConnection(
       outcome.socket,
       {
@@ -206,7 +180,6 @@ class StreamClient {
       },
     );
     this.connection = connection;
-    this.state = 'connected';
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection.writer });
   }
 
@@ -223,46 +196,12 @@ class StreamClient {
     } else if (error === undefined) this.ctx.logger.warn('connection closed');
     else this.ctx.logger.warn(`read error: ${error.message}`);
     if (!this.emit({ type: 'InterfaceDown', id: this.config.id })) return;
-    this.reconnecting = true;
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.state === 'stopped') return;
-    if (this.triesExhausted()) return;
-    // Read live: a reconnect_wait_secs change applies to the next wait.
-    const delayMs =
-      this.config.reconnect === 'fixed'
-        ? this.runtime.reconnectWaitMs
-        : reconnectDelayMs(this.runtime.reconnectWaitMs, this.failedAttempts, this.random);
-    this.state = 'waiting';
-    this.retryTimer = this.ctx.clock.setTimeout(() => {
-      this.retryTimer = null;
-      // max_reconnect_tries may have been lowered during the wait.
-      if (this.state !== 'waiting' || this.triesExhausted()) return;
-      this.ctx.logger.info(
-        `reconnect attempt ${this.failedAttempts + 1} (backoff ${(delayMs / 1000).toFixed(1)}s) ...`,
-      );
-      this.connect();
-    }, delayMs);
-  }
-
-  /** Gives up (once, with an error log) when `max_reconnect_tries` attempts have failed. */
-  private triesExhausted(): boolean {
-    const max = this.runtime.maxReconnectTries;
-    if (max === null || this.failedAttempts < max) return false;
-    this.state = 'gave_up';
-    this.ctx.logger.error(
-      max === 0
-        ? 'connection lost and max_reconnect_tries is 0: not reconnecting'
-        : `reconnection failed after ${this.failedAttempts} attempt(s), giving up`,
-    );
-    return true;
+    this.reconnector.lost();
   }
 
   /** Sends an event; a closed driver (send returns false) stops the client, as in rns-net. */
   private emit(event: InterfaceEvent): boolean {
-    if (this.state === 'stopped') return false;
+    if (this.stopped) return false;
     if (this.ctx.events.send(event)) return true;
     void this.stop();
     return false;

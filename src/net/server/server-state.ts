@@ -5,6 +5,7 @@ import { MAX_BLACKLIST_SECS, PeerStateEntry } from '../../core/peer-state';
 import { AbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../abuse/abuse-settings';
 import { BehaviourTracker } from '../abuse/behaviour-tracker';
 import { ServerRuntime, StreamServerConfig } from './server-config';
+import { StreamLink } from '../stream-link';
 import { PeerMonitor } from '../peer-monitor';
 import { RNS_ERR_INVALID_ARGUMENT } from '../../core/error-codes';
 
@@ -15,6 +16,15 @@ export interface ServerLiveControl {
   /** Disconnects every live connection from `ip` (canonical); returns how many there were. */
   disconnectIp(ip: string, reason: string): number;
 }
+
+/**
+ * What a server's live state is made from: its name, the key family of its live settings and
+ * their startup values. A {@link StreamServerConfig} is one; a server of another kind (WebSocket)
+ * builds one.
+ */
+export type ServerStateConfig = Pick<StreamServerConfig, 'name' | 'startup' | 'abuse'> & {
+  readonly link: Pick<StreamLink, 'settingsPrefix'>;
+};
 
 /**
  * The live state of one started stream server, shared by its runtime-config handle, its
@@ -40,7 +50,7 @@ export class StreamServerState {
    * @param clock - time for blacklist expiry and behaviour windows: the server's clock.
    */
   constructor(
-    readonly config: StreamServerConfig,
+    readonly config: ServerStateConfig | StreamServerConfig,
     clock: Clock = systemClock,
   ) {
     this.runtime = { ...config.startup };

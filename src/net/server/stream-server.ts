@@ -1,23 +1,20 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { BufferBudgets } from '../../core/buffer-budgets';
-import { Clock, Timer } from '../../core/clock';
+import { Clock } from '../../core/clock';
 import { BoundAddress } from '../../core/driver/attached-interface';
-import { InterfaceEvent } from '../../core/events';
 import { normalizeIp } from '../../core/ip-address';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { Logger } from '../../core/logger';
-import { pluginEvent } from '../../core/plugin-events';
 import { PeerStateHandle } from '../../core/peer-state';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { StartContext, StartedListener } from '../../registry/interface-factory';
 import { AbuseSettings } from '../abuse/abuse-settings';
-import { DisconnectCause } from '../abuse/behaviour-tracker';
-import { Penalty } from '../abuse/penalty';
-import { BEHAVIOUR_SWEEP_INTERVAL_MS, LISTEN_BACKLOG, SWEEP_STEP_ENTRIES } from '../net-constants';
+import { LISTEN_BACKLOG } from '../net-constants';
 import { StreamLink } from '../stream-link';
 import { ServerRuntime, StreamServerConfig } from './server-config';
-import { StreamPeer, StreamPeerHost, PeerCloseReason } from './stream-peer';
-import { ServerLiveControl, StreamServerState } from './server-state';
+import { StreamPeer, StreamPeerHost } from './stream-peer';
+import { ListenerPeers } from './listener-peers';
+import { StreamServerState } from './server-state';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
 import { createServerPeerStateHandle } from './server-peer-state-handle';
@@ -72,41 +69,12 @@ export interface StartedStreamServer extends StartedListener {
 function ignoreError(): void {}
 
 /**
- * What the behaviour tracker is told about a closed connection. Closes we caused ourselves (stop,
- * operator blacklist, penalty disconnect) are `local` and never count against the peer, and so is
- * an eviction by the node-wide receive budget: the evicted peer held the largest unfinished frame
- * at that moment, which an honest peer sending one large packet can do while others fill the
- * budget. Holding an unfinished frame past its deadline does count.
+ * The TCP listener and its peers' sockets. Admission, the peer table, the peer lifecycle events,
+ * penalties and the sweep of the per-IP tables are its {@link ListenerPeers}' (shared with the
+ * WebSocket server); this class accepts sockets, turns admitted ones into {@link StreamPeer}s
+ * and relays their frames.
  */
-function disconnectCause(reason: PeerCloseReason | null): DisconnectCause {
-  switch (reason) {
-    case 'remote':
-      return 'remote_closed';
-    case 'idle_timeout':
-      return 'idle_timeout';
-    case 'write_stall':
-      return 'write_stall';
-    case 'partial_frame_timeout':
-      return 'partial_frame_timeout';
-    default:
-      return 'local';
-  }
-}
-
-/**
- * The listener and its peers. Admission is one ordered gate run before anything is allocated for
- * a connection: blacklisted IP -> refused (reject counted); connect rate exceeded -> penalty
- * applied and this connection refused (reject counted); `max_connections_per_ip` reached by a
- * non-exempt IP -> refused (reject counted) and penalised; `max_connections` reached -> refused;
- * else admitted. Events per peer, in this order: `peer.connected`, InterfaceUp; on close
- * `peer.disconnected` (with its cause), then InterfaceDown exactly once, then `peer.penalty` if
- * the close triggered one.
- *
- * Every close is reported to the state's behaviour tracker; a penalty it decides is applied here:
- * blacklist (already capped by `max_penalty_duration`), disconnect the IP's live connections,
- * `peer.penalty`, one warning line. A periodic sweep decays levels and prunes both tables.
- */
-class StreamServer implements StreamPeerHost, ServerLiveControl {
+class StreamServer implements StreamPeerHost {
   readonly link: StreamLink;
   readonly runtime: Readonly<ServerRuntime>;
   readonly abuse: Readonly<AbuseSettings>;
@@ -117,19 +85,13 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
   readonly frameArena: FrameArena;
 
   private readonly server: Server;
-  private readonly peers = new Map<number, StreamPeer>();
+  private readonly peers: ListenerPeers<StreamPeer>;
   private readonly frameDrops = new FrameDrops();
-  /** Connections refused at admission, by the rule that refused them. */
-  private readonly refused = { blacklisted: 0, rate: 0, perIp: 0, full: 0 };
   private stopping: Promise<void> | null = null;
-  private allPeersClosed: (() => void) | null = null;
-  private sweepTimer: Timer | null = null;
-  /** The next step of a sweep pass under way, or null between passes. */
-  private sweepStep: Timer | null = null;
 
   constructor(
     private readonly config: StreamServerConfig,
-    private readonly state: StreamServerState,
+    state: StreamServerState,
     private readonly ctx: StartContext,
   ) {
     this.link = config.link;
@@ -139,6 +101,7 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
     this.clock = ctx.clock;
     this.logger = ctx.logger;
     this.buffers = ctx.buffers ?? BufferBudgets.processDefault();
+    this.peers = new ListenerPeers(state, ctx, () => void this.stop());
     this.server = createServer({ noDelay: true }, this.onConnection);
   }
 
@@ -150,8 +113,7 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
       this.server.listen({ host: listenIp, port: listenPort, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', onListenError);
         this.server.on('error', this.onServerError);
-        this.state.attach(this);
-        this.sweepTimer = this.clock.setInterval(this.startSweep, BEHAVIOUR_SWEEP_INTERVAL_MS);
+        this.peers.start();
         this.logger.info('server listening', { address: this.address() });
         resolve();
       });
@@ -160,201 +122,45 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
 
   stop(): Promise<void> {
     if (this.stopping !== null) return this.stopping;
-    this.state.detach(this);
-    this.sweepTimer?.cancel();
-    this.sweepTimer = null;
-    this.sweepStep?.cancel();
-    this.sweepStep = null;
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const peersClosed = new Promise<void>((resolve) => {
-      if (this.peers.size === 0) resolve();
-      else this.allPeersClosed = resolve;
-    });
-    for (const peer of this.peers.values()) peer.disconnect('stopped');
-    this.stopping = Promise.all([serverClosed, peersClosed]).then(() => {
+    this.stopping = Promise.all([serverClosed, this.peers.stop()]).then(() => {
       this.logger.info('server stopped');
     });
     return this.stopping;
   }
 
-  runtimeChanged(): void {
-    for (const peer of this.peers.values()) peer.runtimeChanged();
-    // A lowered max_tracked_peers is worked off now, a step at a time, not at the next sweep.
-    this.startSweep();
-  }
-
-  /** Disconnects the live connections of `ip` (canonical, see normalizeIp). */
-  disconnectIp(ip: string, reason: string): number {
-    let count = 0;
-    for (const peer of this.peers.values()) {
-      if (peer.ip !== ip || peer.closeReason !== null) continue;
-      this.logger.info('disconnecting blacklisted peer', { peer: peer.id, ip, reason });
-      peer.disconnect('blacklisted');
-      count++;
-    }
-    return count;
-  }
-
   /**
    * Frames its peers' decoders dropped (see {@link FrameDrops}) and connections refused at
-   * admission: `conn_refused_blacklisted`, `conn_refused_rate` (connect rate exceeded),
-   * `conn_refused_per_ip` (`max_connections_per_ip`), `conn_refused_full` (`max_connections`).
+   * admission (see {@link ListenerPeers.refusals}).
    */
   drops(): Record<string, number> {
     const live = [...this.peers.values()].map((peer) => peer.decoderStats);
-    return {
-      ...this.frameDrops.read(live),
-      conn_refused_blacklisted: this.refused.blacklisted,
-      conn_refused_rate: this.refused.rate,
-      conn_refused_per_ip: this.refused.perIp,
-      conn_refused_full: this.refused.full,
-    };
+    return { ...this.frameDrops.read(live), ...this.peers.refusals() };
   }
 
   frameReceived(peer: StreamPeer, data: Buffer): void {
-    this.emit({ type: 'Frame', id: peer.id, data });
+    this.peers.frame(peer.id, data);
   }
 
   peerClosed(peer: StreamPeer): void {
-    if (!this.peers.delete(peer.id)) return;
     this.frameDrops.bank(peer.decoderStats);
-    this.state.monitor.recordDisconnected(peer.ip);
-    const connectedForMs = this.clock.now() - peer.connectedAt;
-    this.logger.debug('peer disconnected', { peer: peer.id, ip: peer.ip, reason: peer.closeReason });
-    this.emit(
-      pluginEvent('peer.disconnected', {
-        peerId: peer.id,
-        ip: peer.ip,
-        port: peer.port,
-        cause: peer.closeReason ?? 'remote',
-        connectedForMs,
-        hadReceivedData: peer.hadReceivedData,
-      }),
-    );
-    this.emit({ type: 'InterfaceDown', id: peer.id });
-    if (this.peers.size === 0 && this.allPeersClosed !== null) {
-      this.allPeersClosed();
-      this.allPeersClosed = null;
-    }
-    if (this.stopping !== null) return;
-    const penalty = this.state.tracker.recordDisconnect(peer.ip, {
-      connectedForMs,
-      hadReceivedData: peer.hadReceivedData,
-      cause: disconnectCause(peer.closeReason),
-    });
-    if (penalty !== undefined) this.applyPenalty(penalty);
-  }
-
-  /**
-   * Applies a penalty the tracker decided: blacklist the IP, announce it (one warning line and
-   * `peer.penalty`), and disconnect its live connections (as a local close, which the
-   * tracker does not count).
-   */
-  private applyPenalty(penalty: Penalty): void {
-    const { ip, level, durationMs, reason } = penalty;
-    this.state.monitor.blacklist(ip, durationMs, reason);
-    const durationSecs = durationMs / 1000;
-    this.logger.warn(`penalizing peer ${ip} for ${durationSecs}s (level ${level}) due to ${reason}`, {
-      ip,
-      penaltyLevel: level,
-      durationSecs,
-      reason,
-    });
-    this.emit(pluginEvent('peer.penalty', { ip, level, blacklistForMs: durationMs, reason }));
-    this.disconnectIp(ip, reason);
-  }
-
-  /**
-   * Periodic upkeep of both peer tables (penalty decay, pruning of emptied entries, table caps),
-   * {@link SWEEP_STEP_ENTRIES} entries per step with a turn of the event loop between steps, so a
-   * pass over a large table never holds up the relay. A pass under way is not started again.
-   */
-  private readonly startSweep = (): void => {
-    if (this.sweepStep === null && this.stopping === null) this.runSweepStep();
-  };
-
-  private readonly runSweepStep = (): void => {
-    this.sweepStep = null;
-    if (this.stopping !== null || this.state.sweep(SWEEP_STEP_ENTRIES)) return;
-    this.sweepStep = this.clock.setTimeout(this.runSweepStep, 0);
-  };
-
-  /** Sends an event; once the driver is gone, closes everything (as rns-net's thread exits). */
-  private emit(event: InterfaceEvent): boolean {
-    if (this.ctx.events.send(event)) return true;
-    if (this.stopping === null) {
-      this.logger.info('event sink closed, stopping server');
-      void this.stop();
-    }
-    return false;
+    this.peers.closed(peer, peer.id);
   }
 
   private readonly onConnection = (socket: Socket): void => {
     const address = socket.remoteAddress;
     const port = socket.remotePort ?? 0;
-    if (this.stopping !== null || address === undefined) {
-      socket.on('error', ignoreError);
-      socket.destroy();
-      return;
-    }
     // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
     // be a usable key if it did.
-    const ip = normalizeIp(address) ?? address;
-    const monitor = this.state.monitor;
-    if (monitor.isBlacklisted(ip)) {
-      this.refused.blacklisted++;
-      monitor.recordReject(ip);
+    const ip = address === undefined ? undefined : (normalizeIp(address) ?? address);
+    if (ip === undefined || this.stopping !== null || !this.peers.admit(ip, port)) {
       socket.on('error', ignoreError);
       socket.destroy();
-      this.logger.debug('rejecting blacklisted peer', {
-        ip,
-        port,
-        reason: monitor.blacklistReason(ip) ?? 'blacklisted',
-      });
       return;
     }
-    const penalty = this.state.tracker.recordConnectAttempt(ip);
-    if (penalty !== undefined) {
-      // The connection that crosses the connect-rate threshold is refused, and so are those after it.
-      socket.on('error', ignoreError);
-      socket.destroy();
-      this.applyPenalty(penalty);
-      this.refused.rate++;
-      monitor.recordReject(ip);
-      return;
-    }
-    const perIp = this.abuse.maxConnectionsPerIp;
-    if (perIp > 0 && monitor.connectedCount(ip) >= perIp && !this.state.tracker.isExempt(ip)) {
-      socket.on('error', ignoreError);
-      socket.destroy();
-      this.refused.perIp++;
-      monitor.recordReject(ip);
-      this.logger.debug('connections per IP reached, rejecting peer', {
-        ip,
-        port,
-        maxConnectionsPerIp: perIp,
-      });
-      const capPenalty = this.state.tracker.recordCapRefusal(ip);
-      if (capPenalty !== undefined) this.applyPenalty(capPenalty);
-      return;
-    }
-    const max = this.runtime.maxConnections;
-    if (max > 0 && this.peers.size >= max) {
-      this.refused.full++;
-      socket.on('error', ignoreError);
-      socket.destroy();
-      this.logger.warn('max connections reached, rejecting peer', { ip, port, maxConnections: max });
-      return;
-    }
-    this.admit(socket, ip, port);
-  };
-
-  private admit(socket: Socket, ip: string, port: number): void {
     const id = this.ctx.dynamicIds.next();
     const peer = new StreamPeer(id, ip, port, socket, this);
-    this.peers.set(id, peer);
-    this.state.monitor.recordConnected(ip);
-    this.logger.info('peer connected', { ip, port, peer: id });
+    this.peers.add(peer);
     const info = makeInterfaceInfo({
       id,
       name: `${this.link.typeName}/${id}`,
@@ -367,9 +173,8 @@ class StreamServer implements StreamPeerHost, ServerLiveControl {
       inCapable: true,
       outCapable: true,
     });
-    if (!this.emit(pluginEvent('peer.connected', { peerId: id, ip, port }))) return;
-    this.emit({ type: 'InterfaceUp', id, writer: peer, info });
-  }
+    this.peers.up(peer, id, info, peer);
+  };
 
   private readonly onServerError = (err: Error): void => {
     this.logger.error('listener error', { error: err.message });

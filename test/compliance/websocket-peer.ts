@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import WebSocket, { ClientOptions, WebSocketServer } from 'ws';
+import { CompliancePeer } from '../../src/testing';
+
+/**
+ * A {@link CompliancePeer} over a `ws` WebSocket, as a web page or MeshChat would be: `send` is
+ * one binary message per packet, `nextPacket` the next binary message the interface sent.
+ */
+export function webSocketPeer(ws: WebSocket): CompliancePeer {
+  const packets: Uint8Array[] = [];
+  let waiter: ((packet: Uint8Array) => void) | undefined;
+  const closed =
+    ws.readyState === WebSocket.CLOSED
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (data: Buffer) => {
+    const packet = Uint8Array.from(data);
+    if (waiter !== undefined) {
+      const deliver = waiter;
+      waiter = undefined;
+      deliver(packet);
+    } else {
+      packets.push(packet);
+    }
+  });
+  ws.on('error', () => undefined);
+  return {
+    send: (packet) =>
+      new Promise<void>((resolve, reject) =>
+        ws.send(packet, { binary: true }, (err) => (err ? reject(err) : resolve())),
+      ),
+    nextPacket: (timeoutMs) => {
+      const queued = packets.shift();
+      if (queued !== undefined) return Promise.resolve(queued);
+      return new Promise<Uint8Array>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          reject(new Error(`no message from the interface within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiter = (packet) => {
+          clearTimeout(timer);
+          resolve(packet);
+        };
+      });
+    },
+    close: async () => {
+      ws.terminate();
+      await closed;
+    },
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
+  };
+}
+
+/** Opens a WebSocket to `url` and resolves with a peer once open. */
+export async function dialWebSocketPeer(url: string, options: ClientOptions = {}): Promise<CompliancePeer> {
+  const ws = new WebSocket(url, options);
+  await once(ws, 'open');
+  return webSocketPeer(ws);
+}
+
+/** Resolves with a peer for the next WebSocket `server` accepts, or rejects after `timeoutMs`. */
+export function acceptWebSocketPeer(server: WebSocketServer, timeoutMs: number): Promise<CompliancePeer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      server.off('connection', onConnection);
+      reject(new Error(`no WebSocket connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onConnection = (ws: WebSocket) => {
+      clearTimeout(timer);
+      resolve(webSocketPeer(ws));
+    };
+    server.once('connection', onConnection);
+  });
+}
