@@ -55,6 +55,17 @@ function serve(html: string): Promise<Server> {
   });
 }
 
+/** Headless flags: no sandbox (root in CI), and none of the background traffic a closed network refuses. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 describe('a web page on the network: headless Chromium through the WebSocket interface', function () {
   this.timeout(60000);
 
@@ -121,7 +132,7 @@ describe('a web page on the network: headless Chromium through the WebSocket int
     node = await RnsNode.start({ configDir: root });
     tcpPeer = await LoopbackPeer.connect(backbonePort);
 
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'], headless: true });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${pagePort}/`);
     await page.waitForFunction(() => (globalThis as unknown as PageState).state === 'sent', undefined, {
@@ -170,7 +181,7 @@ describe('a web page on the network: headless Chromium through the WebSocket int
       ].join('\n'),
     );
     node = await RnsNode.start({ configDir: root });
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'], headless: true });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${pagePort}/`);
     await page.waitForFunction(
