@@ -327,7 +327,12 @@ describe('rns-net run: startup outcomes (child process)', function () {
     await n.running();
     const [a, b] = [await LoopbackPeer.connect(port), await LoopbackPeer.connect(port)];
     try {
-      await waitUntil(() => n.logs.filter((r) => r.msg === 'peer connected').length === 2, 'two peers');
+      // A loaded machine may take seconds to schedule the node after its warm-up.
+      await waitUntil(
+        () => n.logs.filter((r) => r.msg === 'peer connected').length === 2,
+        'two peers',
+        20_000,
+      );
       a.send(testPacket(1));
       await waitUntil(() => b.received.length === 1, 'the packet relayed');
     } finally {
