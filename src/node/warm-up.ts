@@ -9,7 +9,7 @@ import { RnsNode } from './rns-node';
 
 /** Options of {@link warmUp}. */
 export interface WarmUpOptions {
-  /** Frames the sender sends (default 6,000). */
+  /** Frames the sender sends (default 20,000). */
   readonly frames?: number;
   /** Peers that receive every frame (default 2). */
   readonly receivers?: number;
