@@ -69,3 +69,9 @@ export const MIN_RECONNECT_WAIT_SECS = 1;
 
 /** Default connect timeout of a client (`connect_timeout`), in seconds (Python's `INITIAL_CONNECT_TIMEOUT`). */
 export const DEFAULT_CONNECT_TIMEOUT_SECS = 5;
+
+/**
+ * The 'error' listener of a socket already being torn down: its errors have no one left to tell,
+ * and an 'error' without a listener would throw.
+ */
+export function ignoreError(): void {}

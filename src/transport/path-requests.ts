@@ -68,11 +68,11 @@ export class PathRequests {
     counters.pathRequests++;
     const ingress = state.interfaceState(source).ingress;
     ingress.pathRequestsIn.record(now);
-    if (!state.pathRequestTags.add(binaryKey(request.destinationHash) + binaryKey(request.tag))) {
+    const destination = binaryKey(request.destinationHash);
+    if (!state.pathRequestTags.add(destination + binaryKey(request.tag))) {
       counters.pathRequestsDuplicate++;
       return;
     }
-    const destination = binaryKey(request.destinationHash);
     const limited = ingress.shouldLimitPathRequests(now, source.info.ingressControl);
     const path = state.paths.get(destination);
     if (path !== undefined) {

@@ -110,7 +110,8 @@ export class KissDecoder implements FrameDecoder {
     let pos = 0;
     while (pos < length) {
       switch (this.state) {
-        case State.Idle: {
+        case State.Idle:
+        case State.Skip: {
           const fend = chunk.indexOf(KISS_FEND, pos);
           const end = fend === -1 ? length : fend;
           this.stats.discardedBytes += end - pos;
@@ -129,14 +130,6 @@ export class KissDecoder implements FrameDecoder {
             this.stats.discardedBytes++;
             this.state = State.Skip;
           }
-          break;
-        }
-        case State.Skip: {
-          const fend = chunk.indexOf(KISS_FEND, pos);
-          const end = fend === -1 ? length : fend;
-          this.stats.discardedBytes += end - pos;
-          if (fend !== -1) this.state = State.Command;
-          pos = end + 1;
           break;
         }
         case State.Oversize: {

@@ -5,7 +5,7 @@ import { RnsError } from '../../core/errors';
 import { FrameDecoder, FrameDecoderStats } from '../../core/frame-decoder';
 import { StreamFraming } from '../../core/stream-framing';
 import { WriteOutcome, Writer } from '../../core/writer';
-import { MAX_PENDING_BYTES } from '../net-constants';
+import { ignoreError, MAX_PENDING_BYTES } from '../net-constants';
 import { closeSocket } from './connect-attempt';
 import { WriteStallWatch } from '../write-stall-watch';
 import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../core/error-codes';
@@ -53,9 +53,6 @@ export interface ClientConnectionHandlers {
    */
   onClosed(error: Error | undefined): void;
 }
-
-/** Keeps a late error from a closed socket from becoming an uncaught exception. */
-const ignoreError = (): void => undefined;
 
 /**
  * One established client socket: a fresh decoder of its framing for what arrives, a batching writer for

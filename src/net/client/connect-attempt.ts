@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { Clock, Timer } from '../../core/clock';
 import { RnsError } from '../../core/errors';
 import { RNS_ERR_CONNECT_TIMEOUT } from '../../core/error-codes';
+import { ignoreError } from '../net-constants';
 
 /** Where and how to connect. */
 export interface ConnectTarget {
@@ -42,9 +43,6 @@ export class ConnectTimeoutError extends RnsError {
     this.name = 'ConnectTimeoutError';
   }
 }
-
-/** Swallows errors a socket may still emit after we stopped caring about it. */
-const ignoreError = (): void => undefined;
 
 /**
  * Destroys `socket` and resolves once it has emitted `'close'`, so a caller that awaits it

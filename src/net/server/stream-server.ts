@@ -9,7 +9,7 @@ import { PeerStateHandle } from '../../core/peer-state';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { StartContext, StartedListener } from '../../registry/interface-factory';
 import { AbuseSettings } from '../abuse/abuse-settings';
-import { LISTEN_BACKLOG } from '../net-constants';
+import { ignoreError, LISTEN_BACKLOG } from '../net-constants';
 import { StreamLink } from '../stream-link';
 import { ServerRuntime, StreamServerConfig } from './server-config';
 import { StreamPeer, StreamPeerHost } from './stream-peer';
@@ -36,10 +36,29 @@ export async function startStreamServer(
   ctx: StartContext,
 ): Promise<StartedStreamServer> {
   const state = new StreamServerState(config, ctx.clock);
-  // The handles record their startup values now, before anything can change them.
+  return listenWithHandles(state, () => new StreamServer(config, state, ctx));
+}
+
+/** What {@link listenWithHandles} needs of a listener over a {@link StreamServerState}. */
+export interface StateListener {
+  listen(): Promise<void>;
+  boundAddress(): AddressInfo;
+  stop(): Promise<void>;
+  drops(): Record<string, number>;
+}
+
+/**
+ * Makes the server's handles, then creates and starts its listener (`create`), and returns what
+ * start() owns. The handles come first: they record the startup values before anything can
+ * change them.
+ */
+export async function listenWithHandles(
+  state: StreamServerState,
+  create: () => StateListener,
+): Promise<StartedStreamServer> {
   const runtimeConfig = createServerRuntimeHandle(state);
   const peerState = createServerPeerStateHandle(state);
-  const server = new StreamServer(config, state, ctx);
+  const server = create();
   await server.listen();
   const bound = server.boundAddress();
   return {
@@ -64,9 +83,6 @@ export interface StartedStreamServer extends StartedListener {
   /** The address bound (the port the system chose when the config asked for 0). */
   readonly boundAddress: BoundAddress;
 }
-
-/** Swallows errors of refused sockets, which are destroyed at once. */
-function ignoreError(): void {}
 
 /**
  * The TCP listener and its peers' sockets. Admission, the peer table, the peer lifecycle events,

@@ -133,10 +133,10 @@ export function buildNodeConfig(tree: ConfigSection, file: string): NodeConfig {
         logging = readLogging(section, file, notices, errors);
         break;
       case 'metrics':
-        metrics = readMetrics(section, file, notices, errors);
+        metrics = readSettingsSection(section, file, notices, errors, readMetricsSection);
         break;
       case 'plugins':
-        plugins = readPlugins(section, file, notices, errors);
+        plugins = readSettingsSection(section, file, notices, errors, readPluginsSection);
         break;
       case 'interfaces':
         readInterfaces(section, file, notices, errors, interfaces);
@@ -229,38 +229,25 @@ function readLogging(
   return { level };
 }
 
-function readMetrics(
-  section: ConfigSection,
-  file: string,
-  notices: string[],
+/** A `[section]` reader that reports its problems by file, line and key. */
+type SectionReader<T> = (
+  params: ConfigParams,
+  where: { readonly file: string; readonly line: number; readonly lines: ReadonlyMap<string, number> },
   errors: ConfigError[],
-): MetricsSettings {
-  const lines = new Map<string, number>();
-  for (const [key, entry] of section.values) lines.set(key, entry.line);
-  const settings = readMetricsSection(
-    valuesOf(section),
-    { file, line: section.line, lines },
-    errors,
-    notices,
-  );
-  noticeSubsections(section, file, notices);
-  return settings;
-}
+  notices: string[],
+) => T;
 
-function readPlugins(
+/** Reads a section of node settings with `read`, then notices its subsections. */
+function readSettingsSection<T>(
   section: ConfigSection,
   file: string,
   notices: string[],
   errors: ConfigError[],
-): PluginsSettings {
+  read: SectionReader<T>,
+): T {
   const lines = new Map<string, number>();
   for (const [key, entry] of section.values) lines.set(key, entry.line);
-  const settings = readPluginsSection(
-    valuesOf(section),
-    { file, line: section.line, lines },
-    errors,
-    notices,
-  );
+  const settings = read(valuesOf(section), { file, line: section.line, lines }, errors, notices);
   noticeSubsections(section, file, notices);
   return settings;
 }

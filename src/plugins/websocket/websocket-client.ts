@@ -20,6 +20,7 @@ import {
   WEBSOCKET_HW_MTU,
 } from './websocket-constants';
 import { MessageDrops, WebSocketConnection, WebSocketConnectionHost } from './websocket-connection';
+import { ignoreError } from '../../net/net-constants';
 
 /** A started WebSocket client: a single interface with its live settings. */
 export interface StartedWebSocketClient extends StartedSingleInterface {
@@ -243,8 +244,6 @@ class WebSocketClient implements WebSocketConnectionHost {
     return false;
   }
 }
-
-function ignoreError(): void {}
 
 /** Cuts a WebSocket still dialing; resolves once its socket (if it had one) closed. */
 function terminated(ws: WebSocket): Promise<void> {

@@ -9,20 +9,16 @@ import { AddressInfo, Socket } from 'node:net';
 import WebSocket, { ServerOptions, WebSocketServer as WsServer } from 'ws';
 import { BufferBudgets } from '../../core/buffer-budgets';
 import { Timer } from '../../core/clock';
-import { BoundAddress } from '../../core/driver/attached-interface';
 import { InterfaceId } from '../../core/interface-id';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { normalizeIp } from '../../core/ip-address';
 import { PeerCloseCause } from '../../core/plugin-events';
-import { PeerStateHandle } from '../../core/peer-state';
-import { RuntimeConfigHandle } from '../../core/runtime-config';
-import { LISTEN_BACKLOG } from '../../net/net-constants';
+import { ignoreError, LISTEN_BACKLOG } from '../../net/net-constants';
 import { FlushQueue } from '../../net/server/flush-queue';
 import { ListenerPeer, ListenerPeers } from '../../net/server/listener-peers';
-import { createServerPeerStateHandle } from '../../net/server/server-peer-state-handle';
-import { createServerRuntimeHandle } from '../../net/server/server-runtime-handle';
+import { listenWithHandles, StartedStreamServer } from '../../net/server/stream-server';
 import { ServerStateConfig, StreamServerState } from '../../net/server/server-state';
-import { StartContext, StartedListener } from '../../registry/interface-factory';
+import { StartContext } from '../../registry/interface-factory';
 import { canonicalOrigin } from './websocket-config-parser';
 import { WebSocketServerConfig } from './websocket-config';
 import {
@@ -35,17 +31,8 @@ import {
 } from './websocket-constants';
 import { MessageDrops, WebSocketConnection, WebSocketConnectionHost } from './websocket-connection';
 
-/** A started WebSocket server: a listener with its live state, its handles and the address it bound. */
-export interface StartedWebSocketServer extends StartedListener {
-  /** The server's live state (settings, peer monitor, behaviour tracker), which the handles serve. */
-  readonly state: StreamServerState;
-  /** The live settings (`websocket.<interface>.<setting>`). */
-  readonly runtimeConfig: RuntimeConfigHandle;
-  /** The per-IP peer state. */
-  readonly peerState: PeerStateHandle;
-  /** The address bound (the port the system chose when the config asked for 0). */
-  readonly boundAddress: BoundAddress;
-}
+/** A started WebSocket server: its live settings are `websocket.<interface>.<setting>`. */
+export type StartedWebSocketServer = StartedStreamServer;
 
 /**
  * Starts a WebSocket server: an HTTP (or, with `tls_cert`/`tls_key`, HTTPS) listener on
@@ -58,21 +45,7 @@ export async function startWebSocketServer(
   ctx: StartContext,
 ): Promise<StartedWebSocketServer> {
   const state = new StreamServerState(serverStateConfig(config), ctx.clock);
-  // The handles record their startup values now, before anything can change them.
-  const runtimeConfig = createServerRuntimeHandle(state);
-  const peerState = createServerPeerStateHandle(state);
-  const server = new WebSocketListener(config, state, ctx);
-  await server.listen();
-  const bound = server.boundAddress();
-  return {
-    kind: 'listener',
-    state,
-    runtimeConfig,
-    peerState,
-    boundAddress: { host: bound.address, port: bound.port },
-    stop: () => server.stop(),
-    drops: () => server.drops(),
-  };
+  return listenWithHandles(state, () => new WebSocketListener(config, state, ctx));
 }
 
 /** The server's live state is made from its name, key family (`websocket.<interface>`) and startup settings. */
@@ -83,8 +56,6 @@ export function serverStateConfig(config: WebSocketServerConfig): ServerStateCon
 
 /** `ws` server options this version takes besides those its type declarations list. */
 type WsServerOptions = ServerOptions & { closeTimeout?: number };
-
-function ignoreError(): void {}
 
 /**
  * The HTTP(S) listener and its connections. Each accepted TCP connection passes the shared

@@ -8,6 +8,11 @@ export class LoopbackPeer {
   readonly received: Buffer[] = [];
   private readonly decoder = new HdlcDecoder();
 
+  /** The local port of this peer's connection, as the node logs it. */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) =>
       this.decoder.push(chunk, (packet) => this.received.push(Buffer.from(packet))),
