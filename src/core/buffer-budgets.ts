@@ -193,31 +193,43 @@ export interface SendClaim {
   /** Bytes this connection has queued, as last reported. */
   readonly held: number;
   /**
-   * Whether `extra` more bytes may be queued for this connection now (see {@link SendBudget}).
+   * Whether `extra` more bytes may be queued for this connection now (see {@link SendBudget}),
+   * `smallQueued` of its queued bytes being small frames (unknown: all of them).
    * A refusal is counted in {@link SendBudget.refusals}.
    */
-  admits(extra: number): boolean;
+  admits(extra: number, smallQueued?: number): boolean;
   /** Reports the bytes queued for this connection now (accepted and not yet taken by the kernel). */
   update(bytes: number): void;
   /**
-   * One call for the hot path: reports `queued` bytes queued now, then, if {@link admits} allows
-   * `extra` more, counts them too and returns true.
+   * One call for the hot path: reports `queued` bytes queued now, `smallQueued` of them small
+   * frames (unknown: all of them), then, if {@link admits} allows `extra` more, counts them too
+   * and returns true.
    */
-  take(queued: number, extra: number): boolean;
+  take(queued: number, extra: number, smallQueued?: number): boolean;
   /** Reports that the connection holds nothing any more (it closed). */
   release(): void;
 }
+
+/**
+ * The largest frame (in bytes as queued, framing included) that counts as small: Reticulum
+ * packets of the default 500-byte MTU frame to at most about 1 KiB. Send budgets keep a reserve
+ * that only small frames may use, so a flood of large packets cannot crowd them out.
+ */
+export const SMALL_FRAME_BYTES = 4096;
 
 /** The send budget's state; claims and the budget reach it, nobody else. */
 class SendLedger {
   total = 0;
   holders = 0;
   refusals = 0;
-  /** Past this total only connections under their share of the rest may queue more. */
+  /** Past this total only connections under their share of the reserve may queue more. */
   readonly reserveFrom: number;
+  /** Past this total only small frames, of connections under their share of the small reserve. */
+  readonly smallFrom: number;
 
   constructor(readonly limit: number) {
     this.reserveFrom = Math.floor((limit * 3) / 4);
+    this.smallFrom = Math.floor((limit * 7) / 8);
   }
 }
 
@@ -226,13 +238,16 @@ class SendHolder implements SendClaim {
 
   constructor(private readonly ledger: SendLedger) {}
 
-  admits(extra: number): boolean {
+  admits(extra: number, smallQueued: number = this.held): boolean {
     const ledger = this.ledger;
     const after = ledger.total + extra;
     if (after <= ledger.reserveFrom) return true;
-    if (after <= ledger.limit) {
-      const holders = ledger.holders + (this.held === 0 ? 1 : 0);
+    const holders = ledger.holders + (this.held === 0 ? 1 : 0);
+    if (after <= ledger.smallFrom) {
       if (this.held + extra <= (ledger.limit - ledger.reserveFrom) / holders) return true;
+    }
+    if (extra <= SMALL_FRAME_BYTES && after <= ledger.limit) {
+      if (smallQueued + extra <= (ledger.limit - ledger.smallFrom) / holders) return true;
     }
     ledger.refusals++;
     return false;
@@ -248,7 +263,7 @@ class SendHolder implements SendClaim {
     this.held = bytes;
   }
 
-  take(queued: number, extra: number): boolean {
+  take(queued: number, extra: number, smallQueued: number = queued): boolean {
     const ledger = this.ledger;
     const held = this.held;
     const after = queued + extra;
@@ -256,7 +271,7 @@ class SendHolder implements SendClaim {
     if (total > ledger.reserveFrom) {
       // Near the limit: the full rule, with the holding brought up to date first.
       this.update(queued);
-      if (!this.admits(extra)) return false;
+      if (!this.admits(extra, smallQueued)) return false;
       this.update(after);
       return true;
     }
@@ -277,11 +292,17 @@ class SendHolder implements SendClaim {
 /**
  * The node-wide budget for bytes queued for sending (accepted by writers, not yet taken by the
  * kernel). It is a hard bound on the total, and it keeps connections that fall behind from
- * starving the others: the last quarter of the limit is a reserve. Once the total passes three
- * quarters, a connection may queue more only while it holds less than its share of that reserve
- * (a quarter of the limit / connections holding bytes), so packets are dropped for the
- * connections with the most queued while those that keep up still get theirs; at the limit
- * everything is refused.
+ * starving the others, and large frames from crowding out small ones:
+ *
+ * - up to three quarters of the limit, every frame is admitted;
+ * - up to seven eighths, a frame is admitted while its connection holds less than its share of
+ *   the last quarter (a quarter of the limit / connections holding bytes), so packets are
+ *   dropped for the connections with the most queued while those that keep up still get theirs;
+ * - the last eighth takes small frames ({@link SMALL_FRAME_BYTES}) only, for a connection while
+ *   its queued small frames stay under its share of that eighth. A reader that keeps up with
+ *   its small frames gets them even while large packets a flooder sent wait in its queue; the
+ *   total can only reach the limit once every connection used its small share;
+ * - past the limit, nothing.
  *
  * O(1) per decision: a total, a count of holders and a division, no scan.
  */

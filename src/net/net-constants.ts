@@ -5,14 +5,24 @@
 import { HW_MTU } from '../core/constants';
 
 /**
- * Per-connection send budget (a server's peer or a client): batched bytes plus bytes queued in
- * the socket. Two frames of the largest size (a HW_MTU packet escapes to at most
- * `2 × HW_MTU + 2` bytes), so a peer that drains steadily always has room for the next large
- * packet while one is on its way (rns-net's 512 KiB could not hold one). A packet that does not
- * fit is dropped for that connection (`buffer_full`); it never closes the connection: only a
- * write stall does.
+ * Per-connection send budget for large frames (batched bytes plus bytes queued in the socket):
+ * two frames of the largest size (a HW_MTU packet escapes to at most `2 × HW_MTU + 2` bytes), so
+ * a peer that drains steadily always has room for the next large packet while one is on its way
+ * (rns-net's 512 KiB could not hold one). A packet that does not fit is dropped for that
+ * connection (`buffer_full`); it never closes the connection: only a write stall does.
  */
-export const MAX_PENDING_BYTES = 2 * (2 * HW_MTU + 2);
+export const LARGE_PENDING_BYTES = 2 * (2 * HW_MTU + 2);
+
+/**
+ * What small frames (at most SMALL_FRAME_BYTES) may queue beyond {@link LARGE_PENDING_BYTES}:
+ * a flood of large packets never takes it, so a reader's small frames (Reticulum's usual
+ * packets) still fit while the large ones a flooder sent wait in its queue. 512 KiB is some
+ * 150 ms of a busy peer's traffic (10,000 packets/s of 300 bytes).
+ */
+export const SMALL_FRAME_RESERVE_BYTES = 512 * 1024;
+
+/** Per-connection send budget, small-frame reserve included: the most a connection queues. */
+export const MAX_PENDING_BYTES = LARGE_PENDING_BYTES + SMALL_FRAME_RESERVE_BYTES;
 
 /**
  * A peer's batch is written out at once when it reaches this size, without waiting for the end

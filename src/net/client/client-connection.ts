@@ -5,7 +5,8 @@ import { RnsError } from '../../core/errors';
 import { FrameDecoder, FrameDecoderStats } from '../../core/frame-decoder';
 import { StreamFraming } from '../../core/stream-framing';
 import { WriteOutcome, Writer } from '../../core/writer';
-import { ignoreError, MAX_PENDING_BYTES } from '../net-constants';
+import { ignoreError } from '../net-constants';
+import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { closeSocket } from './connect-attempt';
 import { WriteStallWatch } from '../write-stall-watch';
 import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../core/error-codes';
@@ -59,8 +60,9 @@ export interface ClientConnectionHandlers {
  * what leaves. A reconnect makes a new connection (and so a new writer and decoder); the writer
  * of a closed connection refuses everything with `offline`.
  *
- * Buffers: what leaves is bounded by {@link MAX_PENDING_BYTES} (our batch plus Node's write
- * queue) and by the node-wide send budget, beyond which packets are refused with `buffer_full`;
+ * Buffers: what leaves is bounded by `MAX_PENDING_BYTES` (our batch plus Node's write
+ * queue) and by the node-wide send budget, each with a reserve for small frames (see
+ * {@link SendAdmission}), beyond which packets are refused with `buffer_full`;
  * an unfinished incoming frame is claimed from the node-wide receive budget, which may close the
  * connection (reported like any other end, so the owner reconnects).
  *
@@ -89,6 +91,7 @@ export class ClientConnection {
   private readonly stallWatch: WriteStallWatch;
   private stallError: ClientWriteStallError | undefined;
   private readonly sendClaim: SendClaim;
+  private readonly admission: SendAdmission;
   private readonly receiveClaim: ReceiveClaim;
 
   /**
@@ -106,6 +109,7 @@ export class ClientConnection {
     this.decoder = options.framing.createDecoder({ hwMtu: options.hwMtu });
     this.stallWatch = new WriteStallWatch(socket, options.clock, options.writeStallTimeoutMs, this.onStall);
     this.sendClaim = options.buffers.send.claim();
+    this.admission = new SendAdmission(this.sendClaim);
     this.receiveClaim = options.buffers.receive.claim(this.onReceiveBudgetEviction);
     socket.on('data', this.onData);
     socket.on('error', this.onError);
@@ -127,6 +131,11 @@ export class ClientConnection {
     return this.decoder.stats;
   }
 
+  /** Packets refused on this connection so far, by budget and size. */
+  get sendRefusals(): Readonly<SendRefusalCounts> {
+    return this.admission.refused;
+  }
+
   /** Bytes accepted but not yet handed to the kernel: the batch plus the socket's queue. */
   get pendingBytes(): number {
     return this.batchBytes + this.socket.writableLength;
@@ -144,7 +153,7 @@ export class ClientConnection {
     if (!this.open) return 'offline';
     const length = this.framing.framedLength(packet);
     const pending = this.pendingBytes;
-    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) return 'buffer_full';
+    if (!this.admission.admit(pending, length)) return 'buffer_full';
     this.batch.push(packet);
     this.batchBytes += length;
     if (!this.flushScheduled) {

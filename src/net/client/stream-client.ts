@@ -5,6 +5,7 @@ import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { Writer } from '../../core/writer';
 import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { FrameDrops } from '../frame-drops';
+import { SendDrops } from '../send-admission';
 import { ClientRuntime, StreamClientConfig } from './client-config';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
 import { createClientRuntimeHandle } from './client-runtime-handle';
@@ -88,6 +89,7 @@ class StreamClient {
   private attempt: ConnectAttempt | null = null;
   private connection: ClientConnection | null = null;
   private readonly frameDrops = new FrameDrops();
+  private readonly sendDrops = new SendDrops();
   private readonly reconnector: Reconnector;
   private stopping: Promise<void> | undefined;
 
@@ -125,6 +127,7 @@ class StreamClient {
       if (this.attempt !== null) closing.push(this.attempt.cancel());
       if (this.connection !== null) {
         this.frameDrops.bank(this.connection.decoderStats);
+        this.sendDrops.bank(this.connection.sendRefusals);
         closing.push(this.connection.close());
       }
       this.attempt = null;
@@ -183,13 +186,23 @@ class StreamClient {
     this.emit({ type: 'InterfaceUp', id: this.config.id, writer: connection.writer });
   }
 
-  /** Frames the decoders of this client's connections dropped, past and current (see {@link FrameDrops}). */
+  /**
+   * Frames the decoders of this client's connections dropped and packets refused on them, past
+   * and current (see {@link FrameDrops}, {@link SendDrops}).
+   */
   drops(): Record<string, number> {
-    return this.frameDrops.read(this.connection === null ? [] : [this.connection.decoderStats]);
+    const live = this.connection === null ? [] : [this.connection];
+    return {
+      ...this.frameDrops.read(live.map((c) => c.decoderStats)),
+      ...this.sendDrops.read(live.map((c) => c.sendRefusals)),
+    };
   }
 
   private onConnectionClosed(error: Error | undefined): void {
-    if (this.connection !== null) this.frameDrops.bank(this.connection.decoderStats);
+    if (this.connection !== null) {
+      this.frameDrops.bank(this.connection.decoderStats);
+      this.sendDrops.bank(this.connection.sendRefusals);
+    }
     this.connection = null;
     if (error instanceof ClientWriteStallError) {
       this.ctx.logger.warn(`write stall: remote took no data for ${error.timeoutMs / 1000}s, reconnecting`);

@@ -6,7 +6,8 @@ import { InterfaceId } from '../../core/interface-id';
 import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { AbuseSettings } from '../abuse/abuse-settings';
-import { EARLY_FLUSH_BYTES, MAX_PENDING_BYTES } from '../net-constants';
+import { EARLY_FLUSH_BYTES } from '../net-constants';
+import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { StreamLink } from '../stream-link';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
@@ -20,6 +21,14 @@ const NOTHING_DECODED: Readonly<FrameDecoderStats> = Object.freeze({
   droppedOversize: 0,
   discardedBytes: 0,
   overflows: 0,
+});
+
+/** The send refusals of a peer that was never sent a packet. */
+const NOTHING_REFUSED: Readonly<SendRefusalCounts> = Object.freeze({
+  peerLarge: 0,
+  peerSmall: 0,
+  nodeLarge: 0,
+  nodeSmall: 0,
 });
 
 /** Placeholder for the callbacks a peer makes when it first needs them. */
@@ -91,9 +100,10 @@ export interface StreamPeerHost {
  * bytes.
  *
  * Send budget: the peer's pending bytes (batch plus bytes queued in the socket) stay within
- * {@link MAX_PENDING_BYTES} and within what the node-wide send budget grants; a packet beyond
- * either is dropped for this peer and refused with `buffer_full` (counted by the driver), and
- * the peer stays connected: a reader that keeps draining is never disconnected. Only a write
+ * `MAX_PENDING_BYTES` and within what the node-wide send budget grants, each with a
+ * reserve only small frames may use (see {@link SendAdmission}); a packet beyond either is
+ * dropped for this peer and refused with `buffer_full` (counted by the driver, and here by
+ * reason), and the peer stays connected: a reader that keeps draining is never disconnected. Only a write
  * stall is: while the socket holds unwritten bytes a {@link WriteStallWatch} runs, and a peer
  * whose kernel takes no byte for `write_stall_timeout` is disconnected.
  *
@@ -132,6 +142,8 @@ export class StreamPeer implements Writer {
   private written: (error?: Error | null) => void = nothing;
   private socketClosed = false;
   private sendClaim: SendClaim | null = null;
+  /** Made with the send claim. */
+  private admission: SendAdmission | null = null;
   private receiveClaim: ReceiveClaim | null = null;
   /** Hands the decoder's frames to the host (made with the decoder). */
   private frameSink: (data: Buffer) => void = nothing;
@@ -198,8 +210,8 @@ export class StreamPeer implements Writer {
     const arena = this.arena;
     const length = arena.frame(packet);
     const pending = this.batchBytes + this.socket.writableLength;
-    const claim = (this.sendClaim ??= this.host.buffers.send.claim());
-    if (pending + length > MAX_PENDING_BYTES || !claim.take(pending, length)) return this.drop(pending);
+    const admission = this.admission ?? this.startAdmission();
+    if (!admission.admit(pending, length)) return this.drop(pending);
     this.dropping = false;
     if (arena.slab === this.rangeSlab && arena.start === this.rangeEnd) {
       // Framed right after this batch's last packet: the range just grows.
@@ -220,6 +232,19 @@ export class StreamPeer implements Writer {
       this.host.flushQueue.enqueue(this);
     }
     return 'accepted';
+  }
+
+  /** The first packet sent: the send claim and the admission to the send queue. */
+  private startAdmission(): SendAdmission {
+    const claim = this.host.buffers.send.claim();
+    this.sendClaim = claim;
+    this.admission = new SendAdmission(claim);
+    return this.admission;
+  }
+
+  /** Packets refused for this peer so far, by budget and size. */
+  get sendRefusals(): Readonly<SendRefusalCounts> {
+    return this.admission?.refused ?? NOTHING_REFUSED;
   }
 
   /** Refuses a packet for this peer: counted, logged once per run of refusals. */

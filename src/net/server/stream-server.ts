@@ -20,6 +20,7 @@ import { FrameArena } from './frame-arena';
 import { createServerPeerStateHandle } from './server-peer-state-handle';
 import { createServerRuntimeHandle } from './server-runtime-handle';
 import { FrameDrops } from '../frame-drops';
+import { SendDrops } from '../send-admission';
 
 /**
  * Starts a stream server: listens on `listenIp:listenPort` (port 0: any free port) and turns
@@ -103,6 +104,7 @@ class StreamServer implements StreamPeerHost {
   private readonly server: Server;
   private readonly peers: ListenerPeers<StreamPeer>;
   private readonly frameDrops = new FrameDrops();
+  private readonly sendDrops = new SendDrops();
   private stopping: Promise<void> | null = null;
 
   constructor(
@@ -146,12 +148,16 @@ class StreamServer implements StreamPeerHost {
   }
 
   /**
-   * Frames its peers' decoders dropped (see {@link FrameDrops}) and connections refused at
-   * admission (see {@link ListenerPeers.refusals}).
+   * Frames its peers' decoders dropped (see {@link FrameDrops}), packets refused for them (see
+   * {@link SendDrops}) and connections refused at admission (see {@link ListenerPeers.refusals}).
    */
   drops(): Record<string, number> {
-    const live = [...this.peers.values()].map((peer) => peer.decoderStats);
-    return { ...this.frameDrops.read(live), ...this.peers.refusals() };
+    const peers = [...this.peers.values()];
+    return {
+      ...this.frameDrops.read(peers.map((peer) => peer.decoderStats)),
+      ...this.sendDrops.read(peers.map((peer) => peer.sendRefusals)),
+      ...this.peers.refusals(),
+    };
   }
 
   frameReceived(peer: StreamPeer, data: Buffer): void {
@@ -160,6 +166,7 @@ class StreamServer implements StreamPeerHost {
 
   peerClosed(peer: StreamPeer): void {
     this.frameDrops.bank(peer.decoderStats);
+    this.sendDrops.bank(peer.sendRefusals);
     this.peers.closed(peer, peer.id);
   }
 

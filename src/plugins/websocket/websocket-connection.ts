@@ -6,7 +6,8 @@ import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FlushQueue } from '../../net/server/flush-queue';
 import { WriteStallWatch } from '../../net/write-stall-watch';
-import { KEEPALIVE_INITIAL_DELAY_MS, MAX_PENDING_BYTES } from '../../net/net-constants';
+import { KEEPALIVE_INITIAL_DELAY_MS } from '../../net/net-constants';
+import { SendAdmission } from '../../net/send-admission';
 import { CLOSE_GOING_AWAY, CLOSE_UNSUPPORTED_DATA } from './websocket-constants';
 
 /**
@@ -107,7 +108,8 @@ const FRAME_OVERHEAD = 14;
  * Send: never blocks, never throws. Messages are written with the socket corked and leave in one
  * write when the host's {@link FlushQueue} runs: right after the received data that produced
  * them was relayed, or at the end of the turn. What `ws` has queued for the socket stays within
- * {@link MAX_PENDING_BYTES} (the budget of every stream connection) and what the node-wide send budget grants; a packet beyond
+ * `MAX_PENDING_BYTES` (the budget of every stream connection) and what the node-wide send
+ * budget grants, with their reserves for small frames (see {@link SendAdmission}); a packet beyond
  * either is refused with `buffer_full` and the connection stays up. A socket that takes no byte
  * for the write stall timeout is cut.
  *
@@ -125,6 +127,7 @@ export class WebSocketConnection implements Writer {
 
   private readonly stallWatch: WriteStallWatch;
   private readonly sendClaim: SendClaim;
+  private readonly admission: SendAdmission;
   private readonly receiveClaim: ReceiveClaim;
   private idleTimer: Timer | null = null;
   private partialTimer: Timer | null = null;
@@ -150,6 +153,7 @@ export class WebSocketConnection implements Writer {
     this.connectedAt = host.clock.now();
     this.stallWatch = new WriteStallWatch(socket, host.clock, () => host.writeStallTimeoutMs(), this.onStall);
     this.sendClaim = host.buffers.send.claim();
+    this.admission = new SendAdmission(this.sendClaim);
     this.receiveClaim = host.buffers.receive.claim(this.onReceiveBudgetEviction);
     // A peer that vanished without a FIN is found by TCP keepalive, as on a stream connection.
     socket.setKeepAlive(true, KEEPALIVE_INITIAL_DELAY_MS);
@@ -178,9 +182,7 @@ export class WebSocketConnection implements Writer {
     if (this.closeReason !== null || this.ws.readyState !== WebSocket.OPEN) return 'offline';
     const pending = this.ws.bufferedAmount;
     const length = packet.length + FRAME_OVERHEAD;
-    if (pending + length > MAX_PENDING_BYTES || !this.sendClaim.take(pending, length)) {
-      return this.drop(pending);
-    }
+    if (!this.admission.admit(pending, length)) return this.drop(pending);
     this.dropping = false;
     if (!this.corked) {
       this.corked = true;

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { Socket } from 'node:net';
 import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { InterfaceEntry } from '../../../src/core/driver/interface-entry';
+import { frame } from '../../../src/core/hdlc';
 import { StreamPeer } from '../../../src/net/server/stream-peer';
-import { until } from '../../robustness/support/good-peer';
+import { GOOD_MAGIC, goodPacket, until } from '../../robustness/support/good-peer';
 import {
   connectFrom,
   sendBigPackets,
@@ -133,6 +134,63 @@ describe('BackboneInterface server: a fast sender and the readers it sends to (l
       expect(peer?.pendingBytes).to.be.at.most(3 * MiB);
       expect(entryFrom(h, ip)?.stats.txRefusedFull).to.be.greaterThan(0);
     }
+    expect(h.peerEvents.filter((e) => e.name !== 'peer.connected')).to.deep.equal([]);
+  });
+  it('delivers every small packet to a reader that 1 MiB packets flood, dropping only large ones', async () => {
+    // 6 MiB: with two peers that read nothing, the node-wide budget binds as well as the reader's own.
+    const buffers = new BufferBudgets({ sendBytes: 6 * MiB });
+    hub = await RobustHub.start({ writeStallTimeoutSecs: 0, params: DEFENCES, buffers });
+    const h = hub;
+    const reader = await SteadyReader.connect(h.port, '127.0.0.2', 5 * MB);
+    sockets.push(reader.socket);
+    const small = new Set<number>();
+    reader.onOtherPacket = (packet) => {
+      const seq =
+        packet.length > 13 && packet.subarray(2, 8).equals(GOOD_MAGIC) ? packet.readUInt32BE(9) : -1;
+      if (seq >= 0 && packet.equals(goodPacket(1, seq))) small.add(seq);
+    };
+    const stalled = await Promise.all(['127.0.0.4', '127.0.0.5'].map((ip) => connectFrom(h.port, ip)));
+    for (const socket of stalled) socket.pause();
+    const flooder = await connectFrom(h.port, '127.0.0.3');
+    const sender = await connectFrom(h.port, '127.0.0.6');
+    sockets.push(...stalled, flooder, sender);
+    await until(() => h.peerEntries().length === 5, 'five peers');
+
+    let peakHeld = 0;
+    const sampler = setInterval(() => (peakHeld = Math.max(peakHeld, buffers.send.totalHeld)), 2);
+    const SMALL = 2000;
+    const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      // For 2 s: a large packet every 50 ms (20 MB/s, four times what the reader drains, sized so
+      // that four of them fill its budget to the last kilobytes), and 10 packets of 100 to 500
+      // bytes every 10 ms (0.3 MB/s, well within what it drains).
+      await Promise.all([
+        (async () => {
+          for (let seq = 0; seq < 40; seq++) {
+            await sendBigPackets(flooder, 1, 1_040_000, seq);
+            await pause(50);
+          }
+        })(),
+        (async () => {
+          for (let seq = 0; seq < SMALL; seq += 10) {
+            sender.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => frame(goodPacket(1, seq + i)))));
+            await pause(10);
+          }
+        })(),
+      ]);
+      await until(() => small.size === SMALL, `the reader to receive all ${SMALL} small packets`, 20_000);
+    } finally {
+      clearInterval(sampler);
+    }
+
+    const refused = (entryFrom(h, '127.0.0.2')?.writer as StreamPeer).sendRefusals;
+    expect(refused.peerLarge + refused.nodeLarge, 'large packets dropped for the reader').to.be.greaterThan(
+      0,
+    );
+    expect(refused.peerSmall + refused.nodeSmall, 'small packets dropped for the reader').to.equal(0);
+    expect(buffers.send.refusals, 'the node-wide budget refused packets').to.be.greaterThan(0);
+    expect(peakHeld).to.be.at.most(6 * MiB);
+    expect(reader.corrupt + reader.outOfOrder).to.equal(0);
     expect(h.peerEvents.filter((e) => e.name !== 'peer.connected')).to.deep.equal([]);
   });
 });

@@ -145,6 +145,11 @@ export class GoodPeer {
     this.socket.write(Buffer.concat(frames));
   }
 
+  /** The local port of this peer's connection (how the hub names it). */
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
+  }
+
   /** Distinct packets received from `sender`. */
   receivedFrom(sender: number): number {
     return this.copies.get(sender)?.size ?? 0;

@@ -141,6 +141,8 @@ export class SteadyReader {
   outOfOrder = 0;
   /** Set when the hub closed the connection. */
   closedByHub = false;
+  /** Called with every packet that is not a big packet (what else the hub relayed here). */
+  onOtherPacket: ((packet: Buffer) => void) | null = null;
 
   private readonly decoder = new HdlcDecoder();
   /** When the bytes read so far are due at the rate (never behind now: no catch-up bursts). */
@@ -182,7 +184,10 @@ export class SteadyReader {
     this.bytes += chunk.length;
     this.decoder.push(chunk, (packet) => {
       const seq = bigSeq(packet);
-      if (seq === -1) return;
+      if (seq === -1) {
+        this.onOtherPacket?.(packet);
+        return;
+      }
       if (!packet.equals(bigPacket(seq, packet.length))) this.corrupt++;
       else this.bigPackets++;
       if (seq <= this.lastSeq) this.outOfOrder++;

@@ -7,6 +7,7 @@ import {
   ReceiveBudget,
   ReceiveClaim,
   SendBudget,
+  SMALL_FRAME_BYTES,
 } from '../../../src/core/buffer-budgets';
 
 describe('BufferBudgets', () => {
@@ -180,6 +181,27 @@ describe('SendBudget', () => {
     for (const claim of claims.slice(1)) expect(claim.admits(20)).to.equal(false);
     expect(claims[1]?.admits(10)).to.equal(true);
     expect(claims[1]?.admits(11)).to.equal(false);
+  });
+
+  it('keeps the last eighth for small frames, shared by what each connection holds of them', () => {
+    const budget = new SendBudget(1_000_000);
+    const flooded = budget.claim();
+    const other = budget.claim();
+    other.update(700_000);
+    // 200 kB of large frames wait in a reader's queue: the total is past seven eighths.
+    flooded.update(200_000);
+    expect(flooded.admits(SMALL_FRAME_BYTES + 1, 0), 'a large frame').to.equal(false);
+    expect(other.admits(SMALL_FRAME_BYTES + 1, 0)).to.equal(false);
+    // Small frames: a share of the last eighth (125 kB / 2) of small bytes each.
+    expect(flooded.take(200_000, 1000, 0)).to.equal(true);
+    expect(flooded.take(201_000, 1000, 61_000)).to.equal(true);
+    expect(flooded.take(202_000, 1000, 62_000)).to.equal(false);
+    // Unknown, every queued byte counts as small: the heavy one gets none.
+    expect(other.admits(1000)).to.equal(false);
+    // Never past the limit.
+    flooded.update(299_500);
+    expect(flooded.admits(1000, 0)).to.equal(false);
+    expect(flooded.admits(500, 0)).to.equal(true);
   });
 
   it('frees room as bytes are written out, and forgets a released connection', () => {

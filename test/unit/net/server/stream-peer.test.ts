@@ -9,7 +9,11 @@ import { frame } from '../../../../src/core/hdlc';
 import { silentLogger } from '../../../../src/core/logger';
 import { AbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../../../../src/net/abuse/abuse-settings';
 import { ServerRuntime } from '../../../../src/net/server/server-config';
-import { MAX_PENDING_BYTES } from '../../../../src/net/net-constants';
+import {
+  LARGE_PENDING_BYTES,
+  MAX_PENDING_BYTES,
+  SMALL_FRAME_RESERVE_BYTES,
+} from '../../../../src/net/net-constants';
 import { StreamPeer, StreamPeerHost } from '../../../../src/net/server/stream-peer';
 import { FlushQueue } from '../../../../src/net/server/flush-queue';
 import { FrameArena } from '../../../../src/net/server/frame-arena';
@@ -227,13 +231,18 @@ describe('StreamPeer (fake socket, fake timers)', () => {
   });
 
   it('refuses with buffer_full past its budget and stays connected, taking packets again once drained', async () => {
-    const big = Buffer.alloc(MAX_PENDING_BYTES - 2, 0x55); // framed: exactly the budget
+    const big = Buffer.alloc(LARGE_PENDING_BYTES - 2, 0x55); // framed: exactly the large-frame budget
     expect(peer.send(big)).to.equal('accepted');
+    // The small-frame reserve on top: 4094-byte packets frame to 4096 bytes.
+    for (let i = 0; i < SMALL_FRAME_RESERVE_BYTES / 4096; i++) {
+      expect(peer.send(Buffer.alloc(4094, 0x33))).to.equal('accepted');
+    }
     await turn();
     expect(peer.pendingBytes).to.equal(MAX_PENDING_BYTES);
     expect(peer.send(Buffer.alloc(20, 1))).to.equal('buffer_full');
     expect(peer.send(Buffer.alloc(20, 2))).to.equal('buffer_full');
     expect(peer.droppedPackets).to.equal(2);
+    expect(peer.sendRefusals).to.deep.equal({ peerLarge: 0, peerSmall: 2, nodeLarge: 0, nodeSmall: 0 });
     expect(peer.closeReason).to.equal(null);
     expect(socket.destroyed).to.equal(false);
     socket.complete(); // the reader drained it
@@ -246,8 +255,21 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     expect(peer.send(Buffer.from(worst))).to.equal('accepted');
     await turn();
     expect(peer.pendingBytes).to.equal(2 * (2 * HW_MTU + 2));
-    expect(peer.send(Buffer.alloc(20, 1))).to.equal('buffer_full');
+    expect(peer.send(Buffer.alloc(5000, 1)), 'a third large frame').to.equal('buffer_full');
     expect(peer.closeReason).to.equal(null);
+  });
+
+  it('keeps a reserve for small frames that large ones never take', async () => {
+    // A flood of large packets fills the large-frame budget and is refused past it...
+    let large = 0;
+    while (peer.send(Buffer.alloc(100_000, 0x55)) === 'accepted') large++;
+    expect(large).to.equal(Math.floor(LARGE_PENDING_BYTES / 100_002));
+    // ...while small packets still fit, up to the reserve.
+    let small = 0;
+    while (peer.send(Buffer.alloc(998, 0x01)) === 'accepted') small++;
+    expect(small).to.equal(Math.floor((MAX_PENDING_BYTES - large * 100_002) / 1000));
+    expect(peer.sendRefusals).to.deep.equal({ peerLarge: 1, peerSmall: 1, nodeLarge: 0, nodeSmall: 0 });
+    await turn();
   });
 
   it('claims what it queues from the node-wide send budget and gives it back as the kernel takes it', async () => {

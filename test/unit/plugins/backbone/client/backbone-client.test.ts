@@ -167,7 +167,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       expect(write.callCount).to.equal(1);
     });
 
-    it('holds two frames of the largest size, then refuses with buffer_full', async () => {
+    it('holds two frames of the largest size, then refuses large ones with buffer_full', async () => {
       await server.listen();
       await start(server.port);
       const remote = await server.nextConnection();
@@ -178,7 +178,7 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
       const worst = Buffer.alloc(HW_MTU, 0x7e);
       expect(writer.send(worst)).to.equal('accepted');
       expect(writer.send(Buffer.from(worst))).to.equal('accepted');
-      expect(writer.send(packet(1024))).to.equal('buffer_full');
+      expect(writer.send(packet(8192)), 'a third large frame').to.equal('buffer_full');
       let outcome = 'accepted';
       for (let i = 0; i < 2000 && outcome === 'accepted'; i++) {
         await nextTurn();
@@ -249,6 +249,10 @@ describe('Backbone client (fake clock, loopback sockets)', () => {
         rx_frame_short: 1,
         rx_frame_oversize: 0,
         rx_frame_overflow: 0,
+        tx_peer_budget_large: 0,
+        tx_peer_budget_small: 0,
+        tx_node_budget_large: 0,
+        tx_node_budget_small: 0,
       });
       first.destroy();
       await events.next('InterfaceDown');
