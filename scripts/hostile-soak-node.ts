@@ -14,6 +14,7 @@ import { controlSocketPath } from '../src/node/control/control-socket-path';
 import { NodeStatus } from '../src/node/node-status';
 import { FullPipe } from '../test/helpers/full-pipe';
 import { freePort } from '../test/helpers/loopback-port';
+import { Scrape } from '../test/helpers/prometheus-scrape';
 import { NodeProcess, waitForStatus } from '../test/integration/node/cli-process';
 
 /** A node process under attack, and what the soak asks of it. */
@@ -24,6 +25,8 @@ export class SoakNode {
     readonly configDir: string,
     /** Its BackboneInterface server port on 127.0.0.1. */
     readonly port: number,
+    /** Its metrics endpoint's port on 127.0.0.1 (per-peer series on). */
+    readonly metricsPort: number,
     private readonly process: NodeProcess,
     private readonly pipe: FullPipe,
   ) {}
@@ -41,6 +44,7 @@ export class SoakNode {
     const configDir = path.join(home, 'node');
     await fs.mkdir(configDir);
     const port = await freePort();
+    const metricsPort = await freePort();
     const MiB = 1024 * 1024;
     // The shared-medium relay: every frame to every peer, so the good pair's loss is the relay's.
     const reticulum = [
@@ -59,13 +63,14 @@ export class SoakNode {
       .join('');
     await fs.writeFile(
       path.join(configDir, 'config'),
-      `[reticulum]\n${reticulum}\n[logging]\n  loglevel = 7\n\n[interfaces]\n  [[Soak]]\n` +
+      `[reticulum]\n${reticulum}\n[logging]\n  loglevel = 7\n\n` +
+        `[metrics]\n  enabled = yes\n  listen_port = ${metricsPort}\n  per_peer = yes\n\n[interfaces]\n  [[Soak]]\n` +
         `    type = BackboneInterface\n    enabled = yes\n${server}`,
     );
     const pipe = FullPipe.open();
     const child = NodeProcess.spawnWithStdout(home, configDir, pipe.blockingWriteFd);
     if ((await waitForStatus(home, configDir)) !== 0) throw new Error('the soak node did not start');
-    return new SoakNode(home, configDir, port, child, pipe);
+    return new SoakNode(home, configDir, port, metricsPort, child, pipe);
   }
 
   /** Peers of the node's Backbone server (0 while the node does not answer). */
@@ -84,6 +89,45 @@ export class SoakNode {
       }
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * What the node dropped for its peers at 127.0.0.1 `ports`, by the reasons of
+   * `rnsnet_peer_dropped_total` that are not zero; undefined when the endpoint does not answer.
+   */
+  async peerDrops(ports: readonly number[]): Promise<Record<string, number> | undefined> {
+    try {
+      const scrape = await Scrape.of(`http://127.0.0.1:${this.metricsPort}/metrics`);
+      const drops: Record<string, number> = {};
+      for (const port of ports) {
+        for (const sample of scrape.all('rnsnet_peer_dropped_total', { peer: `127.0.0.1:${port}` })) {
+          if (sample.value > 0) drops[`${port} ${sample.labels.reason}`] = sample.value;
+        }
+      }
+      return drops;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The node's peer disconnections by cause and penalties by reason, from its metrics (empty when
+   * the endpoint does not answer).
+   */
+  async disconnections(): Promise<Record<string, number>> {
+    try {
+      const scrape = await Scrape.of(`http://127.0.0.1:${this.metricsPort}/metrics`);
+      const counts: Record<string, number> = {};
+      for (const sample of scrape.all('rnsnet_interface_peer_disconnections_total')) {
+        counts[`disconnected ${sample.labels.cause}`] = sample.value;
+      }
+      for (const sample of scrape.all('rnsnet_interface_penalties_total')) {
+        counts[`penalised ${sample.labels.reason}`] = sample.value;
+      }
+      return counts;
+    } catch {
+      return {};
     }
   }
 

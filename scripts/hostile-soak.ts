@@ -1,7 +1,9 @@
 /**
  * Hostile soak: the attacks of test/robustness/hostile-input.test.ts at a larger scale, in a loop,
  * for a configurable duration, while two well-behaved peers exchange packets through the hub.
- * Not part of `npm test`.
+ * Not part of `npm test`. The two good peers run in a child process of their own
+ * (hostile-soak-pair.ts), so their reading never waits on the attackers' event loop, and count
+ * from their first round trip through the hub.
  *
  * Besides those (all from 127.0.0.1), each round runs the memory attacks from other loopback
  * addresses: unfinished frames held by one IP (127.0.0.2) until the deadline or the node-wide
@@ -34,15 +36,18 @@
  * Every report line shows the elapsed time, RSS, heap, the event-loop delay (p99 and max over
  * the period), the hub's live peers, decoder and pending bytes (in-process only), and the good
  * peers' packets sent, received and missing. After each round it checks the good peers lost
- * nothing; at the end it stops everything, and for an in-process hub checks that the hub is back
- * to its baseline state and no handle leaked. Exit code 0 when every check held, 1 otherwise.
+ * nothing (and with `--node 1` prints what the node dropped for them, from its per-peer
+ * metrics); at the end it prints the good pair's losses and delay, the RSS maximum and slope
+ * over the last 5 minutes (the node's with `--node 1`), stops everything, and for an in-process
+ * hub checks that the hub is back to its baseline state and no handle leaked. Exit code 0 when
+ * every check held, 1 otherwise.
  */
 // tsyringe (used by the plugin registry) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, Socket } from 'node:net';
 import { HW_MTU } from '../src/core/constants';
-import { GoodPeer, until } from '../test/robustness/support/good-peer';
+import { until } from '../test/robustness/support/good-peer';
 import {
   churn,
   closeSocket,
@@ -70,6 +75,7 @@ import { RobustHub } from '../test/robustness/support/robust-hub';
 import { BufferBudgets } from '../src/core/buffer-budgets';
 import { PluginEvent } from '../src/core/plugin-events';
 import { SoakNode } from './hostile-soak-node';
+import { GoodPairProcess, PairStats } from './hostile-soak-pair';
 
 const MiB = 1024 * 1024;
 
@@ -121,6 +127,8 @@ interface FastSenderPair {
   readonly sender: Socket;
   /** Big packets sent so far (the next sequence number). */
   sent: number;
+  /** Whether the reader's disconnection was reported (once). */
+  readerLossReported: boolean;
 }
 
 /**
@@ -136,11 +144,11 @@ async function memoryRound(
   host: string,
   scale: number,
   hub: RobustHub | null,
-  soakNode: boolean,
+  soakNode: SoakNode | null,
   pair: FastSenderPair,
 ): Promise<MemoryRound> {
   // The in-process hub and the soak's node process run HUB_PARAMS; a node given by --port may not.
-  const defended = hub !== null || soakNode;
+  const defended = hub !== null || soakNode !== null;
   const problems: string[] = [];
   const firstEvent = hub?.peerEvents.length ?? 0;
   const bigBefore = pair.reader.bigPackets;
@@ -171,7 +179,13 @@ async function memoryRound(
     if (open() > 0) problems.push(`${open()} attacker connections were not cut by the hub`);
   }
   for (const socket of sockets) socket.destroy();
-  if (pair.reader.closedByHub) problems.push('the steady reader was disconnected');
+  if (pair.reader.closedByHub && !pair.readerLossReported) {
+    pair.readerLossReported = true;
+    problems.push(
+      'the steady reader was disconnected' +
+        (soakNode === null ? '' : ` (node: ${JSON.stringify(await soakNode.disconnections())})`),
+    );
+  }
   if (pair.reader.corrupt + pair.reader.outOfOrder > 0) {
     problems.push('the steady reader got corrupt or reordered packets');
   }
@@ -341,10 +355,14 @@ function slopeMiBPerMinute(samples: ReadonlyArray<readonly [number, number]>): n
   return den === 0 ? 0 : (num / den / MiB) * 60;
 }
 
-/** A delay histogram in microseconds as `p50/p99/max ms`. */
-function delays(h: { percentile(p: number): number; max: number; count: number }): string {
-  if (h.count === 0) return 'none';
-  return `${(h.percentile(50) / 1000).toFixed(2)}/${(h.percentile(99) / 1000).toFixed(2)}/${(h.max / 1000).toFixed(1)} ms`;
+/** `max X MB; slope over the last N s Y MiB/min` of RSS samples ([seconds, bytes]). */
+function rssSummary(samples: ReadonlyArray<readonly [number, number]>): string {
+  const lastSecs = samples.length > 0 ? (samples[samples.length - 1] as readonly [number, number])[0] : 0;
+  const window = samples.filter(([t]) => t >= lastSecs - 300);
+  return (
+    `max ${mb(Math.max(0, ...samples.map(([, v]) => v)))}MB; slope over the last ` +
+    `${Math.round(lastSecs - (window[0]?.[0] ?? lastSecs))} s ${slopeMiBPerMinute(window).toFixed(2)} MiB/min`
+  );
 }
 
 async function main(): Promise<number> {
@@ -374,20 +392,22 @@ async function main(): Promise<number> {
         : `node at ${options.host}:${port}`;
   console.log(`hostile soak: ${target}, ${options.durationMs / 1000} s, scale ${options.scale}`);
 
-  const a = await GoodPeer.connect(port, 1, options.host);
-  const b = await GoodPeer.connect(port, 2, options.host);
   // Attacks from other loopback addresses need an IPv4 loopback target.
   const pair: FastSenderPair | null = options.host.startsWith('127.')
     ? {
         reader: await SteadyReader.connect(port, '127.0.0.5', 20_000_000, options.host),
         sender: await connectFrom(port, '127.0.0.4', options.host),
         sent: 0,
+        readerLossReported: false,
       }
     : null;
+  // The hub's state at rest, without the good pair (which has closed when it is compared).
+  if (hub !== null) await until(() => hub.peerEntries().length === (pair === null ? 0 : 2), 'peers up');
+  const baseline = hub?.snapshot();
+  // The healthy pair runs in a process of its own and starts counting after a first round trip.
+  const good = await GoodPairProcess.start(port, options.host);
   const peersUp = pair === null ? 2 : 4;
   if (hub !== null) await until(() => hub.peerEntries().length === peersUp, 'peers up');
-  // A node process accepts in its own time: a packet sent before the other good peer is up is
-  // relayed to nobody, which the loss check would count against the node.
   if (node !== null) {
     const deadline = Date.now() + 15_000;
     while ((await node.peers()) < peersUp) {
@@ -395,18 +415,15 @@ async function main(): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  const baseline = hub?.snapshot();
   gc?.();
   const rssBaseline = process.memoryUsage().rss;
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  a.startStreaming(Number.MAX_SAFE_INTEGER);
-  b.startStreaming(Number.MAX_SAFE_INTEGER);
 
   const started = Date.now();
   let failures = 0;
   let maxDecoder = 0;
-  const report = (label: string): void => {
+  const report = (label: string, good: PairStats): void => {
     const memory = process.memoryUsage();
     const hubPart =
       hub === null
@@ -416,17 +433,20 @@ async function main(): Promise<number> {
             maxDecoder = Math.max(maxDecoder, hub.maxDecoderBytes());
             return ` peers=${s.peers} decoder=${mb(s.decoderBytes)}MB pending=${mb(s.pendingBytes)}MB`;
           })();
-    const missingAtB = a.sent - b.receivedFrom(1);
-    const missingAtA = b.sent - a.receivedFrom(2);
     console.log(
       `${label} t=${((Date.now() - started) / 1000).toFixed(0)}s rss=${mb(memory.rss)}MB heap=${mb(memory.heapUsed)}MB` +
         ` buffers=${mb(memory.arrayBuffers)}MB loopDelay p99=${(delay.percentile(99) / 1e6).toFixed(1)}ms` +
-        ` max=${(delay.max / 1e6).toFixed(1)}ms${hubPart} good sent=${a.sent + b.sent}` +
-        ` in-flight=${missingAtA + missingAtB} pair delay p99=${(Math.max(a.delayUs.percentile(99), b.delayUs.percentile(99)) / 1000).toFixed(2)}ms`,
+        ` max=${(delay.max / 1e6).toFixed(1)}ms${hubPart} good sent=${good.sent}` +
+        ` in-flight=${good.missing} pair delay p99=${good.p99Ms.toFixed(2)}ms`,
     );
     delay.reset();
   };
-  const ticker = setInterval(() => report('      '), options.intervalMs);
+  const ticker = setInterval(() => {
+    good.stats().then(
+      (stats) => report('      ', stats),
+      () => undefined,
+    );
+  }, options.intervalMs);
   const sampler = setInterval(() => {
     if (hub !== null) maxDecoder = Math.max(maxDecoder, hub.maxDecoderBytes());
   }, 5);
@@ -435,6 +455,13 @@ async function main(): Promise<number> {
   const rssSampler = setInterval(() => {
     rssSamples.push([(Date.now() - started) / 1000, process.memoryUsage().rss]);
   }, 1000);
+  // The node process's RSS (from its status) every 5 s: the figure the soak is about.
+  const nodeRssSamples: Array<[number, number]> = [];
+  const nodeRssSampler = setInterval(() => {
+    void node?.status().then((status) => {
+      if (status !== undefined) nodeRssSamples.push([(Date.now() - started) / 1000, status.process.rssBytes]);
+    });
+  }, 5000);
 
   const rng = new SeededRandom(options.seed);
   const payloads = buildPayloads(rng, options.scale);
@@ -444,7 +471,7 @@ async function main(): Promise<number> {
       round++;
       const [, memory] = await Promise.all([
         attackRound(port, options.host, rng, options.scale, payloads),
-        pair === null ? null : memoryRound(port, options.host, options.scale, hub, node !== null, pair),
+        pair === null ? null : memoryRound(port, options.host, options.scale, hub, node, pair),
         node?.pipelineControl(Math.round(20_000 * options.scale)),
       ]);
       for (const problem of memory?.problems ?? []) {
@@ -454,19 +481,18 @@ async function main(): Promise<number> {
       await manyAddresses(port, options.host, round, Math.max(1, Math.round(500 * options.scale)));
       if (hub !== null) await listAllPeerPages(hub);
       // Every good packet sent so far must arrive; nothing may be duplicated or corrupted.
-      await Promise.all([b.waitForAllFrom(a, 30_000), a.waitForAllFrom(b, 30_000)]).catch((error: Error) => {
+      const checked = await good.check();
+      if (checked.error !== undefined) {
         failures++;
-        console.log(`round ${round}: ${error.message}`);
-      });
+        console.log(`round ${round}: ${checked.error}`);
+      }
+      const g = checked.stats;
       const ok =
-        a.corrupt + b.corrupt === 0 &&
-        a.echoed + b.echoed === 0 &&
-        !a.unexpectedClose &&
-        !b.unexpectedClose &&
-        a.reportFrom(b).duplicates + b.reportFrom(a).duplicates === 0 &&
+        g.corrupt + g.echoed + g.duplicates === 0 &&
+        !g.unexpectedClose &&
         (hub === null || (hub.running && hub.handlerErrors.length === 0 && maxDecoder <= DECODER_BOUND));
       if (!ok) failures++;
-      report(`round ${round}${ok ? '' : ' FAILED'}`);
+      report(`round ${round}${ok ? '' : ' FAILED'}`, g);
       if (memory !== null) {
         console.log(
           `       memory attacks: steady reader got ${memory.readerBigPackets} big packets` +
@@ -480,32 +506,36 @@ async function main(): Promise<number> {
         const status = await node.status();
         if (status === undefined) failures++;
         console.log(`       ${status === undefined ? 'node did NOT answer status' : node.describe(status)}`);
+        const drops = await node.peerDrops(good.ports);
+        console.log(
+          `       node drops for the good pair (ports ${good.ports.join(', ')}): ${JSON.stringify(drops)}`,
+        );
       }
-      if (a.unexpectedClose || b.unexpectedClose) break;
+      if (g.unexpectedClose) break;
     }
   } finally {
     clearInterval(ticker);
     clearInterval(sampler);
     clearInterval(rssSampler);
-    await Promise.all([a.stopStreaming(), b.stopStreaming()]);
+    clearInterval(nodeRssSampler);
   }
-  await Promise.all([b.waitForAllFrom(a, 30_000), a.waitForAllFrom(b, 30_000)]).catch((error: Error) => {
+  const final = await good.stop();
+  if (final.error !== undefined) {
     failures++;
-    console.log(`final delivery: ${error.message}`);
-  });
-  console.log(`good peers: A->B ${JSON.stringify(b.reportFrom(a))}, B->A ${JSON.stringify(a.reportFrom(b))}`);
-  const lost = a.sent - b.reportFrom(a).received + (b.sent - a.reportFrom(b).received);
+    console.log(`final delivery: ${final.error}`);
+  }
+  const lost = final.stats.missing;
+  if (lost > 0) failures++;
   console.log(
-    `good pair: ${lost} frames lost; delivery delay p50/p99/max A->B ${delays(b.delayUs)}, B->A ${delays(a.delayUs)}`,
+    `good pair: ${final.stats.sent} frames sent, ${lost} lost, ${final.stats.duplicates} duplicated; delivery delay` +
+      ` p50/p99/max A->B ${final.stats.delays.aToB}, B->A ${final.stats.delays.bToA}`,
   );
-  const lastSecs = rssSamples.length > 0 ? (rssSamples[rssSamples.length - 1] as [number, number])[0] : 0;
-  const window = rssSamples.filter(([t]) => t >= lastSecs - 300);
+  if (node !== null) console.log(`node rss ${rssSummary(nodeRssSamples)}`);
   console.log(
-    `rss max ${mb(Math.max(0, ...rssSamples.map(([, v]) => v)))}MB; slope over the last ` +
-      `${Math.round(lastSecs - (window[0]?.[0] ?? lastSecs))} s ${slopeMiBPerMinute(window).toFixed(2)} MiB/min` +
-      (options.port === null
-        ? ' (hub, attackers and good peers in this process)'
-        : ' (this process, not the node)'),
+    `rss ${rssSummary(rssSamples)}` +
+      (hub !== null
+        ? ' (hub and attackers in this process)'
+        : ' (this process: the attackers, not the node)'),
   );
 
   if (hub !== null && baseline !== undefined) {
@@ -525,7 +555,7 @@ async function main(): Promise<number> {
   gc?.();
   console.log(`rss ${mb(process.memoryUsage().rss)}MB (after warm-up: ${mb(rssBaseline)}MB)`);
   delay.disable();
-  await Promise.all([a.close(), b.close(), pair?.reader.close()]);
+  await pair?.reader.close();
   pair?.sender.destroy();
   if (hub !== null) {
     await hub.stop();

@@ -150,6 +150,11 @@ export class GoodPeer {
     return this.socket.localPort ?? 0;
   }
 
+  /** Whether the connection is closed. */
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
   /** Distinct packets received from `sender`. */
   receivedFrom(sender: number): number {
     return this.copies.get(sender)?.size ?? 0;
