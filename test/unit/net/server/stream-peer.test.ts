@@ -82,6 +82,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     closedPeers = [];
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -132,6 +133,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     // A host that relays each received frame back to the same peer, as a relay would to others.
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -151,6 +153,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     const arena = new FrameArena();
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -289,6 +292,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     buffers = new BufferBudgets({ sendBytes: 1_000_000 });
     const host = (): StreamPeerHost => ({
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -404,6 +408,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
       buffers = new BufferBudgets({ receiveBytes: 100_000 });
       const host = (): StreamPeerHost => ({
         link: TEST_STREAM_LINK,
+        maxFrameLength: TEST_STREAM_LINK.hwMtu,
         runtime,
         abuse,
         buffers,
