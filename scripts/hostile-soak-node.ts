@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BufferBudgetLimits } from '../src/core/buffer-budgets';
+import { listAllPeers } from '../src/cli/commands/list-peers';
 import { ControlClient } from '../src/node/control/control-client';
 import { controlSocketPath } from '../src/node/control/control-socket-path';
 import { NodeStatus } from '../src/node/node-status';
@@ -84,6 +85,28 @@ export class SoakNode {
       const client = await ControlClient.connect(controlSocketPath(this.configDir), { timeoutMs: 5000 });
       try {
         return await client.call('status', {}, 5000);
+      } finally {
+        client.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * An operator's `rns-net peers`: every page of the node's peer tables (one entry per IP);
+   * how many entries it listed, or undefined when the node did not answer within 30 s.
+   */
+  async listPeers(): Promise<number | undefined> {
+    try {
+      const client = await ControlClient.connect(controlSocketPath(this.configDir), { timeoutMs: 5000 });
+      try {
+        return (
+          await Promise.race([
+            listAllPeers(client),
+            new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000).unref()),
+          ])
+        )?.length;
       } finally {
         client.close();
       }

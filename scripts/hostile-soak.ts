@@ -506,9 +506,12 @@ async function main(): Promise<number> {
         const status = await node.status();
         if (status === undefined) failures++;
         console.log(`       ${status === undefined ? 'node did NOT answer status' : node.describe(status)}`);
+        const listed = await node.listPeers();
+        if (listed === undefined) failures++;
         const drops = await node.peerDrops(good.ports);
         console.log(
-          `       node drops for the good pair (ports ${good.ports.join(', ')}): ${JSON.stringify(drops)}`,
+          `       node peer tables: ${listed ?? 'NOT listed'} IPs; drops for the good pair` +
+            ` (ports ${good.ports.join(', ')}): ${JSON.stringify(drops)}`,
         );
       }
       if (g.unexpectedClose) break;
