@@ -82,7 +82,8 @@ const MiB = 1024 * 1024;
 /**
  * The server keys of the in-process hub (and of the `--node 1` node) for the memory attacks: the good peers and the older attacks
  * come from 127.0.0.1 (exempt); the memory attackers from 127.0.0.2-5 meet a 32-connection cap,
- * a 2 s unfinished-frame deadline and penalties of 1-2 s (short, so they are back next round).
+ * a 2 s unfinished-frame deadline and penalties of 1-2 s (short, so they are back next round);
+ * the per-IP tables hold at most 10,000 addresses.
  */
 const HUB_PARAMS: Readonly<Record<string, string>> = {
   penalty_exempt: '127.0.0.1',
@@ -92,6 +93,9 @@ const HUB_PARAMS: Readonly<Record<string, string>> = {
   partial_frame_blacklist_window: '60',
   blacklist_duration: '1',
   max_penalty_duration: '2',
+  // 500 new addresses a round: the cap is reached within the first 20 rounds, so the per-IP
+  // tables evict at their bound for the rest of the run and RSS measures what is left.
+  max_tracked_peers: '10000',
 };
 
 /**
