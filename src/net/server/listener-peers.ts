@@ -196,7 +196,13 @@ export class ListenerPeers<P extends ListenerPeer> implements ServerLiveControl 
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
     if (id !== null) {
-      this.logger.debug('peer disconnected', { peer: id, ip: peer.ip, reason: peer.closeReason });
+      this.logger.debug('peer disconnected', {
+        peer: id,
+        ip: peer.ip,
+        port: peer.port,
+        reason: peer.closeReason,
+        connectedForMs,
+      });
       this.emit(
         pluginEvent('peer.disconnected', {
           peerId: id,
