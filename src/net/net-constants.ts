@@ -2,16 +2,17 @@
  * Fixed values of the stream servers and clients (TCP framing over sockets) that are not config
  * keys. They follow rns-net 0.5.5 unless a comment says otherwise.
  */
-import { HW_MTU } from '../core/constants';
+import { HW_MTU, IFAC_MAX_SIZE } from '../core/constants';
 
 /**
  * Per-connection send budget for large frames (batched bytes plus bytes queued in the socket):
- * two frames of the largest size (a HW_MTU packet escapes to at most `2 × HW_MTU + 2` bytes), so
+ * two frames of the largest size (a HW_MTU packet with the longest access code escapes to at most
+ * `2 × (HW_MTU + IFAC_MAX_SIZE) + 2` bytes), so
  * a peer that drains steadily always has room for the next large packet while one is on its way
  * (the Rust reference's 512 KiB could not hold one). A packet that does not fit is dropped for
  * that connection (`buffer_full`); it never closes the connection: only a write stall does.
  */
-export const LARGE_PENDING_BYTES = 2 * (2 * HW_MTU + 2);
+export const LARGE_PENDING_BYTES = 2 * (2 * (HW_MTU + IFAC_MAX_SIZE) + 2);
 
 /**
  * What small frames (at most SMALL_FRAME_BYTES) may queue beyond {@link LARGE_PENDING_BYTES}:

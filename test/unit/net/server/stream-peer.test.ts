@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 import sinon from 'sinon';
 import { BufferBudgets } from '../../../../src/core/buffer-budgets';
 import { systemClock } from '../../../../src/core/clock';
-import { HW_MTU } from '../../../../src/core/constants';
+import { HW_MTU, IFAC_MAX_SIZE } from '../../../../src/core/constants';
 import { frame } from '../../../../src/core/hdlc';
 import { silentLogger } from '../../../../src/core/logger';
 import { AbuseSettings, DEFAULT_ABUSE_SETTINGS } from '../../../../src/net/abuse/abuse-settings';
@@ -252,12 +252,12 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     expect(peer.send(Buffer.alloc(20, 3))).to.equal('accepted');
   });
 
-  it('holds two frames of the largest size: HW_MTU packets that escape to 2 x HW_MTU + 2 bytes', async () => {
-    const worst = Buffer.alloc(HW_MTU, 0x7e); // every byte escaped
+  it('holds two frames of the largest size: HW_MTU packets with the longest access code, every byte escaped', async () => {
+    const worst = Buffer.alloc(HW_MTU + IFAC_MAX_SIZE, 0x7e); // every byte escaped
     expect(peer.send(worst)).to.equal('accepted');
     expect(peer.send(Buffer.from(worst))).to.equal('accepted');
     await turn();
-    expect(peer.pendingBytes).to.equal(2 * (2 * HW_MTU + 2));
+    expect(peer.pendingBytes).to.equal(2 * (2 * (HW_MTU + IFAC_MAX_SIZE) + 2));
     expect(peer.send(Buffer.alloc(5000, 1)), 'a third large frame').to.equal('buffer_full');
     expect(peer.closeReason).to.equal(null);
   });
