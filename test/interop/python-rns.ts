@@ -163,9 +163,16 @@ export class EventedProcess {
 
   /**
    * Stops the process: closes stdin (the scripts exit on EOF), then SIGTERM, then SIGKILL,
-   * each after `graceMs` without exit. Resolves once it has exited.
+   * each after `graceMs` without exit. Resolves once it has exited, with its pipes closed: a
+   * process it started may still hold them, and an open pipe keeps the test run alive.
    */
   async stop(graceMs = 3000): Promise<ProcessExit> {
+    const exit = await this.terminate(graceMs);
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream?.destroy();
+    return exit;
+  }
+
+  private async terminate(graceMs: number): Promise<ProcessExit> {
     if (this.exitInfo) return this.exitInfo;
     this.child.stdin?.end();
     if (await exitsWithin(this.exited, graceMs)) return this.exited;
