@@ -9,6 +9,7 @@ import { warmUp } from '../../node/warm-up';
 import { CliIo, ExitCode } from '../cli-io';
 import { RunOptions } from '../cli-program';
 import { NodeSignals } from './node-signals';
+import { keepYoungGenerationSmall } from '../young-generation';
 
 /**
  * How long a stop may take after SIGINT/SIGTERM before the process exits anyway. A transport
@@ -45,6 +46,8 @@ export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode>
   // Handle signals before starting, so one that arrives while interfaces start still ends in a
   // clean stop instead of the default action (which would leave the socket behind).
   const signals = new NodeSignals(process, logger, forceExit);
+  // Before the warm-up, whose traffic would grow it first.
+  if (keepYoungGenerationSmall()) logger.debug('young generation kept at its start size');
   if (options.warmUp !== false) {
     const warm = await warmUp();
     logger.debug('relay path warmed up', { ...warm });

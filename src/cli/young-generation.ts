@@ -1,0 +1,29 @@
+import { setFlagsFromString } from 'node:v8';
+
+/** The V8 flag that decides how much the young generation grows each time it grows. */
+const GROWTH_FLAG = '--semi-space-growth-factor';
+
+/**
+ * Keeps V8's young generation at the size it has when the node starts (about 1 MiB per
+ * semi-space) instead of letting it double, under traffic, up to 16 MiB per semi-space.
+ *
+ * A relay keeps few objects alive for long, so a small young generation costs little: its
+ * scavenges are frequent but short. A grown one costs twice. Memory: the connection setup of
+ * 10,000 idle peers grew it to 32 MiB, most of the node's RSS growth. Time: once its capacity
+ * exceeds the headroom V8 leaves the old generation before a full collection (about 12 MiB on
+ * a relay whose live heap is 8 MiB), every few scavenges start incremental marking, and the
+ * relay spent as much time in mark-compacts as in scavenges (45 of them in 150,000 relayed
+ * frames, against 1 with the young generation small).
+ *
+ * V8 reads this flag each time it would grow the young generation, so setting it at run time
+ * takes effect (unlike `--max-semi-space-size`, read once when the heap is set up). A growth
+ * factor or semi-space size given on the command line or in `NODE_OPTIONS` is left alone.
+ *
+ * @returns whether the flag was set
+ */
+export function keepYoungGenerationSmall(): boolean {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+  if (/semi[-_]space/.test(given)) return false;
+  setFlagsFromString(`${GROWTH_FLAG}=1`);
+  return true;
+}
