@@ -1,3 +1,4 @@
+import { binaryKey as keyOf, latin1Equals } from '../core/binary-key';
 import { ByteWriter } from '../core/byte-writer';
 import { Clock } from '../core/clock';
 import { Logger } from '../core/logger';
@@ -93,19 +94,9 @@ function entryData(publicKey: Uint8Array, packetHash: Uint8Array, appData: Uint8
   return scratch.toString('latin1', 0, length);
 }
 
-/** The 16-byte hash as a table key (a 16-character latin1 string). */
-function keyOf(destinationHash: Uint8Array): string {
-  return Buffer.from(destinationHash.buffer, destinationHash.byteOffset, destinationHash.length).toString(
-    'latin1',
-  );
-}
-
 /** Whether the entry holds `publicKey` (no allocation). */
 function sameKey(entry: Entry, publicKey: Uint8Array): boolean {
-  if (publicKey.length !== PUBLIC_KEY_LENGTH) return false;
-  const data = entry.data;
-  for (let i = 0; i < PUBLIC_KEY_LENGTH; i++) if (data.charCodeAt(i) !== publicKey[i]) return false;
-  return true;
+  return publicKey.length === PUBLIC_KEY_LENGTH && latin1Equals(entry.data, 0, publicKey);
 }
 
 /** An entry as the public {@link KnownDestination} shape (fresh Buffers). */
@@ -163,10 +154,16 @@ export class KnownDestinations implements KnownKeyLookup {
     return entry === undefined ? undefined : materialise(key, entry);
   }
 
-  /** The public key known for `destinationHash` (the announce validator's known-key lookup). */
+  /** The public key known for `destinationHash`. */
   publicKeyOf(destinationHash: Uint8Array): Uint8Array | undefined {
     const entry = this.entries.get(keyOf(destinationHash));
     return entry === undefined ? undefined : Buffer.from(entry.data.slice(0, PUBLIC_KEY_LENGTH), 'latin1');
+  }
+
+  /** Whether `destinationHash` is known by another key than `publicKey` (the known-key rule; no allocation). */
+  keyDiffers(destinationHash: Uint8Array, publicKey: Uint8Array): boolean {
+    const entry = this.entries.get(keyOf(destinationHash));
+    return entry !== undefined && !sameKey(entry, publicKey);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { MAX_RATE_TIMESTAMPS } from './constants';
 
 /** The rate settings of the interface an announce came in on (seconds, as configured). */

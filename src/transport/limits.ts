@@ -33,8 +33,13 @@ export interface TransportLimits {
   readonly verifyQueueEntries: number;
   /** Of those, the most from one interface. */
   readonly verifyQueuePerInterface: number;
-  /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
+  /**
+   * Most announces checked per verification slice; slices run one per event-loop turn,
+   * forwarding in between, and a slice also ends after {@link verifySliceMs}.
+   */
   readonly verifySlice: number;
+  /** Milliseconds a verification slice runs at most (one signature check may overrun it). */
+  readonly verifySliceMs: number;
   /**
    * Most entries (paths, known destinations; 16 times as many packet hashes) read, restored or
    * written per slice of the tables' persistence; a slice also ends after a few milliseconds.
@@ -43,9 +48,11 @@ export interface TransportLimits {
   readonly persistSlice: number;
   /**
    * Rebroadcast transmits (announces times interfaces) per slice: a check's due announces go out
-   * a slice per event-loop turn, forwarding in between.
+   * a slice per event-loop turn, forwarding in between. A slice also ends after {@link sliceMs}.
    */
   readonly rebroadcastSlice: number;
+  /** Milliseconds a slice of rebroadcasts or of the tables' persistence runs at most. */
+  readonly sliceMs: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
   /** Discovery path requests waiting for an announce. */
@@ -74,9 +81,11 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   queuedAnnounces: 65_536,
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
-  verifySlice: 64,
+  verifySlice: 256,
+  verifySliceMs: 5,
   persistSlice: 8_192,
   rebroadcastSlice: 2_048,
+  sliceMs: 8,
   verifiedCacheEntries: 65_536,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,

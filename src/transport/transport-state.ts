@@ -7,7 +7,7 @@ import { Logger } from '../core/logger';
 import { AnnounceCapQueue } from './announce-cap';
 import { AnnounceRateTable } from './announce-rate';
 import { AnnounceTable } from './announce-table';
-import { BinaryKey, binaryKey } from './binary-key';
+import { BinaryKey, binaryKey } from '../core/binary-key';
 import { BoundedSet } from './bounded-set';
 import { MAX_PATH_REQUEST_TAGS } from './constants';
 import { IngressState } from './ingress-control';
