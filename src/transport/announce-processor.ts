@@ -1,10 +1,10 @@
-import { BinaryKey, binaryKey } from '../core/binary-key';
+import { BinaryKey, binaryKey, latin1Of } from '../core/binary-key';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { TurnBudget } from '../core/slices';
 import { AnnouncePayload, parseAnnounce } from '../protocol/announce';
 import { Packet, parsePacket } from '../protocol/packet';
 import { ADDRESS_LENGTH, PacketContext } from '../protocol/packet-constants';
-import { packetHash, packetHashDigest } from '../protocol/packet-hash';
+import { packetHashDigest } from '../protocol/packet-hash';
 import { AnnounceEmitter } from './announce-emitter';
 import { LOCAL_REBROADCASTS_MAX, PATHFINDER_M } from './constants';
 import { PathEntry, PathState, hasPublicKey, pathLifetimeMs, shouldUpdatePath } from './path-table';
@@ -35,23 +35,27 @@ export class AnnounceProcessor {
     const state = this.state;
     const counters = state.counters;
     counters.announcesReceived++;
+    const key = digest.slice(0, ADDRESS_LENGTH);
+    const verified = state.verified.has(key);
+    if (!verified) {
+      if (state.verification.has(key)) {
+        counters.announcesRedundant++;
+        return;
+      }
+      // Before any other work: a flood that fills the queue costs next to nothing more.
+      if (state.verification.isFull(source.id)) {
+        counters.announcesVerifyDropped++;
+        return;
+      }
+    }
     const announce = parseAnnounce(packet);
     if (!announce.ok) {
       counters.announcesMalformed++;
       return;
     }
-    const key = digest.slice(0, ADDRESS_LENGTH);
-    if (state.verified.has(key)) {
+    if (verified) {
       counters.announcesFromCache++;
       this.accept(source, packet, announce, hops, now);
-      return;
-    }
-    if (state.verification.has(key)) {
-      counters.announcesRedundant++;
-      return;
-    }
-    if (state.verification.isFull(source.id)) {
-      counters.announcesVerifyDropped++;
       return;
     }
     const destination = binaryKey(announce.destinationHash);
@@ -163,12 +167,9 @@ export class AnnounceProcessor {
       }
     }
 
-    const known = state.knownDestinations?.remember(
-      announce.destinationHash,
-      announce.publicKey,
-      announce.appData,
-      packetHash(packet.raw),
-    );
+    // The announce's bytes, held once by the known destination and the path entry alike.
+    const raw = latin1Of(packet.raw);
+    const known = state.knownDestinations?.rememberAnnounce(packet, announce, raw, destination);
     if (known === 'key-changed') {
       counters.announcesKeyChanged++;
       return;
@@ -192,7 +193,7 @@ export class AnnounceProcessor {
       expires: now + pathLifetimeMs(source.info.mode),
       blobs: addBlob(existing?.blobs ?? NO_BLOBS, blob),
       iface: source,
-      announce: binaryKey(packet.raw),
+      announce: raw,
       state: PathState.Unknown,
       used: (existing?.used ?? false) || awaited,
     };
