@@ -55,6 +55,11 @@ export interface TransportLimits {
   readonly sliceMs: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
+  /**
+   * Imported Ed25519 keys kept for the next announce of the same identity (an import costs about
+   * a fifth of a verification; a key costs about 2 KB, most of it outside the V8 heap).
+   */
+  readonly signingKeyCacheEntries: number;
   /** Discovery path requests waiting for an announce. */
   readonly discoveryRequests: number;
   /** Our own path requests remembered (the 120 s gate). */
@@ -87,6 +92,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   rebroadcastSlice: 2_048,
   sliceMs: 8,
   verifiedCacheEntries: 65_536,
+  signingKeyCacheEntries: 4_096,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,
   tunnels: 4_096,

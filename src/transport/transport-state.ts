@@ -97,7 +97,9 @@ export class TransportState {
     this.identity = options.identity;
     this.identityKey = binaryKey(options.identity.hash);
     this.knownDestinations = options.knownDestinations;
-    this.validator = new AnnounceValidator(options.knownDestinations ?? null);
+    this.validator = new AnnounceValidator(options.knownDestinations ?? null, {
+      keyCacheSize: options.limits.signingKeyCacheEntries,
+    });
     this.limits = options.limits;
     this.logger = options.logger;
     this.random = options.random;
