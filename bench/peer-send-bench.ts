@@ -50,6 +50,7 @@ export async function runPeerSendBench(options: {
 }): Promise<{ name: string; opsPerSec: number }> {
   const host: StreamPeerHost = {
     link: TEST_STREAM_LINK,
+    maxFrameLength: TEST_STREAM_LINK.hwMtu,
     runtime: { maxConnections: 0, idleTimeoutMs: 0, writeStallTimeoutMs: 30_000, maxPenaltyDurationMs: 0 },
     abuse: DEFAULT_ABUSE_SETTINGS,
     buffers: new BufferBudgets(),

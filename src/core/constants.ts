@@ -22,6 +22,12 @@ export const HEADER_MINSIZE = 19;
  */
 export const IFAC_FLAG = 0x80;
 
+/** Smallest access code, in bytes (`Reticulum.IFAC_MIN_SIZE`). */
+export const IFAC_MIN_SIZE = 1;
+
+/** Largest access code, in bytes: a code is the tail of a 64-byte Ed25519 signature. */
+export const IFAC_MAX_SIZE = 64;
+
 /** Ids handed to configured interfaces start here, in config order. */
 export const FIRST_CONFIGURED_INTERFACE_ID = 1;
 

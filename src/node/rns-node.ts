@@ -379,6 +379,7 @@ export class RnsNode implements ControlTarget {
             params: section.params,
             ingressControl: settings.ingressControl,
             settings: { mode: section.mode, ...settings },
+            ...(ifac !== null ? { ifacSize: ifac.size } : {}),
           },
           dynamicIds,
           clock,

@@ -1,17 +1,13 @@
 import { fullHash } from './packet-hash';
 import { HmacSha256Key, hkdf, hkdfWithSaltKey } from './hkdf';
 import { Identity } from './identity';
-import { IFAC_FLAG } from '../core/constants';
+import { IFAC_FLAG, IFAC_MAX_SIZE, IFAC_MIN_SIZE } from '../core/constants';
 
 /** `Reticulum.IFAC_SALT`: the salt of every interface access key. */
 export const IFAC_SALT = Buffer.from(
   'adf54d882c9a9b80771eb4995d702d4a3e733391b2a0f53f416d9f907e55cff8',
   'hex',
 );
-/** Smallest access code, in bytes (`Reticulum.IFAC_MIN_SIZE`). */
-export const IFAC_MIN_SIZE = 1;
-/** Largest access code, in bytes: a code is the tail of a 64-byte signature. */
-export const IFAC_MAX_SIZE = 64;
 
 /** What an interface's access code is derived from (its config keys). */
 export interface IfacCredentials {

@@ -1,4 +1,5 @@
-import { INTERFACE_API_VERSION, InterfaceFactory, MAX_IFAC_SIZE } from './interface-factory';
+import { IFAC_MAX_SIZE } from '../core/constants';
+import { INTERFACE_API_VERSION, InterfaceFactory } from './interface-factory';
 
 /**
  * What keeps `value` from serving as an {@link InterfaceFactory} of this host, in words an
@@ -27,10 +28,10 @@ export function factoryProblem(value: unknown): string | undefined {
       typeof defaultIfacSize === 'number' &&
       Number.isInteger(defaultIfacSize) &&
       defaultIfacSize >= 1 &&
-      defaultIfacSize <= MAX_IFAC_SIZE
+      defaultIfacSize <= IFAC_MAX_SIZE
     )
   ) {
-    return `declares defaultIfacSize ${String(defaultIfacSize)}; expected a whole number of bytes, 1..${MAX_IFAC_SIZE}`;
+    return `declares defaultIfacSize ${String(defaultIfacSize)}; expected a whole number of bytes, 1..${IFAC_MAX_SIZE}`;
   }
   return undefined;
 }

@@ -39,6 +39,17 @@ export interface StartContext {
    * {@link BufferBudgets.processDefault}.
    */
   readonly buffers?: BufferBudgets;
+  /**
+   * Bytes of interface access code the node adds to every packet on this interface (absent
+   * without IFAC). A frame may carry HW_MTU plus this many bytes, as Python's `check_frame_len`
+   * allows: size decoder and message limits with {@link maxFrameLength}.
+   */
+  readonly ifacSize?: number;
+}
+
+/** The longest frame an interface with this HW_MTU accepts under `ctx`: HW_MTU plus the IFAC code. */
+export function maxFrameLength(hwMtu: number, ctx: Pick<StartContext, 'ifacSize'>): number {
+  return hwMtu + (ctx.ifacSize ?? 0);
 }
 
 /**
@@ -131,9 +142,6 @@ export interface InterfaceFactory<C = unknown> {
 
 /** The access code length of a plugin that declares no {@link InterfaceFactory.defaultIfacSize}. */
 export const DEFAULT_IFAC_SIZE = 16;
-
-/** The longest access code, in bytes: a whole Ed25519 signature. */
-export const MAX_IFAC_SIZE = 64;
 
 /** The host API version of this registry; see {@link InterfaceFactory.apiVersion}. */
 export const INTERFACE_API_VERSION = 1;

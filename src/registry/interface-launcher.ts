@@ -32,6 +32,8 @@ export interface InterfaceSection {
    * interface's info and to every peer it spawns (and `mode`/`ingressControl` must match them).
    */
   readonly settings?: InterfaceSettings;
+  /** Bytes of interface access code the node adds to each packet on it; absent without IFAC. */
+  readonly ifacSize?: number;
 }
 
 /** What {@link launchInterface} needs. */
@@ -87,6 +89,7 @@ export async function launchInterface(args: LaunchArgs): Promise<AttachedInterfa
     clock,
     logger: logger.child({ interface: section.name }),
     buffers: buffers ?? BufferBudgets.processDefault(),
+    ...(section.ifacSize !== undefined ? { ifacSize: section.ifacSize } : {}),
   };
   const started = await factory.start(config, ctx);
   try {

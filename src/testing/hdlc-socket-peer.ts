@@ -1,6 +1,7 @@
 import { Server, Socket, connect } from 'node:net';
 import { HDLC_FRAMING, StreamFraming } from '../core/stream-framing';
 import { CompliancePeer } from './fixture';
+import { PacketInbox } from './packet-inbox';
 
 /**
  * A {@link CompliancePeer} over a TCP socket that speaks HDLC, as a Python RNS Backbone or TCP
@@ -11,21 +12,11 @@ import { CompliancePeer } from './fixture';
  */
 export function hdlcSocketPeer(socket: Socket, framing: StreamFraming = HDLC_FRAMING): CompliancePeer {
   const decoder = framing.createDecoder();
-  const packets: Uint8Array[] = [];
-  let waiter: ((packet: Uint8Array) => void) | undefined;
+  const inbox = new PacketInbox();
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('data', (chunk: Buffer) =>
-    decoder.push(chunk, (data) => {
-      // The decoder may reuse its buffer; keep a copy.
-      const packet = Uint8Array.from(data);
-      if (waiter !== undefined) {
-        const deliver = waiter;
-        waiter = undefined;
-        deliver(packet);
-      } else {
-        packets.push(packet);
-      }
-    }),
+    // The decoder may reuse its buffer; keep a copy.
+    decoder.push(chunk, (data) => inbox.deliver(Uint8Array.from(data))),
   );
   socket.on('error', () => undefined);
   return {
@@ -33,20 +24,7 @@ export function hdlcSocketPeer(socket: Socket, framing: StreamFraming = HDLC_FRA
       new Promise<void>((resolve, reject) =>
         socket.write(frameWith(framing, packet), (err) => (err ? reject(err) : resolve())),
       ),
-    nextPacket: (timeoutMs) => {
-      const queued = packets.shift();
-      if (queued !== undefined) return Promise.resolve(queued);
-      return new Promise<Uint8Array>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiter = undefined;
-          reject(new Error(`no packet from the interface within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiter = (packet) => {
-          clearTimeout(timer);
-          resolve(packet);
-        };
-      });
-    },
+    nextPacket: (timeoutMs) => inbox.next(timeoutMs),
     close: async () => {
       socket.destroy();
       await closed;

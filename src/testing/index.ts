@@ -10,5 +10,6 @@
  */
 export { interfacePluginCompliance } from './interface-plugin-suite';
 export type { ComplianceFixture, CompliancePeer, ComplianceTarget, RuntimeChange } from './fixture';
+export { PacketInbox } from './packet-inbox';
 export { RecordingSink } from './recording-sink';
 export { acceptHdlcPeer, dialHdlcPeer, hdlcSocketPeer } from './hdlc-socket-peer';

@@ -14,13 +14,9 @@ import { silentLogger } from '../core/logger';
 import { RuntimeConfigHandle, RuntimeConfigValue, runtimeStartupOf } from '../core/runtime-config';
 import { WriteOutcome, Writer } from '../core/writer';
 import { ConfigValue } from '../registry/config-params';
+import { IFAC_MAX_SIZE } from '../core/constants';
 import { SequentialIdAllocator } from '../registry/dynamic-id-allocator';
-import {
-  INTERFACE_API_VERSION,
-  MAX_IFAC_SIZE,
-  StartContext,
-  StartedInterface,
-} from '../registry/interface-factory';
+import { INTERFACE_API_VERSION, StartContext, StartedInterface } from '../registry/interface-factory';
 import { bdd } from './bdd';
 import { ComplianceFixture, CompliancePeer, ComplianceTarget } from './fixture';
 import { RecordingSink } from './recording-sink';
@@ -156,7 +152,7 @@ export function interfacePluginCompliance<C>(
         expect(factory.typeName).to.be.a('string').and.not.equal('');
         if (factory.apiVersion !== undefined) expect(factory.apiVersion).to.equal(INTERFACE_API_VERSION);
         if (factory.defaultIfacSize !== undefined) {
-          expect(factory.defaultIfacSize).to.be.a('number').within(1, MAX_IFAC_SIZE);
+          expect(factory.defaultIfacSize).to.be.a('number').within(1, IFAC_MAX_SIZE);
           expect(Number.isInteger(factory.defaultIfacSize)).to.equal(true);
         }
       });

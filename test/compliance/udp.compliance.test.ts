@@ -6,6 +6,7 @@ import {
   CompliancePeer,
   ComplianceTarget,
   interfacePluginCompliance,
+  PacketInbox,
 } from '../../src/testing';
 
 /** A UDP socket on 127.0.0.1 (any free port) that the interface under test sends to. */
@@ -24,35 +25,15 @@ function bindPeerSocket(): Promise<Socket> {
 function udpPeer(socket: Socket, target: ComplianceTarget<UdpConfig>): CompliancePeer {
   const bound = target.started.boundAddress;
   if (bound === undefined) throw new Error('the interface reported no bound address');
-  const packets: Uint8Array[] = [];
-  let waiter: ((packet: Uint8Array) => void) | undefined;
-  socket.on('message', (datagram: Buffer) => {
-    if (waiter !== undefined) {
-      const deliver = waiter;
-      waiter = undefined;
-      deliver(datagram);
-    } else packets.push(datagram);
-  });
+  const inbox = new PacketInbox('datagram');
+  socket.on('message', (datagram: Buffer) => inbox.deliver(datagram));
   let closing: Promise<void> | undefined;
   return {
     send: (packet) =>
       new Promise<void>((resolve, reject) =>
         socket.send(packet, bound.port, bound.host, (err) => (err ? reject(err) : resolve())),
       ),
-    nextPacket: (timeoutMs) => {
-      const queued = packets.shift();
-      if (queued !== undefined) return Promise.resolve(queued);
-      return new Promise<Uint8Array>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiter = undefined;
-          reject(new Error(`no datagram from the interface within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiter = (packet) => {
-          clearTimeout(timer);
-          resolve(packet);
-        };
-      });
-    },
+    nextPacket: (timeoutMs) => inbox.next(timeoutMs),
     close: () => (closing ??= new Promise<void>((resolve) => socket.close(() => resolve()))),
   };
 }

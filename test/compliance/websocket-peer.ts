@@ -1,49 +1,26 @@
 import { once } from 'node:events';
 import WebSocket, { ClientOptions, WebSocketServer } from 'ws';
-import { CompliancePeer } from '../../src/testing';
+import { CompliancePeer, PacketInbox } from '../../src/testing';
 
 /**
  * A {@link CompliancePeer} over a `ws` WebSocket, as a web page or MeshChat would be: `send` is
  * one binary message per packet, `nextPacket` the next binary message the interface sent.
  */
 export function webSocketPeer(ws: WebSocket): CompliancePeer {
-  const packets: Uint8Array[] = [];
-  let waiter: ((packet: Uint8Array) => void) | undefined;
+  const inbox = new PacketInbox('message');
   const closed =
     ws.readyState === WebSocket.CLOSED
       ? Promise.resolve()
       : new Promise<void>((resolve) => ws.once('close', () => resolve()));
   ws.binaryType = 'nodebuffer';
-  ws.on('message', (data: Buffer) => {
-    const packet = Uint8Array.from(data);
-    if (waiter !== undefined) {
-      const deliver = waiter;
-      waiter = undefined;
-      deliver(packet);
-    } else {
-      packets.push(packet);
-    }
-  });
+  ws.on('message', (data: Buffer) => inbox.deliver(Uint8Array.from(data)));
   ws.on('error', () => undefined);
   return {
     send: (packet) =>
       new Promise<void>((resolve, reject) =>
         ws.send(packet, { binary: true }, (err) => (err ? reject(err) : resolve())),
       ),
-    nextPacket: (timeoutMs) => {
-      const queued = packets.shift();
-      if (queued !== undefined) return Promise.resolve(queued);
-      return new Promise<Uint8Array>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiter = undefined;
-          reject(new Error(`no message from the interface within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiter = (packet) => {
-          clearTimeout(timer);
-          resolve(packet);
-        };
-      });
-    },
+    nextPacket: (timeoutMs) => inbox.next(timeoutMs),
     close: async () => {
       ws.terminate();
       await closed;

@@ -36,8 +36,8 @@ export interface ClientConnectionOptions {
   readonly buffers: BufferBudgets;
   /** How packets are framed on the stream. */
   readonly framing: StreamFraming;
-  /** Largest packet accepted from the stream; longer frames are dropped and counted. */
-  readonly hwMtu: number;
+  /** Longest frame accepted from the stream (HW_MTU plus the access code); longer ones are dropped and counted. */
+  readonly maxFrameLength: number;
   /** The write stall timeout in milliseconds, read live at every decision; 0 = off. */
   writeStallTimeoutMs(): number;
 }
@@ -103,7 +103,7 @@ export class ClientConnection {
   ) {
     this.writer = { send: (packet) => this.send(packet) };
     this.framing = options.framing;
-    this.decoder = options.framing.createDecoder({ hwMtu: options.hwMtu });
+    this.decoder = options.framing.createDecoder({ hwMtu: options.maxFrameLength });
     this.stallWatch = new WriteStallWatch(socket, options.clock, options.writeStallTimeoutMs, this.onStall);
     this.sendClaim = options.buffers.send.claim();
     this.receiveClaim = options.buffers.receive.claim(this.onReceiveBudgetEviction);

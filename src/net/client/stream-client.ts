@@ -3,7 +3,7 @@ import { InterfaceEvent } from '../../core/events';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { Writer } from '../../core/writer';
-import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
+import { maxFrameLength, StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { FrameDrops } from '../frame-drops';
 import { ClientRuntime, StreamClientConfig } from './client-config';
 import { ClientConnection, ClientWriteStallError } from './client-connection';
@@ -175,7 +175,7 @@ class StreamClient {
         clock: this.ctx.clock,
         buffers: this.ctx.buffers ?? BufferBudgets.processDefault(),
         framing: this.config.link.framing,
-        hwMtu: this.config.link.hwMtu,
+        maxFrameLength: maxFrameLength(this.config.link.hwMtu, this.ctx),
         writeStallTimeoutMs: () => this.runtime.writeStallTimeoutMs ?? 0,
       },
     );

@@ -54,6 +54,8 @@ export type PeerCloseReason =
 export interface StreamPeerHost {
   /** How the server's links are framed (the peer's decoder and keepalive follow it). */
   readonly link: StreamLink;
+  /** The longest frame a peer may send: the link's HW_MTU plus the interface access code. */
+  readonly maxFrameLength: number;
   /** The live settings (read on every decision, so runtime changes apply at once). */
   readonly runtime: Readonly<ServerRuntime>;
   /** The live abuse-defence settings (the unfinished-frame deadline is read from here). */
@@ -367,7 +369,7 @@ export class StreamPeer implements Writer {
   private startDecoder(): FrameDecoder {
     // Socket chunks are fresh buffers nobody reads after the decoder: unescape them in place.
     const decoder = this.host.link.framing.createDecoder({
-      hwMtu: this.host.link.hwMtu,
+      hwMtu: this.host.maxFrameLength,
       unescapeInPlace: true,
     });
     this.decoder = decoder;

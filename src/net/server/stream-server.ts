@@ -7,7 +7,7 @@ import { makeInterfaceInfo } from '../../core/interface-info';
 import { Logger } from '../../core/logger';
 import { PeerStateHandle } from '../../core/peer-state';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
-import { StartContext, StartedListener } from '../../registry/interface-factory';
+import { maxFrameLength, StartContext, StartedListener } from '../../registry/interface-factory';
 import { AbuseSettings } from '../abuse/abuse-settings';
 import { ignoreError, LISTEN_BACKLOG } from '../net-constants';
 import { StreamLink } from '../stream-link';
@@ -92,6 +92,7 @@ export interface StartedStreamServer extends StartedListener {
  */
 class StreamServer implements StreamPeerHost {
   readonly link: StreamLink;
+  readonly maxFrameLength: number;
   readonly runtime: Readonly<ServerRuntime>;
   readonly abuse: Readonly<AbuseSettings>;
   readonly clock: Clock;
@@ -111,6 +112,7 @@ class StreamServer implements StreamPeerHost {
     private readonly ctx: StartContext,
   ) {
     this.link = config.link;
+    this.maxFrameLength = maxFrameLength(config.link.hwMtu, ctx);
     this.frameArena = new FrameArena(config.link.framing);
     this.runtime = state.runtime;
     this.abuse = state.abuse;

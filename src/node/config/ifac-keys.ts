@@ -1,8 +1,9 @@
+import { IFAC_MAX_SIZE, IFAC_MIN_SIZE } from '../../core/constants';
 import { ConfigParamReader, ConfigParams } from '../../registry/config-params';
 
 /** Smallest and largest `ifac_size`, in bits: one byte up to a whole Ed25519 signature. */
-const MIN_IFAC_BITS = 8;
-const MAX_IFAC_BITS = 512;
+const MIN_IFAC_BITS = IFAC_MIN_SIZE * 8;
+const MAX_IFAC_BITS = IFAC_MAX_SIZE * 8;
 
 /** An interface's IFAC configuration. */
 export interface IfacSettings {

@@ -6,7 +6,7 @@ import { InterfaceEvent } from '../../core/events';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FrameDrops } from '../../net/frame-drops';
-import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
+import { maxFrameLength, StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { PipeConfig } from './pipe-config';
 import { PIPE_BITRATE, PIPE_HW_MTU, PIPE_KILL_GRACE_MS, PIPE_MAX_PENDING_BYTES } from './pipe-constants';
 
@@ -51,7 +51,7 @@ class PipeInterface {
   readonly writer: Writer = { send: (packet) => this.send(packet) };
 
   private child: Child | null = null;
-  private decoder = new HdlcDecoder({ hwMtu: PIPE_HW_MTU });
+  private decoder: HdlcDecoder;
   private readonly frameDrops = new FrameDrops();
   private respawnTimer: Timer | null = null;
   private stopping: Promise<void> | null = null;
@@ -59,7 +59,9 @@ class PipeInterface {
   constructor(
     private readonly config: PipeConfig,
     private readonly ctx: StartContext,
-  ) {}
+  ) {
+    this.decoder = this.newDecoder();
+  }
 
   async start(): Promise<void> {
     this.attach(await this.spawnChild());
@@ -93,13 +95,17 @@ class PipeInterface {
     });
   }
 
+  private newDecoder(): HdlcDecoder {
+    return new HdlcDecoder({ hwMtu: maxFrameLength(PIPE_HW_MTU, this.ctx) });
+  }
+
   private attach(child: Child): void {
     if (this.stopping !== null) {
       void this.terminate(child);
       return;
     }
     this.child = child;
-    this.decoder = new HdlcDecoder({ hwMtu: PIPE_HW_MTU });
+    this.decoder = this.newDecoder();
     const decoder = this.decoder;
     // A child that exits leaves a broken pipe behind; its 'close' reports the end.
     child.stdin.on('error', () => undefined);

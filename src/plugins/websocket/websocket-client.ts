@@ -11,7 +11,7 @@ import { ClientRuntime } from '../../net/client/client-config';
 import { createClientRuntimeHandle } from '../../net/client/client-runtime-handle';
 import { Reconnector } from '../../net/client/reconnector';
 import { FlushQueue } from '../../net/server/flush-queue';
-import { StartContext, StartedSingleInterface } from '../../registry/interface-factory';
+import { maxFrameLength, StartContext, StartedSingleInterface } from '../../registry/interface-factory';
 import { WebSocketClientConfig } from './websocket-config';
 import {
   CLOSE_HANDSHAKE_TIMEOUT_MS,
@@ -185,7 +185,7 @@ class WebSocketClient implements WebSocketConnectionHost {
 
   private dial(): void {
     const options: WsClientOptions = {
-      maxPayload: WEBSOCKET_HW_MTU,
+      maxPayload: maxFrameLength(WEBSOCKET_HW_MTU, this.ctx),
       perMessageDeflate: false,
       followRedirects: false,
       closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,

@@ -18,7 +18,7 @@ import { FlushQueue } from '../../net/server/flush-queue';
 import { ListenerPeer, ListenerPeers } from '../../net/server/listener-peers';
 import { listenWithHandles, StartedStreamServer } from '../../net/server/stream-server';
 import { ServerStateConfig, StreamServerState } from '../../net/server/server-state';
-import { StartContext } from '../../registry/interface-factory';
+import { maxFrameLength, StartContext } from '../../registry/interface-factory';
 import { canonicalOrigin } from './websocket-config-parser';
 import { WebSocketServerConfig } from './websocket-config';
 import {
@@ -86,7 +86,7 @@ class WebSocketListener {
     this.peers = new ListenerPeers(state, ctx, () => void this.stop());
     const wsOptions: WsServerOptions = {
       noServer: true,
-      maxPayload: WEBSOCKET_HW_MTU,
+      maxPayload: maxFrameLength(WEBSOCKET_HW_MTU, this.ctx),
       perMessageDeflate: false,
       clientTracking: false,
       closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,

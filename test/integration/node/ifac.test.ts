@@ -11,6 +11,7 @@ import { MemoryInterfaceFactory } from '../../../src/plugins/memory/memory-inter
 import { registerInterfaceFactory } from '../../../src/registry/register-plugin';
 import { RnsNode, RnsNodeOptions } from '../../../src/node/rns-node';
 import { InterfaceAccessCode } from '../../../src/protocol';
+import { TCP_HW_MTU } from '../../../src/plugins/tcp/tcp-constants';
 import { freePort } from '../../helpers/loopback-port';
 import { LoopbackPeer, testPacket, waitUntil } from './loopback-peer';
 
@@ -139,6 +140,25 @@ describe('IFAC through RnsNode (loopback Backbone peers)', function () {
     expect(s.received).to.deep.equal([]);
     expect(e.received).to.deep.equal([]);
     expect(statusOf(stranger, 'Uplink').rxIfacDropped).to.be.at.least(1);
+  });
+
+  it('takes a frame of HW_MTU plus the code, as Python does, and drops a longer one', async () => {
+    const port = await freePort();
+    const node = await startNode(
+      `[logging]\n  loglevel = 2\n\n[interfaces]\n  [[Tcp]]\n    type = TCPServerInterface\n    enabled = yes\n    listen_ip = 127.0.0.1\n    listen_port = ${port}\n    networkname = ${SECRET.networkName}\n    passphrase = ${SECRET.passphrase}\n`,
+    );
+    const [a, b] = [await connect(port), await connect(port)];
+    await waitUntil(() => statusOf(node, 'Tcp').peers === 2, 'peers up');
+    const sized = (length: number, tag: number): Buffer => {
+      const packet = Buffer.alloc(length, tag);
+      testPacket(tag).copy(packet);
+      return packet;
+    };
+    const full = sized(TCP_HW_MTU, 1);
+    a.send(code.apply(sized(TCP_HW_MTU + 1, 2)));
+    a.send(code.apply(full));
+    await waitUntil(() => b.received.length === 1, 'the HW_MTU packet relayed', 10_000);
+    expect(code.verifyAndStrip(b.received[0])?.equals(full)).to.equal(true);
   });
 
   it('reports a bad ifac_size with file, line, section and key, and skips that interface', async () => {

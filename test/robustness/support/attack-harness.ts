@@ -135,15 +135,6 @@ export class AttackFixture {
     expect(this.hub.snapshot()).to.deep.equal(baseline);
     if (canMeasureMemory) {
       const grown = retainedMemory() - this.baselineMemory;
-      console.log(
-        'memory grown',
-        grown,
-        'max decoder',
-        this.maxDecoderBytes,
-        'sent',
-        this.a.sent,
-        this.b.sent,
-      );
       expect(grown, `memory grown by ${(grown / 1048576).toFixed(1)} MiB`).to.be.below(MEMORY_SLACK_BYTES);
     }
     const c = await GoodPeer.connect(this.hub.port, 3);

@@ -78,6 +78,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     closedPeers = [];
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -128,6 +129,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     // A host that relays each received frame back to the same peer, as a relay would to others.
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -147,6 +149,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     const arena = new FrameArena();
     const host: StreamPeerHost = {
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -267,6 +270,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     buffers = new BufferBudgets({ sendBytes: 1_000_000 });
     const host = (): StreamPeerHost => ({
       link: TEST_STREAM_LINK,
+      maxFrameLength: TEST_STREAM_LINK.hwMtu,
       runtime,
       abuse,
       buffers,
@@ -382,6 +386,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
       buffers = new BufferBudgets({ receiveBytes: 100_000 });
       const host = (): StreamPeerHost => ({
         link: TEST_STREAM_LINK,
+        maxFrameLength: TEST_STREAM_LINK.hwMtu,
         runtime,
         abuse,
         buffers,

@@ -193,5 +193,32 @@ describe('node logging', () => {
         pipe.close();
       }
     });
+
+    it('never blocks on a descriptor whose writes block (a terminal paused with Ctrl-S): drops past its bound, delivers once read', async function () {
+      this.timeout(10000);
+      const pipe = FullPipe.open();
+      // A blocking write end that nobody reads blocks write(2) as a paused terminal does.
+      const output = LogOutput.descriptor(pipe.blockingWriteFd, 16 * 1024);
+      for (let i = 0; i < 1000; i++) output.write(`line ${String(i).padStart(4, '0')} ${'x'.repeat(90)}\n`);
+      // Reached only if the writes left the event loop free (a synchronous write would hang here).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(output.droppedLines).to.be.within(830, 1000);
+      let text = '';
+      const deadline = Date.now() + 5000;
+      try {
+        while (!text.includes('line 0000') && Date.now() < deadline) {
+          text += pipe.drain();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(text).to.include('line 0000');
+      } finally {
+        // Drain until the pool thread's write has returned, so closing the pipe strands nothing.
+        for (let i = 0; i < 20; i++) {
+          pipe.drain();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        pipe.close();
+      }
+    });
   });
 });
