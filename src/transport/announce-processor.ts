@@ -92,7 +92,10 @@ export class AnnounceProcessor {
     this.receive(source, packet, packet.hops + 1, packetHashDigest(raw), now);
   }
 
-  /** The checks that wait for the queue: a key changed meanwhile, then the validator's. */
+  /**
+   * The checks that wait for the queue: the path's key (learnt meanwhile, perhaps), then the
+   * validator's (destination binding, the known key, the signature).
+   */
   private verify(
     source: InterfaceEntry,
     packet: Packet,
@@ -102,7 +105,8 @@ export class AnnounceProcessor {
   ): void {
     const state = this.state;
     const counters = state.counters;
-    if (this.keyChanged(binaryKey(announce.destinationHash), announce)) {
+    const path = state.paths.get(binaryKey(announce.destinationHash));
+    if (path !== undefined && !hasPublicKey(path, announce.publicKey)) {
       counters.announcesKeyChanged++;
       return;
     }
