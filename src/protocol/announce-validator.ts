@@ -60,7 +60,7 @@ export interface AnnounceValidationCounters {
 }
 
 /** Default bound of the imported-key cache: one entry per recently heard identity. */
-export const DEFAULT_KEY_CACHE_SIZE = 16_384;
+export const DEFAULT_KEY_CACHE_SIZE = 4_096;
 
 /** Signed data up to this size is assembled in a reused buffer; larger announces get their own. */
 const SIGNED_SCRATCH_BYTES = 8192;

@@ -1,3 +1,5 @@
+import { DEFAULT_KEY_CACHE_SIZE } from '../protocol/announce-validator';
+
 /**
  * The bounds of every table the transport engine keeps. Python RNS bounds few of its tables
  * (the packet hashlist, path request tags, held announces per interface); a public backbone must
@@ -92,7 +94,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   rebroadcastSlice: 2_048,
   sliceMs: 8,
   verifiedCacheEntries: 65_536,
-  signingKeyCacheEntries: 4_096,
+  signingKeyCacheEntries: DEFAULT_KEY_CACHE_SIZE,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,
   tunnels: 4_096,
