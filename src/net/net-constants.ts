@@ -8,7 +8,7 @@ import { HW_MTU } from '../core/constants';
  * Per-connection send budget (a server's peer or a client): batched bytes plus bytes queued in
  * the socket. Two frames of the largest size (a HW_MTU packet escapes to at most
  * `2 × HW_MTU + 2` bytes), so a peer that drains steadily always has room for the next large
- * packet while one is on its way (rns-net's 512 KiB could not hold one). A packet that does not
+ * packet while one is on its way (the Rust reference's 512 KiB could not hold one). A packet that does not
  * fit is dropped for that connection (`buffer_full`); it never closes the connection: only a
  * write stall does.
  */

@@ -516,7 +516,6 @@ export class RnsNode implements ControlTarget {
 
   /** What the metrics read of this node. */
   private metricsSource(): MetricsSource {
-    const names = new Map(this.started.map(({ id, section }) => [id, section.name]));
     const drops = new Map(this.started.map(({ id, drops }) => [id, drops]));
     return {
       version: packageVersion(),
@@ -533,7 +532,7 @@ export class RnsNode implements ControlTarget {
           total++;
           if (peers.length >= limit) continue;
           peers.push({
-            interfaceName: names.get(entry.parentId) ?? String(entry.parentId),
+            interfaceName: this.sectionName(entry.parentId) ?? String(entry.parentId),
             peer: this.peerActivity.addressOf(entry.id) ?? entry.info.name,
             stats: entry.stats,
           });
@@ -546,10 +545,33 @@ export class RnsNode implements ControlTarget {
     };
   }
 
+  /** The running section called `name`, or `not_found`. */
+  private sectionNamed(name: string): RuntimeConfigResult<RunningSection> {
+    const section = this.started.find((s) => s.section.name === name);
+    return section === undefined
+      ? runtimeConfigError('not_found', `interface '${name}' not found`)
+      : { ok: true, value: section };
+  }
+
+  /** The section name of configured interface `id`. */
+  private sectionName(id: number): string | undefined {
+    return this.started.find((s) => s.id === id)?.section.name;
+  }
+
+  /** The transport engine, or `unsupported` for a flood relay, which keeps no paths. */
+  private pathKeeper(): RuntimeConfigResult<TransportEngine> {
+    return this.transport === undefined
+      ? runtimeConfigError(
+          'unsupported',
+          'the node forwards as a flood relay (relay_mode = flood): it keeps no paths',
+        )
+      : { ok: true, value: this.transport };
+  }
+
   listPeers(request: PeerPageRequest): RuntimeConfigResult<PeerStatePage> {
-    const name = request.interfaceName;
-    if (name !== undefined && !this.started.some((s) => s.section.name === name)) {
-      return runtimeConfigError('not_found', `interface '${name}' not found`);
+    if (request.interfaceName !== undefined) {
+      const section = this.sectionNamed(request.interfaceName);
+      if (!section.ok) return section;
     }
     return this.driver.listPeerPage(request);
   }
@@ -579,20 +601,15 @@ export class RnsNode implements ControlTarget {
   }
 
   listPaths(request: PathListRequest): RuntimeConfigResult<PathListPage> {
-    const engine = this.transport;
-    if (engine === undefined) {
-      return runtimeConfigError(
-        'unsupported',
-        'the node forwards as a flood relay (relay_mode = flood): it keeps no paths',
-      );
-    }
+    const engine = this.pathKeeper();
+    if (!engine.ok) return engine;
     let interfaceId: number | undefined;
     if (request.interfaceName !== undefined) {
-      interfaceId = this.started.find((s) => s.section.name === request.interfaceName)?.id;
-      if (interfaceId === undefined)
-        return runtimeConfigError('not_found', `interface '${request.interfaceName}' not found`);
+      const section = this.sectionNamed(request.interfaceName);
+      if (!section.ok) return section;
+      interfaceId = section.value.id;
     }
-    const page = engine.view.pathPage({
+    const page = engine.value.view.pathPage({
       destination: request.destination,
       interfaceId,
       maxHops: request.maxHops,
@@ -600,29 +617,23 @@ export class RnsNode implements ControlTarget {
       limit: request.limit,
     });
     if (!page.ok) return page;
-    const listeners = new Map(this.started.map((s) => [s.id, s.section.name]));
     const paths = page.value.paths.map((path) => ({
       ...path,
-      listener: path.parentId === null ? null : (listeners.get(path.parentId) ?? null),
+      listener: path.parentId === null ? null : (this.sectionName(path.parentId) ?? null),
     }));
     return { ok: true, value: { paths, cursor: page.value.cursor } };
   }
 
   dropPath(destination: string): RuntimeConfigResult<boolean> {
-    const engine = this.transport;
-    if (engine === undefined) {
-      return runtimeConfigError(
-        'unsupported',
-        'the node forwards as a flood relay (relay_mode = flood): it keeps no paths',
-      );
-    }
+    const engine = this.pathKeeper();
+    if (!engine.ok) return engine;
     if (!/^<?[0-9a-fA-F]{32}>?$/.test(destination.trim())) {
       return runtimeConfigError(
         'invalid_value',
         `'${destination}' is not a destination hash (32 hex digits)`,
       );
     }
-    const dropped = engine.view.dropPath(destination);
+    const dropped = engine.value.view.dropPath(destination);
     if (dropped) this.logger.info('path dropped by operator', { destination });
     return { ok: true, value: dropped };
   }
@@ -698,37 +709,30 @@ export class RnsNode implements ControlTarget {
 
   /**
    * The one place the node reads the events interfaces report of their own (see
-   * `PluginEventMap`): the peer lifecycle of listeners, counted for the metrics and logged at
-   * debug level (the plugin that closes or penalises a peer logs that itself, so each happens
-   * once at info or warn). Names the node does not know are left alone.
+   * `PluginEventMap`): the peer lifecycle of listeners, counted for the metrics. It logs none of
+   * it: the plugin that connects, closes or penalises a peer logs that itself, once. Names the
+   * node does not know are left alone.
    */
   private onPluginEvent(event: PluginEvent, source: PluginEventSource): void {
-    const log = this.logs.limited;
-    const activity = this.peerActivity;
     const listener = source.interfaceId;
+    if (listener === null) return;
+    const activity = this.peerActivity;
     switch (event.name) {
       case 'peer.connected': {
         const { ip, port, peerId } = event.detail;
-        if (listener !== null) activity.connected(listener, peerId, ip, port);
-        log.debug('peer connected', { listener, ip, port, id: peerId });
+        activity.connected(listener, peerId, ip, port);
         break;
       }
       case 'peer.disconnected': {
-        const { ip, port, peerId, cause, connectedForMs } = event.detail;
-        if (listener !== null) {
-          activity.disconnected(listener, peerId);
-          if (cause === 'idle_timeout') activity.idleTimeout(listener);
-          if (cause === 'write_stall') activity.writeStall(listener);
-        }
-        log.debug('peer disconnected', { listener, ip, port, id: peerId, cause, connectedForMs });
+        const { peerId, cause } = event.detail;
+        activity.disconnected(listener, peerId);
+        if (cause === 'idle_timeout') activity.idleTimeout(listener);
+        if (cause === 'write_stall') activity.writeStall(listener);
         break;
       }
-      case 'peer.penalty': {
-        const { ip, level, blacklistForMs, reason } = event.detail;
-        if (listener !== null) activity.penalty(listener, reason);
-        log.debug('peer penalised', { listener, ip, penaltyLevel: level, blacklistForMs, reason });
+      case 'peer.penalty':
+        activity.penalty(listener, event.detail.reason);
         break;
-      }
     }
   }
 }

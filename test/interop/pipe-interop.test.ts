@@ -13,16 +13,16 @@ import path from 'node:path';
 import { RnsNode } from '../../src/node/rns-node';
 import { freePort } from '../helpers/loopback-port';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
-import { EventedProcess, InteropEvent, ServerPeer, startClientPeer, startServerPeer } from './python-rns';
+import {
+  EventedProcess,
+  runToEnd,
+  ServerPeer,
+  startClientPeer,
+  startServerPeer,
+  startTransportNode,
+} from './python-rns';
 
-const CLIENT_RUN_MS = 90_000;
 const BRIDGE = path.join(__dirname, '../helpers/stdio-tcp-bridge.mjs');
-
-function step(client: EventedProcess, name: string): InteropEvent {
-  const event = client.events.find((e) => e.event === name);
-  if (!event) throw client.failure(`step '${name}' not reached`);
-  return event;
-}
 
 /** Accepts two connections and joins them both ways (the two pipes' bridges). */
 function startSplice(): Promise<{ server: Server; port: number; sockets: Socket[] }> {
@@ -61,30 +61,20 @@ describe('Python RNS interop over PipeInterface', function () {
     const command = `${process.execPath} ${BRIDGE} 127.0.0.1 ${splice.port}`;
     const tcpPort = await freePort();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-pipe-interop-'));
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        '  [[Pipe Link]]',
-        '    type = PipeInterface',
-        '    enabled = yes',
-        `    command = ${command}`,
-        '    respawn_delay = 1',
-        '    ingress_control = no',
-        '  [[TCP Hub]]',
-        '    type = TCPServerInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${tcpPort}`,
-        '    ingress_control = no',
-        '',
-      ].join('\n'),
-    );
-    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    node = await startTransportNode(dir, [
+      '  [[Pipe Link]]',
+      '    type = PipeInterface',
+      '    enabled = yes',
+      `    command = ${command}`,
+      '    respawn_delay = 1',
+      '    ingress_control = no',
+      '  [[TCP Hub]]',
+      '    type = TCPServerInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${tcpPort}`,
+      '    ingress_control = no',
+    ]);
     server = await startServerPeer(rns, {
       interface: 'pipe',
       port: 0,
@@ -98,12 +88,7 @@ describe('Python RNS interop over PipeInterface', function () {
       keepalives: 1,
       stepTimeoutSec: 20,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.exited,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
-    ]);
-    clearTimeout(timer);
+    await runToEnd([client]);
   });
 
   after(async function () {
@@ -117,12 +102,12 @@ describe('Python RNS interop over PipeInterface', function () {
 
   it('a Python client reaches a Python PipeInterface peer through our node: path, proof, link, resource', function () {
     const c = client as EventedProcess;
-    expect(step(c, 'path').hops).to.equal(2);
-    step(c, 'packet_proven');
-    step(c, 'link_established');
-    const sent = step(c, 'resource_sent');
+    expect(c.step('path').hops).to.equal(2);
+    c.step('packet_proven');
+    c.step('link_established');
+    const sent = c.step('resource_sent');
     const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
     expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
-    expect(step(c, 'summary').ok).to.equal(true);
+    expect(c.step('summary').ok).to.equal(true);
   });
 });

@@ -15,13 +15,14 @@ import { frame, HdlcDecoder } from '../../src/core/hdlc';
 import { FrameRelay } from './frame-relay';
 import {
   EventedProcess,
+  field,
   Hub,
   HubKind,
+  hubKindsToTest,
   InteropEvent,
   PeerInterfaceKind,
   ProcessExit,
   ServerPeer,
-  hubKindsToTest,
   startBackboneServerPeer,
   startClientPeer,
   startHub,
@@ -54,11 +55,6 @@ const SCENARIOS: Scenario[] = [
   // Backbone on both ends: 16 KiB link packets, which a relay must pass whole.
   { server: 'backbone', client: 'backbone', linkMtu: 16384 },
 ];
-
-function field<T>(event: InteropEvent | undefined, key: string): T {
-  expect(event, `event carrying '${key}'`).to.not.equal(undefined);
-  return (event as InteropEvent)[key] as T;
-}
 
 describe('Python RNS interop', function () {
   this.timeout(120_000);

@@ -6,6 +6,7 @@
  *
  * Everything listens on 127.0.0.1 only and every wait is bounded.
  */
+import { expect } from 'chai';
 import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { createInterface } from 'node:readline';
 
 import { canConnect, freePort } from '../helpers/loopback-port';
 import { PythonRns } from '../helpers/python-rns-locator';
+import { RnsNode } from '../../src/node/rns-node';
 import { FrameRelay } from './frame-relay';
 
 /** The repository root: the nearest ancestor holding package.json (works from src and dist). */
@@ -102,6 +104,13 @@ export class EventedProcess {
     return this.stderrText.slice(-chars);
   }
 
+  /** The first recorded event named `name`; a failure naming the step when the run never got there. */
+  step(name: string): InteropEvent {
+    const event = this.find(name);
+    if (event === undefined) throw this.failure(`step '${name}' not reached`);
+    return event;
+  }
+
   /** The first recorded event named `name` that satisfies `match`, if any. */
   find(name: string, match: (event: InteropEvent) => boolean = () => true): InteropEvent | undefined {
     return this.events.find((event) => event.event === name && match(event));
@@ -163,9 +172,16 @@ export class EventedProcess {
 
   /**
    * Stops the process: closes stdin (the scripts exit on EOF), then SIGTERM, then SIGKILL,
-   * each after `graceMs` without exit. Resolves once it has exited.
+   * each after `graceMs` without exit. Resolves once it has exited, with its pipes closed: a
+   * process it started may still hold them, and an open pipe keeps the test run alive.
    */
   async stop(graceMs = 3000): Promise<ProcessExit> {
+    const exit = await this.terminate(graceMs);
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream?.destroy();
+    return exit;
+  }
+
+  private async terminate(graceMs: number): Promise<ProcessExit> {
     if (this.exitInfo) return this.exitInfo;
     this.child.stdin?.end();
     if (await exitsWithin(this.exited, graceMs)) return this.exited;
@@ -195,6 +211,33 @@ export class EventedProcess {
     this.events.push(event);
     this.emitter.emit('event', event);
   }
+}
+
+/**
+ * Writes the config of a transport node (`enable_transport = yes`, loglevel 2, the given
+ * `[interfaces]` lines) into `dir` and starts it in-process.
+ */
+export async function startTransportNode(dir: string, interfaces: readonly string[]): Promise<RnsNode> {
+  const config = ['[reticulum]', '  enable_transport = yes', '[logging]', '  loglevel = 2', '[interfaces]'];
+  writeFileSync(path.join(dir, 'config'), [...config, ...interfaces, ''].join('\n'));
+  return RnsNode.start({ configDir: dir, createDefaultConfig: false });
+}
+
+/** The value of `key` in `event`, failing the test when there is no event. */
+export function field<T>(event: InteropEvent | undefined, key: string): T {
+  expect(event, `event carrying '${key}'`).to.not.equal(undefined);
+  return (event as InteropEvent)[key] as T;
+}
+
+/** How long a client harness gets to run its whole scenario before the test looks at what it did. */
+export const CLIENT_RUN_MS = 90_000;
+
+/** Waits until every process in `processes` exited, or `ms` passed. */
+export async function runToEnd(processes: readonly EventedProcess[], ms = CLIENT_RUN_MS): Promise<void> {
+  await exitsWithin(
+    Promise.all(processes.map((p) => p.exited)).then(() => ({ code: 0, signal: null })),
+    ms,
+  );
 }
 
 function exitsWithin(exited: Promise<ProcessExit>, ms: number): Promise<boolean> {

@@ -11,25 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { RnsNode } from '../../src/node/rns-node';
 import { freePort } from '../helpers/loopback-port';
+import { waitUntil } from '../integration/node/loopback-peer';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
-import { EventedProcess, InteropEvent, ServerPeer, startClientPeer, startServerPeer } from './python-rns';
+import {
+  EventedProcess,
+  runToEnd,
+  ServerPeer,
+  startClientPeer,
+  startServerPeer,
+  startTransportNode,
+} from './python-rns';
 
-const CLIENT_RUN_MS = 90_000;
 const RESOURCE_SIZE = 256 * 1024;
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function step(client: EventedProcess, name: string): InteropEvent {
-  const event = client.events.find((e) => e.event === name);
-  if (!event) throw client.failure(`step '${name}' not reached`);
-  return event;
-}
 
 describe('Python RNS interop over TCPServerInterface and TCPClientInterface', function () {
   this.timeout(180_000);
@@ -49,41 +42,32 @@ describe('Python RNS interop over TCPServerInterface and TCPClientInterface', fu
       extraArgs: ['--announce-interval', '2'],
     });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-tcp-interop-'));
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        '  [[Python Server]]',
-        '    type = TCPClientInterface',
-        '    enabled = yes',
-        '    target_host = 127.0.0.1',
-        `    target_port = ${pythonPort}`,
-        '    ingress_control = no',
-        '  [[TCP Hub]]',
-        '    type = TCPServerInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${hdlcPort}`,
-        '    ingress_control = no',
-        '  [[KISS Hub]]',
-        '    type = TCPServerInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    port = ${kissPort}`,
-        '    kiss_framing = yes',
-        '    ingress_control = no',
-        '',
-      ].join('\n'),
-    );
-    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    node = await startTransportNode(dir, [
+      '  [[Python Server]]',
+      '    type = TCPClientInterface',
+      '    enabled = yes',
+      '    target_host = 127.0.0.1',
+      `    target_port = ${pythonPort}`,
+      '    ingress_control = no',
+      '  [[TCP Hub]]',
+      '    type = TCPServerInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${hdlcPort}`,
+      '    ingress_control = no',
+      '  [[KISS Hub]]',
+      '    type = TCPServerInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    port = ${kissPort}`,
+      '    kiss_framing = yes',
+      '    ingress_control = no',
+    ]);
     const started = node;
-    await until(
+    await waitUntil(
       () => started.status().interfaces.some((i) => i.name === 'Python Server' && i.online),
       'our TCPClientInterface connected to the Python TCPServerInterface',
+      15_000,
     );
     for (const [label, kind, port] of [
       ['hdlc', 'tcp', hdlcPort],
@@ -101,12 +85,7 @@ describe('Python RNS interop over TCPServerInterface and TCPClientInterface', fu
         }),
       );
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([...clients.values()].map((c) => c.exited)),
-      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
-    ]);
-    clearTimeout(timer);
+    await runToEnd([...clients.values()]);
   });
 
   after(async function () {
@@ -119,15 +98,15 @@ describe('Python RNS interop over TCPServerInterface and TCPClientInterface', fu
   for (const label of ['hdlc', 'kiss']) {
     it(`a Python TCPClientInterface (${label}) reaches the Python server through our node: path, proof, link, resource`, async function () {
       const client = clients.get(label) as EventedProcess;
-      const pathEvent = step(client, 'path');
+      const pathEvent = client.step('path');
       expect(pathEvent.hops).to.equal(2);
       expect(pathEvent.next_hop).to.equal(node?.status().transport?.transportId);
-      step(client, 'packet_proven');
-      step(client, 'link_established');
-      const sent = step(client, 'resource_sent');
+      client.step('packet_proven');
+      client.step('link_established');
+      const sent = client.step('resource_sent');
       const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
       expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
-      expect(step(client, 'summary').ok).to.equal(true);
+      expect(client.step('summary').ok).to.equal(true);
     });
   }
 

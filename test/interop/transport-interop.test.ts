@@ -17,20 +17,24 @@ import { RnsNode } from '../../src/node/rns-node';
 import { parsePacket, Packet } from '../../src/protocol/packet';
 import { HeaderType, PacketType } from '../../src/protocol/packet-constants';
 import { freePort } from '../helpers/loopback-port';
+import { waitUntil } from '../integration/node/loopback-peer';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
 import {
+  CLIENT_RUN_MS,
   EventedProcess,
+  field,
   Hub,
   InteropEvent,
+  runToEnd,
   ServerPeer,
   startClientPeer,
   startHub,
   startServerPeer,
+  startTransportNode,
 } from './python-rns';
 
 /** "Multi-MiB": the resource A receives from B through the node. */
 const RESOURCE_SIZE = 2 * 1024 * 1024;
-const CLIENT_RUN_MS = 90_000;
 
 /** A raw TCP peer on the node: records every packet it receives, can send frames. */
 class RawPeer {
@@ -71,19 +75,6 @@ class RawPeer {
   }
 }
 
-function field<T>(event: InteropEvent | undefined, key: string): T {
-  expect(event, `event carrying '${key}'`).to.not.equal(undefined);
-  return (event as InteropEvent)[key] as T;
-}
-
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('Python RNS interop through the transport engine', function () {
   this.timeout(180_000);
   let rns: PythonRns | undefined;
@@ -102,26 +93,16 @@ describe('Python RNS interop through the transport engine', function () {
     if (!rns) this.skip();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-transport-interop-'));
     port = await freePort();
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        '  [[Hub]]',
-        '    type = BackboneInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${port}`,
-        // Python peers announce right after connecting: a new interface's 3/s burst threshold
-        // is not what these tests are about.
-        '    ingress_control = no',
-        '',
-      ].join('\n'),
-    );
-    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    node = await startTransportNode(dir, [
+      '  [[Hub]]',
+      '    type = BackboneInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${port}`,
+      // Python peers announce right after connecting: a new interface's 3/s burst threshold
+      // is not what these tests are about.
+      '    ingress_control = no',
+    ]);
     transportId = node.status().transport?.transportId as string;
     passive = await RawPeer.connect(port);
     injector = await RawPeer.connect(port);
@@ -134,12 +115,7 @@ describe('Python RNS interop through the transport engine', function () {
       keepalives: 1,
       stepTimeoutSec: 20,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.exited,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
-    ]);
-    clearTimeout(timer);
+    await runToEnd([client]);
     clientEvents = client.events;
   });
 
@@ -239,7 +215,7 @@ describe('Python RNS interop through the transport engine', function () {
     const invalidBefore = node?.transport?.counters.announcesInvalidSignature ?? 0;
     const seenBefore = c.packets.length;
     for (const bad of forged) d.send(asSent(bad));
-    await until(() => refused() >= before + forged.length, 'the node refused all three');
+    await waitUntil(() => refused() >= before + forged.length, 'the node refused all three', 10_000);
     expect(node?.transport?.counters.announcesInvalidSignature).to.be.at.least(invalidBefore + 1);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const later = c.packets.slice(seenBefore).filter((p) => p.packetType === PacketType.ANNOUNCE);
@@ -262,19 +238,7 @@ describe('Python RNS interop through a chain of two transport nodes', function (
   async function startNode(name: string, sections: string[]): Promise<RnsNode> {
     const dir = path.join(root, name);
     await fs.mkdir(dir);
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        ...sections,
-        '',
-      ].join('\n'),
-    );
-    const node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    const node = await startTransportNode(dir, sections);
     nodes.push(node);
     return node;
   }
@@ -292,13 +256,15 @@ describe('Python RNS interop through a chain of two transport nodes', function (
       serverSection(port2),
       `  [[Uplink]]\n    type = BackboneInterface\n    enabled = yes\n    remote = 127.0.0.1\n    target_port = ${port1}\n    ingress_control = no`,
     ]);
-    await until(
+    await waitUntil(
       () => second.status().interfaces.some((i) => i.name === 'Uplink' && i.online),
       'the uplink connected',
+      10_000,
     );
-    await until(
+    await waitUntil(
       () => (first.transport?.counters.tunnelsSynthesized ?? 0) >= 1,
       'the uplink synthesised its tunnel',
+      10_000,
     );
     server = await startServerPeer(rns, { interface: 'backbone', port: port1 });
     client = startClientPeer(rns, {
@@ -309,12 +275,7 @@ describe('Python RNS interop through a chain of two transport nodes', function (
       keepalives: 0,
       stepTimeoutSec: 20,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.exited,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
-    ]);
-    clearTimeout(timer);
+    await runToEnd([client]);
   });
 
   after(async function () {
@@ -325,12 +286,7 @@ describe('Python RNS interop through a chain of two transport nodes', function (
   });
 
   it('Python - ours - ours - Python: B sees A 3 hops away via the second node, and everything arrives', async function () {
-    const events = (client as EventedProcess).events;
-    const step = (name: string) => {
-      const event = events.find((e) => e.event === name);
-      if (!event) throw (client as EventedProcess).failure(`step '${name}' not reached`);
-      return event;
-    };
+    const step = (name: string) => (client as EventedProcess).step(name);
     const pathEvent = step('path');
     expect(field<number>(pathEvent, 'hops')).to.equal(3);
     expect(field<string>(pathEvent, 'next_hop')).to.equal(nodes[1]?.status().transport?.transportId);
@@ -367,42 +323,37 @@ describe('Python RNS interop: a client that reconnects gets its paths back (tunn
   it('restores the paths behind a reconnecting Python client without a new announce, and answers for them', async function () {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-tunnel-interop-'));
     const port = await freePort();
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        '  [[Hub]]',
-        '    type = BackboneInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${port}`,
-        '    ingress_control = no',
-        '',
-      ].join('\n'),
-    );
-    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    node = await startTransportNode(dir, [
+      '  [[Hub]]',
+      '    type = BackboneInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${port}`,
+      '    ingress_control = no',
+    ]);
     const engine = node.transport;
     // A announces once (no re-announce): after its reconnect only the tunnel can bring its path back.
     server = await startServerPeer(rns!, { interface: 'backbone', port });
-    await until(
+    await waitUntil(
       () => engine?.view.paths({ destination: server?.destinationHash }).length === 1,
       'A has a path',
+      10_000,
     );
-    await until(() => (engine?.counters.tunnelsSynthesized ?? 0) >= 1, 'A synthesised its tunnel');
+    await waitUntil(
+      () => (engine?.counters.tunnelsSynthesized ?? 0) >= 1,
+      'A synthesised its tunnel',
+      10_000,
+    );
     const before = engine?.view.paths({ destination: server.destinationHash })[0];
 
     // Drop A's connection; its path goes with the interface, the tunnel keeps it.
     node.blacklistPeer('Hub', '127.0.0.1', 1, 'interop: force a reconnect');
-    await until(
+    await waitUntil(
       () => engine?.view.paths({ destination: server?.destinationHash }).length === 0,
       'the path was culled',
       15_000,
     );
-    await until(
+    await waitUntil(
       () => (engine?.counters.tunnelPathsRestored ?? 0) >= 1,
       'A reconnected and its path came back',
       30_000,
@@ -443,7 +394,7 @@ describe('Python RNS interop: Python - ours - rnsd - Python, and a restart that 
 
   const startNode = async (): Promise<RnsNode> => {
     node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
-    await until(
+    await waitUntil(
       () => node?.status().interfaces.some((i) => i.name === 'Uplink' && i.online) === true,
       'the uplink to the rnsd connected',
       20_000,
@@ -512,7 +463,7 @@ describe('Python RNS interop: Python - ours - rnsd - Python, and a restart that 
     await startNode();
     viaOurs = await startServerPeer(rns, { interface: 'backbone', port: nodePort });
     viaRnsd = await startServerPeer(rns, { interface: 'tcp', port: hub.port });
-    await until(
+    await waitUntil(
       () =>
         node?.transport?.view.paths({ destination: viaRnsd?.destinationHash }).length === 1 &&
         node?.transport?.view.paths({ destination: viaOurs?.destinationHash }).length === 1,

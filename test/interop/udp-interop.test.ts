@@ -11,15 +11,14 @@ import path from 'node:path';
 import { RnsNode } from '../../src/node/rns-node';
 import { freePort } from '../helpers/loopback-port';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
-import { EventedProcess, InteropEvent, ServerPeer, startClientPeer, startServerPeer } from './python-rns';
-
-const CLIENT_RUN_MS = 90_000;
-
-function step(client: EventedProcess, name: string): InteropEvent {
-  const event = client.events.find((e) => e.event === name);
-  if (!event) throw client.failure(`step '${name}' not reached`);
-  return event;
-}
+import {
+  EventedProcess,
+  runToEnd,
+  ServerPeer,
+  startClientPeer,
+  startServerPeer,
+  startTransportNode,
+} from './python-rns';
 
 describe('Python RNS interop over UDPInterface (unicast, loopback)', function () {
   this.timeout(180_000);
@@ -34,32 +33,22 @@ describe('Python RNS interop over UDPInterface (unicast, loopback)', function ()
     if (!rns) this.skip();
     const [pythonUdp, ourUdp, tcpPort] = [await freePort(), await freePort(), await freePort()];
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rns-net-udp-interop-'));
-    await fs.writeFile(
-      path.join(dir, 'config'),
-      [
-        '[reticulum]',
-        '  enable_transport = yes',
-        '[logging]',
-        '  loglevel = 2',
-        '[interfaces]',
-        '  [[UDP Link]]',
-        '    type = UDPInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${ourUdp}`,
-        '    forward_ip = 127.0.0.1',
-        `    forward_port = ${pythonUdp}`,
-        '    ingress_control = no',
-        '  [[TCP Hub]]',
-        '    type = TCPServerInterface',
-        '    enabled = yes',
-        '    listen_ip = 127.0.0.1',
-        `    listen_port = ${tcpPort}`,
-        '    ingress_control = no',
-        '',
-      ].join('\n'),
-    );
-    node = await RnsNode.start({ configDir: dir, createDefaultConfig: false });
+    node = await startTransportNode(dir, [
+      '  [[UDP Link]]',
+      '    type = UDPInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${ourUdp}`,
+      '    forward_ip = 127.0.0.1',
+      `    forward_port = ${pythonUdp}`,
+      '    ingress_control = no',
+      '  [[TCP Hub]]',
+      '    type = TCPServerInterface',
+      '    enabled = yes',
+      '    listen_ip = 127.0.0.1',
+      `    listen_port = ${tcpPort}`,
+      '    ingress_control = no',
+    ]);
     server = await startServerPeer(rns, {
       interface: 'udp',
       port: pythonUdp,
@@ -73,12 +62,7 @@ describe('Python RNS interop over UDPInterface (unicast, loopback)', function ()
       keepalives: 1,
       stepTimeoutSec: 20,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.exited,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLIENT_RUN_MS))),
-    ]);
-    clearTimeout(timer);
+    await runToEnd([client]);
   });
 
   after(async function () {
@@ -90,14 +74,14 @@ describe('Python RNS interop over UDPInterface (unicast, loopback)', function ()
 
   it('a Python client reaches a Python UDPInterface peer through our node: path, proof, link, resource', function () {
     const c = client as EventedProcess;
-    const pathEvent = step(c, 'path');
+    const pathEvent = c.step('path');
     expect(pathEvent.hops).to.equal(2);
-    step(c, 'packet_proven');
-    step(c, 'link_established');
-    const sent = step(c, 'resource_sent');
+    c.step('packet_proven');
+    c.step('link_established');
+    const sent = c.step('resource_sent');
     const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
     expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
-    expect(step(c, 'summary').ok).to.equal(true);
+    expect(c.step('summary').ok).to.equal(true);
   });
 
   it('carried it as datagrams both ways', function () {

@@ -1,14 +1,16 @@
+import { Socket } from 'node:net';
 import { Clock, Timer } from '../../core/clock';
 import { InterfaceEvent } from '../../core/events';
 import { InterfaceId } from '../../core/interface-id';
 import { InterfaceInfo } from '../../core/interface-info';
+import { normalizeIp } from '../../core/ip-address';
 import { Logger } from '../../core/logger';
 import { PeerCloseCause, pluginEvent } from '../../core/plugin-events';
 import { Writer } from '../../core/writer';
 import { StartContext } from '../../registry/interface-factory';
 import { DisconnectCause } from '../abuse/behaviour-tracker';
 import { Penalty } from '../abuse/penalty';
-import { BEHAVIOUR_SWEEP_INTERVAL_MS, SWEEP_STEP_ENTRIES } from '../net-constants';
+import { BEHAVIOUR_SWEEP_INTERVAL_MS, ignoreError, SWEEP_STEP_ENTRIES } from '../net-constants';
 import { ServerLiveControl, StreamServerState } from './server-state';
 
 /** What {@link ListenerPeers} needs of one accepted connection, whatever carries it (TCP, WebSocket). */
@@ -118,6 +120,25 @@ export class ListenerPeers<P extends ListenerPeer> implements ServerLiveControl 
   }
 
   /**
+   * Runs the admission gate for a socket the listener just accepted: its canonical address when
+   * admitted (the caller creates its peer and {@link add}s it now), or null once the socket is
+   * destroyed: it had no address, `listenerStopping`, or the gate refused it.
+   */
+  admitSocket(socket: Socket, listenerStopping: boolean): { ip: string; port: number } | null {
+    const address = socket.remoteAddress;
+    const port = socket.remotePort ?? 0;
+    // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
+    // be a usable key if it did.
+    const ip = address === undefined ? undefined : (normalizeIp(address) ?? address);
+    if (ip === undefined || listenerStopping || !this.admit(ip, port)) {
+      socket.on('error', ignoreError);
+      socket.destroy();
+      return null;
+    }
+    return { ip, port };
+  }
+
+  /**
    * Runs the admission gate for a connection from `ip`. True: admitted, counted as connected; the
    * caller creates its peer and {@link add}s it now. False: refused and counted; the caller
    * destroys the socket.
@@ -196,7 +217,13 @@ export class ListenerPeers<P extends ListenerPeer> implements ServerLiveControl 
     this.state.monitor.recordDisconnected(peer.ip);
     const connectedForMs = this.clock.now() - peer.connectedAt;
     if (id !== null) {
-      this.logger.debug('peer disconnected', { peer: id, ip: peer.ip, reason: peer.closeReason });
+      this.logger.debug('peer disconnected', {
+        peer: id,
+        ip: peer.ip,
+        port: peer.port,
+        reason: peer.closeReason,
+        connectedForMs,
+      });
       this.emit(
         pluginEvent('peer.disconnected', {
           peerId: id,

@@ -2,14 +2,13 @@ import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { BufferBudgets } from '../../core/buffer-budgets';
 import { Clock } from '../../core/clock';
 import { BoundAddress } from '../../core/driver/attached-interface';
-import { normalizeIp } from '../../core/ip-address';
 import { makeInterfaceInfo } from '../../core/interface-info';
 import { Logger } from '../../core/logger';
 import { PeerStateHandle } from '../../core/peer-state';
 import { RuntimeConfigHandle } from '../../core/runtime-config';
 import { maxFrameLength, StartContext, StartedListener } from '../../registry/interface-factory';
 import { AbuseSettings } from '../abuse/abuse-settings';
-import { ignoreError, LISTEN_BACKLOG } from '../net-constants';
+import { LISTEN_BACKLOG } from '../net-constants';
 import { StreamLink } from '../stream-link';
 import { ServerRuntime, StreamServerConfig } from './server-config';
 import { StreamPeer, StreamPeerHost } from './stream-peer';
@@ -166,16 +165,9 @@ class StreamServer implements StreamPeerHost {
   }
 
   private readonly onConnection = (socket: Socket): void => {
-    const address = socket.remoteAddress;
-    const port = socket.remotePort ?? 0;
-    // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
-    // be a usable key if it did.
-    const ip = address === undefined ? undefined : (normalizeIp(address) ?? address);
-    if (ip === undefined || this.stopping !== null || !this.peers.admit(ip, port)) {
-      socket.on('error', ignoreError);
-      socket.destroy();
-      return;
-    }
+    const admitted = this.peers.admitSocket(socket, this.stopping !== null);
+    if (admitted === null) return;
+    const { ip, port } = admitted;
     const id = this.ctx.dynamicIds.next();
     const peer = new StreamPeer(id, ip, port, socket, this);
     this.peers.add(peer);

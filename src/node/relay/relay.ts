@@ -15,8 +15,9 @@ import { RelayHost } from './relay-host';
 
 /**
  * Default dedup lifetime. A loop copy comes back after the loop's round trip plus whatever sits
- * in the writers' buffers (512 KiB drains in about 15 s at 300 kbit/s), so keys must outlive
- * that; shorter is kinder to the rare legitimate bit-identical repeat (see dedup-exemptions).
+ * in the writers' buffers (a full 4 MiB peer send budget drains in about 3.5 s at 10 Mbit/s), so
+ * keys must outlive that on the links a backbone runs over; shorter is kinder to the rare
+ * legitimate bit-identical repeat (see dedup-exemptions).
  */
 export const DEFAULT_DEDUP_TTL_MS = 30_000;
 

@@ -91,6 +91,9 @@ export function receiverHeldBytes(ws: WebSocket): number {
   return held;
 }
 
+/** How every packet is sent: one binary, uncompressed message (one shared object, not one per send). */
+const BINARY_MESSAGE = { binary: true, compress: false } as const;
+
 /** The most a frame header adds to a binary message of up to HW_MTU bytes (2 + 8 length + 4 mask). */
 const FRAME_OVERHEAD = 14;
 
@@ -189,7 +192,7 @@ export class WebSocketConnection implements Writer {
     }
     this.stallWatch.beforeWrite();
     try {
-      this.ws.send(packet, { binary: true, compress: false }, this.onWritten);
+      this.ws.send(packet, BINARY_MESSAGE, this.onWritten);
     } catch (err) {
       // ws reports failures through the callback and 'error'; this only guards the never-throw contract.
       this.host.logger.debug('websocket send failed', { error: (err as Error).message });

@@ -11,7 +11,6 @@ import { BufferBudgets } from '../../core/buffer-budgets';
 import { Timer } from '../../core/clock';
 import { InterfaceId } from '../../core/interface-id';
 import { makeInterfaceInfo } from '../../core/interface-info';
-import { normalizeIp } from '../../core/ip-address';
 import { PeerCloseCause } from '../../core/plugin-events';
 import { ignoreError, LISTEN_BACKLOG } from '../../net/net-constants';
 import { FlushQueue } from '../../net/server/flush-queue';
@@ -167,16 +166,9 @@ class WebSocketListener {
   }
 
   private readonly onConnection = (socket: Socket): void => {
-    const address = socket.remoteAddress;
-    const port = socket.remotePort ?? 0;
-    // libuv never reports a zone id or a spelling normalizeIp refuses; the raw text would still
-    // be a usable key if it did.
-    const ip = address === undefined ? undefined : (normalizeIp(address) ?? address);
-    if (ip === undefined || this.stopping !== null || !this.peers.admit(ip, port)) {
-      socket.on('error', ignoreError);
-      socket.destroy();
-      return;
-    }
+    const admitted = this.peers.admitSocket(socket, this.stopping !== null);
+    if (admitted === null) return;
+    const { ip, port } = admitted;
     const peer = new WebSocketPeer(ip, port, socket, this);
     this.byAddress.set(peer.key, peer);
     this.peers.add(peer);

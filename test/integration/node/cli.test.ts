@@ -327,7 +327,6 @@ describe('rns-net run: startup outcomes (child process)', function () {
     await n.running();
     const [a, b] = [await LoopbackPeer.connect(port), await LoopbackPeer.connect(port)];
     try {
-      // Counted by port: the warm-up's private node logs its own peers' connections too.
       const ports = new Set([a.localPort, b.localPort]);
       await waitUntil(
         () => n.logs.filter((r) => r.msg === 'peer connected' && ports.has(r.port as number)).length === 2,
