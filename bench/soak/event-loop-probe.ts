@@ -6,6 +6,11 @@
  * The histogram is reset after each line, so every line covers one interval. It needs no change
  * to the node and does nothing when the variable is unset.
  *
+ * `maxCpuMs` is the longest stretch of the loop measured in CPU time instead: the process CPU time
+ * (all threads) between two ticks of a 2 ms timer, the largest of the interval. On a machine
+ * shared with other work a turn's wall time stretches while its process waits for a core; its
+ * CPU time does not, so this tells a long turn from a starved process.
+ *
  * With `RNS_BENCH_LOOP_PROBE_GC_ON_SIGNAL=1` and the node started with `--expose-gc`, a SIGUSR2
  * runs a full garbage collection and appends one line with `gc: true` (memory only, the delay
  * fields 0): the memory benchmarks read the live heap and RSS that way at the moments they choose.
@@ -22,6 +27,8 @@ export interface LoopProbeSample {
   p99Ms: number;
   maxMs: number;
   meanMs: number;
+  /** The most process CPU time between two 2 ms ticks of the interval, ms (module comment). */
+  maxCpuMs?: number;
   /** Resident set size and V8 heap in use at the end of the interval, in kB. */
   rssKb: number;
   heapUsedKb: number;
@@ -42,6 +49,14 @@ if (file) {
   // The histogram records the time between its timer's runs, so an idle loop reads about the
   // resolution; subtract it to report the delay itself.
   const delayMs = (ns: number): number => Math.max(0, ns / 1e6 - resolutionMs);
+  let lastCpu = process.cpuUsage();
+  let maxCpuUs = 0;
+  const ticker = setInterval(() => {
+    const cpu = process.cpuUsage();
+    maxCpuUs = Math.max(maxCpuUs, cpu.user - lastCpu.user + cpu.system - lastCpu.system);
+    lastCpu = cpu;
+  }, 2);
+  ticker.unref();
   const timer = setInterval(() => {
     const memory = process.memoryUsage();
     const sample: LoopProbeSample = {
@@ -50,10 +65,12 @@ if (file) {
       p99Ms: delayMs(histogram.percentile(99)),
       maxMs: delayMs(histogram.max),
       meanMs: delayMs(histogram.mean),
+      maxCpuMs: maxCpuUs / 1000,
       rssKb: Math.round(memory.rss / 1024),
       heapUsedKb: Math.round(memory.heapUsed / 1024),
     };
     histogram.reset();
+    maxCpuUs = 0;
     try {
       appendFileSync(file, `${JSON.stringify(sample)}\n`);
     } catch {

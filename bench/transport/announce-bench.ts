@@ -35,6 +35,8 @@ export interface LoopWindow {
   readonly medianP99Ms: number;
   /** The largest delay seen, ms. */
   readonly maxMs: number;
+  /** The longest stretch between two probe ticks in process CPU time, ms (NaN if not probed). */
+  readonly maxCpuMs: number;
   /** Intervals in the window. */
   readonly intervals: number;
 }
@@ -52,6 +54,7 @@ export function loopWindow(
     p99Ms: p99s[p99s.length - 1],
     medianP99Ms: p99s[p99s.length >> 1],
     maxMs: Math.max(...inside.map((s) => s.maxMs)),
+    maxCpuMs: Math.max(...inside.map((s) => s.maxCpuMs ?? NaN)),
     intervals: inside.length,
   };
 }

@@ -113,7 +113,8 @@ function memoryText(before: HubMemory, after: HubMemory, entries: number, unit: 
 function loopText(loop: LoopWindow | null): string {
   return loop === null
     ? 'no loop probe'
-    : `loop p99 ${fmt(loop.p99Ms, 1)} ms (median ${fmt(loop.medianP99Ms, 1)}), max ${fmt(loop.maxMs, 1)} ms`;
+    : `loop p99 ${fmt(loop.p99Ms, 1)} ms (median ${fmt(loop.medianP99Ms, 1)}), max ${fmt(loop.maxMs, 1)} ms` +
+        (Number.isFinite(loop.maxCpuMs) ? `; longest stretch ${fmt(loop.maxCpuMs, 1)} ms of CPU` : '');
 }
 
 function countsText(c: AnnounceCounts | null): string {

@@ -8,36 +8,64 @@ export const SLICE_MS = 8;
 const CLOCK_EVERY = 32;
 
 /**
- * Cuts a long job over many entries (encoding or decoding a table of 100,000) into slices: a
- * slice ends after `entries` entries or after `ms` milliseconds, whichever comes first, so a slice
- * stays short on a slow or loaded machine too. The job calls {@link step} once per entry and
- * awaits {@link pause} when it says the slice is spent.
+ * The budget of one slice of work that a timer resumes on a later event-loop turn: a slice ends
+ * after `entries` entries or after `ms` milliseconds, whichever comes first, so a slice stays
+ * short on a slow or loaded machine too. The work calls {@link step} per entry (with a weight
+ * when entries differ in cost) and stops when it says the slice is spent.
  */
-export class SliceBudget {
+export class TurnBudget {
   private count = 0;
   private started: number;
 
+  /**
+   * @param clockEvery entries between two looks at the clock: reading it costs more than a
+   *   cheap entry; 1 for entries that cost more than a clock read (a signature check)
+   */
   constructor(
-    private readonly pauseFn: Pause,
     private readonly clock: { now(): number },
     private readonly entries: number,
     private readonly ms: number = SLICE_MS,
+    private readonly clockEvery: number = CLOCK_EVERY,
   ) {
     this.started = clock.now();
   }
 
-  /** Counts one entry; true when the slice is spent and the job should await {@link pause}. */
-  step(): boolean {
-    const count = ++this.count;
+  /** Counts an entry of `weight`; true when the slice is spent. */
+  step(weight = 1): boolean {
+    const before = this.count;
+    const count = (this.count += weight);
     if (count >= this.entries) return true;
-    return count % CLOCK_EVERY === 0 && this.clock.now() - this.started >= this.ms;
+    const every = this.clockEvery;
+    if (Math.floor(count / every) === Math.floor(before / every)) return false;
+    return this.clock.now() - this.started >= this.ms;
+  }
+
+  /** Starts a new slice. */
+  restart(): void {
+    this.count = 0;
+    this.started = this.clock.now();
+  }
+}
+
+/**
+ * Cuts a long job over many entries (encoding or decoding a table of 100,000) into slices of a
+ * {@link TurnBudget}. The job calls {@link step} once per entry and awaits {@link pause} when it
+ * says the slice is spent.
+ */
+export class SliceBudget extends TurnBudget {
+  constructor(
+    private readonly pauseFn: Pause,
+    clock: { now(): number },
+    entries: number,
+    ms: number = SLICE_MS,
+  ) {
+    super(clock, entries, ms);
   }
 
   /** Yields one event-loop turn and starts a new slice. */
   async pause(): Promise<void> {
     await this.pauseFn();
-    this.count = 0;
-    this.started = this.clock.now();
+    this.restart();
   }
 }
 

@@ -1,16 +1,17 @@
-import { createHash, KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
+import { equalBytes, latin1Of } from '../core/binary-key';
 import {
   AnnouncePayload,
   KEY_HALF_LENGTH,
   parseAnnounce,
-  PUBLIC_KEY_LENGTH,
   signedDataLength,
   writeSignedData,
 } from './announce';
+import { destinationHashFromNameHash } from './destination';
 import { importEd25519PublicKey, verifyEd25519 } from './identity';
 import { MalformedReason } from './malformed';
 import { Packet } from './packet';
-import { ADDRESS_LENGTH } from './packet-constants';
+import { truncatedHash } from './packet-hash';
 
 /** Why an announce was refused. */
 export type AnnounceRejection =
@@ -45,8 +46,8 @@ export interface AnnounceRejected {
 
 /** Where the validator looks up the key a destination announced before (the known-key rule). */
 export interface KnownKeyLookup {
-  /** The public key last accepted for `destinationHash`, or undefined when it is not known. */
-  publicKeyOf(destinationHash: Uint8Array): Uint8Array | undefined;
+  /** Whether `destinationHash` is known by a key other than `publicKey` (false when not known). */
+  keyDiffers(destinationHash: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
 /** Counts of validation outcomes, bumped in place. */
@@ -59,7 +60,7 @@ export interface AnnounceValidationCounters {
 }
 
 /** Default bound of the imported-key cache: one entry per recently heard identity. */
-export const DEFAULT_KEY_CACHE_SIZE = 16_384;
+export const DEFAULT_KEY_CACHE_SIZE = 4_096;
 
 /** Signed data up to this size is assembled in a reused buffer; larger announces get their own. */
 const SIGNED_SCRATCH_BYTES = 8192;
@@ -105,26 +106,27 @@ export class AnnounceValidator {
     return this.keys.size;
   }
 
-  /** Validates one announce packet. Never throws. */
+  /** Validates one announce packet ({@link check} once parsed). Never throws. */
   validate(packet: Packet): AnnounceAccepted | AnnounceRejected {
-    const counters = this.counters;
     const announce = parseAnnounce(packet);
     if (!announce.ok) {
-      counters.malformed++;
+      this.counters.malformed++;
       return { ok: false, reason: 'malformed', malformed: announce.reason };
     }
-    const identityHash = createHash('sha256').update(announce.publicKey).digest().subarray(0, ADDRESS_LENGTH);
-    const expected = createHash('sha256').update(announce.nameHash).update(identityHash).digest();
-    if (!equalBytes(expected, announce.destinationHash, ADDRESS_LENGTH)) {
+    return this.check(announce);
+  }
+
+  /** Validates a parsed announce: every check of the class comment but the lengths. Never throws. */
+  check(announce: AnnouncePayload): AnnounceAccepted | AnnounceRejected {
+    const counters = this.counters;
+    const identityHash = truncatedHash(announce.publicKey);
+    if (!equalBytes(destinationHashFromNameHash(announce.nameHash, identityHash), announce.destinationHash)) {
       counters.destinationMismatch++;
       return REJECTED_MISMATCH;
     }
-    if (this.known !== null) {
-      const knownKey = this.known.publicKeyOf(announce.destinationHash);
-      if (knownKey !== undefined && !equalBytes(knownKey, announce.publicKey, PUBLIC_KEY_LENGTH)) {
-        counters.keyChanged++;
-        return REJECTED_KEY_CHANGED;
-      }
+    if (this.known?.keyDiffers(announce.destinationHash, announce.publicKey) === true) {
+      counters.keyChanged++;
+      return REJECTED_KEY_CHANGED;
     }
     const length = signedDataLength(announce);
     const signed = length <= SIGNED_SCRATCH_BYTES ? this.scratch : Buffer.allocUnsafe(length);
@@ -140,7 +142,7 @@ export class AnnounceValidator {
 
   /** The imported Ed25519 key for these 32 bytes, from the cache when it is there; null if unusable. */
   private signingKey(raw: Uint8Array): KeyObject | null {
-    const id = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
+    const id = latin1Of(raw);
     const keys = this.keys;
     let key = keys.get(id);
     if (key !== undefined) {
@@ -166,9 +168,3 @@ export class AnnounceValidator {
 const REJECTED_MISMATCH: AnnounceRejected = Object.freeze({ ok: false, reason: 'destination-mismatch' });
 const REJECTED_KEY_CHANGED: AnnounceRejected = Object.freeze({ ok: false, reason: 'key-changed' });
 const REJECTED_SIGNATURE: AnnounceRejected = Object.freeze({ ok: false, reason: 'invalid-signature' });
-
-function equalBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {
-  if (a.length < length || b.length < length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,11 +1,14 @@
+import { binaryKey as keyOf, latin1Equals } from '../core/binary-key';
 import { ByteWriter } from '../core/byte-writer';
 import { Clock } from '../core/clock';
 import { Logger } from '../core/logger';
 import { SliceBudget, runAtOnce, runInSlices } from '../core/slices';
 import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
-import { PUBLIC_KEY_LENGTH } from './announce';
+import { AnnouncePayload, PUBLIC_KEY_LENGTH } from './announce';
 import { KnownKeyLookup } from './announce-validator';
+import { Packet } from './packet';
 import { ADDRESS_LENGTH } from './packet-constants';
+import { packetHash } from './packet-hash';
 
 /**
  * What is kept about a destination whose announce was accepted: Python's
@@ -59,25 +62,39 @@ export interface KnownDestinationsOptions {
   readonly maxEntries?: number;
 }
 
+const PACKET_HASH_AT = PUBLIC_KEY_LENGTH;
+const APP_DATA_AT = PUBLIC_KEY_LENGTH + 32;
+
 /**
  * One entry, compact: a 100,000-destination table must fit beside the path table. The key is the
  * 16-byte hash as a 16-character latin1 string (one character per byte); the bytes are one flat
- * latin1 string `public_key (64) | packet_hash (32) | app_data`, where separate Buffers would cost
- * an object, a view and a backing store each.
+ * latin1 string, where separate Buffers would cost an object, a view and a backing store each.
+ * That string is either `public_key (64) | packet_hash (32) | app_data` (`keyAt` 0: an entry from
+ * a file or from {@link KnownDestinations.remember}), or the accepted announce packet itself
+ * ({@link KnownDestinations.rememberAnnounce}: the string the path table keeps for the same
+ * announce, so a destination's bytes are held once), its packet hash derived when written.
  */
 class Entry {
   constructor(
-    /** Public key, packet hash and app data (see the class comment). */
+    /** Public key, packet hash and app data, or the announce (see the class comment). */
     public data: string,
     /** False when the app data is null (Python's None), as opposed to empty. */
     public hasAppData: boolean,
     public lastHeard: number,
     public lastUsed: number,
+    /** Where the public key starts in `data`. */
+    public keyAt = 0,
+    /** Where the app data starts in `data` (it runs to the end). */
+    public appAt = APP_DATA_AT,
   ) {}
 }
 
-const PACKET_HASH_AT = PUBLIC_KEY_LENGTH;
-const APP_DATA_AT = PUBLIC_KEY_LENGTH + 32;
+/** An entry's packet hash: stored, or the hash of its announce. */
+function packetHashOf(entry: Entry): Buffer {
+  return entry.keyAt === 0
+    ? Buffer.from(entry.data.slice(PACKET_HASH_AT, APP_DATA_AT), 'latin1')
+    : packetHash(Buffer.from(entry.data, 'latin1'));
+}
 
 /** Scratch for building entry strings in one piece (a `+` of parts would keep a rope of them). */
 let scratch = Buffer.allocUnsafe(1024);
@@ -93,19 +110,9 @@ function entryData(publicKey: Uint8Array, packetHash: Uint8Array, appData: Uint8
   return scratch.toString('latin1', 0, length);
 }
 
-/** The 16-byte hash as a table key (a 16-character latin1 string). */
-function keyOf(destinationHash: Uint8Array): string {
-  return Buffer.from(destinationHash.buffer, destinationHash.byteOffset, destinationHash.length).toString(
-    'latin1',
-  );
-}
-
 /** Whether the entry holds `publicKey` (no allocation). */
 function sameKey(entry: Entry, publicKey: Uint8Array): boolean {
-  if (publicKey.length !== PUBLIC_KEY_LENGTH) return false;
-  const data = entry.data;
-  for (let i = 0; i < PUBLIC_KEY_LENGTH; i++) if (data.charCodeAt(i) !== publicKey[i]) return false;
-  return true;
+  return publicKey.length === PUBLIC_KEY_LENGTH && latin1Equals(entry.data, entry.keyAt, publicKey);
 }
 
 /** An entry as the public {@link KnownDestination} shape (fresh Buffers). */
@@ -113,9 +120,9 @@ function materialise(key: string, entry: Entry): KnownDestination {
   const bytes = Buffer.from(entry.data, 'latin1');
   return {
     destinationHash: Buffer.from(key, 'latin1'),
-    publicKey: bytes.subarray(0, PUBLIC_KEY_LENGTH),
-    appData: entry.hasAppData ? bytes.subarray(APP_DATA_AT) : null,
-    packetHash: bytes.subarray(PACKET_HASH_AT, APP_DATA_AT),
+    publicKey: bytes.subarray(entry.keyAt, entry.keyAt + PUBLIC_KEY_LENGTH),
+    appData: entry.hasAppData ? bytes.subarray(entry.appAt) : null,
+    packetHash: packetHashOf(entry),
     lastHeard: entry.lastHeard,
     lastUsed: entry.lastUsed,
   };
@@ -163,10 +170,17 @@ export class KnownDestinations implements KnownKeyLookup {
     return entry === undefined ? undefined : materialise(key, entry);
   }
 
-  /** The public key known for `destinationHash` (the announce validator's known-key lookup). */
+  /** The public key known for `destinationHash`. */
   publicKeyOf(destinationHash: Uint8Array): Uint8Array | undefined {
     const entry = this.entries.get(keyOf(destinationHash));
-    return entry === undefined ? undefined : Buffer.from(entry.data.slice(0, PUBLIC_KEY_LENGTH), 'latin1');
+    if (entry === undefined) return undefined;
+    return Buffer.from(entry.data.slice(entry.keyAt, entry.keyAt + PUBLIC_KEY_LENGTH), 'latin1');
+  }
+
+  /** Whether `destinationHash` is known by another key than `publicKey` (the known-key rule; no allocation). */
+  keyDiffers(destinationHash: Uint8Array, publicKey: Uint8Array): boolean {
+    const entry = this.entries.get(keyOf(destinationHash));
+    return entry !== undefined && !sameKey(entry, publicKey);
   }
 
   /**
@@ -193,6 +207,8 @@ export class KnownDestinations implements KnownKeyLookup {
       existing.lastHeard = now;
       existing.data = entryData(publicKey, packetHash, appData);
       existing.hasAppData = appData !== null;
+      existing.keyAt = 0;
+      existing.appAt = APP_DATA_AT;
       // Re-insert: the Map's order is the eviction order, least recently heard first.
       this.entries.delete(key);
       this.entries.set(key, existing);
@@ -200,6 +216,42 @@ export class KnownDestinations implements KnownKeyLookup {
     }
     this.makeRoom();
     this.entries.set(key, new Entry(entryData(publicKey, packetHash, appData), appData !== null, now, 0));
+    return 'added';
+  }
+
+  /**
+   * Records an accepted announce as {@link remember} does, keeping `raw`, the announce packet as
+   * a latin1 string (one character per byte), instead of copies of its fields: a caller that
+   * keeps the same string (the path table) holds the destination's bytes once. `key` is the
+   * destination hash in the same form (the transport tables' key, shared too).
+   */
+  rememberAnnounce(
+    packet: Packet,
+    announce: AnnouncePayload,
+    raw: string,
+    key: string = keyOf(announce.destinationHash),
+  ): 'added' | 'updated' | 'key-changed' {
+    const keyAt = packet.dataOffset;
+    const appAt = raw.length - (announce.appData?.length ?? 0);
+    const hasAppData = announce.appData !== null;
+    const now = this.clock.now() / 1000;
+    const existing = this.entries.get(key);
+    if (existing !== undefined) {
+      if (!sameKey(existing, announce.publicKey)) {
+        this.counters.keyChangesRefused++;
+        return 'key-changed';
+      }
+      existing.lastHeard = now;
+      existing.data = raw;
+      existing.hasAppData = hasAppData;
+      existing.keyAt = keyAt;
+      existing.appAt = appAt;
+      this.entries.delete(key);
+      this.entries.set(key, existing);
+      return 'updated';
+    }
+    this.makeRoom();
+    this.entries.set(key, new Entry(raw, hasAppData, now, 0, keyAt, appAt));
     return 'added';
   }
 
@@ -313,7 +365,7 @@ export class KnownDestinations implements KnownKeyLookup {
     writeMapHeader(writer, keys.length);
     for (let i = 0; i < keys.length; i++) {
       const entry = entries[i];
-      writeEntry(writer, keys[i], entry.data, entry.hasAppData, entry.lastHeard, entry.lastUsed);
+      writeEntry(writer, keys[i], entry);
       if (budget?.step() === true && i + 1 < keys.length) await budget.pause();
     }
     return writer.finish();
@@ -389,27 +441,22 @@ function writeNumber(w: ByteWriter, value: number): void {
 }
 
 /** One `key: [time, packet_hash, public_key, app_data, last_used]` pair. */
-function writeEntry(
-  w: ByteWriter,
-  key: string,
-  data: string,
-  hasAppData: boolean,
-  lastHeard: number,
-  lastUsed: number,
-): void {
+function writeEntry(w: ByteWriter, key: string, entry: Entry): void {
+  const data = entry.data;
   writeBinHeader(w, ADDRESS_LENGTH);
   w.latin1(key);
   w.u8(0x95);
-  writeNumber(w, lastHeard);
+  writeNumber(w, entry.lastHeard);
   writeBinHeader(w, 32);
-  w.latin1(data, PACKET_HASH_AT, APP_DATA_AT);
+  if (entry.keyAt === 0) w.latin1(data, PACKET_HASH_AT, APP_DATA_AT);
+  else w.latin1(packetHashOf(entry).toString('latin1'));
   writeBinHeader(w, PUBLIC_KEY_LENGTH);
-  w.latin1(data, 0, PUBLIC_KEY_LENGTH);
-  if (hasAppData) {
-    writeBinHeader(w, data.length - APP_DATA_AT);
-    w.latin1(data, APP_DATA_AT);
+  w.latin1(data, entry.keyAt, entry.keyAt + PUBLIC_KEY_LENGTH);
+  if (entry.hasAppData) {
+    writeBinHeader(w, data.length - entry.appAt);
+    w.latin1(data, entry.appAt);
   } else w.u8(0xc0);
-  writeNumber(w, lastUsed);
+  writeNumber(w, entry.lastUsed);
 }
 
 /**
@@ -425,10 +472,7 @@ export function encodeKnownDestinations(entries: Iterable<KnownDestination>): Ui
     writeEntry(
       writer,
       keyOf(e.destinationHash),
-      entryData(e.publicKey, e.packetHash, e.appData),
-      e.appData !== null,
-      e.lastHeard,
-      e.lastUsed,
+      new Entry(entryData(e.publicKey, e.packetHash, e.appData), e.appData !== null, e.lastHeard, e.lastUsed),
     );
   }
   return Buffer.concat(writer.finish());

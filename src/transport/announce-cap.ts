@@ -1,4 +1,4 @@
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { ANNOUNCES_CHECK_INTERVAL_MS, MAX_QUEUED_ANNOUNCES, QUEUED_ANNOUNCE_LIFE_MS } from './constants';
 
 /** An announce waiting for its interface's announce budget. */

@@ -1,3 +1,4 @@
+import { TurnBudget } from '../core/slices';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { InterfaceInfo } from '../core/interface-info';
 import { InterfaceMode } from '../core/interface-mode';
@@ -5,7 +6,7 @@ import { readEmissionTime } from '../protocol/announce';
 import { ADDRESS_LENGTH, HEADER_2_FLAG } from '../protocol/packet-constants';
 import { transportAnnounce } from './announce-frames';
 import { PendingAnnounce } from './announce-table';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { LOCAL_REBROADCASTS_MAX, PATHFINDER_G_MS, PATHFINDER_R, PATHFINDER_RW_MS } from './constants';
 import { TransportState } from './transport-state';
 
@@ -106,18 +107,18 @@ export class AnnounceEmitter {
   }
 
   /**
-   * Sends collected announces until about `budget` transmits (announces times the interfaces
-   * each went to) were made; returns how many announces are left. An announce replaced or
-   * removed in the table since it was collected is skipped.
+   * Sends collected announces until `budget` is spent (each announce weighs the interfaces it
+   * went to); returns how many announces are left. An announce replaced or removed in the table
+   * since it was collected is skipped.
    */
-  sendDue(budget: number, now: number): number {
+  sendDue(budget: TurnBudget, now: number): number {
     const state = this.state;
-    let spent = 0;
-    while (this.outboxHead < this.outbox.length && spent < budget) {
+    while (this.outboxHead < this.outbox.length) {
       const entry = this.outbox[this.outboxHead++];
       if (state.announces.get(entry.destination) !== entry) continue;
-      spent += this.send(entry, now);
+      const spent = budget.step(this.send(entry, now));
       if (entry.pathResponse) state.announces.restoreSetAside(entry.destination);
+      if (spent) break;
     }
     if (this.outboxHead === this.outbox.length) {
       this.outbox = [];

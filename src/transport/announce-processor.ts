@@ -1,11 +1,11 @@
+import { BinaryKey, binaryKey, latin1Of } from '../core/binary-key';
 import { InterfaceEntry } from '../core/driver/interface-entry';
+import { TurnBudget } from '../core/slices';
 import { AnnouncePayload, parseAnnounce } from '../protocol/announce';
-import { destinationHashFromNameHash } from '../protocol/destination';
 import { Packet, parsePacket } from '../protocol/packet';
 import { ADDRESS_LENGTH, PacketContext } from '../protocol/packet-constants';
-import { packetHash, packetHashDigest, truncatedHash } from '../protocol/packet-hash';
+import { packetHashDigest } from '../protocol/packet-hash';
 import { AnnounceEmitter } from './announce-emitter';
-import { BinaryKey, binaryKey, equalBytes } from './binary-key';
 import { LOCAL_REBROADCASTS_MAX, PATHFINDER_M } from './constants';
 import { PathEntry, PathState, hasPublicKey, pathLifetimeMs, shouldUpdatePath } from './path-table';
 import { NO_BLOBS, addBlob, blobOf, hasBlob } from './random-blobs';
@@ -15,12 +15,14 @@ import { TransportState } from './transport-state';
  * Announces in (Python's `inbound`, ANNOUNCE branch): checked, verified, recorded in the path
  * table and scheduled for rebroadcast.
  *
- * Verification never holds up forwarding. Cheap checks come first: the length, a key that changed
- * for a known destination, the destination hash against key and name, and whether the announce
- * could change anything at all (a copy of the one the path was learnt from cannot, unless its
- * rebroadcast is pending). A copy of an announce already verified skips the signature check (the
- * verified cache is keyed by the truncated packet hash, which covers every signed byte). The
- * rest wait in a bounded, per-interface fair queue that the engine drains a slice at a time.
+ * Verification never holds up forwarding. On arrival an announce is parsed once and gets only
+ * lookups: a copy of one already verified skips the signature check (the verified cache is keyed
+ * by the truncated packet hash, which covers every signed byte); one whose key differs from the
+ * destination's known key, one that could change nothing (a copy of the announce the path was
+ * learnt from, unless its rebroadcast is pending) and one that finds its interface's share of
+ * the queue full are dropped and counted. The rest wait in a bounded, per-interface fair queue
+ * that the engine drains in slices of a few milliseconds, one per event-loop turn: there the
+ * hashes that bind the destination to key and name, and the signature, are checked once.
  */
 export class AnnounceProcessor {
   constructor(
@@ -33,13 +35,25 @@ export class AnnounceProcessor {
     const state = this.state;
     const counters = state.counters;
     counters.announcesReceived++;
+    const key = digest.slice(0, ADDRESS_LENGTH);
+    const verified = state.verified.has(key);
+    if (!verified) {
+      if (state.verification.has(key)) {
+        counters.announcesRedundant++;
+        return;
+      }
+      // Before any other work: a flood that fills the queue costs next to nothing more.
+      if (state.verification.isFull(source.id)) {
+        counters.announcesVerifyDropped++;
+        return;
+      }
+    }
     const announce = parseAnnounce(packet);
     if (!announce.ok) {
       counters.announcesMalformed++;
       return;
     }
-    const key = digest.slice(0, ADDRESS_LENGTH);
-    if (state.verified.has(key)) {
+    if (verified) {
       counters.announcesFromCache++;
       this.accept(source, packet, announce, hops, now);
       return;
@@ -53,41 +67,22 @@ export class AnnounceProcessor {
       counters.announcesRedundant++;
       return;
     }
-    const expected = destinationHashFromNameHash(announce.nameHash, truncatedHash(announce.publicKey));
-    if (!equalBytes(expected, announce.destinationHash)) {
-      counters.announcesInvalidDestination++;
-      return;
-    }
-    const verdict = state.verification.enqueue({ raw: packet.raw, source, key });
-    if (verdict === 'duplicate') counters.announcesRedundant++;
-    else if (verdict === 'full') counters.announcesVerifyDropped++;
+    state.verification.enqueue({ packet, announce, source, key });
   }
 
   /**
-   * Verifies up to `budget` queued announces and processes the valid ones; returns how many were
-   * taken. Announces from interfaces that went away meanwhile are dropped unverified.
+   * Checks and processes queued announces until `budget` is spent or none is left; returns how
+   * many were taken. Announces from interfaces that went away meanwhile are dropped unchecked.
    */
-  drain(budget: number, now: number): number {
+  drain(budget: TurnBudget, now: number): number {
     const state = this.state;
-    const counters = state.counters;
-    const items = state.verification.take(budget);
-    for (const item of items) {
-      if (state.isGone(item.source)) continue;
-      const packet = parsePacket(item.raw);
-      if (!packet.ok) continue;
-      const verdict = state.validator.validate(packet);
-      if (!verdict.ok) {
-        if (verdict.reason === 'invalid-signature') counters.announcesInvalidSignature++;
-        else if (verdict.reason === 'destination-mismatch') counters.announcesInvalidDestination++;
-        else if (verdict.reason === 'key-changed') counters.announcesKeyChanged++;
-        else counters.announcesMalformed++;
-        continue;
-      }
-      counters.announcesVerified++;
-      state.verified.add(item.key);
-      this.accept(item.source, packet, verdict.announce, packet.hops + 1, now);
+    let taken = 0;
+    for (let item = state.verification.take(); item !== undefined; item = state.verification.take()) {
+      taken++;
+      if (!state.isGone(item.source)) this.verify(item.source, item.packet, item.announce, item.key, now);
+      if (budget.step()) break;
     }
-    return items.length;
+    return taken;
   }
 
   /** Processes an announce again (released by ingress control), as Python re-inbounds it. */
@@ -97,12 +92,42 @@ export class AnnounceProcessor {
     this.receive(source, packet, packet.hops + 1, packetHashDigest(raw), now);
   }
 
+  /**
+   * The checks that wait for the queue: the path's key (learnt meanwhile, perhaps), then the
+   * validator's (destination binding, the known key, the signature).
+   */
+  private verify(
+    source: InterfaceEntry,
+    packet: Packet,
+    announce: AnnouncePayload,
+    key: BinaryKey,
+    now: number,
+  ): void {
+    const state = this.state;
+    const counters = state.counters;
+    const path = state.paths.get(binaryKey(announce.destinationHash));
+    if (path !== undefined && !hasPublicKey(path, announce.publicKey)) {
+      counters.announcesKeyChanged++;
+      return;
+    }
+    const verdict = state.validator.check(announce);
+    if (!verdict.ok) {
+      if (verdict.reason === 'invalid-signature') counters.announcesInvalidSignature++;
+      else if (verdict.reason === 'destination-mismatch') counters.announcesInvalidDestination++;
+      else counters.announcesKeyChanged++;
+      return;
+    }
+    counters.announcesVerified++;
+    // A flat copy: the slice of the digest would keep all of it alive in the cache.
+    state.verified.add(binaryKey(Buffer.from(key, 'latin1')));
+    this.accept(source, packet, announce, packet.hops + 1, now);
+  }
+
   /** Whether the announce's key differs from the one its destination is known by (path or store). */
   private keyChanged(destination: BinaryKey, announce: AnnouncePayload): boolean {
     const path = this.state.paths.get(destination);
     if (path !== undefined) return !hasPublicKey(path, announce.publicKey);
-    const known = this.state.knownDestinations?.publicKeyOf(announce.destinationHash);
-    return known !== undefined && !equalBytes(known, announce.publicKey);
+    return this.state.knownDestinations?.keyDiffers(announce.destinationHash, announce.publicKey) === true;
   }
 
   /** True when the announce could change no state: its blob is the path's and nothing awaits it. */
@@ -146,12 +171,9 @@ export class AnnounceProcessor {
       }
     }
 
-    const known = state.knownDestinations?.remember(
-      announce.destinationHash,
-      announce.publicKey,
-      announce.appData,
-      packetHash(packet.raw),
-    );
+    // The announce's bytes, held once by the known destination and the path entry alike.
+    const raw = latin1Of(packet.raw);
+    const known = state.knownDestinations?.rememberAnnounce(packet, announce, raw, destination);
     if (known === 'key-changed') {
       counters.announcesKeyChanged++;
       return;
@@ -175,7 +197,7 @@ export class AnnounceProcessor {
       expires: now + pathLifetimeMs(source.info.mode),
       blobs: addBlob(existing?.blobs ?? NO_BLOBS, blob),
       iface: source,
-      announce: binaryKey(packet.raw),
+      announce: raw,
       state: PathState.Unknown,
       used: (existing?.used ?? false) || awaited,
     };

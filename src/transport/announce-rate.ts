@@ -1,5 +1,4 @@
-import { BinaryKey } from './binary-key';
-import { MAX_RATE_TIMESTAMPS } from './constants';
+import { BinaryKey } from '../core/binary-key';
 
 /** The rate settings of the interface an announce came in on (seconds, as configured). */
 export interface AnnounceRateSettings {
@@ -19,8 +18,6 @@ export interface RateEntry {
   violations: number;
   /** Rebroadcasts are blocked until then, ms. */
   blockedUntil: number;
-  /** Times of the last announces, ms (at most 16; for status). */
-  readonly timestamps: number[];
 }
 
 /**
@@ -65,14 +62,12 @@ export class AnnounceRateTable {
         const oldest = this.entries.keys().next().value as BinaryKey;
         this.entries.delete(oldest);
       }
-      this.entries.set(destination, { last: now, violations: 0, blockedUntil: 0, timestamps: [now] });
+      this.entries.set(destination, { last: now, violations: 0, blockedUntil: 0 });
       return false;
     }
     // Re-inserting keeps the Map in least-recently-heard order for eviction.
     this.entries.delete(destination);
     this.entries.set(destination, entry);
-    entry.timestamps.push(now);
-    if (entry.timestamps.length > MAX_RATE_TIMESTAMPS) entry.timestamps.shift();
     if (now <= entry.blockedUntil) return true;
     const sinceLast = now - entry.last;
     if (sinceLast < target * 1000) entry.violations++;

@@ -1,6 +1,6 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { InterfaceId } from '../core/interface-id';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { InterfaceCounts } from './interface-counts';
 
 /** An announce waiting for its rebroadcast, or a path response waiting for its grace time. */

@@ -27,8 +27,6 @@ export const ROAMING_PATH_TIME_MS = 6 * HOUR;
 export const LOCAL_REBROADCASTS_MAX = 2;
 /** `MAX_RANDOM_BLOBS`: random blobs remembered per destination. */
 export const MAX_RANDOM_BLOBS = 64;
-/** `MAX_RATE_TIMESTAMPS`: announce times kept per destination for the rate table. */
-export const MAX_RATE_TIMESTAMPS = 16;
 
 /** `PATH_REQUEST_TIMEOUT`: how long a discovery path request waits for an answer. */
 export const PATH_REQUEST_TIMEOUT_MS = 15 * SECOND;

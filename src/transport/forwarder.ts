@@ -18,7 +18,7 @@ import {
   PacketType,
   TransportType,
 } from '../protocol/packet-constants';
-import { BinaryKey, binaryKey, equalBytes, keyBytes } from './binary-key';
+import { BinaryKey, binaryKey, equalBytes, keyBytes } from '../core/binary-key';
 import { LINK_ESTABLISHMENT_TIMEOUT_PER_HOP_MS, RETICULUM_MTU } from './constants';
 import { nextHopOf, publicKeyOf } from './path-table';
 import { TransportState } from './transport-state';

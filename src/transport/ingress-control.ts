@@ -1,5 +1,5 @@
 import { IngressControlConfig } from '../core/ingress-control';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { IC_BURST_MIN_SAMPLES, IC_DEQUE_MIN_SAMPLE, PATHFINDER_M } from './constants';
 import { FrequencySampler } from './frequency-sampler';
 

@@ -1,3 +1,5 @@
+import { DEFAULT_KEY_CACHE_SIZE } from '../protocol/announce-validator';
+
 /**
  * The bounds of every table the transport engine keeps. Python RNS bounds few of its tables
  * (the packet hashlist, path request tags, held announces per interface); a public backbone must
@@ -33,8 +35,13 @@ export interface TransportLimits {
   readonly verifyQueueEntries: number;
   /** Of those, the most from one interface. */
   readonly verifyQueuePerInterface: number;
-  /** Signature verifications per slice; slices run one per event-loop turn, forwarding in between. */
+  /**
+   * Most announces checked per verification slice; slices run one per event-loop turn,
+   * forwarding in between, and a slice also ends after {@link verifySliceMs}.
+   */
   readonly verifySlice: number;
+  /** Milliseconds a verification slice runs at most (one signature check may overrun it). */
+  readonly verifySliceMs: number;
   /**
    * Most entries (paths, known destinations; 16 times as many packet hashes) read, restored or
    * written per slice of the tables' persistence; a slice also ends after a few milliseconds.
@@ -43,11 +50,18 @@ export interface TransportLimits {
   readonly persistSlice: number;
   /**
    * Rebroadcast transmits (announces times interfaces) per slice: a check's due announces go out
-   * a slice per event-loop turn, forwarding in between.
+   * a slice per event-loop turn, forwarding in between. A slice also ends after {@link sliceMs}.
    */
   readonly rebroadcastSlice: number;
+  /** Milliseconds a slice of rebroadcasts or of the tables' persistence runs at most. */
+  readonly sliceMs: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
+  /**
+   * Imported Ed25519 keys kept for the next announce of the same identity (an import costs about
+   * a fifth of a verification; a key costs about 2 KB, most of it outside the V8 heap).
+   */
+  readonly signingKeyCacheEntries: number;
   /** Discovery path requests waiting for an announce. */
   readonly discoveryRequests: number;
   /** Our own path requests remembered (the 120 s gate). */
@@ -74,10 +88,13 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   queuedAnnounces: 65_536,
   verifyQueueEntries: 8_192,
   verifyQueuePerInterface: 1_024,
-  verifySlice: 64,
+  verifySlice: 256,
+  verifySliceMs: 5,
   persistSlice: 8_192,
   rebroadcastSlice: 2_048,
+  sliceMs: 8,
   verifiedCacheEntries: 65_536,
+  signingKeyCacheEntries: DEFAULT_KEY_CACHE_SIZE,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,
   tunnels: 4_096,

@@ -10,7 +10,7 @@ import {
   TransportType,
 } from '../protocol/packet-constants';
 import { parsePathRequest, pathRequestData } from '../protocol/path-request';
-import { BinaryKey, binaryKey, keyBytes } from './binary-key';
+import { BinaryKey, binaryKey, keyBytes } from '../core/binary-key';
 import {
   DISCOVERY_PR_THROTTLE_MS,
   HEADER_MINSIZE,

@@ -9,7 +9,7 @@ import {
   HEADER_2_CONTEXT_OFFSET,
   HEADER_2_FLAG,
 } from '../protocol/packet-constants';
-import { BinaryKey } from './binary-key';
+import { BinaryKey, latin1Equals } from '../core/binary-key';
 import { AP_PATH_TIME_MS, PATHFINDER_E_MS, ROAMING_PATH_TIME_MS } from './constants';
 import { RandomBlobs, blobsTimebase, blobsTimebaseUpTo, hasBlob } from './random-blobs';
 
@@ -71,10 +71,7 @@ export function publicKeyOf(path: PathEntry): Buffer {
 
 /** Whether `key` is the public key in a path's cached announce (no allocation). */
 export function hasPublicKey(path: PathEntry, key: Uint8Array): boolean {
-  if (key.length !== PUBLIC_KEY_LENGTH) return false;
-  const at = publicKeyOffset(path);
-  for (let i = 0; i < PUBLIC_KEY_LENGTH; i++) if (path.announce.charCodeAt(at + i) !== key[i]) return false;
-  return true;
+  return key.length === PUBLIC_KEY_LENGTH && latin1Equals(path.announce, publicKeyOffset(path), key);
 }
 
 /** A path's lifetime for the mode of the interface it came in on (Python's `expires`). */

@@ -1,5 +1,5 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { REVERSE_TIMEOUT_MS } from './constants';
 import { InterfaceCounts } from './interface-counts';
 

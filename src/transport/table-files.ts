@@ -9,7 +9,7 @@ import {
   HEADER_2_FLAG,
   ADDRESS_OFFSET,
 } from '../protocol/packet-constants';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { PERSIST_RANDOM_BLOBS } from './constants';
 import { RandomBlobs } from './random-blobs';
 

@@ -2,7 +2,7 @@ import { InterfaceEntry } from '../core/driver/interface-entry';
 import { Pause, SliceBudget } from '../core/slices';
 import { BlobStore, LoadOutcome, loadBlob } from '../core/storage';
 import { loadKnownDestinations, saveKnownDestinations } from '../protocol/known-destinations';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { interfaceIdentity } from './interface-identity';
 import { PathEntry, PathState, pathLifetimeMs } from './path-table';
 import {
@@ -171,7 +171,12 @@ export class TransportPersistence {
 
   /** A budget for one job: `persistSlice` entries or a few milliseconds a slice. */
   private budget(): SliceBudget {
-    return new SliceBudget(this.pause, this.state.clock, this.state.limits.persistSlice);
+    return new SliceBudget(
+      this.pause,
+      this.state.clock,
+      this.state.limits.persistSlice,
+      this.state.limits.sliceMs,
+    );
   }
 
   private async loadHashlist(keys: Int32Array): Promise<LoadOutcome<number>> {

@@ -7,7 +7,7 @@ import { Logger } from '../core/logger';
 import { AnnounceCapQueue } from './announce-cap';
 import { AnnounceRateTable } from './announce-rate';
 import { AnnounceTable } from './announce-table';
-import { BinaryKey, binaryKey } from './binary-key';
+import { BinaryKey, binaryKey } from '../core/binary-key';
 import { BoundedSet } from './bounded-set';
 import { MAX_PATH_REQUEST_TAGS } from './constants';
 import { IngressState } from './ingress-control';
@@ -97,7 +97,9 @@ export class TransportState {
     this.identity = options.identity;
     this.identityKey = binaryKey(options.identity.hash);
     this.knownDestinations = options.knownDestinations;
-    this.validator = new AnnounceValidator(options.knownDestinations ?? null);
+    this.validator = new AnnounceValidator(options.knownDestinations ?? null, {
+      keyCacheSize: options.limits.signingKeyCacheEntries,
+    });
     this.limits = options.limits;
     this.logger = options.logger;
     this.random = options.random;

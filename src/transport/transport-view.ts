@@ -1,7 +1,7 @@
 import { InterfaceId } from '../core/interface-id';
 import { PagedListings } from '../core/paged-listing';
 import { RuntimeConfigResult, runtimeConfigError } from '../core/runtime-config';
-import { keyFromHex, keyHex } from './binary-key';
+import { keyFromHex, keyHex } from '../core/binary-key';
 import { PathEntry, PathState, nextHopOf } from './path-table';
 import { TransportState } from './transport-state';
 

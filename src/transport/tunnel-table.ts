@@ -1,5 +1,5 @@
 import { InterfaceEntry } from '../core/driver/interface-entry';
-import { BinaryKey } from './binary-key';
+import { BinaryKey } from '../core/binary-key';
 import { TUNNEL_PATH_TIMEOUT_MS, TUNNEL_TIMEOUT_MS } from './constants';
 import { RandomBlobs, blobsTimebase } from './random-blobs';
 

@@ -14,7 +14,7 @@ import {
   TransportType,
 } from '../protocol/packet-constants';
 import { fullHash } from '../protocol/packet-hash';
-import { BinaryKey, binaryKey } from './binary-key';
+import { BinaryKey, binaryKey } from '../core/binary-key';
 import { interfaceIdentity } from './interface-identity';
 import { PathEntry, PathState } from './path-table';
 import { blobsTimebase } from './random-blobs';

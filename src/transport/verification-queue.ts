@@ -1,11 +1,15 @@
+import { BinaryKey } from '../core/binary-key';
 import { InterfaceEntry } from '../core/driver/interface-entry';
 import { InterfaceId } from '../core/interface-id';
-import { BinaryKey } from './binary-key';
+import { AnnouncePayload } from '../protocol/announce';
+import { Packet } from '../protocol/packet';
 
 /** An announce waiting for its signature check. */
 export interface PendingVerification {
-  /** The announce as received. */
-  readonly raw: Uint8Array;
+  /** The announce packet as received. */
+  readonly packet: Packet;
+  /** Its fields, parsed once on arrival. */
+  readonly announce: AnnouncePayload;
   /** The interface it came in on. */
   readonly source: InterfaceEntry;
   /** Its truncated packet hash: the verified-cache key. */
@@ -57,12 +61,23 @@ export class VerificationQueue {
     return this.total;
   }
 
+  /** Whether an announce from `source` would be refused as `full` now (checked before any work on it). */
+  isFull(source: InterfaceId): boolean {
+    if (this.total >= this.capacity) return true;
+    const fifo = this.queues.get(source);
+    return fifo !== undefined && fifo.length >= this.perInterface;
+  }
+
+  /** Whether the announce of this key is queued already. */
+  has(key: BinaryKey): boolean {
+    return this.queued.has(key);
+  }
+
   /** Queues an announce, or says why not. */
   enqueue(item: PendingVerification): 'queued' | 'duplicate' | 'full' {
     if (this.queued.has(item.key)) return 'duplicate';
+    if (this.isFull(item.source.id)) return 'full';
     let fifo = this.queues.get(item.source.id);
-    if (this.total >= this.capacity || (fifo !== undefined && fifo.length >= this.perInterface))
-      return 'full';
     if (fifo === undefined) {
       fifo = new Fifo();
       this.queues.set(item.source.id, fifo);
@@ -73,22 +88,18 @@ export class VerificationQueue {
     return 'queued';
   }
 
-  /** Takes up to `budget` announces, one interface after the other. */
-  take(budget: number): PendingVerification[] {
-    const out: PendingVerification[] = [];
-    while (out.length < budget && this.total > 0) {
-      for (const [id, fifo] of this.queues) {
-        const item = fifo.shift();
-        this.queued.delete(item.key);
-        this.total--;
-        out.push(item);
-        // Re-inserting moves the interface behind the others for the next round.
-        this.queues.delete(id);
-        if (fifo.length > 0) this.queues.set(id, fifo);
-        if (out.length >= budget) break;
-      }
-    }
-    return out;
+  /** Takes the next announce, one interface after the other; undefined when none waits. */
+  take(): PendingVerification | undefined {
+    const next = this.queues.entries().next();
+    if (next.done === true) return undefined;
+    const [id, fifo] = next.value;
+    const item = fifo.shift();
+    this.queued.delete(item.key);
+    this.total--;
+    // Re-inserting moves the interface behind the others.
+    this.queues.delete(id);
+    if (fifo.length > 0) this.queues.set(id, fifo);
+    return item;
   }
 
   /** Drops what an interface that went away had queued; returns how many. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SliceBudget, runAtOnce, runInSlices } from '../../../src/core/slices';
+import { SliceBudget, TurnBudget, runAtOnce, runInSlices } from '../../../src/core/slices';
 
 function* counting(n: number, seen: number[]): Generator<void, number> {
   for (let i = 0; i < n; i++) {
@@ -54,5 +54,20 @@ describe('core: slices', () => {
     const seen: number[] = [];
     expect(runAtOnce(counting(5, seen))).to.equal(5);
     expect(seen).to.deep.equal([0, 1, 2, 3, 4]);
+  });
+
+  it('a turn budget weighs entries, and reads the clock as often as it is told', () => {
+    let reads = 0;
+    const clock = { now: () => reads++ };
+    const byWeight = new TurnBudget(clock, 10, 1_000_000, 1_000_000);
+    expect([byWeight.step(4), byWeight.step(4), byWeight.step(4)]).to.deep.equal([false, false, true]);
+    byWeight.restart();
+    expect(byWeight.step(9)).to.equal(false);
+    reads = 0;
+    // Read after every entry: the fourth read finds 3 ms gone.
+    const everyEntry = new TurnBudget(clock, 1000, 3, 1);
+    const steps = [everyEntry.step(), everyEntry.step(), everyEntry.step()];
+    expect(steps).to.deep.equal([false, false, true]);
+    expect(reads).to.equal(4);
   });
 });

@@ -17,6 +17,10 @@ import {
   readKnownDestinations,
   saveKnownDestinations,
 } from '../../../src/protocol';
+import { buildAnnounce } from '../../../src/protocol/announce-builder';
+import { parseAnnounce } from '../../../src/protocol/announce';
+import { parsePacket } from '../../../src/protocol/packet';
+import { packetHash } from '../../../src/protocol/packet-hash';
 import { RecordingLogger } from '../../helpers/recording-logger';
 import { VECTORS, hex } from '../../vectors/fixture';
 
@@ -47,6 +51,43 @@ describe('protocol: known destinations', () => {
     expect(table.counters.keyChangesRefused).to.equal(1);
     expect(Buffer.from(table.publicKeyOf(dest(1))!).equals(KEY_A)).to.equal(true);
     expect(table.publicKeyOf(dest(2))).to.equal(undefined);
+  });
+
+  it('an entry kept as its announce reads and writes as one kept as fields (packet hash derived)', async () => {
+    const identity = Identity.generate();
+    const cases = [
+      buildAnnounce({ identity, appName: 'app', aspects: ['a'], appData: Buffer.from('sixteen bytes ok') }),
+      buildAnnounce({ identity, appName: 'app', aspects: ['b'] }),
+      buildAnnounce({
+        identity,
+        appName: 'app',
+        aspects: ['c'],
+        ratchet: Buffer.alloc(32, 7),
+        appData: Buffer.alloc(0),
+      }),
+    ];
+    const clock = new ManualClock(1000_000);
+    const asAnnounce = new KnownDestinations({ clock });
+    const asFields = new KnownDestinations({ clock });
+    for (const raw of cases) {
+      const packet = parsePacket(raw);
+      if (!packet.ok) throw new Error('announce does not parse');
+      const announce = parseAnnounce(packet);
+      if (!announce.ok) throw new Error('announce does not parse');
+      const text = raw.toString('latin1');
+      expect(asAnnounce.rememberAnnounce(packet, announce, text)).to.equal('added');
+      expect(asAnnounce.rememberAnnounce(packet, announce, text)).to.equal('updated');
+      asFields.remember(announce.destinationHash, announce.publicKey, announce.appData, packetHash(raw));
+      expect(asAnnounce.get(announce.destinationHash)).to.deep.equal(asFields.get(announce.destinationHash));
+      expect(asAnnounce.keyDiffers(announce.destinationHash, announce.publicKey)).to.equal(false);
+      expect(asAnnounce.keyDiffers(announce.destinationHash, KEY_A)).to.equal(true);
+      expect(asAnnounce.rememberAnnounce(packet, { ...announce, publicKey: KEY_A }, text)).to.equal(
+        'key-changed',
+      );
+    }
+    expect(Buffer.concat(await asAnnounce.encodeInSlices())).to.deep.equal(
+      Buffer.concat(await asFields.encodeInSlices()),
+    );
   });
 
   it('culls as Python means to: pathless never-used after 6 min, pathless unused after 1.25 weeks', () => {

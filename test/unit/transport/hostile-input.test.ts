@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '../../../src/core/clock';
 import { InterfaceMode } from '../../../src/core/interface-mode';
 import { Identity } from '../../../src/protocol/identity';
 import { TransportLimits } from '../../../src/transport';
@@ -105,6 +106,39 @@ describe('transport engine: hostile input', () => {
     h.receive(b, quiet.announce());
     await h.run(0);
     expect(h.engine.view.paths({ destination: quiet.hash.toString('hex') })).to.have.length(1);
+  });
+
+  it('a burst of announces is checked a slice per event-loop turn, bounded in count', async () => {
+    h.dispose();
+    h = new Harness({ limits: { verifySlice: 4 } });
+    const from = h.iface(1);
+    h.iface(2);
+    for (let i = 0; i < 10; i++) h.receive(from, new TestDestination().announce());
+    expect(h.engine.view.sizes().verifying, 'nothing is checked on arrival').to.equal(10);
+    const left: number[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      await h.clock.nextAsync();
+      left.push(h.engine.view.sizes().verifying);
+    }
+    expect(left).to.deep.equal([6, 2, 0]);
+    expect(h.engine.counters.announcesVerified).to.equal(10);
+  });
+
+  it('a slice of announce checks ends once its time is spent, however many wait', async () => {
+    // A clock 2 ms further on at each read: a 5 ms slice ends after a few checks.
+    let reads = 0;
+    const slow = { ...systemClock, now: () => Date.now() + 2 * reads++ };
+    h.dispose();
+    h = new Harness({ clock: slow, limits: { verifySlice: 1000, verifySliceMs: 5 } });
+    const from = h.iface(1);
+    h.iface(2);
+    for (let i = 0; i < 20; i++) h.receive(from, new TestDestination().announce());
+    await h.clock.nextAsync();
+    const taken = 20 - h.engine.view.sizes().verifying;
+    expect(taken).to.be.within(1, 4);
+    // Slices started from a fake timer's callback are 1 ms apart.
+    await h.run(50);
+    expect(h.engine.counters.announcesVerified).to.equal(20);
   });
 
   it('a link request flood fills only its own quota of the link table', async () => {
