@@ -76,17 +76,22 @@ describe('rns-net run: signals (child process)', function () {
       path.join(dir, 'config'),
       backboneServerConfig([{ name: 'Public', port: await freePort() }]),
     );
-    node = NodeProcess.spawn(home, dir);
-    await node.running();
-    node.child.kill('SIGINT');
-    // The second signal goes as soon as the stop has begun (a fixed delay raced the stop on a
-    // busy machine: a signal that lands after the stop finished meets the exiting process).
-    await node.waitForLog((r) => r.msg === 'signal received, stopping');
-    node.child.kill('SIGINT');
-    expect(await node.exited).to.equal(0);
-    expect(node.logs.some((r) => String(r.msg).startsWith('already stopping'))).to.equal(true);
-    expect(node.logs.some((r) => r.msg === 'node stopped')).to.equal(true);
-    expect(node.logs.some((r) => String(r.msg).includes('exiting without a clean stop'))).to.equal(false);
-    await expectSocketRemoved();
+    // The second signal goes as soon as the stop has begun; a stop is quick, so on a busy machine
+    // the signal may land only after the process exited. Every attempt must end in a clean stop,
+    // and at least one must have met the second signal while stopping.
+    let metWhileStopping = 0;
+    for (let attempt = 0; attempt < 3 && metWhileStopping === 0; attempt++) {
+      node = NodeProcess.spawn(home, dir);
+      await node.running();
+      node.child.kill('SIGINT');
+      await node.waitForLog((r) => r.msg === 'signal received, stopping');
+      node.child.kill('SIGINT');
+      expect(await node.exited).to.equal(0);
+      if (node.logs.some((r) => String(r.msg).startsWith('already stopping'))) metWhileStopping++;
+      expect(node.logs.some((r) => r.msg === 'node stopped')).to.equal(true);
+      expect(node.logs.some((r) => String(r.msg).includes('exiting without a clean stop'))).to.equal(false);
+      await expectSocketRemoved();
+    }
+    expect(metWhileStopping, 'attempts whose second SIGINT arrived while stopping').to.equal(1);
   });
 });
