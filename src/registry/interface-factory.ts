@@ -47,6 +47,16 @@ export interface StartContext {
   readonly ifacSize?: number;
 }
 
+/** Warns once, at start, about the keys of a section the plugin does not know. */
+export function warnUnknownKeys(
+  keys: readonly string[] | undefined,
+  ctx: Pick<StartContext, 'logger'>,
+): void {
+  if (keys !== undefined && keys.length > 0) {
+    ctx.logger.warn('unknown config keys ignored', { keys: keys.join(', ') });
+  }
+}
+
 /** The longest frame an interface with this HW_MTU accepts under `ctx`: HW_MTU plus the IFAC code. */
 export function maxFrameLength(hwMtu: number, ctx: Pick<StartContext, 'ifacSize'>): number {
   return hwMtu + (ctx.ifacSize ?? 0);

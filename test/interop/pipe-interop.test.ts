@@ -5,7 +5,6 @@
  * client on our TCPServerInterface runs its whole script (path, proven packet, link, request,
  * resource) to the Python server behind the pipe. Skips without Python RNS.
  */
-import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import { freePort } from '../helpers/loopback-port';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
 import {
   EventedProcess,
+  expectCompleteRun,
   runToEnd,
   ServerPeer,
   startClientPeer,
@@ -101,13 +101,6 @@ describe('Python RNS interop over PipeInterface', function () {
   });
 
   it('a Python client reaches a Python PipeInterface peer through our node: path, proof, link, resource', function () {
-    const c = client as EventedProcess;
-    expect(c.step('path').hops).to.equal(2);
-    c.step('packet_proven');
-    c.step('link_established');
-    const sent = c.step('resource_sent');
-    const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
-    expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
-    expect(c.step('summary').ok).to.equal(true);
+    expectCompleteRun(client as EventedProcess, server as ServerPeer, 2);
   });
 });

@@ -229,6 +229,24 @@ export function field<T>(event: InteropEvent | undefined, key: string): T {
   return (event as InteropEvent)[key] as T;
 }
 
+/**
+ * Checks a harness client's whole run to `server` through the node: a path `hops` away, a proven
+ * packet, a link, a resource the server received intact, and a summary that says ok.
+ *
+ * @returns the path event, for checks of its own
+ */
+export function expectCompleteRun(client: EventedProcess, server: ServerPeer, hops: number): InteropEvent {
+  const pathEvent = client.step('path');
+  expect(pathEvent.hops).to.equal(hops);
+  client.step('packet_proven');
+  client.step('link_established');
+  const sent = client.step('resource_sent');
+  const concluded = server.process.all('resource_concluded');
+  expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
+  expect(client.step('summary').ok).to.equal(true);
+  return pathEvent;
+}
+
 /** How long a client harness gets to run its whole scenario before the test looks at what it did. */
 export const CLIENT_RUN_MS = 90_000;
 

@@ -13,6 +13,7 @@ import { freePort } from '../helpers/loopback-port';
 import { findPythonRns, PythonRns } from '../helpers/python-rns-locator';
 import {
   EventedProcess,
+  expectCompleteRun,
   runToEnd,
   ServerPeer,
   startClientPeer,
@@ -73,15 +74,7 @@ describe('Python RNS interop over UDPInterface (unicast, loopback)', function ()
   });
 
   it('a Python client reaches a Python UDPInterface peer through our node: path, proof, link, resource', function () {
-    const c = client as EventedProcess;
-    const pathEvent = c.step('path');
-    expect(pathEvent.hops).to.equal(2);
-    c.step('packet_proven');
-    c.step('link_established');
-    const sent = c.step('resource_sent');
-    const concluded = (server as ServerPeer).process.events.filter((e) => e.event === 'resource_concluded');
-    expect(concluded.map((e) => e.sha256)).to.include(sent.sha256);
-    expect(c.step('summary').ok).to.equal(true);
+    expectCompleteRun(client as EventedProcess, server as ServerPeer, 2);
   });
 
   it('carried it as datagrams both ways', function () {

@@ -7,6 +7,7 @@ import {
   InterfaceFactory,
   StartContext,
   StartedInterface,
+  warnUnknownKeys,
 } from '../../registry/interface-factory';
 import { BackboneClientConfig, BackboneConfig } from './backbone-config';
 import { parseBackboneClientConfig, parseBackboneConfig } from './backbone-config-parser';
@@ -33,9 +34,7 @@ export class BackboneInterfaceFactory implements InterfaceFactory<BackboneConfig
   }
 
   async start(config: BackboneConfig, ctx: StartContext): Promise<StartedInterface> {
-    if (config.unknownKeys !== undefined && config.unknownKeys.length > 0) {
-      ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
-    }
+    warnUnknownKeys(config.unknownKeys, ctx);
     if (config.mode === 'server') return startStreamServer(config, ctx);
     return startStreamClient(config, ctx);
   }

@@ -6,6 +6,7 @@ import {
   InterfaceFactory,
   StartContext,
   StartedInterface,
+  warnUnknownKeys,
 } from '../../registry/interface-factory';
 import { parsePipeConfig, PipeConfig } from './pipe-config';
 import { PIPE_IFAC_SIZE, PIPE_TYPE_NAME } from './pipe-constants';
@@ -23,9 +24,7 @@ export class PipeInterfaceFactory implements InterfaceFactory<PipeConfig> {
   }
 
   start(config: PipeConfig, ctx: StartContext): Promise<StartedInterface> {
-    if (config.unknownKeys.length > 0) {
-      ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
-    }
+    warnUnknownKeys(config.unknownKeys, ctx);
     return startPipeInterface(config, ctx);
   }
 }

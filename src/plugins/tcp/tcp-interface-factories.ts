@@ -13,15 +13,11 @@ import {
   InterfaceFactory,
   StartContext,
   StartedInterface,
+  warnUnknownKeys,
 } from '../../registry/interface-factory';
 import { TcpClientConfig, TcpServerConfig } from './tcp-config';
 import { parseTcpClientConfig, parseTcpServerConfig } from './tcp-config-parser';
 import { TCP_CLIENT_TYPE_NAME, TCP_IFAC_SIZE, TCP_SERVER_TYPE_NAME } from './tcp-constants';
-
-/** Warns once, at start, about the keys of a section the plugin does not know. */
-function warnUnknownKeys(keys: readonly string[], ctx: StartContext): void {
-  if (keys.length > 0) ctx.logger.warn('unknown config keys ignored', { keys: keys.join(', ') });
-}
 
 /**
  * The `TCPServerInterface` plugin: Python's TCP listener, one dynamic interface per accepted

@@ -6,6 +6,7 @@ import {
   InterfaceFactory,
   StartContext,
   StartedInterface,
+  warnUnknownKeys,
 } from '../../registry/interface-factory';
 import { parseUdpConfig, UdpConfig } from './udp-config';
 import { UDP_IFAC_SIZE, UDP_TYPE_NAME } from './udp-constants';
@@ -23,9 +24,7 @@ export class UdpInterfaceFactory implements InterfaceFactory<UdpConfig> {
   }
 
   start(config: UdpConfig, ctx: StartContext): Promise<StartedInterface> {
-    if (config.unknownKeys.length > 0) {
-      ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
-    }
+    warnUnknownKeys(config.unknownKeys, ctx);
     return startUdpInterface(config, ctx);
   }
 }

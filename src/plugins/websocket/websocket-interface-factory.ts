@@ -10,6 +10,7 @@ import {
   InterfaceFactory,
   StartContext,
   StartedInterface,
+  warnUnknownKeys,
 } from '../../registry/interface-factory';
 import { clientSettingsKeys, startWebSocketClient } from './websocket-client';
 import { WebSocketConfig } from './websocket-config';
@@ -35,9 +36,7 @@ abstract class WebSocketFactoryBase implements InterfaceFactory<WebSocketConfig>
   }
 
   async start(config: WebSocketConfig, ctx: StartContext): Promise<StartedInterface> {
-    if (config.unknownKeys !== undefined && config.unknownKeys.length > 0) {
-      ctx.logger.warn('unknown config keys ignored', { keys: config.unknownKeys.join(', ') });
-    }
+    warnUnknownKeys(config.unknownKeys, ctx);
     if (config.mode === 'server') return startWebSocketServer(config, ctx);
     return startWebSocketClient(config, ctx);
   }

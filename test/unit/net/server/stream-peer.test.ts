@@ -69,6 +69,21 @@ describe('StreamPeer (fake socket, fake timers)', () => {
   let closedPeers: StreamPeer[];
   let peer: StreamPeer;
 
+  /** A host over this test's runtime, abuse settings and budgets, as read when it is made. */
+  const makeHost = (overrides: Partial<StreamPeerHost> = {}): StreamPeerHost => ({
+    link: TEST_STREAM_LINK,
+    maxFrameLength: TEST_STREAM_LINK.hwMtu,
+    runtime,
+    abuse,
+    buffers,
+    clock: systemClock,
+    logger: silentLogger,
+    flushQueue: new FlushQueue<StreamPeer>(),
+    frameReceived: () => undefined,
+    peerClosed: () => undefined,
+    ...overrides,
+  });
+
   beforeEach(() => {
     clock = sinon.useFakeTimers({
       now: 1_000,
@@ -80,18 +95,10 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     buffers = new BufferBudgets();
     frames = [];
     closedPeers = [];
-    const host: StreamPeerHost = {
-      link: TEST_STREAM_LINK,
-      maxFrameLength: TEST_STREAM_LINK.hwMtu,
-      runtime,
-      abuse,
-      buffers,
-      clock: systemClock,
-      logger: silentLogger,
-      flushQueue: new FlushQueue<StreamPeer>(),
+    const host = makeHost({
       frameReceived: (_p, data) => void frames.push(Buffer.from(data)),
       peerClosed: (p) => void closedPeers.push(p),
-    };
+    });
     peer = new StreamPeer(10_000, '10.0.0.1', 5555, socket as unknown as Socket, host);
   });
   afterEach(() => clock.restore());
@@ -131,18 +138,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
   it('writes the packets a received chunk produced before its data callback returns', () => {
     const relayed = Buffer.alloc(40, 5);
     // A host that relays each received frame back to the same peer, as a relay would to others.
-    const host: StreamPeerHost = {
-      link: TEST_STREAM_LINK,
-      maxFrameLength: TEST_STREAM_LINK.hwMtu,
-      runtime,
-      abuse,
-      buffers,
-      clock: systemClock,
-      logger: silentLogger,
-      flushQueue: new FlushQueue<StreamPeer>(),
-      frameReceived: (p) => void p.send(relayed),
-      peerClosed: () => undefined,
-    };
+    const host = makeHost({ frameReceived: (p) => void p.send(relayed) });
     const relaySocket = new FakeSocket();
     new StreamPeer(10_001, '10.0.0.2', 5556, relaySocket as unknown as Socket, host);
     relaySocket.emit('data', Buffer.concat([frame(Buffer.alloc(32, 1)), frame(Buffer.alloc(32, 2))]));
@@ -151,19 +147,7 @@ describe('StreamPeer (fake socket, fake timers)', () => {
 
   it('writes packets framed back to back for it as one view of the arena, and joins other batches', async () => {
     const arena = new FrameArena();
-    const host: StreamPeerHost = {
-      link: TEST_STREAM_LINK,
-      maxFrameLength: TEST_STREAM_LINK.hwMtu,
-      runtime,
-      abuse,
-      buffers,
-      clock: systemClock,
-      logger: silentLogger,
-      flushQueue: new FlushQueue<StreamPeer>(),
-      frameArena: arena,
-      frameReceived: () => undefined,
-      peerClosed: () => undefined,
-    };
+    const host = makeHost({ frameArena: arena });
     const sockets = [new FakeSocket(), new FakeSocket()];
     const [x, y] = sockets.map(
       (s, i) => new StreamPeer(10_010 + i, '10.0.0.3', 6000 + i, s as unknown as Socket, host),
@@ -290,22 +274,10 @@ describe('StreamPeer (fake socket, fake timers)', () => {
 
   it('past the node-wide send budget, drops for the peer with the most queued, not for the small one', async () => {
     buffers = new BufferBudgets({ sendBytes: 1_000_000 });
-    const host = (): StreamPeerHost => ({
-      link: TEST_STREAM_LINK,
-      maxFrameLength: TEST_STREAM_LINK.hwMtu,
-      runtime,
-      abuse,
-      buffers,
-      clock: systemClock,
-      logger: silentLogger,
-      flushQueue: new FlushQueue<StreamPeer>(),
-      frameReceived: () => undefined,
-      peerClosed: () => undefined,
-    });
     const heavySocket = new FakeSocket();
     const lightSocket = new FakeSocket();
-    const heavy = new StreamPeer(10_020, '10.0.0.5', 7000, heavySocket as unknown as Socket, host());
-    const light = new StreamPeer(10_021, '10.0.0.6', 7001, lightSocket as unknown as Socket, host());
+    const heavy = new StreamPeer(10_020, '10.0.0.5', 7000, heavySocket as unknown as Socket, makeHost());
+    const light = new StreamPeer(10_021, '10.0.0.6', 7001, lightSocket as unknown as Socket, makeHost());
     expect(light.send(Buffer.alloc(998, 2))).to.equal('accepted');
     // The heavy reader fell 700 kB behind; the next 100 kB cross three quarters of the budget,
     // and it holds more than its share of the last quarter (250 kB / 2 peers holding bytes).
@@ -406,21 +378,9 @@ describe('StreamPeer (fake socket, fake timers)', () => {
 
     it('past the node-wide receive budget, disconnects the peer holding the largest unfinished frame', () => {
       buffers = new BufferBudgets({ receiveBytes: 100_000 });
-      const host = (): StreamPeerHost => ({
-        link: TEST_STREAM_LINK,
-        maxFrameLength: TEST_STREAM_LINK.hwMtu,
-        runtime,
-        abuse,
-        buffers,
-        clock: systemClock,
-        logger: silentLogger,
-        flushQueue: new FlushQueue<StreamPeer>(),
-        frameReceived: () => undefined,
-        peerClosed: () => undefined,
-      });
       const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
       const [big, small, crossing] = sockets.map(
-        (s, i) => new StreamPeer(10_030 + i, '10.0.0.7', 7100 + i, s as unknown as Socket, host()),
+        (s, i) => new StreamPeer(10_030 + i, '10.0.0.7', 7100 + i, s as unknown as Socket, makeHost()),
       ) as [StreamPeer, StreamPeer, StreamPeer];
       sockets[0]?.emit('data', opened(60_000));
       sockets[1]?.emit('data', opened(5_000));
