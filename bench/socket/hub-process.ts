@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { canConnect, freePort } from '../../test/helpers/loopback-port';
+import { readCpuSeconds } from './proc-stats';
 
 /** Which hub to run: the node, the minimal Node relay or the minimal C relay. */
 export type HubKind = 'node' | 'baseline' | 'c';
@@ -48,9 +49,16 @@ export interface StartHubOptions {
   logLevel?: number;
   /** Extra environment variables for the child. */
   env?: Record<string, string>;
-  /** Milliseconds to wait for the port to accept connections (default 15 s). */
+  /**
+   * Milliseconds to wait for the hub to be ready (default 15 s): its port accepts connections
+   * and its start-up work (the node's warm-up, which runs once it listens) is over.
+   */
   readyTimeoutMs?: number;
 }
+
+/** A hub is settled when it used at most this share of a core over {@link SETTLE_WINDOW_MS}. */
+const SETTLED_CPU_SHARE = 0.05;
+const SETTLE_WINDOW_MS = 250;
 
 /** The repository root: the nearest ancestor of this file holding package.json. */
 export function repoRoot(): string {
@@ -212,6 +220,24 @@ export async function startHub(kind: HubKind, options: StartHubOptions = {}): Pr
       );
     }
     await delay(50);
+  }
+  // The node listens first and warms its relay path up after: a measurement that started now
+  // would time the warm-up, not the node.
+  let cpu = readCpuSeconds(child.pid as number);
+  for (;;) {
+    await delay(SETTLE_WINDOW_MS);
+    if (exited) {
+      await stop();
+      throw new Error(`bench: the ${kind} hub exited during start-up:\n${tail}`);
+    }
+    const now = readCpuSeconds(child.pid as number);
+    // Without /proc there is nothing to wait on.
+    if (!Number.isFinite(now) || now - cpu <= (SETTLED_CPU_SHARE * SETTLE_WINDOW_MS) / 1000) break;
+    cpu = now;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`bench: the ${kind} hub was still busy ${readyTimeoutMs} ms after its start:\n${tail}`);
+    }
   }
   return {
     kind,

@@ -11,12 +11,14 @@ import { RnsNode } from './rns-node';
 export interface WarmUpOptions {
   /** Frames the sender sends (default 20,000). */
   readonly frames?: number;
-  /** Peers that receive every frame (default 2). */
+  /** Peers that receive every frame (default 8). */
   readonly receivers?: number;
   /** Gives up after this long, in ms (default 4,000); the warm-up never fails the caller. */
   readonly timeoutMs?: number;
   /** Where the private node's temporary config directory goes (default the OS's). */
   readonly parentDir?: string;
+  /** Ends the warm-up early (a stop requested meanwhile, say). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a {@link warmUp} did. */
@@ -32,15 +34,21 @@ export interface WarmUpResult {
   readonly completed: boolean;
 }
 
-/** Frames a write carries, as a peer sending at a moderate rate delivers them. */
-const FRAMES_PER_WRITE = 1;
+/** The longest burst of frames one sender write carries (bursts cycle from 1 up to this). */
+const MAX_FRAMES_PER_WRITE = 8;
+/** Every this many writes, the write is cut in two inside a frame (its rest follows a turn later). */
+const SPLIT_EVERY = 7;
+/** Rounds of fresh peers the frames are spread over. */
+const ROUNDS = 3;
 /** Writes between yields to the event loop, so the node reads small chunks as it will live. */
 const WRITES_PER_TURN = 2;
 
 /**
- * Warms the relay path up before the node takes real peers: a private node (flood relay, one
- * Backbone server on a free loopback port, in a temporary directory, logging nothing) relays
- * frames from one sender to a few receivers over real loopback sockets, then stops.
+ * Warms the relay path up: a private node (flood relay, one Backbone server on a free loopback
+ * port, in a temporary directory, logging nothing) relays frames from one sender to several
+ * receivers over real loopback sockets, in bursts of one to eight frames, some cut inside a
+ * frame, with fresh peers each round, then stops. `rns-net run` calls it once the real node has
+ * started (see there why).
  *
  * Why: a fresh process runs its hot path in V8's interpreter until enough calls have tiered it
  * up to optimised code, which takes a few seconds of traffic; on a loaded machine those seconds
@@ -56,8 +64,9 @@ const WRITES_PER_TURN = 2;
 export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpResult> {
   const started = Date.now();
   const frames = options.frames ?? 20_000;
-  const receivers = options.receivers ?? 2;
+  const receivers = options.receivers ?? 8;
   const deadline = started + (options.timeoutMs ?? 4000);
+  const goOn = (): boolean => Date.now() <= deadline && options.signal?.aborted !== true;
   const configDir = mkdtempSync(path.join(options.parentDir ?? tmpdir(), 'rns-net-warm-up-'));
   const sockets: Socket[] = [];
   let node: RnsNode | undefined;
@@ -69,29 +78,49 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpResult>
     writeFileSync(path.join(configDir, 'config'), warmUpConfig(port));
     node = await RnsNode.start({ configDir, createDefaultConfig: false });
     const driver = node.driver;
-    for (let i = 0; i < receivers; i++) {
-      const socket = await connectLoopback(port);
-      socket.on('data', (chunk: Buffer) => (bytesDelivered += chunk.length));
-      sockets.push(socket);
-    }
-    const sender = await connectLoopback(port);
-    sockets.push(sender);
-    // Every peer online: only then does a frame reach all receivers.
     const peersOnline = (): number => driver.onlineInterfaces().filter((e) => e.dynamic).length;
-    while (peersOnline() < receivers + 1) {
-      if (Date.now() > deadline) return result();
-      await turn();
-    }
     let writes = 0;
-    while (framesSent < frames && Date.now() < deadline) {
-      const batch: Buffer[] = [];
-      for (let i = 0; i < FRAMES_PER_WRITE; i++) batch.push(frame(dataPacket(framesSent++)));
-      const bytes = Buffer.concat(batch);
-      bytesExpected += bytes.length * receivers;
-      if (!sender.write(bytes)) await once(sender, 'drain');
-      if (++writes % WRITES_PER_TURN === 0) await turn();
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Fresh peers each round: a peer's first packet takes paths of its own (its send queue,
+      // its write watch), and only peers that arrive once the hot code has type feedback teach
+      // the compiler those paths; otherwise the first real peers would throw the code away.
+      for (const socket of sockets.splice(0)) socket.destroy();
+      while (peersOnline() > 0) {
+        if (!goOn()) return result();
+        await turn();
+      }
+      for (let i = 0; i < receivers; i++) {
+        const socket = await connectLoopback(port);
+        socket.on('data', (chunk: Buffer) => (bytesDelivered += chunk.length));
+        sockets.push(socket);
+      }
+      const sender = await connectLoopback(port);
+      sockets.push(sender);
+      // Every peer online: only then does a frame reach all receivers.
+      while (peersOnline() < receivers + 1) {
+        if (!goOn()) return result();
+        await turn();
+      }
+      const roundEnd = Math.round((frames * round) / ROUNDS);
+      while (framesSent < roundEnd && goOn()) {
+        const batch: Buffer[] = [];
+        const burst = Math.min(1 + (writes % MAX_FRAMES_PER_WRITE), roundEnd - framesSent);
+        for (let i = 0; i < burst; i++) batch.push(frame(dataPacket(framesSent++)));
+        const bytes = Buffer.concat(batch);
+        bytesExpected += bytes.length * receivers;
+        if (++writes % SPLIT_EVERY === 0) {
+          // A frame cut across two reads: the decoder's partial-frame path.
+          const cut = bytes.length >> 1;
+          sender.write(bytes.subarray(0, cut));
+          await turn();
+          if (!sender.write(bytes.subarray(cut))) await once(sender, 'drain');
+        } else if (!sender.write(bytes)) {
+          await once(sender, 'drain');
+        }
+        if (writes % WRITES_PER_TURN === 0) await turn();
+      }
+      while (bytesDelivered < bytesExpected && goOn()) await turn();
     }
-    while (bytesDelivered < bytesExpected && Date.now() < deadline) await turn();
     return result();
   } catch {
     return result();

@@ -25,8 +25,8 @@ export const HARD_EXIT_AFTER_MS = 30_000;
  * {@link RnsNode.reload}). A second stop signal is logged and waits for the clean stop; a third,
  * or a stop that takes longer than {@link HARD_EXIT_AFTER_MS}, exits the process at once with 1
  * (the socket file is removed first, so the next start does not have to detect it as stale).
- * Unless `--no-warm-up`, the relay path is warmed up first on a private loopback node
- * ({@link warmUp}), so the first real peers meet compiled code.
+ * Unless `--no-warm-up`, the relay path is then warmed up on a private loopback node
+ * ({@link warmUp}, about a second), so real traffic meets compiled code.
  */
 export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode> {
   const terminal = process.stdout.isTTY === true;
@@ -46,12 +46,8 @@ export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode>
   // Handle signals before starting, so one that arrives while interfaces start still ends in a
   // clean stop instead of the default action (which would leave the socket behind).
   const signals = new NodeSignals(process, logger, forceExit);
-  // Before the warm-up, whose traffic would grow it first.
+  // Before any traffic (the warm-up's included) grows it.
   if (keepYoungGenerationSmall()) logger.debug('young generation kept at its start size');
-  if (options.warmUp !== false) {
-    const warm = await warmUp();
-    logger.debug('relay path warmed up', { ...warm });
-  }
   try {
     node = await RnsNode.start({
       configDir: options.configDir,
@@ -72,7 +68,16 @@ export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode>
     return ExitCode.Error;
   }
   const running = node;
+  // After the start: the real node's objects then exist when the warm-up's code is compiled, so
+  // V8 does not throw that code away (and compile it again under the first real traffic) when
+  // the real node's instances differ from the private node's in field types.
   signals.running(() => running.reload());
+  if (options.warmUp !== false) {
+    const stopping = new AbortController();
+    void signals.stopRequested.then(() => stopping.abort());
+    const warm = await warmUp({ signal: stopping.signal });
+    logger.info('relay path warmed up', { ...warm });
+  }
 
   const signal = await signals.stopRequested;
   logger.info('signal received, stopping', { signal });

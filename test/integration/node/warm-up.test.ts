@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { warmUp } from '../../../src/node/warm-up';
 
-describe('warmUp: the relay path run on a private loopback node before the real one starts', function () {
+describe('warmUp: the relay path run on a private loopback node beside the real one', function () {
   this.timeout(30_000);
   let parentDir: string;
 
@@ -23,6 +23,15 @@ describe('warmUp: the relay path run on a private loopback node before the real 
     expect(result.bytesExpected).to.be.greaterThan(3 * 300 * 100);
     expect(result.bytesDelivered).to.equal(result.bytesExpected);
     expect(result.completed).to.equal(true);
+    expect(await fs.readdir(parentDir)).to.deep.equal([]);
+  });
+
+  it('ends early when its signal aborts (a stop requested meanwhile), and still cleans up', async () => {
+    const stopping = new AbortController();
+    stopping.abort();
+    const result = await warmUp({ frames: 1_000_000, timeoutMs: 20_000, parentDir, signal: stopping.signal });
+    expect(result.completed).to.equal(false);
+    expect(result.framesSent).to.equal(0);
     expect(await fs.readdir(parentDir)).to.deep.equal([]);
   });
 
