@@ -1,5 +1,4 @@
-import { KeyObject } from 'node:crypto';
-import { equalBytes, latin1Of } from '../core/binary-key';
+import { equalBytes } from '../core/binary-key';
 import {
   AnnouncePayload,
   KEY_HALF_LENGTH,
@@ -8,7 +7,7 @@ import {
   writeSignedData,
 } from './announce';
 import { destinationHashFromNameHash } from './destination';
-import { importEd25519PublicKey, verifyEd25519 } from './identity';
+import { verifyEd25519 } from './identity';
 import { MalformedReason } from './malformed';
 import { Packet } from './packet';
 import { truncatedHash } from './packet-hash';
@@ -59,16 +58,13 @@ export interface AnnounceValidationCounters {
   keyChanged: number;
 }
 
-/** Default bound of the imported-key cache: one entry per recently heard identity. */
-export const DEFAULT_KEY_CACHE_SIZE = 4_096;
-
 /** Signed data up to this size is assembled in a reused buffer; larger announces get their own. */
 const SIGNED_SCRATCH_BYTES = 8192;
 
 /**
- * Checks announces as `Identity.validate_announce` does, with imported signing keys cached (an
- * Ed25519 verify with a ready KeyObject is the whole cost of a valid announce; the import would
- * add a sixth).
+ * Checks announces as `Identity.validate_announce` does. The Ed25519 verification is the whole
+ * cost of a valid announce; it keeps no imported key between announces (see {@link verifyEd25519}
+ * for why that saves memory and costs next to nothing).
  *
  * Checks, cheapest first (the verdict is Python's whatever the order; only the reason reported for
  * an announce that fails several checks can differ from Python's log line):
@@ -90,21 +86,9 @@ export class AnnounceValidator {
     invalidSignature: 0,
     keyChanged: 0,
   };
-  private readonly keys = new Map<string, KeyObject>();
-  private readonly keyCacheSize: number;
   private readonly scratch = Buffer.allocUnsafe(SIGNED_SCRATCH_BYTES);
 
-  constructor(
-    private readonly known: KnownKeyLookup | null = null,
-    options: { keyCacheSize?: number } = {},
-  ) {
-    this.keyCacheSize = Math.max(1, options.keyCacheSize ?? DEFAULT_KEY_CACHE_SIZE);
-  }
-
-  /** Imported keys currently cached. */
-  get cachedKeys(): number {
-    return this.keys.size;
-  }
+  constructor(private readonly known: KnownKeyLookup | null = null) {}
 
   /** Validates one announce packet ({@link check} once parsed). Never throws. */
   validate(packet: Packet): AnnounceAccepted | AnnounceRejected {
@@ -131,37 +115,13 @@ export class AnnounceValidator {
     const length = signedDataLength(announce);
     const signed = length <= SIGNED_SCRATCH_BYTES ? this.scratch : Buffer.allocUnsafe(length);
     writeSignedData(announce, signed);
-    const key = this.signingKey(announce.publicKey.subarray(KEY_HALF_LENGTH));
-    if (key === null || !verifyEd25519(key, announce.signature, signed.subarray(0, length))) {
+    const key = announce.publicKey.subarray(KEY_HALF_LENGTH);
+    if (!verifyEd25519(key, announce.signature, signed.subarray(0, length))) {
       counters.invalidSignature++;
       return REJECTED_SIGNATURE;
     }
     counters.accepted++;
     return { ok: true, announce, identityHash };
-  }
-
-  /** The imported Ed25519 key for these 32 bytes, from the cache when it is there; null if unusable. */
-  private signingKey(raw: Uint8Array): KeyObject | null {
-    const id = latin1Of(raw);
-    const keys = this.keys;
-    let key = keys.get(id);
-    if (key !== undefined) {
-      // Refresh its place: the Map's insertion order is the eviction order.
-      keys.delete(id);
-      keys.set(id, key);
-      return key;
-    }
-    try {
-      key = importEd25519PublicKey(raw);
-    } catch {
-      return null;
-    }
-    if (keys.size >= this.keyCacheSize) {
-      const oldest = keys.keys().next();
-      if (oldest.done !== true) keys.delete(oldest.value);
-    }
-    keys.set(id, key);
-    return key;
   }
 }
 

@@ -18,13 +18,10 @@ import {
   PacketType,
   TransportType,
 } from '../protocol/packet-constants';
-import { BinaryKey, binaryKey, equalBytes, keyBytes } from '../core/binary-key';
+import { BinaryKey, binaryKey, keyBytes } from '../core/binary-key';
 import { LINK_ESTABLISHMENT_TIMEOUT_PER_HOP_MS, RETICULUM_MTU } from './constants';
 import { nextHopOf, publicKeyOf } from './path-table';
 import { TransportState } from './transport-state';
-
-/** Destinations whose imported signing keys are kept for link proofs (about 1 KB each). */
-const PROOF_IDENTITY_CACHE_SIZE = 1_024;
 
 /** A received packet with what the engine worked out about it. */
 export interface Inbound {
@@ -45,12 +42,6 @@ export interface Inbound {
  * link request proofs after checking their signature, proofs back along the reverse table.
  */
 export class Forwarder {
-  /**
-   * Destinations whose link proofs were checked lately, with their imported signing keys: a key
-   * import costs as much native memory as a link entry, and a server destination proves many links.
-   */
-  private readonly proofIdentities = new Map<BinaryKey, PublicIdentity>();
-
   constructor(private readonly state: TransportState) {}
 
   /**
@@ -203,20 +194,7 @@ export class Forwarder {
   private linkProofValid(packet: Packet, destination: BinaryKey): boolean {
     const publicKey = this.destinationKey(destination);
     if (publicKey === undefined) return false;
-    const identities = this.proofIdentities;
-    let identity = identities.get(destination);
-    if (identity === undefined || !equalBytes(identity.publicKey, publicKey)) {
-      identity = new PublicIdentity(publicKey);
-      if (identities.size >= PROOF_IDENTITY_CACHE_SIZE) {
-        const oldest = identities.keys().next();
-        if (oldest.done !== true) identities.delete(oldest.value);
-      }
-    } else {
-      // Refresh its place: the Map's insertion order is the eviction order.
-      identities.delete(destination);
-    }
-    identities.set(destination, identity);
-    return validateLinkProof(packet, identity);
+    return validateLinkProof(packet, new PublicIdentity(publicKey));
   }
 
   /** A destination's 64-byte public key: from its path's announce, else the known destinations. */

@@ -1,5 +1,3 @@
-import { DEFAULT_KEY_CACHE_SIZE } from '../protocol/announce-validator';
-
 /**
  * The bounds of every table the transport engine keeps. Python RNS bounds few of its tables
  * (the packet hashlist, path request tags, held announces per interface); a public backbone must
@@ -57,11 +55,6 @@ export interface TransportLimits {
   readonly sliceMs: number;
   /** Verified announces remembered, so copies of them are not verified again. */
   readonly verifiedCacheEntries: number;
-  /**
-   * Imported Ed25519 keys kept for the next announce of the same identity (an import costs about
-   * a fifth of a verification; a key costs about 2 KB, most of it outside the V8 heap).
-   */
-  readonly signingKeyCacheEntries: number;
   /** Discovery path requests waiting for an announce. */
   readonly discoveryRequests: number;
   /** Our own path requests remembered (the 120 s gate). */
@@ -94,7 +87,6 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   rebroadcastSlice: 2_048,
   sliceMs: 8,
   verifiedCacheEntries: 65_536,
-  signingKeyCacheEntries: DEFAULT_KEY_CACHE_SIZE,
   discoveryRequests: 4_096,
   pathRequestTimes: 16_384,
   tunnels: 4_096,

@@ -97,9 +97,7 @@ export class TransportState {
     this.identity = options.identity;
     this.identityKey = binaryKey(options.identity.hash);
     this.knownDestinations = options.knownDestinations;
-    this.validator = new AnnounceValidator(options.knownDestinations ?? null, {
-      keyCacheSize: options.limits.signingKeyCacheEntries,
-    });
+    this.validator = new AnnounceValidator(options.knownDestinations ?? null);
     this.limits = options.limits;
     this.logger = options.logger;
     this.random = options.random;

@@ -98,13 +98,17 @@ describe('protocol: announce validation (Python RNS vectors)', () => {
     expect(validator.validate(parsed(raw))).to.deep.equal({ ok: false, reason: 'invalid-signature' });
   });
 
-  it('keeps its cache of imported keys bounded', () => {
-    const validator = new AnnounceValidator(null, { keyCacheSize: 2 });
-    for (let i = 0; i < 5; i++) {
-      const raw = buildAnnounce({ identity: Identity.generate(), appName: 'app' });
-      expect(validator.validate(parsed(raw)).ok).to.equal(true);
-    }
-    expect(validator.cachedKeys).to.equal(2);
+  it('checks every announce of an identity afresh: a tampered one between genuine ones is refused', () => {
+    const validator = new AnnounceValidator();
+    const identity = Identity.generate();
+    const announce = (appData: string) =>
+      buildAnnounce({ identity, appName: 'app', aspects: ['x'], appData: Buffer.from(appData) });
+    expect(validator.validate(parsed(announce('first'))).ok).to.equal(true);
+    const tampered = announce('second');
+    tampered[tampered.length - 1] ^= 1;
+    expect(validator.validate(parsed(tampered))).to.deep.equal({ ok: false, reason: 'invalid-signature' });
+    expect(validator.validate(parsed(announce('third'))).ok).to.equal(true);
+    expect(validator.counters).to.include({ accepted: 2, invalidSignature: 1 });
   });
 
   it('accepts an announce whose app data pushes the signed bytes past the scratch buffer', () => {

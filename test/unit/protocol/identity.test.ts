@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Identity, PublicIdentity, destinationHash } from '../../../src/protocol';
+import { Identity, PublicIdentity, destinationHash, verifyEd25519 } from '../../../src/protocol';
 import { VECTORS, hex } from '../../vectors/fixture';
 
 describe('protocol: identities (Python RNS vectors)', () => {
@@ -36,6 +36,19 @@ describe('protocol: identities (Python RNS vectors)', () => {
     expect(pub.verify(hex(v.signature), Buffer.from('another message'))).to.equal(false);
     expect(pub.verify(hex(v.signature).subarray(0, 63), hex(v.message))).to.equal(false);
     expect(pub.verify(new Uint8Array(0), hex(v.message))).to.equal(false);
+  });
+
+  it('verifies by a raw Ed25519 key, false (no exception) for a key of the wrong length or off the curve', () => {
+    const v = VECTORS.identities[0];
+    const key = hex(v.public_key).subarray(32);
+    expect(verifyEd25519(key, hex(v.signature), hex(v.message))).to.equal(true);
+    expect(verifyEd25519(key.subarray(1), hex(v.signature), hex(v.message))).to.equal(false);
+    expect(verifyEd25519(Buffer.concat([key, Buffer.of(0)]), hex(v.signature), hex(v.message))).to.equal(
+      false,
+    );
+    expect(verifyEd25519(Buffer.alloc(32, 0xff), hex(v.signature), hex(v.message))).to.equal(false);
+    const otherKey = Identity.generate().signingPublicKey;
+    expect(verifyEd25519(otherKey, hex(v.signature), hex(v.message))).to.equal(false);
   });
 
   it('generates identities that round-trip through their private key', () => {
