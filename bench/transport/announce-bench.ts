@@ -511,7 +511,8 @@ export async function runPathTable(
   };
 
   /**
-   * Until the hub is done: nothing left to verify and no rebroadcast pending (our node), or
+   * Until the hub is done: nothing left to verify and no rebroadcast pending or held back by the
+   * announce cap (our node: queued rebroadcasts are not the path table's memory), or
    * nothing passed on for `quietMs`; bounded.
    */
   const settle = async (): Promise<void> => {
@@ -520,7 +521,8 @@ export async function runPathTable(
       await delay(500);
       if (ours) {
         const tables = (await hub.status())?.transport?.tables;
-        if (tables !== undefined && tables.verifying === 0 && tables.announces === 0) break;
+        if (tables !== undefined && tables.verifying === 0 && tables.announces === 0 && tables.capped === 0)
+          break;
       } else if (Date.now() - lastPassedAt > (options.quietMs ?? 8000)) {
         break;
       }
