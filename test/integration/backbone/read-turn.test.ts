@@ -1,31 +1,76 @@
 import { expect } from 'chai';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { spawn } from 'node:child_process';
-import { AddressInfo, Server, Socket, createServer } from 'node:net';
+import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
 import { BufferBudgets } from '../../../src/core/buffer-budgets';
 import { systemClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { DEFAULT_ABUSE_SETTINGS } from '../../../src/net/abuse/abuse-settings';
+import { ClientConnection } from '../../../src/net/client/client-connection';
 import { ReadTurn } from '../../../src/net/read-turn';
 import { FlushQueue } from '../../../src/net/server/flush-queue';
 import { StreamPeer } from '../../../src/net/server/stream-peer';
 import { TEST_STREAM_LINK } from '../../helpers/stream-link';
 import { waitUntil } from '../node/loopback-peer';
 
-describe('a peer past the read budget of its turn (real loopback)', () => {
-  let server: Server;
+const COUNT = 4_000;
+
+/**
+ * Sends COUNT HDLC frames of 500 bytes (sequence number at offset 2), 2 MB in all, at once:
+ * `connect PORT` dials and sends; `listen` prints its port and sends to whoever connects.
+ */
+const SENDER = `
+const [mode, port] = process.argv.slice(1);
+const parts = [];
+for (let i = 0; i < ${COUNT}; i++) {
+  const packet = Buffer.alloc(500, 0x11);
+  packet.writeUInt32BE(i, 2);
+  const body = [];
+  for (const b of packet) {
+    if (b === 0x7e || b === 0x7d) body.push(0x7d, b ^ 0x20);
+    else body.push(b);
+  }
+  parts.push(Buffer.from([0x7e, ...body, 0x7e]));
+}
+const net = require('node:net');
+if (mode === 'connect') {
+  const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(Buffer.concat(parts)));
+  socket.on('error', () => process.exit(1));
+} else {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.end(Buffer.concat(parts));
+  });
+  server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+}
+`;
+
+/** A clock that moves with every read, so the second read of a turn is over any budget. */
+function tickingReadTurn(): ReadTurn {
+  let ticks = 0;
+  return new ReadTurn(0, () => ticks++);
+}
+
+// Another process sends, so the kernel refills the socket while this one handles a read and
+// libuv's next read in the same turn finds a full buffer again.
+describe('a reader past the read budget of its turn (real loopback, a sender process)', () => {
   const sockets: Socket[] = [];
+  let server: Server | undefined;
+  let sender: ChildProcess | undefined;
 
   afterEach(async () => {
+    sender?.kill();
+    sender = undefined;
     for (const socket of sockets.splice(0)) socket.destroy();
-    server.close();
-    await once(server, 'close');
+    if (server !== undefined) {
+      server.close();
+      await once(server, 'close');
+      server = undefined;
+    }
   });
 
-  it('pauses until the turn ends and loses nothing', async () => {
-    // A clock that moves with every read, so the second read of a turn is over any budget.
-    let ticks = 0;
-    const readTurn = new ReadTurn(0, () => ticks++);
+  it('a server peer pauses until the turn ends and loses nothing', async () => {
+    const readTurn = tickingReadTurn();
     const received: number[] = [];
     server = createServer((socket) => {
       sockets.push(socket);
@@ -45,41 +90,37 @@ describe('a peer past the read budget of its turn (real loopback)', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    // Another process sends, so the kernel refills the socket while this one handles a read and
-    // libuv's next read in the same turn finds a full buffer again.
-    const sender = spawn(
-      process.execPath,
-      ['-e', SENDER, String((server.address() as AddressInfo).port), String(COUNT)],
+    const port = (server.address() as AddressInfo).port;
+    sender = spawn(process.execPath, ['-e', SENDER, 'connect', String(port)], { stdio: 'ignore' });
+
+    await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
+    expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
+    expect(readTurn.pauses).to.be.greaterThan(0);
+  });
+
+  it('a client connection pauses until the turn ends and loses nothing', async () => {
+    const readTurn = tickingReadTurn();
+    const received: number[] = [];
+    sender = spawn(process.execPath, ['-e', SENDER, 'listen'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const [line] = (await once(sender.stdout!, 'data')) as [Buffer];
+    const socket = connect({ host: '127.0.0.1', port: Number(line.toString().trim()) });
+    sockets.push(socket);
+    await once(socket, 'connect');
+    new ClientConnection(
+      socket,
+      { onFrame: (frame) => void received.push(frame.readUInt32BE(2)), onClosed: () => undefined },
       {
-        stdio: 'ignore',
+        clock: systemClock,
+        buffers: new BufferBudgets(),
+        framing: TEST_STREAM_LINK.framing,
+        maxFrameLength: TEST_STREAM_LINK.hwMtu,
+        writeStallTimeoutMs: () => 0,
+        readTurn,
       },
     );
-    try {
-      await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
-    } finally {
-      sender.kill();
-    }
+
+    await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
     expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
     expect(readTurn.pauses).to.be.greaterThan(0);
   });
 });
-
-const COUNT = 4_000;
-
-/** Sends COUNT HDLC frames of 500 bytes (sequence number at offset 2), 2 MB in all, at once. */
-const SENDER = `
-const [port, count] = process.argv.slice(1).map(Number);
-const parts = [];
-for (let i = 0; i < count; i++) {
-  const packet = Buffer.alloc(500, 0x11);
-  packet.writeUInt32BE(i, 2);
-  const body = [];
-  for (const b of packet) {
-    if (b === 0x7e || b === 0x7d) body.push(0x7d, b ^ 0x20);
-    else body.push(b);
-  }
-  parts.push(Buffer.from([0x7e, ...body, 0x7e]));
-}
-const socket = require('node:net').connect(port, '127.0.0.1', () => socket.end(Buffer.concat(parts)));
-socket.on('error', () => process.exit(1));
-`;
