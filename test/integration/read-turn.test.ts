@@ -2,16 +2,18 @@ import { expect } from 'chai';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
-import { BufferBudgets } from '../../../src/core/buffer-budgets';
-import { systemClock } from '../../../src/core/clock';
-import { silentLogger } from '../../../src/core/logger';
-import { DEFAULT_ABUSE_SETTINGS } from '../../../src/net/abuse/abuse-settings';
-import { ClientConnection } from '../../../src/net/client/client-connection';
-import { ReadTurn } from '../../../src/net/read-turn';
-import { FlushQueue } from '../../../src/net/server/flush-queue';
-import { StreamPeer } from '../../../src/net/server/stream-peer';
-import { TEST_STREAM_LINK } from '../../helpers/stream-link';
-import { waitUntil } from '../node/loopback-peer';
+import { BufferBudgets } from '../../src/core/buffer-budgets';
+import { systemClock } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/logger';
+import { DEFAULT_ABUSE_SETTINGS } from '../../src/net/abuse/abuse-settings';
+import { ClientConnection } from '../../src/net/client/client-connection';
+import { ReadTurn } from '../../src/net/read-turn';
+import { FlushQueue } from '../../src/net/server/flush-queue';
+import { StreamPeer } from '../../src/net/server/stream-peer';
+import { MessageDrops, WebSocketConnection } from '../../src/plugins/websocket/websocket-connection';
+import { WebSocketServer } from 'ws';
+import { TEST_STREAM_LINK } from '../helpers/stream-link';
+import { waitUntil } from './node/loopback-peer';
 
 const COUNT = 4_000;
 
@@ -43,6 +45,20 @@ if (mode === 'connect') {
   });
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 }
+`;
+
+/** Sends COUNT binary WebSocket messages of 500 bytes (sequence number at offset 2) to PORT. */
+const WS_SENDER = `
+const port = Number(process.argv[1]);
+const ws = new (require('ws'))('ws://127.0.0.1:' + port);
+ws.on('open', () => {
+  for (let i = 0; i < ${COUNT}; i++) {
+    const packet = Buffer.alloc(500, 0x11);
+    packet.writeUInt32BE(i, 2);
+    ws.send(packet);
+  }
+});
+ws.on('error', () => process.exit(1));
 `;
 
 /** A clock that moves with every read, so the second read of a turn is over any budget. */
@@ -122,5 +138,42 @@ describe('a reader past the read budget of its turn (real loopback, a sender pro
     await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
     expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
     expect(readTurn.pauses).to.be.greaterThan(0);
+  });
+
+  it('a WebSocket connection pauses until the turn ends and loses nothing', async () => {
+    const readTurn = tickingReadTurn();
+    const received: number[] = [];
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    try {
+      wss.on('connection', (ws, request) => {
+        new WebSocketConnection(ws, request.socket as Socket, {
+          clock: systemClock,
+          logger: silentLogger,
+          buffers: new BufferBudgets(),
+          messageDrops: new MessageDrops(),
+          flushQueue: new FlushQueue<WebSocketConnection>(),
+          readTurn,
+          writeStallTimeoutMs: () => 0,
+          idleTimeoutMs: () => 0,
+          partialMessageTimeoutMs: () => 0,
+          packetReceived: (_connection, data) => void received.push(data.readUInt32BE(2)),
+          connectionClosed: () => undefined,
+        });
+      });
+      await once(wss, 'listening');
+      const port = (wss.address() as AddressInfo).port;
+      sender = spawn(process.execPath, ['-e', WS_SENDER, String(port)], {
+        stdio: 'ignore',
+        cwd: process.cwd(),
+      });
+
+      await waitUntil(() => received.length === COUNT, 'every message', 20_000);
+      expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
+      expect(readTurn.pauses).to.be.greaterThan(0);
+    } finally {
+      sender?.kill();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    }
   });
 });
