@@ -63,21 +63,23 @@ export class WriteStallWatch {
    */
   beforeWrite(): void {
     this.wasIdle = this.queue.writableLength === 0;
-    if (this.wasIdle) this.lastProgressAt = this.clock.now();
   }
 
   /** Call right after handing bytes to the socket: runs the timer if they had to queue. */
   afterWrite(): void {
-    // A write into an idle socket starts a new write in flight: what it has left is the baseline.
-    if (this.wasIdle) this.lastUnsent = unsentInFlight(this.queue);
-    if (this.queue.writableLength > 0) this.arm();
+    // Most writes into an idle socket complete at once; only one that queues needs the clock read
+    // and its baseline (a new write in flight: what it has left).
+    if (this.queue.writableLength === 0) return;
+    if (this.wasIdle) this.progress();
+    this.arm();
   }
 
   /** Pass as the socket write callback: a completed write means the remote took bytes. */
   readonly written = (error?: Error | null): void => {
     if (this.stopped || error) return;
-    this.progress();
+    // Nothing left queued: no timer to feed (the next queued write takes a fresh baseline).
     if (this.queue.writableLength === 0) this.cancel();
+    else this.progress();
   };
 
   /** Call when the timeout changed: re-arms, counting from the last progress. */

@@ -8,6 +8,7 @@ import { WriteOutcome, Writer } from '../../core/writer';
 import { ignoreError } from '../net-constants';
 import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { closeSocket } from './connect-attempt';
+import { ReadTurn, TurnPausable } from '../read-turn';
 import { WriteStallWatch } from '../write-stall-watch';
 import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../core/error-codes';
 
@@ -41,6 +42,8 @@ export interface ClientConnectionOptions {
   readonly maxFrameLength: number;
   /** The write stall timeout in milliseconds, read live at every decision; 0 = off. */
   writeStallTimeoutMs(): number;
+  /** Bounds the reads of one event-loop turn (default: the process's). */
+  readonly readTurn?: ReadTurn;
 }
 
 /** What a {@link ClientConnection} reports to its owner. */
@@ -74,7 +77,7 @@ export interface ClientConnectionHandlers {
  * packet that would overflow the pending budget is only refused; the timer decides about the
  * connection.
  */
-export class ClientConnection {
+export class ClientConnection implements TurnPausable {
   /** Sends packets on this socket only; `offline` once the connection has ended. */
   readonly writer: Writer;
 
@@ -93,6 +96,7 @@ export class ClientConnection {
   private readonly sendClaim: SendClaim;
   private readonly admission: SendAdmission;
   private readonly receiveClaim: ReceiveClaim;
+  private readonly readTurn: ReadTurn;
 
   /**
    * @param socket - a connected socket; the connection owns it from now on.
@@ -106,6 +110,7 @@ export class ClientConnection {
   ) {
     this.writer = { send: (packet) => this.send(packet) };
     this.framing = options.framing;
+    this.readTurn = options.readTurn ?? ReadTurn.process;
     this.decoder = options.framing.createDecoder({ hwMtu: options.maxFrameLength });
     this.stallWatch = new WriteStallWatch(socket, options.clock, options.writeStallTimeoutMs, this.onStall);
     this.sendClaim = options.buffers.send.claim();
@@ -207,8 +212,18 @@ export class ClientConnection {
       // The owner may close the connection from inside onFrame; drop the rest of the chunk.
       if (this.open) this.handlers.onFrame(frame);
     });
-    if (this.open) this.receiveClaim.update(this.decoder.retainedBytes);
+    if (!this.open) return;
+    this.receiveClaim.update(this.decoder.retainedBytes);
+    if (this.readTurn.spent()) {
+      this.socket.pause();
+      this.readTurn.resumeNextTurn(this);
+    }
   };
+
+  /** The read turn that paused this connection is over. */
+  resumeReading(): void {
+    if (this.open) this.socket.resume();
+  }
 
   private readonly onError = (error: Error): void => {
     this.firstError ??= error;

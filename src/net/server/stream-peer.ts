@@ -11,6 +11,7 @@ import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { StreamLink } from '../stream-link';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
+import { ReadTurn, TurnPausable } from '../read-turn';
 import { WriteStallWatch } from '../write-stall-watch';
 import { ServerRuntime } from './server-config';
 
@@ -77,6 +78,8 @@ export interface StreamPeerHost {
   readonly flushQueue: FlushQueue<StreamPeer>;
   /** Frames packets, shared by the server's peers so a relayed packet is framed once (optional). */
   readonly frameArena?: FrameArena;
+  /** Bounds the reads of one event-loop turn (default: the process's). */
+  readonly readTurn?: ReadTurn;
   /** One deframed packet arrived from `peer`. */
   frameReceived(peer: StreamPeer, data: Buffer): void;
   /** `peer`'s socket closed (called exactly once). */
@@ -90,7 +93,8 @@ export interface StreamPeerHost {
  * An unfinished frame (opened, not closed) is bounded twice: a peer that holds one for
  * `partial_frame_timeout` has it discarded and is disconnected; and what its decoder retains is
  * claimed from the node-wide receive budget, which disconnects the largest holder when the
- * total is exceeded.
+ * total is exceeded. A read that ends past the process's read budget for the event-loop turn
+ * pauses the socket until the turn is over ({@link ReadTurn}), so a flood cannot hold the loop.
  *
  * Send: never blocks, never throws. Each packet is framed by the server's {@link FrameArena}
  * (once for all peers) and the peer's batch is the ranges of arena bytes it was given; the batch
@@ -116,7 +120,7 @@ export interface StreamPeerHost {
  * byte received, the send claim with the first packet sent, the stall watch and the write
  * callback with the first write; timer callbacks are made when a timer is armed.
  */
-export class StreamPeer implements Writer {
+export class StreamPeer implements Writer, TurnPausable {
   /** When the connection was admitted (clock ms). */
   readonly connectedAt: number;
   /** Whether the peer has sent any byte. */
@@ -388,6 +392,16 @@ export class StreamPeer implements Writer {
       flushQueue.release();
     }
     this.trackPartialFrame(decoder);
+    const readTurn = this.host.readTurn ?? ReadTurn.process;
+    if (readTurn.spent() && this.closeReason === null) {
+      this.socket.pause();
+      readTurn.resumeNextTurn(this);
+    }
+  }
+
+  /** The read turn that paused this peer is over. */
+  resumeReading(): void {
+    if (this.closeReason === null) this.socket.resume();
   }
 
   /** The first received byte: the decoder, its frame callback and the receive claim. */

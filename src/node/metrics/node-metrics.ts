@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { ReadTurn } from '../../net/read-turn';
 import { InterfaceStats } from '../../core/driver/interface-stats';
 import { InterfaceId } from '../../core/interface-id';
 import { Forwarding } from '../forwarding';
@@ -425,6 +426,14 @@ export class NodeMetrics {
         const cpu = process.cpuUsage();
         emit({}, (cpu.user + cpu.system) / 1e6);
       },
+    );
+    collectedCounter(
+      registry,
+      {
+        name: 'rnsnet_read_turn_pauses_total',
+        help: 'Socket reads paused until the next event-loop turn, its read budget spent (floods).',
+      },
+      (emit) => emit({}, ReadTurn.process.pauses),
     );
     const delay = (quantile: 'p50' | 'p99' | 'max', help: string) =>
       collectedGauge(registry, { name: `rnsnet_event_loop_delay_${quantile}_seconds`, help }, (emit) =>

@@ -5,6 +5,7 @@ import { Clock, Timer } from '../../core/clock';
 import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FlushQueue } from '../../net/server/flush-queue';
+import { ReadTurn, TurnPausable } from '../../net/read-turn';
 import { WriteStallWatch } from '../../net/write-stall-watch';
 import { KEEPALIVE_INITIAL_DELAY_MS } from '../../net/net-constants';
 import { SendAdmission } from '../../net/send-admission';
@@ -59,6 +60,8 @@ export interface WebSocketConnectionHost {
   readonly messageDrops: MessageDrops;
   /** Coalesces each connection's messages of a turn into one socket write (one per server or client). */
   readonly flushQueue: FlushQueue<WebSocketConnection>;
+  /** Bounds the reads of one event-loop turn (default: the process's). */
+  readonly readTurn?: ReadTurn;
   /** The live write stall timeout (0 = off). */
   writeStallTimeoutMs(): number;
   /** The live idle timeout: close a connection that sent nothing this long (0 = off). */
@@ -118,7 +121,7 @@ const FRAME_OVERHEAD = 14;
  *
  * `'close'` of the WebSocket is the one teardown path; timers run on the injected clock.
  */
-export class WebSocketConnection implements Writer {
+export class WebSocketConnection implements Writer, TurnPausable {
   /** When the connection opened (clock ms). */
   readonly connectedAt: number;
   /** Whether the peer has sent any byte since it opened. */
@@ -277,6 +280,22 @@ export class WebSocketConnection implements Writer {
 
   private readonly onSocketData = (): void => {
     this.host.flushQueue.release();
+    this.trackReceived();
+    const readTurn = this.host.readTurn ?? ReadTurn.process;
+    if (readTurn.spent() && this.closeReason === null) {
+      // Stops the socket and the messages already parsed from it until the turn is over.
+      this.ws.pause();
+      readTurn.resumeNextTurn(this);
+    }
+  };
+
+  /** The read turn that paused this connection is over. */
+  resumeReading(): void {
+    if (this.closeReason === null) this.ws.resume();
+  }
+
+  /** After each socket read: the idle exemption, the receive claim, the unfinished-message deadline. */
+  private trackReceived(): void {
     if (!this.hadReceivedData) {
       this.hadReceivedData = true;
       this.idleTimer?.cancel();
@@ -295,7 +314,7 @@ export class WebSocketConnection implements Writer {
       this.partialMark = this.messages;
       if (this.partialTimer === null) this.armPartialTimer();
     }
-  };
+  }
 
   private armIdleTimer(): void {
     this.idleTimer?.cancel();

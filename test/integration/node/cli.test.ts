@@ -316,7 +316,7 @@ describe('rns-net run: startup outcomes (child process)', function () {
     expect(await n.exited).to.equal(0);
   });
 
-  it('warms the relay path up on a private node first, then starts and relays (the default)', async () => {
+  it('starts, warms the relay path up on a private node, and relays (the default)', async () => {
     const port = await freePort();
     await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Warm', port }], 2));
     const n = NodeProcess.spawnWarm(home, dir, '--loglevel', '7');
@@ -340,6 +340,19 @@ describe('rns-net run: startup outcomes (child process)', function () {
       b.close();
     }
     n.child.kill('SIGTERM');
+    expect(await n.exited).to.equal(0);
+  });
+
+  it('ends the warm-up early when a stop signal arrives during it, and stops cleanly', async () => {
+    const port = await freePort();
+    await fs.writeFile(path.join(dir, 'config'), backboneServerConfig([{ name: 'Warm', port }], 2));
+    const n = NodeProcess.spawnWarm(home, dir, '--loglevel', '7');
+    nodes.push(n);
+    // The node runs before its warm-up (about a second of traffic) begins.
+    await n.running();
+    n.child.kill('SIGTERM');
+    const warm = await n.waitForLog((r) => r.msg === 'relay path warmed up', 30_000);
+    expect(warm.completed).to.equal(false);
     expect(await n.exited).to.equal(0);
   });
 

@@ -17,6 +17,7 @@ import {
 import { StreamPeer, StreamPeerHost } from '../../../../src/net/server/stream-peer';
 import { FlushQueue } from '../../../../src/net/server/flush-queue';
 import { FrameArena } from '../../../../src/net/server/frame-arena';
+import { ReadTurn } from '../../../../src/net/read-turn';
 import { TEST_STREAM_LINK } from '../../../helpers/stream-link';
 
 /**
@@ -30,6 +31,16 @@ class FakeSocket extends EventEmitter {
   private readonly callbacks: Array<{ length: number; cb: () => void }> = [];
   noDelay = false;
   keepAlive: [boolean, number] | null = null;
+  paused = false;
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+  resume(): this {
+    this.paused = false;
+    return this;
+  }
 
   setNoDelay(v: boolean): void {
     this.noDelay = v;
@@ -182,6 +193,23 @@ describe('StreamPeer (fake socket, fake timers)', () => {
     socket.emit('data', framed.subarray(5));
     expect(frames).to.deep.equal([payload]);
     expect(peer.hadReceivedData).to.equal(true);
+  });
+
+  it('pauses its socket when a read ends past the turn budget, and resumes it when the turn ends', async () => {
+    let now = 0;
+    const readTurn = new ReadTurn(10, () => now);
+    const host = makeHost({ readTurn, frameReceived: (_p, data) => void frames.push(Buffer.from(data)) });
+    const readerSocket = new FakeSocket();
+    new StreamPeer(10_030, '10.0.0.9', 7009, readerSocket as unknown as Socket, host);
+    readerSocket.emit('data', frame(Buffer.alloc(32, 1)));
+    now += 11;
+    readerSocket.emit('data', frame(Buffer.alloc(32, 2)));
+    // The read was handled: nothing is lost, the socket only stops reading for this turn.
+    expect(frames).to.have.length(2);
+    expect(readerSocket.paused).to.equal(true);
+    await turn();
+    expect(readerSocket.paused).to.equal(false);
+    expect(readTurn.pauses).to.equal(1);
   });
 
   it('disconnects for a write stall when no write completes within the timeout', async () => {
