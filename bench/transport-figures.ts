@@ -5,13 +5,15 @@
  *
  * Run: `npm run build && RNS_PYTHON_PATH=/path/to/Reticulum node dist/bench/transport-figures.js
  *   [--loadgen PATH] [--trace-generator ts|python] [--benches forwarding,announces,flood,paths,links]
- *   [--hubs transport,flood,rnsd] [--runs 1] [--quick] [--cpu-prof DIR] [--json]`
+ *   [--hubs transport,flood,rnsd] [--runs 1] [--quick] [--cpu-prof DIR] [--hub-node-flags FLAGS] [--json]`
  *
  * Without `--loadgen` the binary is taken from `RNS_LOADGEN` or `../shared/bench/loadgen`; without
  * one the loadgen runs are skipped. Without Python RNS the rnsd hub is skipped (a row says so).
  * With `--runs N` each figure is the median of N runs (each run starts fresh hubs). With
  * `--cpu-prof DIR` our node's hub processes write V8 CPU profiles into DIR/<benchmark>-<hub>/;
- * `node dist/bench/profile-top.js FILE` lists their top frames.
+ * `node dist/bench/profile-top.js FILE` lists their top frames. `--hub-node-flags` gives our node's
+ * hub processes extra node flags, space-separated (V8 settings under test, e.g.
+ * `--hub-node-flags=--heap-growing-percent=10`).
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +36,7 @@ interface Options {
   runs: number;
   quick: boolean;
   cpuProfDir: string | undefined;
+  hubNodeFlags: string[];
   json: boolean;
 }
 
@@ -42,12 +45,18 @@ function usage(message: string): never {
   console.error(
     'usage: transport-figures.js [--loadgen PATH] [--trace-generator ts|python] ' +
       `[--benches ${TRANSPORT_BENCHES.join(',')}] [--hubs ${TRANSPORT_HUB_KINDS.join(',')}] [--runs N] [--quick] ` +
-      '[--cpu-prof DIR] [--json]',
+      '[--cpu-prof DIR] [--hub-node-flags=FLAGS] [--json]',
   );
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): Options {
+function parseArgs(args: string[]): Options {
+  // `--hub-node-flags=...` carries flags of its own, so it only comes in the `=` form.
+  const hubNodeFlags = args
+    .filter((a) => a.startsWith('--hub-node-flags='))
+    .flatMap((a) => a.slice('--hub-node-flags='.length).split(' '))
+    .filter((a) => a !== '');
+  const argv = args.filter((a) => !a.startsWith('--hub-node-flags='));
   const flags = new Set(['--quick', '--json']);
   const valued = new Set(['--loadgen', '--trace-generator', '--benches', '--hubs', '--runs', '--cpu-prof']);
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +87,7 @@ function parseArgs(argv: string[]): Options {
     runs,
     quick: argv.includes('--quick'),
     cpuProfDir: value('--cpu-prof') === undefined ? undefined : path.resolve(value('--cpu-prof') as string),
+    hubNodeFlags,
     json: argv.includes('--json'),
   };
 }
@@ -112,6 +122,7 @@ async function main(): Promise<void> {
         loadgen: options.loadgen,
         traceGenerator: options.traceGenerator,
         cpuProfDir: options.cpuProfDir,
+        hubNodeFlags: options.hubNodeFlags,
         log,
       }),
     );

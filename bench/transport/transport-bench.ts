@@ -64,6 +64,8 @@ export interface TransportBenchOptions {
    * `<cpuProfDir>/<benchmark>-<hub>/` (summarise one with bench/profile-top.ts).
    */
   readonly cpuProfDir?: string;
+  /** Extra node flags for our node's hub processes, e.g. `['--heap-growing-percent=10']`. */
+  readonly hubNodeFlags?: readonly string[];
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -176,6 +178,7 @@ export async function runTransportBench(options: TransportBenchOptions = {}): Pr
     python,
     ...extra,
     profileDir: options.cpuProfDir === undefined ? undefined : path.join(options.cpuProfDir, bench),
+    nodeFlags: options.hubNodeFlags,
   });
 
   if (benches.has('forwarding')) {

@@ -71,6 +71,8 @@ export interface TransportHubOptions {
   readonly probeIntervalMs?: number;
   /** Our node: `--expose-gc`, so {@link TransportBenchHub.memory} measures after a full GC. */
   readonly memoryProbe?: boolean;
+  /** Extra node flags for our node (V8 settings under test, e.g. `--heap-growing-percent=10`). */
+  readonly nodeFlags?: readonly string[];
   /** Our node writes a V8 CPU profile into `<profileDir>-<kind>/` when it exits. */
   readonly profileDir?: string;
   /** Python RNS, for `rnsd` (found with {@link findPythonRns} when not given). */
@@ -121,6 +123,7 @@ export async function startTransportHub(
       '-r',
       file,
       ...(options.memoryProbe === true ? ['--expose-gc'] : []),
+      ...(options.nodeFlags ?? []),
       ...(options.profileDir === undefined
         ? []
         : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}-${kind}`]),
