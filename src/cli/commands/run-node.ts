@@ -9,7 +9,7 @@ import { warmUp } from '../../node/warm-up';
 import { CliIo, ExitCode } from '../cli-io';
 import { RunOptions } from '../cli-program';
 import { NodeSignals } from './node-signals';
-import { keepYoungGenerationSmall } from '../young-generation';
+import { keepYoungGenerationSmall, limitHeapGrowth } from '../heap-settings';
 
 /**
  * How long a stop may take after SIGINT/SIGTERM before the process exits anyway. A transport
@@ -68,6 +68,9 @@ export async function runNode(options: RunOptions, io: CliIo): Promise<ExitCode>
     return ExitCode.Error;
   }
   const running = node;
+  if (running.forwarding.mode === 'transport' && limitHeapGrowth()) {
+    logger.debug('old generation growth limited for the transport tables');
+  }
   // After the start: the real node's objects then exist when the warm-up's code is compiled, so
   // V8 does not throw that code away (and compile it again under the first real traffic) when
   // the real node's instances differ from the private node's in field types.

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const MODULE = path.resolve(__dirname, '../../../src/cli/young-generation.ts');
+const MODULE = path.resolve(__dirname, '../../../src/cli/heap-settings.ts');
 
 /**
  * Runs a child Node that (maybe) calls keepYoungGenerationSmall, then allocates objects that
@@ -49,5 +49,48 @@ describe('keepYoungGenerationSmall (rns-net run)', function () {
     const result = youngGenerationAfterSurvivors(true, { NODE_OPTIONS: '--max-semi-space-size=32' });
     expect(result.set).to.equal(false);
     expect(result.afterMiB).to.be.greaterThan(result.beforeMiB);
+  });
+});
+
+/** A child that keeps about 40 MB alive while garbage churns through the old generation. */
+function heapAfterChurn(call: boolean, nodeFlags: string[] = []): { set: boolean | null; totalMiB: number } {
+  const script = `
+    const set = ${call} ? require(${JSON.stringify(MODULE)}).limitHeapGrowth() : null;
+    const live = [];
+    for (let i = 0; i < 400000; i++) live.push({ i, pad: new Array(8).fill(i) });
+    let churn = [];
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50000; i++) churn.push({ i, pad: new Array(8).fill(i) });
+      if (round % 4 === 3) churn = [];
+    }
+    const totalMiB = require('node:v8').getHeapStatistics().total_heap_size / 1048576;
+    console.log(JSON.stringify({ set, totalMiB, live: live.length }));
+  `;
+  const child = spawnSync(
+    process.execPath,
+    [...nodeFlags, '-r', 'ts-node/register/transpile-only', '-e', script],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    },
+  );
+  expect(child.status, child.stderr).to.equal(0);
+  return JSON.parse(child.stdout.trim()) as { set: boolean | null; totalMiB: number };
+}
+
+describe('limitHeapGrowth (rns-net run, transport nodes)', function () {
+  this.timeout(120_000);
+
+  it('keeps the old generation closer to what stays alive than V8 would', () => {
+    const grown = heapAfterChurn(false);
+    const limited = heapAfterChurn(true);
+    expect(limited.set).to.equal(true);
+    expect(limited.totalMiB).to.be.lessThan(grown.totalMiB);
+  });
+
+  it('leaves a growth setting given on the command line alone', () => {
+    const result = heapAfterChurn(true, ['--heap-growing-percent=50']);
+    expect(result.set).to.equal(false);
   });
 });
