@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
-/** Something that stopped reading for the rest of an event-loop turn. */
-export interface TurnPausable {
-  /** Starts reading again (the turn that paused it is over). */
-  resumeReading(): void;
+/** What a reader reads from: a socket, or a WebSocket (whose pause also holds parsed messages). */
+export interface PausableStream {
+  pause(): unknown;
+  resume(): unknown;
 }
 
 /** Milliseconds of socket reads one event-loop turn may run before readers pause. */
@@ -22,13 +22,14 @@ export const DEFAULT_READ_TURN_MS = 10;
  *
  * The turn's clock starts at its first read, so the budget never pauses a turn that handled one
  * read, however large: a node relaying at a steady rate reads a chunk a turn and never pauses.
+ * A stream closed meanwhile is resumed all the same: both calls are no-ops on a closed stream.
  */
 export class ReadTurn {
   /** One instance for the process, used where none is injected. */
   static readonly process = new ReadTurn();
 
   private startedAt = -1;
-  private paused: TurnPausable[] = [];
+  private paused: PausableStream[] = [];
   private pausedCount = 0;
 
   constructor(
@@ -38,10 +39,18 @@ export class ReadTurn {
   ) {}
 
   /**
-   * Call after handling a read. True when this turn's reads have used up the budget: the caller
-   * pauses its socket and hands itself to {@link resumeNextTurn}.
+   * Call after handling a read from `stream`: once this turn's reads have used up the budget, it
+   * pauses `stream` until the turn ends.
    */
-  spent(): boolean {
+  afterRead(stream: PausableStream): void {
+    if (!this.spent()) return;
+    this.pausedCount++;
+    stream.pause();
+    this.paused.push(stream);
+  }
+
+  /** Whether this turn's reads have used up the budget (the first call starts the turn's clock). */
+  private spent(): boolean {
     const now = this.now();
     if (this.startedAt < 0) {
       this.startedAt = now;
@@ -49,12 +58,6 @@ export class ReadTurn {
       return false;
     }
     return now - this.startedAt > this.budgetMs;
-  }
-
-  /** Resumes `reader` when this turn ends. */
-  resumeNextTurn(reader: TurnPausable): void {
-    this.pausedCount++;
-    this.paused.push(reader);
   }
 
   /** Readers paused so far (each pause counts once). */
@@ -67,6 +70,6 @@ export class ReadTurn {
     const paused = this.paused;
     if (paused.length === 0) return;
     this.paused = [];
-    for (const reader of paused) reader.resumeReading();
+    for (const stream of paused) stream.resume();
   };
 }

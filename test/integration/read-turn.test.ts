@@ -67,6 +67,17 @@ function tickingReadTurn(): ReadTurn {
   return new ReadTurn(0, () => ticks++);
 }
 
+/** Every sequence number arrived, in order, and the budget paused the reader on the way. */
+async function expectAllInOrderAfterPauses(
+  received: number[],
+  readTurn: ReadTurn,
+  what: string,
+): Promise<void> {
+  await waitUntil(() => received.length === COUNT, what, 20_000);
+  expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
+  expect(readTurn.pauses).to.be.greaterThan(0);
+}
+
 // Another process sends, so the kernel refills the socket while this one handles a read and
 // libuv's next read in the same turn finds a full buffer again.
 describe('a reader past the read budget of its turn (real loopback, a sender process)', () => {
@@ -109,9 +120,7 @@ describe('a reader past the read budget of its turn (real loopback, a sender pro
     const port = (server.address() as AddressInfo).port;
     sender = spawn(process.execPath, ['-e', SENDER, 'connect', String(port)], { stdio: 'ignore' });
 
-    await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
-    expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
-    expect(readTurn.pauses).to.be.greaterThan(0);
+    await expectAllInOrderAfterPauses(received, readTurn, 'every frame');
   });
 
   it('a client connection pauses until the turn ends and loses nothing', async () => {
@@ -135,9 +144,7 @@ describe('a reader past the read budget of its turn (real loopback, a sender pro
       },
     );
 
-    await waitUntil(() => received.length === COUNT, 'every frame', 20_000);
-    expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
-    expect(readTurn.pauses).to.be.greaterThan(0);
+    await expectAllInOrderAfterPauses(received, readTurn, 'every frame');
   });
 
   it('a WebSocket connection pauses until the turn ends and loses nothing', async () => {
@@ -167,9 +174,7 @@ describe('a reader past the read budget of its turn (real loopback, a sender pro
         cwd: process.cwd(),
       });
 
-      await waitUntil(() => received.length === COUNT, 'every message', 20_000);
-      expect(received).to.deep.equal(Array.from({ length: COUNT }, (_, i) => i));
-      expect(readTurn.pauses).to.be.greaterThan(0);
+      await expectAllInOrderAfterPauses(received, readTurn, 'every message');
     } finally {
       sender?.kill();
       for (const client of wss.clients) client.terminate();

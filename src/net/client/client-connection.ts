@@ -8,7 +8,7 @@ import { WriteOutcome, Writer } from '../../core/writer';
 import { ignoreError } from '../net-constants';
 import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { closeSocket } from './connect-attempt';
-import { ReadTurn, TurnPausable } from '../read-turn';
+import { ReadTurn } from '../read-turn';
 import { WriteStallWatch } from '../write-stall-watch';
 import { RNS_ERR_BUFFER_BUDGET, RNS_ERR_WRITE_STALL } from '../../core/error-codes';
 
@@ -77,7 +77,7 @@ export interface ClientConnectionHandlers {
  * packet that would overflow the pending budget is only refused; the timer decides about the
  * connection.
  */
-export class ClientConnection implements TurnPausable {
+export class ClientConnection {
   /** Sends packets on this socket only; `offline` once the connection has ended. */
   readonly writer: Writer;
 
@@ -214,16 +214,8 @@ export class ClientConnection implements TurnPausable {
     });
     if (!this.open) return;
     this.receiveClaim.update(this.decoder.retainedBytes);
-    if (this.readTurn.spent()) {
-      this.socket.pause();
-      this.readTurn.resumeNextTurn(this);
-    }
+    this.readTurn.afterRead(this.socket);
   };
-
-  /** The read turn that paused this connection is over. */
-  resumeReading(): void {
-    if (this.open) this.socket.resume();
-  }
 
   private readonly onError = (error: Error): void => {
     this.firstError ??= error;

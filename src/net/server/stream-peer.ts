@@ -11,7 +11,7 @@ import { SendAdmission, SendRefusalCounts } from '../send-admission';
 import { StreamLink } from '../stream-link';
 import { FlushQueue } from './flush-queue';
 import { FrameArena } from './frame-arena';
-import { ReadTurn, TurnPausable } from '../read-turn';
+import { ReadTurn } from '../read-turn';
 import { WriteStallWatch } from '../write-stall-watch';
 import { ServerRuntime } from './server-config';
 
@@ -120,7 +120,7 @@ export interface StreamPeerHost {
  * byte received, the send claim with the first packet sent, the stall watch and the write
  * callback with the first write; timer callbacks are made when a timer is armed.
  */
-export class StreamPeer implements Writer, TurnPausable {
+export class StreamPeer implements Writer {
   /** When the connection was admitted (clock ms). */
   readonly connectedAt: number;
   /** Whether the peer has sent any byte. */
@@ -392,16 +392,7 @@ export class StreamPeer implements Writer, TurnPausable {
       flushQueue.release();
     }
     this.trackPartialFrame(decoder);
-    const readTurn = this.host.readTurn ?? ReadTurn.process;
-    if (readTurn.spent() && this.closeReason === null) {
-      this.socket.pause();
-      readTurn.resumeNextTurn(this);
-    }
-  }
-
-  /** The read turn that paused this peer is over. */
-  resumeReading(): void {
-    if (this.closeReason === null) this.socket.resume();
+    (this.host.readTurn ?? ReadTurn.process).afterRead(this.socket);
   }
 
   /** The first received byte: the decoder, its frame callback and the receive claim. */

@@ -5,7 +5,7 @@ import { Clock, Timer } from '../../core/clock';
 import { Logger } from '../../core/logger';
 import { WriteOutcome, Writer } from '../../core/writer';
 import { FlushQueue } from '../../net/server/flush-queue';
-import { ReadTurn, TurnPausable } from '../../net/read-turn';
+import { ReadTurn } from '../../net/read-turn';
 import { WriteStallWatch } from '../../net/write-stall-watch';
 import { KEEPALIVE_INITIAL_DELAY_MS } from '../../net/net-constants';
 import { SendAdmission } from '../../net/send-admission';
@@ -121,7 +121,7 @@ const FRAME_OVERHEAD = 14;
  *
  * `'close'` of the WebSocket is the one teardown path; timers run on the injected clock.
  */
-export class WebSocketConnection implements Writer, TurnPausable {
+export class WebSocketConnection implements Writer {
   /** When the connection opened (clock ms). */
   readonly connectedAt: number;
   /** Whether the peer has sent any byte since it opened. */
@@ -281,18 +281,9 @@ export class WebSocketConnection implements Writer, TurnPausable {
   private readonly onSocketData = (): void => {
     this.host.flushQueue.release();
     this.trackReceived();
-    const readTurn = this.host.readTurn ?? ReadTurn.process;
-    if (readTurn.spent() && this.closeReason === null) {
-      // Stops the socket and the messages already parsed from it until the turn is over.
-      this.ws.pause();
-      readTurn.resumeNextTurn(this);
-    }
+    // The WebSocket, not its socket: its pause also holds the messages already parsed.
+    (this.host.readTurn ?? ReadTurn.process).afterRead(this.ws);
   };
-
-  /** The read turn that paused this connection is over. */
-  resumeReading(): void {
-    if (this.closeReason === null) this.ws.resume();
-  }
 
   /** After each socket read: the idle exemption, the receive claim, the unfinished-message deadline. */
   private trackReceived(): void {

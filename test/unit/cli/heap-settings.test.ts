@@ -25,13 +25,22 @@ function youngGenerationAfterSurvivors(call: boolean, env: Record<string, string
     for (let i = 0; i < 2000000; i++) keep[i % keep.length] = { i, list: [i] };
     console.log(JSON.stringify({ set, beforeMiB, afterMiB: young() }));
   `;
-  const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
-    timeout: 30_000,
-  });
+  return runChild<YoungGeneration>(script, [], env);
+}
+
+/** Runs `script` in a child Node (with `nodeFlags` and `env`) and parses the JSON line it prints. */
+function runChild<T>(script: string, nodeFlags: string[], env: Record<string, string> = {}): T {
+  const child = spawnSync(
+    process.execPath,
+    [...nodeFlags, '-r', 'ts-node/register/transpile-only', '-e', script],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+      timeout: 60_000,
+    },
+  );
   expect(child.status, child.stderr).to.equal(0);
-  return JSON.parse(child.stdout.trim()) as YoungGeneration;
+  return JSON.parse(child.stdout.trim()) as T;
 }
 
 describe('keepYoungGenerationSmall (rns-net run)', function () {
@@ -66,17 +75,7 @@ function heapAfterChurn(call: boolean, nodeFlags: string[] = []): { set: boolean
     const totalMiB = require('node:v8').getHeapStatistics().total_heap_size / 1048576;
     console.log(JSON.stringify({ set, totalMiB, live: live.length }));
   `;
-  const child = spawnSync(
-    process.execPath,
-    [...nodeFlags, '-r', 'ts-node/register/transpile-only', '-e', script],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 60_000,
-    },
-  );
-  expect(child.status, child.stderr).to.equal(0);
-  return JSON.parse(child.stdout.trim()) as { set: boolean | null; totalMiB: number };
+  return runChild<{ set: boolean | null; totalMiB: number }>(script, nodeFlags);
 }
 
 describe('limitHeapGrowth (rns-net run, transport nodes)', function () {

@@ -1,57 +1,75 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { ReadTurn, TurnPausable } from '../../../src/net/read-turn';
+import { PausableStream, ReadTurn } from '../../../src/net/read-turn';
+
+/** A stream that records whether it is paused. */
+class Stream implements PausableStream {
+  paused = false;
+  resumes = 0;
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.resumes++;
+  }
+}
 
 describe('ReadTurn: the time one event-loop turn may spend on socket reads', () => {
   let clock: sinon.SinonFakeTimers;
   let now: number;
   let turn: ReadTurn;
-  let resumed: string[];
-  const reader = (name: string): TurnPausable => ({ resumeReading: () => void resumed.push(name) });
 
   beforeEach(() => {
     clock = sinon.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate'] });
     now = 1_000;
     turn = new ReadTurn(10, () => now);
-    resumed = [];
   });
   afterEach(() => clock.restore());
 
-  it('never pauses the first read of a turn, however long it took', () => {
+  it('never pauses after the first read of a turn, however long it took', () => {
+    const stream = new Stream();
     now += 500;
-    expect(turn.spent()).to.equal(false);
+    turn.afterRead(stream);
+    expect(stream.paused).to.equal(false);
   });
 
-  it('is spent once the reads after the first have run past the budget', () => {
-    expect(turn.spent()).to.equal(false);
+  it('pauses a reader once the reads after the first have run past the budget', () => {
+    const stream = new Stream();
+    turn.afterRead(stream);
     now += 10;
-    expect(turn.spent()).to.equal(false);
+    turn.afterRead(stream);
+    expect(stream.paused).to.equal(false);
     now += 1;
-    expect(turn.spent()).to.equal(true);
+    turn.afterRead(stream);
+    expect(stream.paused).to.equal(true);
   });
 
-  it('resumes every reader it paused when the turn ends, once, and counts the pauses', () => {
-    turn.spent();
+  it('resumes every stream it paused when the turn ends, once, and counts the pauses', () => {
+    const [a, b] = [new Stream(), new Stream()];
+    turn.afterRead(a);
     now += 11;
-    expect(turn.spent()).to.equal(true);
-    turn.resumeNextTurn(reader('a'));
-    turn.resumeNextTurn(reader('b'));
-    expect(resumed).to.deep.equal([]);
+    turn.afterRead(a);
+    turn.afterRead(b);
+    expect([a.paused, b.paused]).to.deep.equal([true, true]);
     clock.runAll();
-    expect(resumed).to.deep.equal(['a', 'b']);
+    expect([a.paused, b.paused]).to.deep.equal([false, false]);
     clock.runAll();
-    expect(resumed).to.deep.equal(['a', 'b']);
+    expect([a.resumes, b.resumes]).to.deep.equal([1, 1]);
     expect(turn.pauses).to.equal(2);
   });
 
   it('starts each turn with the whole budget', () => {
-    turn.spent();
+    const stream = new Stream();
+    turn.afterRead(stream);
     now += 11;
-    expect(turn.spent()).to.equal(true);
+    turn.afterRead(stream);
     clock.runAll();
     now += 1_000;
-    expect(turn.spent()).to.equal(false);
+    turn.afterRead(stream);
     now += 5;
-    expect(turn.spent()).to.equal(false);
+    turn.afterRead(stream);
+    expect(stream.paused).to.equal(false);
+    expect(turn.pauses).to.equal(1);
   });
 });
